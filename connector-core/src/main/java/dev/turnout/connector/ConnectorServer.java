@@ -1,0 +1,236 @@
+package dev.turnout.connector;
+
+import dev.turnout.connector.backend.BackendConnection;
+import dev.turnout.connector.backend.BackendListener;
+import dev.turnout.connector.config.ConnectorConfig;
+import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.frontend.FrontendHandler;
+import dev.turnout.connector.frontend.GreetingCache;
+import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.protocol.auth.ClientAuthExchange;
+import dev.turnout.protocol.constant.Capabilities;
+import dev.turnout.protocol.message.server.ErrPacket;
+import dev.turnout.protocol.message.server.OkPacket;
+import dev.turnout.protocol.wire.PacketFrameDecoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running connector: one listener on {@code application-port}, an accept thread, and one worker
+ * event loop per configured thread (epoll where available). Each accepted client gets a
+ * {@link FrontendHandler} on a worker loop, and its backend connections live on that same loop.
+ *
+ * <p>Thread-safe: {@link #start} and {@link #shutdown} may be called from any thread.
+ */
+public final class ConnectorServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectorServer.class);
+
+    private final ConnectorConfig config;
+    private final Transport transport;
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
+    private final SessionServices services;
+    private Channel listener;
+    private boolean stopped;
+
+    private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
+        this.config = config;
+        this.transport = Transport.best();
+        this.acceptGroup = transport.newGroup(1);
+        this.workerGroup = transport.newGroup(config.workerThreads());
+        this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom());
+    }
+
+    /**
+     * Starts a connector: learns the primary's greeting (bounded by the connect timeout; the
+     * connector starts anyway when the primary is down) and binds the application port.
+     *
+     * @throws ConnectorStartException when the port cannot be bound or the TLS files cannot be read
+     */
+    public static ConnectorServer start(ConnectorConfig config) throws ConnectorStartException {
+        SslContext sslContext = null;
+        if (config.tls().isPresent()) {
+            var files = config.tls().get();
+            try {
+                sslContext = SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile()).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new ConnectorStartException("cannot load the TLS certificate " + files.certificate() + " and key "
+                        + files.key() + " (the key must be PEM, PKCS#8): " + e.getMessage(), e);
+            }
+        }
+        ConnectorServer server = new ConnectorServer(config, sslContext);
+        try {
+            server.probePrimary();
+            server.bind();
+        } catch (ConnectorStartException | RuntimeException e) {
+            server.stopLoops();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind() throws ConnectorStartException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, workerGroup)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        sessions.add(ch);
+                        ch.pipeline().addLast("frames", new PacketFrameDecoder())
+                                .addLast("session", new FrontendHandler(services));
+                    }
+                });
+        InetSocketAddress address = new InetSocketAddress(config.listenAddress(), config.applicationPort());
+        try {
+            listener = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            throw new ConnectorStartException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+        log.info("connector for dataservice {} listening on {} ({}, {} worker threads), primary {}", config.serviceName(),
+                listener.localAddress(), transport.name(), config.workerThreads(), config.dataservice().master());
+    }
+
+    /**
+     * Logs in to the primary once, so that the first client already sees the primary's version and
+     * capabilities. A primary that is down is logged, not fatal.
+     */
+    private void probePrimary() {
+        HostPort master = config.dataservice().master();
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        long capabilities = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
+                | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_TRANSACTIONS
+                | Capabilities.CLIENT_CONNECT_ATTRS | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
+        ClientAuthExchange exchange = new ClientAuthExchange(config.applicationUser(), config.applicationPassword(), null,
+                capabilities, 45, Map.of("_client_name", "turnout-probe"));
+        BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), master.host(), master.port(),
+                config.connectTimeout());
+        BackendConnection.connect(workerGroup.next(), transport.socketChannelClass(), target, exchange, new BackendListener() {
+            @Override
+            public void backendReady(BackendConnection backend, OkPacket ok) {
+                ByteBuf quit = Unpooled.buffer(5).writeMediumLE(1).writeByte(0).writeByte(0x01);
+                backend.write(quit);
+                backend.flushAndClose();
+                outcome.complete("primary " + target + " is " + backend.greeting().serverVersion());
+            }
+
+            @Override
+            public void backendFailed(BackendConnection backend, ErrPacket error) {
+                outcome.complete("primary " + target + " is not available yet: " + error.message());
+            }
+
+            @Override
+            public void backendPacket(ByteBuf frame) {
+                frame.release();
+            }
+
+            @Override
+            public void backendReadComplete() {
+            }
+
+            @Override
+            public void backendWritabilityChanged(boolean writable) {
+            }
+
+            @Override
+            public void backendClosed(BackendConnection backend) {
+            }
+        }, services.greetings()::update);
+        try {
+            log.info(outcome.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
+        } catch (Exception e) {
+            log.warn("primary {} did not answer in time", target);
+        }
+    }
+
+    /** The address the connector listens on (with the actual port when 0 was configured). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Client sessions currently open. */
+    public int activeSessions() {
+        return sessions.size();
+    }
+
+    /**
+     * Stops accepting, lets running statements finish for at most {@code grace}, then closes every
+     * session and stops the event loops. Idempotent.
+     */
+    public synchronized void shutdown(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log.info("connector shutting down: {} session(s) open, grace {} ms", sessions.size(), grace.toMillis());
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        for (Channel session : sessions) {
+            session.eventLoop().execute(() -> {
+                FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
+                if (handler != null) {
+                    handler.drain();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!sessions.isEmpty()) {
+            log.warn("closing {} session(s) still running after the shutdown grace", sessions.size());
+            sessions.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        stopLoops();
+        log.info("connector stopped");
+    }
+
+    private void stopLoops() {
+        acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Shuts down with the configured {@code connector-shutdown-timeout}. */
+    @Override
+    public void close() {
+        shutdown(config.shutdownTimeout());
+    }
+}

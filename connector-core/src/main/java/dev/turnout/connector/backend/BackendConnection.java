@@ -1,0 +1,286 @@
+package dev.turnout.connector.backend;
+
+import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.protocol.auth.ClientAuthExchange;
+import dev.turnout.protocol.message.MalformedPacketException;
+import dev.turnout.protocol.message.client.HandshakeResponse41;
+import dev.turnout.protocol.message.server.HandshakeV10;
+import dev.turnout.protocol.wire.PacketFrameDecoder;
+import dev.turnout.protocol.wire.Packets;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection from the connector to a database server, registered on the event loop of the
+ * client session that owns it. It connects, authenticates as a MySQL client (with
+ * {@link ClientAuthExchange}) and then hands every packet of the command phase to its
+ * {@link BackendListener} unchanged.
+ *
+ * <p>Threading: created, used and closed on one event loop only, the session's; no field is shared
+ * with another thread. Auto-read is off: the session calls {@link #read()} when the client can take
+ * more, so a slow client never makes the connector buffer a whole result.
+ */
+public final class BackendConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
+
+    private enum Phase { CONNECTING, AUTHENTICATING, READY, CLOSED }
+
+    /** What a session needs to open a backend: target, credentials and the session's negotiated settings. */
+    public record Target(String dataservice, String host, int port, Duration connectTimeout) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    private final Target target;
+    private final ClientAuthExchange auth;
+    private final BackendListener listener;
+    private final Consumer<HandshakeV10> greetingObserver;
+    private Phase phase = Phase.CONNECTING;
+    private Channel channel;
+    private ScheduledFuture<?> timeout;
+    private HandshakeV10 greeting;
+
+    private BackendConnection(Target target, ClientAuthExchange auth, BackendListener listener,
+            Consumer<HandshakeV10> greetingObserver) {
+        this.target = target;
+        this.auth = auth;
+        this.listener = listener;
+        this.greetingObserver = greetingObserver;
+    }
+
+    /**
+     * Starts connecting on {@code loop}; the outcome reaches {@code listener} on the same loop.
+     *
+     * @param greetingObserver told about every server greeting seen (to keep the connector's own
+     *     handshake in line with the primary's version and capabilities)
+     */
+    public static BackendConnection connect(EventLoop loop, Class<? extends Channel> channelClass, Target target,
+            ClientAuthExchange auth, BackendListener listener, Consumer<HandshakeV10> greetingObserver) {
+        BackendConnection backend = new BackendConnection(target, auth, listener, greetingObserver);
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, target.connectTimeout().toMillis());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("frames", new PacketFrameDecoder()).addLast("backend", backend);
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(new InetSocketAddress(target.host(), target.port()));
+        backend.channel = connect.channel();
+        backend.timeout = loop.schedule(() -> backend.fail(new TimeoutException("connect timed out")),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                backend.channel.read();
+            } else {
+                backend.fail(f.cause());
+            }
+        });
+        return backend;
+    }
+
+    /** The server greeting of this connection, once received. */
+    public HandshakeV10 greeting() {
+        return greeting;
+    }
+
+    /** The server's id for this connection (its thread id), once the greeting arrived; 0 before. */
+    public long serverConnectionId() {
+        return greeting == null ? 0 : greeting.connectionId();
+    }
+
+    /** Capabilities negotiated with the server; meaningful once ready. */
+    public long capabilities() {
+        return auth.negotiatedCapabilities();
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    public boolean isReady() {
+        return phase == Phase.READY;
+    }
+
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    /** Writes one frame (ownership passes to the channel); flushed by {@link #flush()}. */
+    public void write(ByteBuf frame) {
+        channel.write(frame, channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Asks for the next read batch from the server. */
+    public void read() {
+        if (phase == Phase.READY) {
+            channel.read();
+        }
+    }
+
+    /** Closes the connection without telling the listener (the session is the one closing). */
+    public void close() {
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            cancelTimeout();
+        }
+        channel.close();
+    }
+
+    /** Flushes what was written (e.g. a COM_QUIT), then closes. */
+    public void flushAndClose() {
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            cancelTimeout();
+        }
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> channel.close());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        switch (phase) {
+            case READY -> listener.backendPacket(frame);
+            case CONNECTING, AUTHENTICATING -> {
+                try {
+                    authenticate(frame);
+                } finally {
+                    frame.release();
+                }
+            }
+            case CLOSED -> frame.release();
+        }
+    }
+
+    private void authenticate(ByteBuf frame) {
+        int sequenceId = Packets.sequenceId(frame);
+        ByteBuf payload = frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame));
+        try {
+            if (phase == Phase.CONNECTING) {
+                phase = Phase.AUTHENTICATING;
+                if (Packets.firstByte(frame) == 0xFF) {
+                    // A server that refuses us before its greeting (too many connections, host blocked).
+                    failWith(dev.turnout.protocol.message.server.ErrPacket.decode(payload, 0));
+                    return;
+                }
+                greeting = HandshakeV10.decode(payload);
+                greetingObserver.accept(greeting);
+                HandshakeResponse41 response = auth.start(greeting);
+                send(sequenceId + 1, response::encode);
+                channel.read();
+                return;
+            }
+            switch (auth.onServerPacket(payload)) {
+                case ClientAuthExchange.Step.Send send -> {
+                    send(sequenceId + 1, out -> out.writeBytes(send.payload()));
+                    channel.read();
+                }
+                case ClientAuthExchange.Step.Done done -> {
+                    phase = Phase.READY;
+                    cancelTimeout();
+                    listener.backendReady(this, done.ok());
+                }
+                case ClientAuthExchange.Step.Failed failed -> failWith(failed.err());
+            }
+        } catch (MalformedPacketException | IndexOutOfBoundsException e) {
+            fail(e);
+        }
+    }
+
+    private void send(int sequenceId, Consumer<ByteBuf> payloadWriter) {
+        ByteBuf out = channel.alloc().buffer();
+        out.writerIndex(Packets.HEADER_SIZE);
+        payloadWriter.accept(out);
+        out.setMediumLE(0, out.writerIndex() - Packets.HEADER_SIZE);
+        out.setByte(3, sequenceId);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    private void fail(Throwable cause) {
+        if (phase == Phase.READY || phase == Phase.CLOSED) {
+            return;
+        }
+        log.debug("backend {} of dataservice {} failed: {}", target, target.dataservice(), ConnectorErrors.describe(cause));
+        failWith(ConnectorErrors.noPrimary(target.dataservice(), target.toString(), cause));
+    }
+
+    private void failWith(dev.turnout.protocol.message.server.ErrPacket error) {
+        if (phase == Phase.READY || phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        cancelTimeout();
+        channel.close();
+        listener.backendFailed(this, error);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (phase == Phase.READY) {
+            listener.backendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (phase == Phase.READY) {
+            listener.backendWritabilityChanged(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        switch (phase) {
+            case CONNECTING, AUTHENTICATING -> fail(new java.nio.channels.ClosedChannelException());
+            case READY -> {
+                phase = Phase.CLOSED;
+                listener.backendClosed(this);
+            }
+            case CLOSED -> { }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("backend {} error: {}", target, ConnectorErrors.describe(cause));
+        if (phase == Phase.READY) {
+            ctx.close();
+        } else {
+            fail(cause);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.turnout.connector.error;
+
+import dev.turnout.protocol.message.server.ErrPacket;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place where a cause becomes the ERR packet a client receives. Messages name what failed
+ * (user, dataservice, host) but never a password or SQL text.
+ */
+public final class ConnectorErrors {
+
+    private ConnectorErrors() {
+    }
+
+    public static ErrPacket of(ErrorCode code, String message) {
+        return new ErrPacket(code.code(), code.sqlState(), message);
+    }
+
+    public static ErrPacket accessDenied(String user, String host, boolean usingPassword) {
+        return of(ErrorCode.ACCESS_DENIED, "Access denied for user '" + user + "'@'" + host
+                + "' (using password: " + (usingPassword ? "YES" : "NO") + ")");
+    }
+
+    public static ErrPacket badHandshake(String detail) {
+        return of(ErrorCode.BAD_HANDSHAKE, "Bad handshake: " + detail);
+    }
+
+    public static ErrPacket packetTooLarge(long limit) {
+        return of(ErrorCode.PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes (connector-max-allowed-packet="
+                + limit + ")");
+    }
+
+    public static ErrPacket outOfOrder(String detail) {
+        return of(ErrorCode.PACKETS_OUT_OF_ORDER, "Got packets out of order: " + detail);
+    }
+
+    /** The primary of {@code dataservice} could not be reached or refused the connector. */
+    public static ErrPacket noPrimary(String dataservice, String host, Throwable cause) {
+        return of(ErrorCode.NO_PRIMARY, "no primary available for dataservice " + dataservice + " (" + host + ": "
+                + describe(cause) + ")");
+    }
+
+    public static ErrPacket backendLost(String host) {
+        return of(ErrorCode.BACKEND_LOST, "Lost connection to backend " + host + " during query");
+    }
+
+    public static ErrPacket shuttingDown() {
+        return of(ErrorCode.SHUTTING_DOWN, "connector is shutting down");
+    }
+
+    /** A short, log- and client-safe description of a connection failure. */
+    public static String describe(Throwable cause) {
+        if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (cause instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (cause instanceof ClosedChannelException) {
+            return "connection closed";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+}

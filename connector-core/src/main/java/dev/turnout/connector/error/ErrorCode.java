@@ -1,0 +1,43 @@
+package dev.turnout.connector.error;
+
+/**
+ * The errors the connector itself reports to clients, with the MySQL error code and SQLSTATE an
+ * application (or its driver) can act on. Codes are MySQL's own where one exists, so drivers map
+ * them as they would for a server: 28000 is an authorization failure, 08xxx a connection failure.
+ */
+public enum ErrorCode {
+    /** ER_ACCESS_DENIED_ERROR: wrong user or password. */
+    ACCESS_DENIED(1045, "28000"),
+    /** ER_HANDSHAKE_ERROR: a malformed packet during the connection phase. */
+    BAD_HANDSHAKE(1043, "08S01"),
+    /** ER_NET_PACKET_TOO_LARGE: a command larger than connector-max-allowed-packet. */
+    PACKET_TOO_LARGE(1153, "08S01"),
+    /** ER_NET_PACKETS_OUT_OF_ORDER: a packet the protocol does not allow at this point. */
+    PACKETS_OUT_OF_ORDER(1156, "08S01"),
+    /** ER_NOT_SUPPORTED_AUTH_MODE: the client cannot use any authentication method offered. */
+    AUTH_MODE_NOT_SUPPORTED(1251, "08004"),
+    /** CR_CONN_HOST_ERROR: no primary could be reached for the dataservice. */
+    NO_PRIMARY(2003, "08001"),
+    /** CR_SERVER_LOST: the backend connection failed while a command was in flight. */
+    BACKEND_LOST(2013, "08S01"),
+    /** ER_SERVER_SHUTDOWN: the connector is shutting down. */
+    SHUTTING_DOWN(1053, "08S01"),
+    /** ER_UNKNOWN_ERROR: a failure of the connector itself. */
+    INTERNAL(1105, "HY000");
+
+    private final int code;
+    private final String sqlState;
+
+    ErrorCode(int code, String sqlState) {
+        this.code = code;
+        this.sqlState = sqlState;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String sqlState() {
+        return sqlState;
+    }
+}

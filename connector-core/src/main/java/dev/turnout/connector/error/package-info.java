@@ -1,0 +1,5 @@
+/**
+ * The connector's error taxonomy and the factory from cause to MySQL error code and SQLSTATE.
+ * Stateless. Everything is non-null unless annotated.
+ */
+package dev.turnout.connector.error;

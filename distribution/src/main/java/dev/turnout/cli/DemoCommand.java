@@ -1,0 +1,125 @@
+package dev.turnout.cli;
+
+import dev.turnout.connector.ConnectorServer;
+import dev.turnout.connector.ConnectorStartException;
+import dev.turnout.connector.config.ConfigException;
+import dev.turnout.connector.config.ConnectorConfig;
+import dev.turnout.sandbox.DbServer;
+import dev.turnout.sandbox.SandboxCluster;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code turnout demo}: a local MariaDB cluster (a primary and two replicas with GTID replication)
+ * with a connector in front of it on 127.0.0.1, until Ctrl-C, which stops everything it started.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a local MariaDB cluster (primary + 2 replicas) and a connector in front of it.")
+public final class DemoCommand implements Callable<Integer> {
+
+    static final String USER = "app";
+    static final String PASSWORD = "secret";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "the connector's port (default: 3306, or the next free one)")
+    Integer port;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "2", description = "number of replicas (default: ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Override
+    public Integer call() throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        System.out.println("Starting a MariaDB cluster: 1 primary + " + replicas + " replicas ...");
+        try (SandboxCluster cluster = SandboxCluster.builder().replicas(replicas).appUser(USER, PASSWORD).start()) {
+            int connectorPort = port != null ? port : firstFreePort(3306);
+            Path dir = Files.createTempDirectory("turnout-demo-");
+            Path ini = dir.resolve("tungsten.ini");
+            Files.writeString(ini, configuration(cluster, connectorPort));
+            ConnectorServer server;
+            try {
+                server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
+            } catch (ConfigException | ConnectorStartException e) {
+                System.err.println("turnout: " + e.getMessage());
+                return 1;
+            }
+            try {
+                printBanner(cluster, connectorPort, ini);
+                stop.await();
+                System.out.println("\nStopping the connector and the cluster ...");
+            } finally {
+                server.shutdown(java.time.Duration.ofSeconds(2));
+                Files.deleteIfExists(ini);
+                Files.deleteIfExists(dir);
+            }
+        }
+        System.out.println("Stopped.");
+        return 0;
+    }
+
+    static String configuration(SandboxCluster cluster, int connectorPort) {
+        String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
+        return """
+                # Written by 'turnout demo' for its local cluster.
+                [defaults]
+                application-user=%s
+                application-password=%s
+                application-port=%d
+                connector-listen-address=127.0.0.1
+
+                [alpha]
+                topology=clustered
+                master=%s
+                members=%s
+                """.formatted(USER, PASSWORD, connectorPort, cluster.primary().hostPort(), members);
+    }
+
+    private static void printBanner(SandboxCluster cluster, int connectorPort, Path ini) {
+        StringBuilder servers = new StringBuilder();
+        for (DbServer server : cluster.servers()) {
+            servers.append(String.format("  %-4s %-16s server_id=%d %s%n", server.name(), server.hostPort(), server.serverId(),
+                    server == cluster.primary() ? "(primary)" : "(replica)"));
+        }
+        System.out.printf("""
+
+                Turnout demo is running.
+                %s
+                Connector for dataservice 'alpha' on 127.0.0.1:%2$d (configuration: %3$s)
+
+                Connect with:
+                  mariadb -h127.0.0.1 -P%2$d -u%4$s -p%5$s test
+                  mysql   -h127.0.0.1 -P%2$d -u%4$s -p%5$s test
+                  JDBC:   jdbc:mysql://127.0.0.1:%2$d/test?user=%4$s&password=%5$s
+                          jdbc:mariadb://127.0.0.1:%2$d/test?user=%4$s&password=%5$s
+                Try:      mariadb -h127.0.0.1 -P%2$d -u%4$s -p%5$s -e 'select @@server_id'
+
+                Press Ctrl-C to stop the connector and the cluster.
+                """, servers, connectorPort, ini, USER, PASSWORD);
+        System.out.flush();
+    }
+
+    /** The first port from {@code from} on that is free on 127.0.0.1. */
+    static int firstFreePort(int from) throws IOException {
+        for (int candidate = from; candidate < from + 100; candidate++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
+                return candidate;
+            } catch (IOException busy) {
+                // taken: try the next one
+            }
+        }
+        throw new IOException("no free port in " + from + ".." + (from + 99) + " on 127.0.0.1");
+    }
+}
