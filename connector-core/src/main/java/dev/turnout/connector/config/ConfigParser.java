@@ -1,0 +1,444 @@
+package dev.turnout.connector.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns the sections read by {@link IniReader} into a validated {@link ConnectorConfig}: checks
+ * every key against {@link Key}, parses the values, merges [defaults] into each dataservice
+ * section, checks the references between sections, and selects the dataservice to serve. One
+ * instance per parse, confined to the calling thread.
+ */
+final class ConfigParser {
+
+    static final int DEFAULT_PORT = 3306;
+    static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(60);
+    static final long DEFAULT_MAX_ALLOWED_PACKET = Values.G;
+    static final long MIN_MAX_ALLOWED_PACKET = Values.K;
+    static final long MAX_MAX_ALLOWED_PACKET = Values.G;
+    static final int MAX_WORKER_THREADS = 256;
+    private static final long MAX_PEM_BYTES = 1024 * 1024;
+
+    /** The valid values one section sets itself, and which setting keys it names at all (valid or not). */
+    private static final class Layer {
+        final Map<Key, Object> values = new EnumMap<>(Key.class);
+        final Map<Key, IniSection.Entry> entries = new EnumMap<>(Key.class);
+    }
+
+    private final Problems problems;
+    private final Path baseDir;
+    private final int defaultWorkerThreads;
+    private final Set<String> acceptedUnused = new TreeSet<>();
+
+    private ConfigParser(Problems problems, Path baseDir, int defaultWorkerThreads) {
+        this.problems = problems;
+        this.baseDir = baseDir;
+        this.defaultWorkerThreads = defaultWorkerThreads;
+    }
+
+    static ConnectorConfig parse(String text, String source, String service, Path baseDir) throws ConfigException {
+        int workers = Math.min(MAX_WORKER_THREADS, Runtime.getRuntime().availableProcessors());
+        return new ConfigParser(new Problems(source), baseDir.toAbsolutePath(), workers).run(text, service);
+    }
+
+    private ConnectorConfig run(String text, String service) throws ConfigException {
+        List<IniSection> sections = IniReader.read(text, problems);
+        IniSection defaults = null;
+        List<IniSection> services = new ArrayList<>();
+        for (IniSection section : sections) {
+            if (section.isDefaults()) {
+                defaults = section;
+            } else {
+                services.add(section);
+            }
+        }
+        List<String> plainNames = new ArrayList<>();
+        Set<String> compositeNames = new HashSet<>();
+        for (IniSection section : services) {
+            if (section.has(Key.COMPOSITE_DATASOURCES)) {
+                compositeNames.add(section.name());
+            } else {
+                plainNames.add(section.name());
+            }
+        }
+
+        Layer defaultLayer = defaults == null ? new Layer() : layer(defaults);
+        Map<String, Settings> settings = new LinkedHashMap<>();
+        List<DataserviceConfig> dataservices = new ArrayList<>();
+        for (IniSection section : services) {
+            Layer own = layer(section);
+            Settings effective = settings(section, defaultLayer, own);
+            int replicationPort = (Integer) effective(Key.REPLICATION_PORT, defaultLayer, own, DEFAULT_PORT);
+            DataserviceConfig dataservice = section.has(Key.COMPOSITE_DATASOURCES)
+                    ? composite(section, plainNames, compositeNames)
+                    : dataservice(section, replicationPort, plainNames, compositeNames);
+            if (effective != null && dataservice != null) {
+                settings.put(section.name(), effective);
+                dataservices.add(dataservice);
+            }
+        }
+        if (services.isEmpty()) {
+            problems.addForFile("no dataservice section (add one, e.g. [alpha] with master= and members=)");
+        }
+        problems.throwIfAny();
+
+        DataserviceConfig selected = select(dataservices, service);
+        return new ConnectorConfig(selected, dataservices, settings.get(selected.name()), acceptedUnused);
+    }
+
+    // ---- keys and setting values ------------------------------------------------------------
+
+    private Layer layer(IniSection section) {
+        Layer layer = new Layer();
+        for (IniSection.Entry entry : section.entries().values()) {
+            Optional<Key> known = Key.byName(entry.key());
+            if (known.isEmpty()) {
+                String hint = Key.closest(entry.key()).map(k -> " (did you mean " + k.keyName() + "?)").orElse("");
+                problems.add(entry.line(), entry.key(), "unknown key" + hint);
+                continue;
+            }
+            Key key = known.get();
+            switch (key.scope()) {
+                case ACCEPTED -> acceptedUnused.add(key.keyName());
+                case DATASERVICE -> {
+                    if (section.isDefaults()) {
+                        problems.add(entry.line(), entry.key(), "only valid in a dataservice section, not in [defaults]");
+                    }
+                }
+                case SETTING -> {
+                    layer.entries.put(key, entry);
+                    try {
+                        layer.values.put(key, settingValue(key, entry.value()));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(entry.line(), entry.key(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return layer;
+    }
+
+    private Object settingValue(Key key, String value) {
+        return switch (key) {
+            case APPLICATION_USER -> value;
+            case APPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
+            case APPLICATION_PORT, REPLICATION_PORT -> Values.port(value);
+            case CONNECTOR_LISTEN_ADDRESS -> listenAddress(value);
+            case CONNECTOR_CONNECT_TIMEOUT -> Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
+            case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
+            case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
+            case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
+            case CONNECTOR_SSL_CERTIFICATE -> pemFile(value, "CERTIFICATE-----", "certificate");
+            case CONNECTOR_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+            default -> throw new IllegalStateException("not a setting: " + key);
+        };
+    }
+
+    static String listenAddress(String value) {
+        String address = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
+                ? value.substring(1, value.length() - 1) : value;
+        if (HostPort.isIpv6Literal(address) || HostPort.isHostName(address.toLowerCase(Locale.ROOT))) {
+            return address;
+        }
+        throw new IllegalArgumentException(Values.quote(value)
+                + " is not an address (an IPv4 or IPv6 address or a host name, e.g. 0.0.0.0, ::, 127.0.0.1)");
+    }
+
+    /** Resolves against the file's directory and checks the file now, so that a bad path fails at start. */
+    private Path pemFile(String value, String marker, String what) {
+        Path path = baseDir.resolve(value).normalize();
+        String quoted = Values.quote(path.toString());
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(quoted + " does not exist");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(quoted + " is not a regular file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(quoted + " is not readable by this user");
+        }
+        String text;
+        try {
+            if (Files.size(path) > MAX_PEM_BYTES) {
+                throw new IllegalArgumentException(quoted + " is too large for a PEM file (over 1M)");
+            }
+            text = Files.readString(path, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(quoted + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+        if (!text.contains("-----BEGIN ") || !text.contains(marker)) {
+            throw new IllegalArgumentException(quoted + " is not a PEM " + what + " (no -----BEGIN ..." + marker + " line)");
+        }
+        return path;
+    }
+
+    private static Object effective(Key key, Layer defaults, Layer own, Object fallback) {
+        Object value = own.values.get(key);
+        if (value == null && !own.entries.containsKey(key)) {
+            value = defaults.values.get(key);
+        }
+        return value == null ? fallback : value;
+    }
+
+    private static IniSection.Entry effectiveEntry(Key key, Layer defaults, Layer own) {
+        IniSection.Entry entry = own.entries.get(key);
+        return entry != null ? entry : defaults.entries.get(key);
+    }
+
+    /** The settings in effect for one section, or null after recording why there are none. */
+    private Settings settings(IniSection section, Layer defaults, Layer own) {
+        boolean ok = true;
+        for (Key required : List.of(Key.APPLICATION_USER, Key.APPLICATION_PASSWORD)) {
+            if (effectiveEntry(required, defaults, own) == null) {
+                problems.add(section.line(), required.keyName(),
+                        "missing for [" + section.name() + "] (set it in [defaults] or in [" + section.name() + "])");
+                ok = false;
+            }
+        }
+        IniSection.Entry certificate = effectiveEntry(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own);
+        IniSection.Entry key = effectiveEntry(Key.CONNECTOR_SSL_KEY, defaults, own);
+        if (certificate != null && key == null) {
+            problems.add(certificate.line(), certificate.key(), "set without connector-ssl-key (set both or neither)");
+            ok = false;
+        } else if (key != null && certificate == null) {
+            problems.add(key.line(), key.key(), "set without connector-ssl-certificate (set both or neither)");
+            ok = false;
+        }
+        // A present but invalid value was reported where it stands.
+        for (Key k : Key.values()) {
+            IniSection.Entry entry = effectiveEntry(k, defaults, own);
+            if (entry != null && k.scope() == Key.Scope.SETTING && effective(k, defaults, own, null) == null) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        Path certificatePath = (Path) effective(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own, null);
+        Path keyPath = (Path) effective(Key.CONNECTOR_SSL_KEY, defaults, own, null);
+        return new Settings(
+                (String) effective(Key.APPLICATION_USER, defaults, own, null),
+                (byte[]) effective(Key.APPLICATION_PASSWORD, defaults, own, null),
+                (Integer) effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT),
+                (String) effective(Key.CONNECTOR_LISTEN_ADDRESS, defaults, own, DEFAULT_LISTEN_ADDRESS),
+                (Duration) effective(Key.CONNECTOR_CONNECT_TIMEOUT, defaults, own, DEFAULT_CONNECT_TIMEOUT),
+                (Long) effective(Key.CONNECTOR_MAX_ALLOWED_PACKET, defaults, own, DEFAULT_MAX_ALLOWED_PACKET),
+                (Duration) effective(Key.CONNECTOR_SHUTDOWN_TIMEOUT, defaults, own, DEFAULT_SHUTDOWN_TIMEOUT),
+                certificatePath == null ? null : new TlsFiles(certificatePath, keyPath),
+                (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads));
+    }
+
+    // ---- dataservice sections ---------------------------------------------------------------
+
+    private DataserviceConfig dataservice(IniSection section, int replicationPort, List<String> plainNames,
+                                          Set<String> compositeNames) {
+        int before = problems.count();
+        String name = section.name();
+        IniSection.Entry topology = section.get(Key.TOPOLOGY);
+        if (topology != null && !DataserviceConfig.CLUSTERED.equals(topology.value())) {
+            problems.add(topology.line(), topology.key(),
+                    Values.quote(topology.value()) + " is not supported (this version supports clustered)");
+        }
+        IniSection.Entry master = section.get(Key.MASTER);
+        IniSection.Entry relay = section.get(Key.RELAY);
+        IniSection.Entry relaySource = section.get(Key.RELAY_SOURCE);
+        if (master != null && relay != null) {
+            problems.add(relay.line(), relay.key(),
+                    "set either master (an active site) or relay (a passive site), not both");
+        } else if (master == null && relay == null) {
+            problems.add(section.line(), Key.MASTER.keyName(),
+                    "missing in [" + name + "] (set master, or relay and relay-source for a passive site)");
+        }
+        if (relay != null && relaySource == null) {
+            problems.add(relay.line(), relay.key(),
+                    "needs relay-source (the dataservice this passive site replicates from)");
+        }
+        if (relaySource != null) {
+            checkRelaySource(name, relaySource, relay, plainNames, compositeNames);
+        }
+        IniSection.Entry primaryEntry = master != null ? master : relay;
+        HostPort primary = primaryEntry == null ? null : host(primaryEntry, primaryEntry.value(), replicationPort);
+
+        List<HostPort> members = new ArrayList<>();
+        IniSection.Entry membersEntry = section.get(Key.MEMBERS);
+        if (membersEntry == null) {
+            problems.add(section.line(), Key.MEMBERS.keyName(),
+                    "missing in [" + name + "] (list the datasource hosts, master included)");
+        } else {
+            for (String item : list(membersEntry)) {
+                HostPort member = host(membersEntry, item, replicationPort);
+                if (member != null && members.contains(member)) {
+                    problems.add(membersEntry.line(), membersEntry.key(), "duplicate host " + member);
+                } else if (member != null) {
+                    members.add(member);
+                }
+            }
+            if (primary != null && !members.isEmpty() && !members.contains(primary)) {
+                problems.add(primaryEntry.line(), primaryEntry.key(), primary + " is not among members ("
+                        + String.join(", ", members.stream().map(HostPort::toString).toList()) + ")");
+            }
+        }
+
+        List<String> connectors = new ArrayList<>();
+        IniSection.Entry connectorsEntry = section.get(Key.CONNECTORS);
+        if (connectorsEntry != null) {
+            for (String item : list(connectorsEntry)) {
+                String host = connectorHost(connectorsEntry, item);
+                if (host != null && connectors.contains(host)) {
+                    problems.add(connectorsEntry.line(), connectorsEntry.key(), "duplicate host " + host);
+                } else if (host != null) {
+                    connectors.add(host);
+                }
+            }
+        }
+        if (problems.count() != before) {
+            return null;
+        }
+        return new DataserviceConfig(name, DataserviceConfig.CLUSTERED, primary, members, connectors,
+                relaySource == null ? null : relaySource.value(), List.of());
+    }
+
+    private void checkRelaySource(String name, IniSection.Entry relaySource, IniSection.Entry relay,
+                                  List<String> plainNames, Set<String> compositeNames) {
+        String source = relaySource.value();
+        if (relay == null) {
+            problems.add(relaySource.line(), relaySource.key(),
+                    "needs relay (the host of this passive site that replicates from relay-source), not master");
+        } else if (source.equals(name)) {
+            problems.add(relaySource.line(), relaySource.key(), "names [" + name + "] itself");
+        } else if (compositeNames.contains(source)) {
+            problems.add(relaySource.line(), relaySource.key(),
+                    Values.quote(source) + " is a composite dataservice (name a dataservice)");
+        } else if (!plainNames.contains(source)) {
+            problems.add(relaySource.line(), relaySource.key(), Values.quote(source)
+                    + " is not a dataservice of this file (dataservices: " + String.join(", ", plainNames) + ")");
+        }
+    }
+
+    private DataserviceConfig composite(IniSection section, List<String> plainNames, Set<String> compositeNames) {
+        int before = problems.count();
+        String name = section.name();
+        for (Key key : List.of(Key.TOPOLOGY, Key.MASTER, Key.MEMBERS, Key.CONNECTORS, Key.RELAY, Key.RELAY_SOURCE)) {
+            IniSection.Entry entry = section.get(key);
+            if (entry != null) {
+                problems.add(entry.line(), entry.key(), "not valid in composite dataservice [" + name
+                        + "] (a section with composite-datasources lists dataservices only)");
+            }
+        }
+        IniSection.Entry entry = section.get(Key.COMPOSITE_DATASOURCES);
+        List<String> parts = new ArrayList<>();
+        for (String part : list(entry)) {
+            if (part.equals(name)) {
+                problems.add(entry.line(), entry.key(), "names [" + name + "] itself");
+            } else if (compositeNames.contains(part)) {
+                problems.add(entry.line(), entry.key(),
+                        Values.quote(part) + " is a composite dataservice (composites do not nest)");
+            } else if (!plainNames.contains(part)) {
+                problems.add(entry.line(), entry.key(), Values.quote(part)
+                        + " is not a dataservice of this file (dataservices: " + String.join(", ", plainNames) + ")");
+            } else if (parts.contains(part)) {
+                problems.add(entry.line(), entry.key(), Values.quote(part) + " is listed twice");
+            } else {
+                parts.add(part);
+            }
+        }
+        if (problems.count() != before) {
+            return null;
+        }
+        return new DataserviceConfig(name, DataserviceConfig.COMPOSITE, null, List.of(), List.of(), null, parts);
+    }
+
+    /** The comma-separated items of a value; an empty item is reported and skipped. */
+    private List<String> list(IniSection.Entry entry) {
+        List<String> items = new ArrayList<>();
+        for (String raw : entry.value().split(",", -1)) {
+            String item = raw.strip();
+            if (item.isEmpty()) {
+                problems.add(entry.line(), entry.key(), "empty item in list " + Values.quote(entry.value()));
+            } else {
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
+    private HostPort host(IniSection.Entry entry, String text, int defaultPort) {
+        try {
+            return HostPort.parse(text, defaultPort);
+        } catch (IllegalArgumentException e) {
+            problems.add(entry.line(), entry.key(), e.getMessage());
+            return null;
+        }
+    }
+
+    private String connectorHost(IniSection.Entry entry, String text) {
+        HostPort parsed = host(entry, text, DEFAULT_PORT);
+        if (parsed == null) {
+            return null;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!lower.equals(parsed.host()) && !lower.equals("[" + parsed.host() + "]")) {
+            problems.add(entry.line(), entry.key(), Values.quote(text) + " has a port (connectors are host names)");
+            return null;
+        }
+        return parsed.host();
+    }
+
+    // ---- the served dataservice -------------------------------------------------------------
+
+    private DataserviceConfig select(List<DataserviceConfig> dataservices, String service) throws ConfigException {
+        List<String> all = dataservices.stream().map(DataserviceConfig::name).toList();
+        if (service != null) {
+            for (DataserviceConfig dataservice : dataservices) {
+                if (dataservice.name().equals(service)) {
+                    return dataservice;
+                }
+            }
+            throw new ConfigException(problems.source() + ": --service: unknown dataservice "
+                    + Values.quote(service) + " (choose one of: " + String.join(", ", all) + ")");
+        }
+        List<DataserviceConfig> plain = dataservices.stream().filter(d -> !d.isComposite()).toList();
+        if (plain.size() == 1) {
+            return plain.get(0);
+        }
+        throw new ConfigException(problems.source()
+                + ": --service: the file has several dataservices; choose one of: " + String.join(", ", all));
+    }
+
+    /** Reads a file as UTF-8 and parses it; relative paths in it resolve against its directory. */
+    static ConnectorConfig load(Path file, String service) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not a UTF-8 text file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), service, dir == null ? Path.of("") : dir);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.turnout.connector.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every key the configuration file may contain, with where it may appear. Names are the ones of
+ * Tungsten's {@code tungsten.ini}, so an existing file keeps working.
+ */
+enum Key {
+    // Connector settings: in [defaults], and in a dataservice section to override the default there.
+    APPLICATION_USER("application-user", Scope.SETTING),
+    APPLICATION_PASSWORD("application-password", Scope.SETTING),
+    APPLICATION_PORT("application-port", Scope.SETTING),
+    CONNECTOR_LISTEN_ADDRESS("connector-listen-address", Scope.SETTING),
+    CONNECTOR_CONNECT_TIMEOUT("connector-connect-timeout", Scope.SETTING),
+    CONNECTOR_MAX_ALLOWED_PACKET("connector-max-allowed-packet", Scope.SETTING),
+    CONNECTOR_SHUTDOWN_TIMEOUT("connector-shutdown-timeout", Scope.SETTING),
+    CONNECTOR_SSL_CERTIFICATE("connector-ssl-certificate", Scope.SETTING),
+    CONNECTOR_SSL_KEY("connector-ssl-key", Scope.SETTING),
+    CONNECTOR_WORKER_THREADS("connector-worker-threads", Scope.SETTING),
+    REPLICATION_PORT("replication-port", Scope.SETTING),
+
+    // The shape of one dataservice: only in a dataservice section.
+    TOPOLOGY("topology", Scope.DATASERVICE),
+    MASTER("master", Scope.DATASERVICE),
+    MEMBERS("members", Scope.DATASERVICE),
+    CONNECTORS("connectors", Scope.DATASERVICE),
+    RELAY("relay", Scope.DATASERVICE),
+    RELAY_SOURCE("relay-source", Scope.DATASERVICE),
+    COMPOSITE_DATASOURCES("composite-datasources", Scope.DATASERVICE),
+
+    // Present in Tungsten users' files; accepted anywhere, not used by this version.
+    USER("user", Scope.ACCEPTED),
+    INSTALL_DIRECTORY("install-directory", Scope.ACCEPTED),
+    PROFILE_SCRIPT("profile-script", Scope.ACCEPTED),
+    REPLICATION_USER("replication-user", Scope.ACCEPTED),
+    REPLICATION_PASSWORD("replication-password", Scope.ACCEPTED),
+    REST_API_ADMIN_USER("rest-api-admin-user", Scope.ACCEPTED),
+    REST_API_ADMIN_PASSWORD("rest-api-admin-password", Scope.ACCEPTED),
+    REST_API_ADMIN_PASS("rest-api-admin-pass", Scope.ACCEPTED),
+    CONNECTOR_REST_API_ADDRESS("connector-rest-api-address", Scope.ACCEPTED),
+    MANAGER_REST_API_ADDRESS("manager-rest-api-address", Scope.ACCEPTED),
+    REPLICATOR_REST_API_ADDRESS("replicator-rest-api-address", Scope.ACCEPTED),
+    START_AND_REPORT("start-and-report", Scope.ACCEPTED),
+    APPLICATION_READONLY_PORT("application-readonly-port", Scope.ACCEPTED),
+    MYSQL_ALLOW_INTENSIVE_CHECKS("mysql-allow-intensive-checks", Scope.ACCEPTED),
+    DISABLE_SECURITY_CONTROLS("disable-security-controls", Scope.ACCEPTED),
+    WITNESSES("witnesses", Scope.ACCEPTED),
+    ENABLE_ACTIVE_WITNESSES("enable-active-witnesses", Scope.ACCEPTED);
+
+    /** Where a key may appear and what happens to it. */
+    enum Scope {
+        /** A connector setting: [defaults], overridable per dataservice section. */
+        SETTING,
+        /** Describes a dataservice: dataservice sections only. */
+        DATASERVICE,
+        /** Accepted in any section and otherwise ignored. */
+        ACCEPTED
+    }
+
+    private static final Map<String, Key> BY_NAME = new HashMap<>();
+
+    static {
+        for (Key key : values()) {
+            BY_NAME.put(key.keyName, key);
+        }
+    }
+
+    private final String keyName;
+    private final Scope scope;
+
+    Key(String keyName, Scope scope) {
+        this.keyName = keyName;
+        this.scope = scope;
+    }
+
+    String keyName() {
+        return keyName;
+    }
+
+    Scope scope() {
+        return scope;
+    }
+
+    static Optional<Key> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The known key closest to a misspelt one, if it is close enough to be a likely typo. */
+    static Optional<Key> closest(String name) {
+        Key best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Key key : values()) {
+            int d = distance(name, key.keyName);
+            if (d < bestDistance) {
+                best = key;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= 2 ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance; the inputs are short key names. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

@@ -1,0 +1,127 @@
+package dev.turnout.connector.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers and formatters of the value types of the configuration file. Each parser throws
+ * {@link IllegalArgumentException} with the part of an operator message that follows the key,
+ * e.g. {@code "70000" is not a port (1-65535)}.
+ */
+final class Values {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,15})\\s*(ms|s|m)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*([kKmMgG])?");
+    private static final Pattern INTEGER = Pattern.compile("\\d{1,9}");
+
+    static final long K = 1024L;
+    static final long M = 1024L * K;
+    static final long G = 1024L * M;
+
+    private Values() {
+    }
+
+    static String quote(String raw) {
+        return '"' + raw + '"';
+    }
+
+    static int port(String text) {
+        if (!INTEGER.matcher(text).matches()) {
+            throw new IllegalArgumentException(quote(text) + " is not a port (1-65535)");
+        }
+        int port = Integer.parseInt(text);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(quote(text) + " is not a port (1-65535)");
+        }
+        return port;
+    }
+
+    static int integer(String text, int min, int max) {
+        if (!INTEGER.matcher(text).matches()) {
+            throw new IllegalArgumentException(quote(text) + " is not a whole number (" + min + "-" + max + ")");
+        }
+        int value = Integer.parseInt(text);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(quote(text) + " is out of range (" + min + "-" + max + ")");
+        }
+        return value;
+    }
+
+    /** A plain number is milliseconds; units {@code ms}, {@code s}, {@code m}. */
+    static Duration duration(String text, Duration min, Duration max) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(quote(text)
+                    + " is not a duration (milliseconds, or a number with unit ms, s or m: 500ms, 3s, 1m)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        long limit = switch (unit) {
+            case "ms" -> Long.MAX_VALUE;
+            case "s" -> Long.MAX_VALUE / 1000;
+            default -> Long.MAX_VALUE / 60_000;
+        };
+        Duration value;
+        if (amount > limit) {
+            value = null;
+        } else {
+            value = switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+        }
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is out of range (" + format(min) + "-" + format(max) + ")");
+        }
+        return value;
+    }
+
+    /** Bytes with an optional binary suffix {@code K}, {@code M} or {@code G} (either case). */
+    static long size(String text, long min, long max) {
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a size (bytes, or a number with suffix K, M or G: 64M, 1G)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        long unit = m.group(2) == null ? 1 : switch (Character.toUpperCase(m.group(2).charAt(0))) {
+            case 'K' -> K;
+            case 'M' -> M;
+            default -> G;
+        };
+        if (amount > max / unit || amount * unit < min) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is out of range (" + formatSize(min) + "-" + formatSize(max) + ")");
+        }
+        return amount * unit;
+    }
+
+    /** The shortest exact form in the file's own syntax: {@code 3s}, {@code 1m}, {@code 250ms}. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms != 0 && ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    /** The shortest exact form in the file's own syntax: {@code 1G}, {@code 64M}, {@code 1536}. */
+    static String formatSize(long bytes) {
+        if (bytes != 0 && bytes % G == 0) {
+            return bytes / G + "G";
+        }
+        if (bytes != 0 && bytes % M == 0) {
+            return bytes / M + "M";
+        }
+        if (bytes != 0 && bytes % K == 0) {
+            return bytes / K + "K";
+        }
+        return Long.toString(bytes);
+    }
+}

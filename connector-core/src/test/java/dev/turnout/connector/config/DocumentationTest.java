@@ -1,0 +1,65 @@
+package dev.turnout.connector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps config/tungsten.ini and docs/configuration.md in step with the parser. */
+class DocumentationTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+
+    @Test
+    void theSampleFileLoadsWithTheValuesItShows() throws ConfigException {
+        ConnectorConfig config = ConnectorConfig.load(ROOT.resolve("config/tungsten.ini"), null);
+
+        assertThat(config.serviceName()).isEqualTo("alpha");
+        assertThat(config.applicationUser()).isEqualTo("app");
+        assertThat(new String(config.applicationPassword(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("secret");
+        assertThat(config.listenAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.applicationPort()).isEqualTo(3306);
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.dataservice().master()).isEqualTo(new HostPort("127.0.0.1", 3307));
+        assertThat(config.dataservice().members()).hasSize(3);
+        assertThat(config.tls()).isEmpty();
+    }
+
+    @Test
+    void theSampleFilesCommentedCompositeExampleIsValidToo() throws Exception {
+        String sample = Files.readString(ROOT.resolve("config/tungsten.ini"));
+        int beta = sample.indexOf("# [beta]");
+        String uncommented = sample.substring(0, beta)
+                + sample.substring(beta).replaceAll("(?m)^# ?(?=\\[|[a-z-]+=)", "");
+
+        ConnectorConfig gamma = ConnectorConfig.parse(uncommented, "tungsten.ini", "gamma");
+
+        assertThat(gamma.dataservice().compositeDatasources()).containsExactly("alpha", "beta");
+        assertThat(gamma.dataservices().get(1).relaySource()).isEqualTo("alpha");
+    }
+
+    @Test
+    void theReferenceDocumentsExactlyTheKeysTheParserKnows() throws IOException {
+        String doc = Files.readString(ROOT.resolve("docs/configuration.md"));
+        Set<String> documented = new TreeSet<>();
+        Matcher headings = Pattern.compile("(?m)^### ([a-z-]+)$").matcher(doc);
+        while (headings.find()) {
+            documented.add(headings.group(1));
+        }
+        Matcher tableRows = Pattern.compile("(?m)^\\| `([a-z-]+)` \\|").matcher(doc);
+        while (tableRows.find()) {
+            documented.add(tableRows.group(1));
+        }
+
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(Key.values()).map(Key::keyName).toList());
+    }
+}
