@@ -19,11 +19,11 @@ public final class MalformedPacketException extends RuntimeException {
 
     /**
      * Wraps a failure raised while decoding {@code packet}: buffer underflows, bad length-encoded
-     * integers and record validation become one {@code MalformedPacketException}; one that already
-     * is such an exception is returned as is.
+     * integers and record validation become one {@code MalformedPacketException} whose message
+     * names the packet; one that already names it is returned as is.
      */
     public static MalformedPacketException decoding(String packet, RuntimeException cause) {
-        if (cause instanceof MalformedPacketException malformed) {
+        if (cause instanceof MalformedPacketException malformed && String.valueOf(malformed.getMessage()).contains(packet)) {
             return malformed;
         }
         String reason = cause instanceof IndexOutOfBoundsException ? "truncated" : cause.getMessage();
