@@ -108,6 +108,8 @@ public final class ResponseTracker {
     private static final int EOF_MAX_PAYLOAD = 9;
     /** MariaDB's error code of a progress report. */
     private static final int PROGRESS_ERROR_CODE = 0xFFFF;
+    /** The most pipelined commands one connection may have outstanding. */
+    private static final int MAX_QUEUED = 1 << 16;
     /** caching_sha2_password's "fast authentication succeeded": an OK follows without a client answer. */
     private static final int FAST_AUTH_SUCCESS = 0x03;
 
@@ -127,6 +129,12 @@ public final class ResponseTracker {
     private long remaining;
     /** Column definitions of a prepared statement that follow its parameter definitions. */
     private int preparedColumns;
+    /** Command bytes of pipelined commands, oldest at {@code queueHead}; grows (rarely) up to {@link #MAX_QUEUED}. */
+    private int[] queue = new int[16];
+    private int queueHead;
+    private int queued;
+    /** The last queued command's physical packet was continued: the client's next packet carries more of it. */
+    private boolean queuedCommandContinues;
 
     /**
      * @param capabilities the capabilities negotiated between client and server (those both set),
@@ -148,7 +156,7 @@ public final class ResponseTracker {
             case LOCAL_INFILE_DATA -> clientInLocalInfileData(frame);
             case CHANGE_USER_AUTH -> clientInChangeUserAuth(frame);
             case FAILED -> ClientStep.UNEXPECTED;
-            default -> clientFailure();
+            default -> clientWhileServerResponds(frame);
         };
     }
 
@@ -184,12 +192,23 @@ public final class ResponseTracker {
             resume = state;
             state = State.SERVER_CONTINUATION;
         }
+        if (step == ServerStep.COMPLETE && queued > 0) {
+            startNextQueued();
+        }
         return step;
     }
 
-    /** True at a command boundary: no command outstanding (also after a command that gets no response). */
+    /**
+     * True at a command boundary: no command outstanding, pipelined ones included (also after a
+     * command that gets no response).
+     */
     public boolean isIdle() {
-        return state == State.IDLE;
+        return state == State.IDLE && queued == 0;
+    }
+
+    /** Commands the client sent ahead (pipelined) whose responses have not started yet. */
+    public int queuedCommands() {
+        return queued;
     }
 
     /** The command byte of the current or last command; -1 before the first. */
@@ -224,27 +243,16 @@ public final class ResponseTracker {
         failedIn = State.IDLE;
         remaining = 0;
         preparedColumns = 0;
+        queued = 0;
+        queueHead = 0;
+        queuedCommandContinues = false;
     }
 
     // ---- client side, one method per state
 
     private ClientStep clientInIdle(ByteBuf frame) {
         int first = Packets.firstByte(frame);
-        if (first < 0) {
-            return clientFailure();
-        }
-        State next = switch (first) {
-            case Command.COM_QUERY, Command.COM_STMT_EXECUTE, Command.COM_STMT_BULK_EXECUTE,
-                    Command.COM_PROCESS_INFO -> State.RESULT_HEAD;
-            case Command.COM_STMT_FETCH -> State.ROWS;
-            case Command.COM_STMT_PREPARE -> State.PREPARE_HEAD;
-            case Command.COM_FIELD_LIST -> State.FIELD_LIST;
-            case Command.COM_STATISTICS -> State.STATISTICS;
-            case Command.COM_CHANGE_USER -> State.CHANGE_USER_RESPONSE;
-            case Command.COM_STMT_CLOSE, Command.COM_STMT_SEND_LONG_DATA, Command.COM_QUIT -> State.IDLE;
-            case Command.COM_BINLOG_DUMP, Command.COM_BINLOG_DUMP_GTID -> State.FAILED;
-            default -> State.OK_RESPONSE;
-        };
+        State next = first < 0 ? State.FAILED : stateFor(first);
         if (next == State.FAILED) {
             return clientFailure();
         }
@@ -256,6 +264,63 @@ public final class ResponseTracker {
         }
         state = next;
         return next == State.IDLE ? ClientStep.COMMAND_COMPLETE_NO_RESPONSE : ClientStep.COMMAND_STARTED;
+    }
+
+    /** The state that waits for the response to {@code command}; IDLE when it gets none. */
+    private static State stateFor(int command) {
+        return switch (command) {
+            case Command.COM_QUERY, Command.COM_STMT_EXECUTE, Command.COM_STMT_BULK_EXECUTE,
+                    Command.COM_PROCESS_INFO -> State.RESULT_HEAD;
+            case Command.COM_STMT_FETCH -> State.ROWS;
+            case Command.COM_STMT_PREPARE -> State.PREPARE_HEAD;
+            case Command.COM_FIELD_LIST -> State.FIELD_LIST;
+            case Command.COM_STATISTICS -> State.STATISTICS;
+            case Command.COM_CHANGE_USER -> State.CHANGE_USER_RESPONSE;
+            case Command.COM_STMT_CLOSE, Command.COM_STMT_SEND_LONG_DATA, Command.COM_QUIT -> State.IDLE;
+            case Command.COM_BINLOG_DUMP, Command.COM_BINLOG_DUMP_GTID -> State.FAILED;
+            default -> State.OK_RESPONSE;
+        };
+    }
+
+    /**
+     * A client packet while the server's response is in flight: a pipelined command (drivers such
+     * as MariaDB Connector/J send COM_STMT_PREPARE and COM_STMT_EXECUTE, or a batch, without
+     * waiting), or the rest of one. Its response follows the ones before it; it is queued.
+     */
+    private ClientStep clientWhileServerResponds(ByteBuf frame) {
+        if (queuedCommandContinues) {
+            queuedCommandContinues = Packets.isContinued(frame);
+            return ClientStep.CONTINUATION;
+        }
+        int first = Packets.firstByte(frame);
+        if (Packets.sequenceId(frame) != 0 || first < 0 || stateFor(first) == State.FAILED) {
+            return clientFailure();
+        }
+        if (queued == queue.length) {
+            if (queue.length == MAX_QUEUED) {
+                return clientFailure();
+            }
+            int[] larger = new int[queue.length * 2];
+            for (int i = 0; i < queued; i++) {
+                larger[i] = queue[(queueHead + i) % queue.length];
+            }
+            queue = larger;
+            queueHead = 0;
+        }
+        queue[(queueHead + queued) % queue.length] = first;
+        queued++;
+        queuedCommandContinues = Packets.isContinued(frame);
+        return ClientStep.COMMAND_STARTED;
+    }
+
+    /** The previous response is complete: the server now answers the oldest queued command. */
+    private void startNextQueued() {
+        while (state == State.IDLE && queued > 0) {
+            command = queue[queueHead];
+            queueHead = (queueHead + 1) % queue.length;
+            queued--;
+            state = stateFor(command);
+        }
     }
 
     private ClientStep clientInClientContinuation(ByteBuf frame) {

@@ -211,10 +211,43 @@ class ResponseTrackerTest {
     }
 
     @Test
-    void failsOnAClientCommandWhileAResponseIsInFlight() {
+    void failsOnAClientPacketThatIsNeitherACommandNorDataWhileAResponseIsInFlight() {
         ResponseTracker tracker = inRows(MARIADB);
-        assertThat(tracker.onClientPacket(packet(0, Command.COM_PING))).isEqualTo(ClientStep.UNEXPECTED);
+        assertThat(tracker.onClientPacket(packet(3, Command.COM_PING))).isEqualTo(ClientStep.UNEXPECTED);
         assertThat(tracker.failedIn()).isEqualTo(State.ROWS);
+    }
+
+    @Test
+    void queuesPipelinedCommandsAndIsIdleOnlyAfterTheLastResponse() {
+        ResponseTracker tracker = new ResponseTracker(MARIADB);
+        // MariaDB Connector/J sends COM_STMT_PREPARE and COM_STMT_EXECUTE(-1) without waiting, then a close.
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_PREPARE, 'D', 'O', ' ', '1'))).isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_EXECUTE, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0, 0)))
+                .isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_CLOSE, 1, 0, 0, 0))).isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.queuedCommands()).isEqualTo(2);
+        assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))).as("PREPARE_OK").isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.isIdle()).isFalse();
+        assertThat(tracker.command()).isEqualTo(Command.COM_STMT_EXECUTE);
+        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT))).as("execute's OK").isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.isIdle()).as("the close gets no response").isTrue();
+    }
+
+    @Test
+    void queuesAPipelinedBatchOfQueriesAndFollowsEachResultSet() {
+        ResponseTracker tracker = new ResponseTracker(DEPRECATE_EOF);
+        for (int i = 0; i < 100; i++) {
+            assertThat(tracker.onClientPacket(packet(0, Command.COM_QUERY, 'x'))).isEqualTo(ClientStep.COMMAND_STARTED);
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(tracker.isIdle()).isFalse();
+            assertThat(tracker.onServerPacket(packet(1, 1))).isEqualTo(ServerStep.IN_PROGRESS);
+            assertThat(tracker.onServerPacket(packet(2, 3, 'd', 'e', 'f'))).isEqualTo(ServerStep.IN_PROGRESS);
+            assertThat(tracker.onServerPacket(packet(3, 1, 'r'))).isEqualTo(ServerStep.IN_PROGRESS);
+            assertThat(tracker.onServerPacket(packet(4, 0xFE, 0, 0, ServerStatus.AUTOCOMMIT, 0, 0, 0))).isEqualTo(ServerStep.COMPLETE);
+        }
+        assertThat(tracker.isIdle()).isTrue();
+        assertThat(tracker.queuedCommands()).isZero();
     }
 
     @Test
@@ -255,7 +288,7 @@ class ResponseTrackerTest {
         ByteBuf row = bigPacket(0xFFFFFF, 2, 0xFD);
         clientDuringRow.onServerPacket(row);
         release(row);
-        assertThat(clientDuringRow.onClientPacket(packet(0, Command.COM_PING))).isEqualTo(ClientStep.UNEXPECTED);
+        assertThat(clientDuringRow.onClientPacket(packet(3, Command.COM_PING))).isEqualTo(ClientStep.UNEXPECTED);
     }
 
     @Test
