@@ -197,17 +197,19 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 channel.read();
                 return;
             }
-            switch (auth.onServerPacket(payload)) {
-                case ClientAuthExchange.Step.Send send -> {
-                    send(sequenceId + 1, out -> out.writeBytes(send.payload()));
-                    channel.read();
-                }
-                case ClientAuthExchange.Step.Done done -> {
-                    phase = Phase.READY;
-                    cancelTimeout();
-                    listener.backendReady(this, done.ok());
-                }
-                case ClientAuthExchange.Step.Failed failed -> failWith(failed.err());
+            // Java 17 has no pattern switch: the sealed Step is matched with instanceof, exhaustively.
+            ClientAuthExchange.Step step = auth.onServerPacket(payload);
+            if (step instanceof ClientAuthExchange.Step.Send send) {
+                send(sequenceId + 1, out -> out.writeBytes(send.payload()));
+                channel.read();
+            } else if (step instanceof ClientAuthExchange.Step.Await) {
+                channel.read();
+            } else if (step instanceof ClientAuthExchange.Step.Done done) {
+                phase = Phase.READY;
+                cancelTimeout();
+                listener.backendReady(this, done.ok());
+            } else {
+                failWith(((ClientAuthExchange.Step.Failed) step).err());
             }
         } catch (MalformedPacketException | IndexOutOfBoundsException e) {
             fail(e);
