@@ -1,0 +1,5 @@
+/**
+ * JMH benchmarks of the hot path. Each benchmark state is confined to its JMH thread.
+ * Everything is non-null unless annotated.
+ */
+package dev.turnout.benchmarks;
