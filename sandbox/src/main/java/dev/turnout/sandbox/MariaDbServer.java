@@ -245,7 +245,8 @@ final class MariaDbServer implements ServerNode {
                 throw new SandboxException(name + ": mariadbd exited with code " + started.exitValue()
                         + " during start-up. Error log:\n" + log + consoleLog());
             }
-            try (Connection ignored = DriverManager.getConnection(url, props)) {
+            try {
+                DriverManager.getConnection(url, props).close();
                 return;
             } catch (SQLException e) {
                 last = e;
