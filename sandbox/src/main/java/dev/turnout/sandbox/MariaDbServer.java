@@ -242,7 +242,7 @@ final class MariaDbServer implements ServerNode {
                 if (log.contains("Address already in use") || log.contains("Do you already have another server running on port")) {
                     throw new PortTakenException();
                 }
-                throw new SandboxException(name + ": mariadbd exited with code " + started.exitValue()
+                throw new SandboxException(name + " (" + dir + "): mariadbd exited with code " + started.exitValue()
                         + " during start-up. Error log:\n" + log + consoleLog());
             }
             try {
@@ -252,7 +252,7 @@ final class MariaDbServer implements ServerNode {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new SandboxException(name + ": not accepting connections on " + HOST + ":" + port
+                throw new SandboxException(name + " (" + dir + "): not accepting connections on " + HOST + ":" + port
                         + " after " + startupTimeout + " (last error: " + last.getMessage() + "). Error log:\n"
                         + readFrom(errorLog, logOffset) + consoleLog(), last);
             }

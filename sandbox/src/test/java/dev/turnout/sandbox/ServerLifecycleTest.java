@@ -1,6 +1,8 @@
 package dev.turnout.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +87,29 @@ class ServerLifecycleTest {
                 assertThat(Integer.parseInt(status.get("Rpl_semi_sync_master_yes_tx"))).isGreaterThanOrEqualTo(2);
             }
         }
+    }
+
+    @Test
+    void aStartThatTimesOutReportsTheErrorLogAndLeavesNothingRunning() {
+        Throwable failure = catchThrowable(() -> SandboxCluster.builder().replicas(1)
+                .startupTimeout(Duration.ofMillis(1)).start());
+        assertThat(failure).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("not accepting connections on 127.0.0.1:")
+                .hasMessageContaining("Error log:");
+        Matcher dir = Pattern.compile("\\((/[^)]*/turnout-sandbox-[0-9]+)/db[0-9]\\)").matcher(failure.getMessage());
+        assertThat(dir.find()).as("server directory in: %s", failure.getMessage()).isTrue();
+        assertThat(Path.of(dir.group(1))).as("the failed cluster's directory").doesNotExist();
+        assertThat(mariadbdProcessesUnder(Path.of(dir.group(1)))).isEmpty();
+    }
+
+    @Test
+    void theBuilderRejectsInvalidSettingsNamingTheKey() {
+        assertThatThrownBy(() -> SandboxCluster.builder().replicas(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("replicas:");
+        assertThatThrownBy(() -> SandboxCluster.builder().appUser("repl", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("appUser:");
+        assertThatThrownBy(() -> SandboxCluster.builder().startupTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("startupTimeout:");
     }
 
     @Test
