@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -112,6 +113,11 @@ final class MariaDbServer implements ServerNode {
     public boolean isRunning() {
         Process current = process;
         return current != null && current.isAlive();
+    }
+
+    @Override
+    public Optional<Path> errorLog() {
+        return Optional.of(dir.resolve("mariadbd.err"));
     }
 
     String name() {

@@ -48,7 +48,8 @@ class ServerLifecycleTest {
             long primaryPid = primary.pid();
             primary.stop();
             assertThat(Processes.isLive(primaryPid)).isFalse();
-            assertThat(Files.readString(clusterDir.resolve("db1/mariadbd.err"))).contains("Shutdown complete");
+            assertThat(primary.errorLog()).contains(clusterDir.resolve("db1/mariadbd.err"));
+            assertThat(Files.readString(primary.errorLog().orElseThrow())).contains("Shutdown complete");
             primary.start();
             primary.start(); // already running: nothing happens
             execute(primary, "INSERT INTO lifecycle VALUES (3)");
