@@ -1,7 +1,9 @@
 package dev.turnout.sandbox;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * One database server of a {@link SandboxCluster}: where it listens, how to reach it as an
@@ -54,6 +56,14 @@ public final class DbServer {
 
     public boolean isRunning() {
         return node.isRunning();
+    }
+
+    /**
+     * The server's error log ({@code mariadbd.err} in its temporary directory), for diagnosing a
+     * failed test; empty for a containerised server. The file is deleted when the cluster closes.
+     */
+    public Optional<Path> errorLog() {
+        return node.errorLog();
     }
 
     /** {@code host:port}, e.g. {@code 127.0.0.1:40123}. */

@@ -105,13 +105,17 @@ final class MariaDbDistribution {
             try {
                 Files.createDirectories(root);
                 try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
-                    if (!Files.isDirectory(baseDir.resolve("bin"))) {
-                        unpack(baseDir);
-                    }
-                    if (!Files.isDirectory(templateDir)) {
-                        distribution.buildTemplate();
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.lock();
+                    try {
+                        if (!Files.isDirectory(baseDir.resolve("bin"))) {
+                            unpack(baseDir);
+                        }
+                        if (!Files.isDirectory(templateDir)) {
+                            distribution.buildTemplate();
+                        }
+                    } finally {
+                        lock.release();
                     }
                 }
             } catch (IOException e) {

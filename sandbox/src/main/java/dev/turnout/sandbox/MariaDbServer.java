@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -112,6 +113,11 @@ final class MariaDbServer implements ServerNode {
     public boolean isRunning() {
         Process current = process;
         return current != null && current.isAlive();
+    }
+
+    @Override
+    public Optional<Path> errorLog() {
+        return Optional.of(dir.resolve("mariadbd.err"));
     }
 
     String name() {
@@ -242,16 +248,17 @@ final class MariaDbServer implements ServerNode {
                 if (log.contains("Address already in use") || log.contains("Do you already have another server running on port")) {
                     throw new PortTakenException();
                 }
-                throw new SandboxException(name + ": mariadbd exited with code " + started.exitValue()
+                throw new SandboxException(name + " (" + dir + "): mariadbd exited with code " + started.exitValue()
                         + " during start-up. Error log:\n" + log + consoleLog());
             }
-            try (Connection ignored = DriverManager.getConnection(url, props)) {
+            try {
+                DriverManager.getConnection(url, props).close();
                 return;
             } catch (SQLException e) {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new SandboxException(name + ": not accepting connections on " + HOST + ":" + port
+                throw new SandboxException(name + " (" + dir + "): not accepting connections on " + HOST + ":" + port
                         + " after " + startupTimeout + " (last error: " + last.getMessage() + "). Error log:\n"
                         + readFrom(errorLog, logOffset) + consoleLog(), last);
             }

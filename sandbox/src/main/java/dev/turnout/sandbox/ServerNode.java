@@ -1,7 +1,9 @@
 package dev.turnout.sandbox;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * What {@link DbServer} delegates to: a local MariaDB process or a MySQL container.
@@ -17,6 +19,9 @@ sealed interface ServerNode permits MariaDbServer, MySqlContainerServer {
     long pid();
 
     boolean isRunning();
+
+    /** The server's error log file, if it has one on this machine. */
+    Optional<Path> errorLog();
 
     Connection connect(String user, String password) throws SQLException;
 

@@ -45,4 +45,17 @@ final class Processes {
         }
         return true;
     }
+
+    /** The directory of a sandbox server, read from the {@code --defaults-file} option of its command line. */
+    static Path serverDir(long pid) {
+        String commandLine = commandLine(pid);
+        String option = "--defaults-file=";
+        int start = commandLine.indexOf(option);
+        if (start < 0) {
+            throw new AssertionError("not a sandbox mariadbd: " + pid + " " + commandLine);
+        }
+        start += option.length();
+        int end = commandLine.indexOf(' ', start);
+        return Path.of(commandLine.substring(start, end < 0 ? commandLine.length() : end)).getParent();
+    }
 }
