@@ -288,7 +288,10 @@ final class MariaDbServer implements ServerNode {
                 "log_slave_updates=ON",
                 "gtid_strict_mode=ON",
                 "slave_net_timeout=10",
-                "performance_schema=OFF",
+                // On for performance_schema.session_connect_attrs (the tests check that connection
+                // attributes reach the server); no instrument is enabled, so it costs little.
+                "performance_schema=ON",
+                "performance_schema_instrument='%=OFF'",
                 "max_allowed_packet=1G",
                 "local_infile=ON",
                 "character-set-server=utf8mb4",
