@@ -77,7 +77,7 @@ class SandboxClusterTest {
                 assertThat(rs.getInt(6)).isEqualTo(1);
                 assertThat(rs.getInt(7)).isEqualTo(1);
                 assertThat(rs.getString(8)).isEqualTo("utf8mb4");
-                assertThat(rs.getInt(9)).isEqualTo(0);
+                assertThat(rs.getInt(9)).as("performance_schema, for connection attributes").isEqualTo(1);
                 assertThat(rs.getString(10)).startsWith("11.4.5-MariaDB");
                 assertThat(rs.getString(11)).isEqualTo("127.0.0.1");
             }
