@@ -24,7 +24,7 @@ final class ConnectorHarness {
                 [defaults]
                 application-user=%s
                 application-password=%s
-                application-port=0
+                application-port=3306
                 connector-listen-address=127.0.0.1
                 connector-connect-timeout=2s
                 connector-shutdown-timeout=2s
@@ -41,7 +41,9 @@ final class ConnectorHarness {
     }
 
     static ConnectorServer start(SandboxCluster cluster, String extraDefaults) throws Exception {
-        return ConnectorServer.start(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha"));
+        // Port 0 (any free port) can only be chosen programmatically, not in a file.
+        return ConnectorServer.start(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha")
+                .withApplicationPort(0));
     }
 
     /** The client drivers the tests run with, and their URLs to a connector. */
