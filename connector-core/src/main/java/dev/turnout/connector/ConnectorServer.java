@@ -29,6 +29,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
@@ -61,7 +62,7 @@ public final class ConnectorServer implements AutoCloseable {
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom());
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>());
     }
 
     /**

@@ -42,6 +42,10 @@ public final class ConnectorErrors {
                 + describe(cause) + ")");
     }
 
+    public static ErrPacket unknownThread(long id) {
+        return of(ErrorCode.UNKNOWN_THREAD, "Unknown thread id: " + id);
+    }
+
     public static ErrPacket backendLost(String host) {
         return of(ErrorCode.BACKEND_LOST, "Lost connection to backend " + host + " during query");
     }

@@ -14,6 +14,8 @@ public enum ErrorCode {
     PACKET_TOO_LARGE(1153, "08S01"),
     /** ER_NET_PACKETS_OUT_OF_ORDER: a packet the protocol does not allow at this point. */
     PACKETS_OUT_OF_ORDER(1156, "08S01"),
+    /** ER_NO_SUCH_THREAD: KILL of a connection id that no session has. */
+    UNKNOWN_THREAD(1094, "HY000"),
     /** ER_NOT_SUPPORTED_AUTH_MODE: the client cannot use any authentication method offered. */
     AUTH_MODE_NOT_SUPPORTED(1251, "08004"),
     /** CR_CONN_HOST_ERROR: no primary could be reached for the dataservice. */

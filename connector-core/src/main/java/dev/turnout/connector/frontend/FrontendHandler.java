@@ -303,6 +303,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         ctx.flush();
         phase = FrontendPhase.COMMAND_IDLE;
         clientPacketContinues = false;
+        services.serverThreads().put(connectionId, ready.serverConnectionId());
         log.debug("[{} {}] authenticated as '{}', backend {} thread {}", connectionId, peer, login.user(),
                 ready.target(), ready.serverConnectionId());
         login = null;
@@ -356,6 +357,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 close();
                 return;
             }
+            if (command == Command.COM_QUERY || command == Command.COM_PROCESS_KILL) {
+                frame = translateKill(frame, command);
+                if (frame == null) {
+                    return;
+                }
+            }
             responseStarted = false;
         }
         ClientStep step = tracker.onClientPacket(frame);
@@ -373,6 +380,42 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (step == ClientStep.COMMAND_COMPLETE_NO_RESPONSE && tracker.isIdle()) {
             phase = FrontendPhase.COMMAND_IDLE;
         }
+    }
+
+    /**
+     * A KILL that names a connector session's id is rewritten to name the server thread of that
+     * session's backend; one that names an id no session has is answered here (error 1094), so it
+     * can never hit an unrelated server thread. Returns the frame to forward, or null when answered.
+     */
+    private ByteBuf translateKill(ByteBuf frame, int command) {
+        int from = Packets.payloadIndex(frame) + 1;
+        int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
+        KillStatement kill;
+        if (command == Command.COM_PROCESS_KILL) {
+            kill = to - from == 4 ? new KillStatement(frame.getUnsignedIntLE(from), false) : null;
+        } else {
+            kill = KillStatement.parse(frame, from, to);
+        }
+        if (kill == null || kill.id() < SessionServices.FIRST_CONNECTION_ID) {
+            return frame;
+        }
+        Long serverThread = services.serverThreads().get(kill.id());
+        if (serverThread == null) {
+            frame.release();
+            writePacket(1, ConnectorErrors.unknownThread(kill.id())::encode);
+            ctx.flush();
+            return null;
+        }
+        if (command == Command.COM_PROCESS_KILL) {
+            frame.setIntLE(from, serverThread.intValue());
+            return frame;
+        }
+        byte[] sql = kill.rewrite(serverThread);
+        frame.release();
+        ByteBuf rewritten = ctx.alloc().buffer(Packets.HEADER_SIZE + 1 + sql.length);
+        Packets.writeHeader(rewritten, 1 + sql.length, 0);
+        rewritten.writeByte(Command.COM_QUERY).writeBytes(sql);
+        return rewritten;
     }
 
     private void changeUser(ByteBuf frame) {
@@ -529,6 +572,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         log.debug("[{} {}] client disconnected", connectionId, peer);
+        services.serverThreads().remove(connectionId);
         if (phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.CLOSING;
         }
