@@ -14,7 +14,6 @@ import dev.turnout.protocol.message.server.OkPacket;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -137,9 +136,7 @@ public final class ConnectorServer implements AutoCloseable {
         BackendConnection.connect(workerGroup.next(), transport.socketChannelClass(), target, exchange, new BackendListener() {
             @Override
             public void backendReady(BackendConnection backend, OkPacket ok) {
-                ByteBuf quit = Unpooled.buffer(5).writeMediumLE(1).writeByte(0).writeByte(0x01);
-                backend.write(quit);
-                backend.flushAndClose();
+                backend.quit();
                 outcome.complete("primary " + target + " is " + backend.greeting().serverVersion());
             }
 

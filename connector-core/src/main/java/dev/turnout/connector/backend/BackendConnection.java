@@ -2,6 +2,7 @@ package dev.turnout.connector.backend;
 
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.protocol.auth.ClientAuthExchange;
+import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.MalformedPacketException;
 import dev.turnout.protocol.message.client.HandshakeResponse41;
 import dev.turnout.protocol.message.server.HandshakeV10;
@@ -11,6 +12,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -154,13 +156,20 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
-    /** Flushes what was written (e.g. a COM_QUIT), then closes. */
-    public void flushAndClose() {
-        if (phase != Phase.CLOSED) {
-            phase = Phase.CLOSED;
-            cancelTimeout();
+    /**
+     * Ends the connection politely when it is at a command boundary: sends COM_QUIT, then closes,
+     * so that the server does not count and log an aborted connection. Not ready yet: closes.
+     */
+    public void quit() {
+        if (phase != Phase.READY) {
+            close();
+            return;
         }
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> channel.close());
+        phase = Phase.CLOSED;
+        ByteBuf quit = channel.alloc().buffer(Packets.HEADER_SIZE + 1);
+        Packets.writeHeader(quit, 1, 0);
+        quit.writeByte(Command.COM_QUIT);
+        channel.writeAndFlush(quit).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

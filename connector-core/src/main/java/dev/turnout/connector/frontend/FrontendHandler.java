@@ -430,9 +430,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             frame.release();
         }
         // The session starts over: a new backend connection carries no state of the old one.
-        BackendConnection old = backend;
-        backend = null;
-        old.close();
+        releaseBackend();
         tracker = null;
         authSequence = 1;
         String plugin = request.authPluginName() != null ? request.authPluginName() : AuthPlugins.MYSQL_NATIVE_PASSWORD;
@@ -537,9 +535,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         phase = FrontendPhase.CLOSING;
         releasePending();
-        if (backend != null) {
-            backend.close();
-        }
+        releaseBackend();
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -553,13 +549,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         phase = FrontendPhase.FAILED;
         releasePending();
-        if (backend != null) {
-            backend.close();
-        }
+        releaseBackend();
         if (sequenceId >= 0) {
             writePacket(sequenceId & 0xFF, error::encode);
         }
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Lets go of the backend: COM_QUIT at a command boundary, an abrupt close in the middle of a command. */
+    private void releaseBackend() {
+        if (backend != null) {
+            if (tracker != null && tracker.isIdle()) {
+                backend.quit();
+            } else {
+                backend.close();
+            }
+            backend = null;
+        }
     }
 
     private void releasePending() {
@@ -577,9 +583,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             phase = FrontendPhase.CLOSING;
         }
         releasePending();
-        if (backend != null) {
-            backend.close();
-        }
+        releaseBackend();
     }
 
     @Override
@@ -594,9 +598,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (phase != FrontendPhase.CLOSING && phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.FAILED;
             releasePending();
-            if (backend != null) {
-                backend.close();
-            }
+            releaseBackend();
         }
         ctx.close();
     }

@@ -39,4 +39,25 @@ class ConnectorSmokeIT {
             assertThat(connection.getMetaData().getDatabaseProductVersion()).endsWith("-turnout");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorHarness.Driver.class)
+    void endsBackendConnectionsWithComQuitSoTheServerCountsNoAbortedClient(ConnectorHarness.Driver driver) throws Exception {
+        long before = abortedClients();
+        for (int i = 0; i < 10; i++) {
+            try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+                ConnectorHarness.queryLong(connection, "select 1");
+            }
+        }
+        Thread.sleep(200);
+        assertThat(abortedClients()).isEqualTo(before);
+    }
+
+    private static long abortedClients() throws Exception {
+        try (Connection root = cluster.primary().rootConnection();
+                var rs = root.createStatement().executeQuery("show global status like 'Aborted_clients'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
 }
