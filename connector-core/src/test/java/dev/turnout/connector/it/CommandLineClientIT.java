@@ -73,16 +73,27 @@ class CommandLineClientIT {
     private record Outcome(int exitCode, String stdout, String stderr) {
     }
 
-    /**
-     * Runs the client against the connector with {@code password} and {@code extraArguments},
-     * feeding it {@code stdin}; the process is killed if it outlives the timeout.
-     */
-    private static Outcome run(String password, String stdin, String... extraArguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(client.toString(), "--no-defaults",
+    /** The connection options of every client program, pointing at the connector. */
+    private static List<String> connectionOptions(Path program, String password) {
+        return List.of(program.toString(), "--no-defaults",
                 // The connector offers TLS only when it has a certificate; this one has none.
                 "--skip-ssl", "--protocol=TCP", "-h127.0.0.1", "-P" + connector.port(),
-                "-u" + cluster.appUser(), "-p" + password, "-N", "test"));
+                "-u" + cluster.appUser(), "-p" + password);
+    }
+
+    /**
+     * Runs the {@code mariadb} client against the connector with {@code password} and
+     * {@code extraArguments}, feeding it {@code stdin}.
+     */
+    private static Outcome run(String password, String stdin, String... extraArguments) throws Exception {
+        List<String> command = new ArrayList<>(connectionOptions(client, password));
+        command.addAll(List.of("-N", "test"));
         command.addAll(List.of(extraArguments));
+        return run(command, stdin);
+    }
+
+    /** Runs {@code command}; the process is killed (by its pid) if it outlives the timeout. */
+    private static Outcome run(List<String> command, String stdin) throws Exception {
         Path out = Files.createTempFile("turnout-it-cli", ".out");
         Path err = Files.createTempFile("turnout-it-cli", ".err");
         Process process = null;
@@ -92,7 +103,7 @@ class CommandLineClientIT {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             boolean exited = process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertThat(exited).as("mariadb client exited within %d s", PROCESS_TIMEOUT_SECONDS).isTrue();
+            assertThat(exited).as("%s exited within %d s", command.get(0), PROCESS_TIMEOUT_SECONDS).isTrue();
             return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
@@ -151,5 +162,41 @@ class CommandLineClientIT {
         assertThat(outcome.exitCode()).isNotZero();
         assertThat(outcome.stdout()).isEmpty();
         assertThat(outcome.stderr()).contains("ERROR 1045 (28000)");
+    }
+
+    /** {@code mariadb-admin}: COM_PING, COM_STATISTICS (answered by one bare string packet) and SHOW PROCESSLIST. */
+    @Test
+    void answersTheAdminClient() throws Exception {
+        Optional<Path> admin = onPath("mariadb-admin");
+        Assumptions.assumeTrue(admin.isPresent(), "no 'mariadb-admin' on the PATH");
+        List<String> command = new ArrayList<>(connectionOptions(admin.get(), cluster.appPassword()));
+        command.addAll(List.of("ping", "status", "processlist"));
+        Outcome outcome = run(command, "");
+        assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
+        assertThat(outcome.stdout()).contains("mysqld is alive").contains("Uptime:").contains("Threads:")
+                .contains("show processlist");
+    }
+
+    /** {@code mariadb-dump}: session settings, SHOW CREATE TABLE, LOCK TABLES and a full table scan. */
+    @Test
+    void dumpsATable() throws Exception {
+        Optional<Path> dump = onPath("mariadb-dump");
+        Assumptions.assumeTrue(dump.isPresent(), "no 'mariadb-dump' on the PATH");
+        Outcome setup = run(cluster.appPassword(), """
+                drop table if exists clit_dump;
+                create table clit_dump (id int primary key, v varchar(10));
+                insert into clit_dump values (1, 'a'), (2, 'b');
+                """);
+        assertThat(setup.exitCode()).as("setup; stderr: %s", setup.stderr()).isZero();
+        try {
+            List<String> command = new ArrayList<>(connectionOptions(dump.get(), cluster.appPassword()));
+            command.addAll(List.of("--skip-comments", "--skip-extended-insert", "test", "clit_dump"));
+            Outcome outcome = run(command, "");
+            assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
+            assertThat(outcome.stdout()).contains("CREATE TABLE `clit_dump`")
+                    .contains("INSERT INTO `clit_dump` VALUES (1,'a');", "INSERT INTO `clit_dump` VALUES (2,'b');");
+        } finally {
+            run(cluster.appPassword(), "drop table if exists clit_dump;");
+        }
     }
 }

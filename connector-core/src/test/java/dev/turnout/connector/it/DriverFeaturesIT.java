@@ -145,6 +145,29 @@ class DriverFeaturesIT {
 
     @ParameterizedTest
     @EnumSource(Driver.class)
+    void endsAMultiStatementAtItsFirstErrorAndStaysUsable(Driver driver) throws Exception {
+        try (Connection c = connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
+            List<Long> seen = new ArrayList<>();
+            assertError(() -> {
+                boolean isResultSet = s.execute("select 1; select * from dfit_no_such_table; select 3");
+                for (int i = 0; i < 5 && isResultSet; i++) {
+                    try (ResultSet rs = s.getResultSet()) {
+                        while (rs.next()) {
+                            seen.add(rs.getLong(1));
+                        }
+                    }
+                    isResultSet = s.getMoreResults();
+                }
+            }, 1146, "42S02");
+            // MySQL Connector/J reads the first result before the error, MariaDB Connector/J all results at once.
+            assertThat(seen).isSubsetOf(1L);
+            assertThat(ConnectorHarness.queryLong(c, "select 4")).isEqualTo(4);
+            assertOnPrimary(c);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
     void callsAProcedureReturningSeveralResultSetsAndAnOutParameter(Driver driver) throws Exception {
         String procedure = table("proc", driver);
         try (Connection c = connect(driver, ""); Statement s = c.createStatement()) {
@@ -203,8 +226,7 @@ class DriverFeaturesIT {
                     out.write(i + ",name-" + i + "\n");
                 }
             }
-            String options = driver == Driver.MYSQL ? "allowLoadLocalInfile=true" : "allowLocalInfile=true";
-            try (Connection c = connect(driver, options); Statement s = c.createStatement()) {
+            try (Connection c = connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
                 s.execute("drop table if exists " + t);
                 s.execute("create table " + t + " (id int primary key, name varchar(40))");
                 int loaded = s.executeUpdate("load data local infile '" + file.toAbsolutePath() + "' into table " + t
@@ -222,6 +244,60 @@ class DriverFeaturesIT {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** About 20 MiB of file: the driver sends it in many packets, the server answers once at the end. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void loadsALocalFileOfTwentyMebibytes(Driver driver) throws Exception {
+        String t = table("bigfile", driver);
+        int rows = 2000;
+        String filler = "z".repeat(10 * 1024);
+        Path file = Files.createTempFile("turnout-it-bigfile", ".csv");
+        try {
+            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                for (int i = 1; i <= rows; i++) {
+                    out.write(i + "," + filler + "\n");
+                }
+            }
+            assertThat(Files.size(file)).isGreaterThan(20L * 1000 * 1000);
+            try (Connection c = connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + t);
+                s.execute("create table " + t + " (id int primary key, v text)");
+                assertThat(s.executeUpdate("load data local infile '" + file.toAbsolutePath() + "' into table " + t
+                        + " fields terminated by ','")).isEqualTo(rows);
+                try (ResultSet rs = s.executeQuery("select count(*), sum(length(v)), sum(id) from " + t)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(rows);
+                    assertThat(rs.getLong(2)).isEqualTo((long) rows * filler.length());
+                    assertThat(rs.getLong(3)).isEqualTo((long) rows * (rows + 1) / 2);
+                }
+                s.execute("drop table " + t);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The driver answers the server's file request with an empty packet: the statement fails, the session does not. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void failsTheStatementNotTheSessionWhenTheLocalFileIsMissing(Driver driver) throws Exception {
+        String t = table("nofile", driver);
+        Path missing = Path.of(System.getProperty("java.io.tmpdir"), "turnout-it-no-such-file-" + System.nanoTime() + ".csv");
+        try (Connection c = connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+            s.execute("drop table if exists " + t);
+            s.execute("create table " + t + " (id int primary key)");
+            assertThatExceptionOfType(SQLException.class).isThrownBy(() -> s.executeUpdate(
+                    "load data local infile '" + missing + "' into table " + t));
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isZero();
+            assertOnPrimary(c);
+            s.execute("drop table " + t);
+        }
+    }
+
+    private static String localInfileOption(Driver driver) {
+        return driver == Driver.MYSQL ? "allowLoadLocalInfile=true" : "allowLocalInfile=true";
     }
 
     @ParameterizedTest

@@ -202,6 +202,40 @@ class LargePacketsIT {
         }
     }
 
+    /**
+     * A result of 100,000 rows (about 20 MiB), streamed by the driver and read with a pause, so the
+     * connector's write side to the client stops being writable and forwarding must pause and resume.
+     * MySQL Connector/J streams with fetch size {@code Integer.MIN_VALUE}, MariaDB Connector/J with any positive one.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void streamsALargeResultToASlowReader(Driver driver) throws Exception {
+        String digits = "(select 0 n union all select 1 union all select 2 union all select 3 union all select 4"
+                + " union all select 5 union all select 6 union all select 7 union all select 8 union all select 9)";
+        String sql = "select a.n * 10000 + b.n * 1000 + c.n * 100 + d.n * 10 + e.n, repeat('r', 200)"
+                + " from " + digits + " a, " + digits + " b, " + digits + " c, " + digits + " d, " + digits + " e";
+        try (Connection c = connect(driver, "")) {
+            long rows = 0;
+            long sum = 0;
+            try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                s.setFetchSize(driver == Driver.MYSQL ? Integer.MIN_VALUE : 100);
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    while (rs.next()) {
+                        if (rows == 0) {
+                            Thread.sleep(1000);
+                        }
+                        rows++;
+                        sum += rs.getLong(1);
+                        assertThat(rs.getString(2)).hasSize(200);
+                    }
+                }
+            }
+            assertThat(rows).isEqualTo(100_000);
+            assertThat(sum).isEqualTo(99_999L * 100_000 / 2);
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+        }
+    }
+
     private static void assertRepeated(String value, char expected, int length) {
         assertThat(value).hasSize(length);
         int wrong = -1;

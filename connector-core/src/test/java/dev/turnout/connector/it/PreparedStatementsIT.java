@@ -262,6 +262,56 @@ class PreparedStatementsIT {
         }
     }
 
+    /**
+     * CALL through the binary protocol: several binary result sets, then the procedure's final OK.
+     * MariaDB Connector/J only: MySQL Connector/J prepares CALL on the client side even with
+     * {@code useServerPrepStmts=true}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mariadbServerSideModes")
+    void executesAPreparedCallReturningSeveralResultSets(Mode mode) throws Exception {
+        String procedure = table("proc", mode);
+        try (Connection c = connect(mode); Statement s = c.createStatement()) {
+            s.execute("drop procedure if exists " + procedure);
+            s.execute("create procedure " + procedure + "(in n int)\n"
+                    + "begin\n"
+                    + "  select n, 'first';\n"
+                    + "  select n * 2, @@server_id union all select n * 3, @@server_id;\n"
+                    + "end");
+            long preparedBefore = sessionStatus(c, "Com_stmt_prepare");
+            try (PreparedStatement call = c.prepareStatement("call " + procedure + "(?)")) {
+                for (int n = 1; n <= 2; n++) {
+                    call.setInt(1, n);
+                    List<String> results = new ArrayList<>();
+                    boolean isResultSet = call.execute();
+                    for (int i = 0; i < 10; i++) {
+                        if (isResultSet) {
+                            StringBuilder rows = new StringBuilder();
+                            try (ResultSet rs = call.getResultSet()) {
+                                while (rs.next()) {
+                                    rows.append('[').append(rs.getString(1)).append(',').append(rs.getString(2)).append(']');
+                                }
+                            }
+                            results.add(rows.toString());
+                        } else if (call.getUpdateCount() == -1) {
+                            break;
+                        } else {
+                            results.add("update " + call.getUpdateCount());
+                        }
+                        isResultSet = call.getMoreResults();
+                    }
+                    long primary = cluster.primary().serverId();
+                    assertThat(results).startsWith("[" + n + ",first]", "[" + 2 * n + "," + primary + "][" + 3 * n + "," + primary + "]");
+                    // The procedure's own final status is an update count of 0, which some drivers do not surface.
+                    assertThat(results.subList(2, results.size())).isSubsetOf("update 0");
+                }
+            }
+            assertThat(sessionStatus(c, "Com_stmt_prepare") - preparedBefore).isPositive();
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            s.execute("drop procedure " + procedure);
+        }
+    }
+
     /** Streams as parameters: server-side, the drivers send them with COM_STMT_SEND_LONG_DATA (no response). */
     @ParameterizedTest(name = "{0}")
     @MethodSource("serverSideModes")
@@ -341,6 +391,26 @@ class PreparedStatementsIT {
             assertThat(seen).hasSize(rows).isSorted().startsWith(1).endsWith(rows);
             assertThat(sessionStatus(c, "Com_stmt_fetch") - fetchesBefore).as("COM_STMT_FETCH commands")
                     .isGreaterThanOrEqualTo((rows + 6) / 7);
+            // A cursor abandoned half way (the driver resets or closes the statement), then the statement re-executed.
+            try (PreparedStatement p = c.prepareStatement("select id from " + t + " where id > ? order by id")) {
+                for (int from : new int[] {0, 30}) {
+                    p.setInt(1, from);
+                    try (ResultSet rs = p.executeQuery()) {
+                        for (int i = 1; i <= 10; i++) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getInt(1)).isEqualTo(from + i);
+                        }
+                    }
+                }
+                p.setInt(1, 50);
+                int count = 0;
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        assertThat(rs.getInt(1)).isEqualTo(50 + ++count);
+                    }
+                }
+                assertThat(count).isEqualTo(rows - 50);
+            }
             try (Statement s = c.createStatement()) {
                 s.execute("drop table " + t);
             }
@@ -375,6 +445,17 @@ class PreparedStatementsIT {
                 }
             }
             assertThat(seen).hasSize(rows).isSorted().startsWith(1).endsWith(rows);
+            // A streamed result closed half way: the driver skips the rest, the next statement gets its own answer.
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(7);
+                try (ResultSet rs = s.executeQuery("select id from " + t + " order by id")) {
+                    for (int i = 1; i <= 10; i++) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(i);
+                    }
+                }
+                assertThat(ConnectorHarness.queryLong(c, "select 12345")).isEqualTo(12345);
+            }
             // The same through a plain statement, streamed to the end without interruption.
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(7);
@@ -388,6 +469,10 @@ class PreparedStatementsIT {
                 s.execute("drop table " + t);
             }
         }
+    }
+
+    static Stream<Mode> mariadbServerSideModes() {
+        return mariadbModes().filter(Mode::serverSide);
     }
 
     static Stream<Mode> mariadbModes() {

@@ -152,6 +152,29 @@ class SessionCommandsIT {
         }
     }
 
+    /** {@code setCatalog} switches the default database (COM_INIT_DB, or USE) on the same backend session. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void switchesTheDefaultDatabase(Driver driver) throws Exception {
+        try (Connection c = connect(driver, "")) {
+            long backendThread = ConnectorHarness.queryLong(c, "select connection_id()");
+            try (Statement s = c.createStatement()) {
+                s.execute("create database if not exists turnout_it_other");
+            }
+            try {
+                c.setCatalog("turnout_it_other");
+                assertThat(ConnectorHarness.queryLong(c, "select database() = 'turnout_it_other'")).isEqualTo(1);
+                c.setCatalog("test");
+                assertThat(ConnectorHarness.queryLong(c, "select database() = 'test'")).isEqualTo(1);
+                assertThat(ConnectorHarness.queryLong(c, "select connection_id()")).isEqualTo(backendThread);
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("drop database if exists turnout_it_other");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void pingAnswersWhileTheConnectorRunsAndFailsAfterItShutDown(Driver driver) throws Exception {
