@@ -92,13 +92,29 @@ class DriverFeaturesIT {
             assertThat(rows).containsExactly("2:two!:2.25", "3:three!:null");
             assertOnPrimary(c);
             assertThat(c.getMetaData().getDatabaseProductVersion()).endsWith("-turnout");
+            // The rows are on the primary itself, seen by a direct administrator connection.
+            try (Connection root = cluster.primary().rootConnection()) {
+                assertThat(ConnectorHarness.queryLong(root, "select count(*) from test." + t + " where name like '%!'"))
+                        .isEqualTo(2);
+            }
             s.execute("drop table " + t);
         }
-        // The rows went to the primary itself, not only to whatever answered the query.
-        try (Connection root = cluster.primary().rootConnection()) {
-            assertThat(ConnectorHarness.queryLong(root,
-                    "select count(*) from information_schema.tables where table_schema = 'test' and table_name = '" + t + "'"))
-                    .isZero();
+    }
+
+    /** The connector does not offer compression: a client asking for it gets a working uncompressed session. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void servesAClientThatAsksForCompressionUncompressed(Driver driver) throws Exception {
+        try (Connection c = connect(driver, "useCompression=true"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("show session status like 'Compression'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualToIgnoringCase("OFF");
+            }
+            try (ResultSet rs = s.executeQuery("select repeat('q', 1000000), @@server_id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).hasSize(1_000_000);
+                assertThat(rs.getLong(2)).isEqualTo(cluster.primary().serverId());
+            }
         }
     }
 

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -309,6 +308,33 @@ class PreparedStatementsIT {
             assertThat(sessionStatus(c, "Com_stmt_prepare") - preparedBefore).isPositive();
             assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
             s.execute("drop procedure " + procedure);
+        }
+    }
+
+    /**
+     * A driver-side statement cache of two entries, cycled through five statements: evicted
+     * statements are closed with COM_STMT_CLOSE (which gets no response) right before the next
+     * PREPARE, and the server ends up holding no more than the cache does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverSideModes")
+    void survivesTheDriverClosingStatementsItEvictsFromItsCache(Mode mode) throws Exception {
+        try (Connection c = connect(mode.driver(), mode.options() + "&cachePrepStmts=true&prepStmtCacheSize=2")) {
+            long closedBefore = sessionStatus(c, "Com_stmt_close");
+            for (int round = 0; round < 3; round++) {
+                for (int k = 1; k <= 5; k++) {
+                    try (PreparedStatement p = c.prepareStatement("select ? + " + k + ", " + k + " as k")) {
+                        p.setInt(1, round * 100);
+                        try (ResultSet rs = p.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getInt(1)).isEqualTo(round * 100 + k);
+                            assertThat(rs.getInt(2)).isEqualTo(k);
+                        }
+                    }
+                }
+            }
+            assertThat(sessionStatus(c, "Com_stmt_close") - closedBefore).as("COM_STMT_CLOSE commands").isPositive();
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
         }
     }
 
