@@ -17,7 +17,10 @@ final class ConnectorHarness {
     private ConnectorHarness() {
     }
 
-    /** The configuration text of a connector on a free port in front of {@code cluster}'s primary. */
+    /**
+     * The configuration text of a connector in front of {@code cluster}'s primary; its port is a
+     * placeholder ({@link #start} listens on a free port instead, as a file cannot say 0).
+     */
     static String configuration(SandboxCluster cluster, String extraDefaults) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
@@ -41,7 +44,6 @@ final class ConnectorHarness {
     }
 
     static ConnectorServer start(SandboxCluster cluster, String extraDefaults) throws Exception {
-        // Port 0 (any free port) can only be chosen programmatically, not in a file.
         return ConnectorServer.start(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha")
                 .withApplicationPort(0));
     }
