@@ -17,14 +17,17 @@ final class ConnectorHarness {
     private ConnectorHarness() {
     }
 
-    /** The configuration text of a connector on a free port in front of {@code cluster}'s primary. */
+    /**
+     * The configuration text of a connector in front of {@code cluster}'s primary; its port is a
+     * placeholder ({@link #start} listens on a free port instead, as a file cannot say 0).
+     */
     static String configuration(SandboxCluster cluster, String extraDefaults) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 [defaults]
                 application-user=%s
                 application-password=%s
-                application-port=0
+                application-port=3306
                 connector-listen-address=127.0.0.1
                 connector-connect-timeout=2s
                 connector-shutdown-timeout=2s
@@ -41,7 +44,8 @@ final class ConnectorHarness {
     }
 
     static ConnectorServer start(SandboxCluster cluster, String extraDefaults) throws Exception {
-        return ConnectorServer.start(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha"));
+        return ConnectorServer.start(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha")
+                .withApplicationPort(0));
     }
 
     /** The client drivers the tests run with, and their URLs to a connector. */
