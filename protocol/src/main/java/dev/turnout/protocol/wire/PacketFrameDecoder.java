@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>A header that declares a payload above {@link #maxPayloadLength(int) the limit} fails at once,
  * before its payload is buffered: a {@link TooLongFrameException} reaches the next handler's
- * {@code exceptionCaught}, and every byte read afterwards is discarded. The limit lets a server
+ * {@code exceptionCaught}, and every byte read afterwards is discarded. The packets decoded before
+ * such a header are passed on first, so that handling them may still raise the limit. The limit lets a server
  * refuse a client's huge packet during the connection phase without waiting for 16 MiB.
  *
  * <p>One instance per channel; called on that channel's event loop only.
@@ -45,6 +46,11 @@ public final class PacketFrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= Packets.HEADER_SIZE) {
             int payloadLength = in.getUnsignedMediumLE(in.readerIndex());
             if (payloadLength > maxPayloadLength) {
+                if (!out.isEmpty()) {
+                    // The packets before it are handled first: they may change the limit (a login
+                    // lifts it) or end this decoder's job (after an SSLRequest, TLS bytes follow).
+                    return;
+                }
                 tooLong = true;
                 in.skipBytes(in.readableBytes());
                 throw new TooLongFrameException("a packet of " + payloadLength + " bytes exceeds the limit of "
