@@ -195,10 +195,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         // The frame decoder may hold bytes the client sent right after the SSLRequest (its TLS
         // ClientHello). A new decoder behind the SslHandler takes over; the old one hands its
         // leftover bytes to us on removal, and we feed them again from the head of the pipeline.
+        // (ChannelPipeline.replace would hand them to the new decoder, bypassing the SslHandler.)
+        PacketFrameDecoder frames = new PacketFrameDecoder();
+        frames.maxPayloadLength(MAX_CONNECTION_PHASE_PAYLOAD);
+        ctx.pipeline().addAfter("tls", "tls-frames", frames);
         tlsSwitching = true;
         try {
-            ctx.pipeline().replace("frames", "frames", new PacketFrameDecoder());
-            limitClientPackets(MAX_CONNECTION_PHASE_PAYLOAD);
+            ctx.pipeline().remove("frames");
         } finally {
             tlsSwitching = false;
         }
