@@ -125,6 +125,29 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Reads whatever bytes arrive next (blocking at most the socket timeout); -1 at the end of the stream. */
+    int readRaw(byte[] buffer) throws IOException {
+        return in.read(buffer);
+    }
+
+    /** A TLS context that trusts any certificate: the tests' connectors use throw-away self-signed ones. */
+    static SSLContext trustingTlsContext() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        return context;
+    }
+
+    /** The SSLRequest packet (sequence id 1) with which a client asks for TLS. */
+    static byte[] sslRequestPacket() {
+        SslRequest request = new SslRequest(CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, UTF8MB4_GENERAL_CI);
+        byte[] payload = encode(request::encode);
+        byte[] packet = new byte[payload.length + 4];
+        packet[0] = (byte) payload.length;
+        packet[3] = 1;
+        System.arraycopy(payload, 0, packet, 4, payload.length);
+        return packet;
+    }
+
     /** Logs in as {@code user}, with a response computed by {@code plugin}; returns the server's last packet. */
     Packet login(String user, String password, String plugin) throws IOException {
         return login(user, password, plugin, 1);
@@ -150,11 +173,8 @@ final class RawClient implements AutoCloseable {
      * use throw-away self-signed ones). Login afterwards with sequence id 2: {@link #loginAfterTls}.
      */
     void startTls() throws Exception {
-        SslRequest request = new SslRequest(CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, UTF8MB4_GENERAL_CI);
-        writePacket(1, encode(request::encode));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, null);
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        writeRaw(sslRequestPacket());
+        SSLSocket tls = (SSLSocket) trustingTlsContext().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
         tls.setUseClientMode(true);
         tls.startHandshake();
         socket = tls;
