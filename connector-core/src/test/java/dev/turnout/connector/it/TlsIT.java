@@ -7,6 +7,7 @@ import com.mysql.cj.MysqlConnection;
 import com.mysql.cj.NativeSession;
 import dev.turnout.connector.ConnectorServer;
 import dev.turnout.protocol.auth.AuthPlugins;
+import dev.turnout.protocol.auth.Scrambles;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.server.AuthSwitchRequest;
 import dev.turnout.sandbox.SandboxCluster;
@@ -223,7 +224,16 @@ class TlsIT {
             assertThat(answer.firstByte()).as("an AuthSwitchRequest").isEqualTo(AuthSwitchRequest.HEADER);
             byte[] pluginName = AuthPlugins.MYSQL_NATIVE_PASSWORD.getBytes(StandardCharsets.US_ASCII);
             assertThat(answer.payload()).startsWith(concat(new byte[] {(byte) AuthSwitchRequest.HEADER}, pluginName));
-            assertThat(plain.port()).isNotEqualTo(tls.port());
+            assertThat(answer.sequenceId()).isEqualTo(2);
+
+            // The switch is to the greeting's scramble; answering it with a native response logs in.
+            byte[] scramble = Scrambles.nativePassword(cluster.appPassword().getBytes(StandardCharsets.UTF_8),
+                    client.greeting().authPluginData());
+            client.writePacket(3, scramble);
+            RawClient.Packet ok = client.readPacket();
+            assertThat(ok.firstByte()).as("OK, not 0x%02x", ok.firstByte()).isZero();
+            assertThat(ok.sequenceId()).isEqualTo(4);
+            assertThat(client.queryLong("select @@server_id")).isEqualTo(cluster.primary().serverId());
         }
     }
 
