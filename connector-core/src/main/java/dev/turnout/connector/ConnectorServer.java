@@ -21,9 +21,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +75,10 @@ public final class ConnectorServer implements AutoCloseable {
         if (config.tls().isPresent()) {
             var files = config.tls().get();
             try {
-                sslContext = SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile()).build();
-            } catch (SSLException | IllegalArgumentException e) {
+                sslContext = ServerTls.context(files);
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new ConnectorStartException("cannot load the TLS certificate " + files.certificate() + " and key "
-                        + files.key() + " (the key must be PEM, PKCS#8): " + e.getMessage(), e);
+                        + files.key() + " (the key must be PEM, PKCS#8 or PKCS#1 RSA, unencrypted): " + e.getMessage(), e);
             }
         }
         ConnectorServer server = new ConnectorServer(config, sslContext);

@@ -27,6 +27,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -121,6 +122,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 : String.valueOf(remote);
         HandshakeV10 greeting = services.greetings().greetingFor(connectionId, seed, services.sslContext() != null);
         advertisedCapabilities = greeting.capabilities();
+        limitClientPackets(MAX_CONNECTION_PHASE_PAYLOAD);
         writePacket(0, greeting::encode);
         ctx.flush();
         ctx.read();
@@ -193,9 +195,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         // The frame decoder may hold bytes the client sent right after the SSLRequest (its TLS
         // ClientHello). A new decoder behind the SslHandler takes over; the old one hands its
         // leftover bytes to us on removal, and we feed them again from the head of the pipeline.
+        // (ChannelPipeline.replace would hand them to the new decoder, bypassing the SslHandler.)
+        PacketFrameDecoder frames = new PacketFrameDecoder();
+        frames.maxPayloadLength(MAX_CONNECTION_PHASE_PAYLOAD);
+        ctx.pipeline().addAfter("tls", "tls-frames", frames);
         tlsSwitching = true;
         try {
-            ctx.pipeline().replace("frames", "frames", new PacketFrameDecoder());
+            ctx.pipeline().remove("frames");
         } finally {
             tlsSwitching = false;
         }
@@ -254,7 +260,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         fastAuthMarker = !afterSwitch && AuthPlugins.CACHING_SHA2_PASSWORD.equals(candidate.plugin());
         login = candidate;
+        // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
+        limitClientPackets(Packets.MAX_PAYLOAD);
         connectBackend(candidate);
+    }
+
+    /**
+     * Makes the frame decoder refuse larger packets as soon as their header arrives, so that a
+     * client that is not authenticated yet cannot make the connector buffer up to 16 MiB.
+     */
+    private void limitClientPackets(int maxPayloadLength) {
+        PacketFrameDecoder frames = ctx.pipeline().get(PacketFrameDecoder.class);
+        if (frames != null) {
+            frames.maxPayloadLength(maxPayloadLength);
+        }
     }
 
     private static byte[] stripNul(byte[] response) {
@@ -336,8 +355,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         clientPacketContinues = payloadLength == Packets.MAX_PAYLOAD;
         logicalPacketBytes = continuation ? logicalPacketBytes + payloadLength : payloadLength;
         if (logicalPacketBytes > config.maxAllowedPacket()) {
+            int sequenceId = Packets.sequenceId(frame);
             frame.release();
-            fail(responseStarted ? -1 : Packets.sequenceId(frame) + 1, ConnectorErrors.packetTooLarge(config.maxAllowedPacket()));
+            // responseStarted describes the previous command until this one starts: at a command
+            // boundary nothing is being streamed to the client, so the ERR can be sent.
+            boolean streaming = responseStarted && !(tracker.isIdle() && !continuation);
+            fail(streaming ? -1 : sequenceId + 1, ConnectorErrors.packetTooLarge(config.maxAllowedPacket()));
             return;
         }
         lastClientSequence = Packets.sequenceId(frame);
@@ -588,6 +611,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            // Only the connection phase limits packet sizes (limitClientPackets): answer as a
+            // server does to a handshake it cannot read, after the packet the client sent.
+            log.debug("[{} {}] connection-phase packet too large: {}", connectionId, peer, cause.getMessage());
+            int clientSequence = phase == FrontendPhase.AUTH_SWITCH_SENT ? authSequence + 1 : tls ? authSequence : 1;
+            fail(clientSequence + 1, ConnectorErrors.badHandshake("packet too large"));
+            return;
+        }
         if (cause instanceof IOException) {
             log.debug("[{} {}] client connection error: {}", connectionId, peer, cause.getMessage());
         } else if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException) {
