@@ -89,7 +89,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean clientPacketContinues;
     private long logicalPacketBytes;
     private int lastClientSequence;
-    /** Whether any packet of the current response was already forwarded (an ERR may no longer be sent). */
+    /**
+     * Whether packets of a response are being streamed to the client (from the first one forwarded
+     * until the tracker is idle again): an ERR of the connector's own may then no longer be sent.
+     */
     private boolean responseStarted;
     private boolean draining;
     /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls()}). */
@@ -357,10 +360,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (logicalPacketBytes > config.maxAllowedPacket()) {
             int sequenceId = Packets.sequenceId(frame);
             frame.release();
-            // responseStarted describes the previous command until this one starts: at a command
-            // boundary nothing is being streamed to the client, so the ERR can be sent.
-            boolean streaming = responseStarted && !(tracker.isIdle() && !continuation);
-            fail(streaming ? -1 : sequenceId + 1, ConnectorErrors.packetTooLarge(config.maxAllowedPacket()));
+            fail(responseStarted ? -1 : sequenceId + 1, ConnectorErrors.packetTooLarge(config.maxAllowedPacket()));
             return;
         }
         lastClientSequence = Packets.sequenceId(frame);
@@ -386,7 +386,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     return;
                 }
             }
-            responseStarted = false;
         }
         ClientStep step = tracker.onClientPacket(frame);
         switch (step) {
@@ -479,6 +478,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         ctx.write(frame, ctx.voidPromise());
         if (step == ServerStep.COMPLETE && tracker.isIdle()) {
             phase = FrontendPhase.COMMAND_IDLE;
+            responseStarted = false;
             if (draining) {
                 ctx.flush();
                 close();
