@@ -31,6 +31,7 @@ final class ConfigParser {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(60);
     static final long DEFAULT_MAX_ALLOWED_PACKET = Values.G;
@@ -144,7 +145,7 @@ final class ConfigParser {
             case APPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
             case APPLICATION_PORT, REPLICATION_PORT -> Values.port(value);
             case CONNECTOR_LISTEN_ADDRESS -> listenAddress(value);
-            case CONNECTOR_CONNECT_TIMEOUT -> Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
+            case CONNECTOR_CONNECT_TIMEOUT, CONNECTOR_HANDSHAKE_TIMEOUT -> Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
             case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
             case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
@@ -242,6 +243,7 @@ final class ConfigParser {
                 (Integer) effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT),
                 (String) effective(Key.CONNECTOR_LISTEN_ADDRESS, defaults, own, DEFAULT_LISTEN_ADDRESS),
                 (Duration) effective(Key.CONNECTOR_CONNECT_TIMEOUT, defaults, own, DEFAULT_CONNECT_TIMEOUT),
+                (Duration) effective(Key.CONNECTOR_HANDSHAKE_TIMEOUT, defaults, own, DEFAULT_HANDSHAKE_TIMEOUT),
                 (Long) effective(Key.CONNECTOR_MAX_ALLOWED_PACKET, defaults, own, DEFAULT_MAX_ALLOWED_PACKET),
                 (Duration) effective(Key.CONNECTOR_SHUTDOWN_TIMEOUT, defaults, own, DEFAULT_SHUTDOWN_TIMEOUT),
                 certificatePath == null ? null : new TlsFiles(certificatePath, keyPath),

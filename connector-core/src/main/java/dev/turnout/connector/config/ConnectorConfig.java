@@ -33,41 +33,15 @@ public final class ConnectorConfig {
 
     private final DataserviceConfig dataservice;
     private final List<DataserviceConfig> dataservices;
-    private final String applicationUser;
-    private final byte[] applicationPassword;
-    private final String listenAddress;
-    private final int applicationPort;
-    private final Duration connectTimeout;
-    private final Duration shutdownTimeout;
-    private final long maxAllowedPacket;
-    private final int workerThreads;
-    private final TlsFiles tls;
+    private final Settings settings;
     private final Set<String> acceptedUnusedKeys;
 
     ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, Settings settings,
                     Set<String> acceptedUnusedKeys) {
-        this(dataservice, List.copyOf(dataservices), settings.applicationUser(), settings.applicationPassword().clone(),
-                settings.listenAddress(), settings.applicationPort(), settings.connectTimeout(),
-                settings.shutdownTimeout(), settings.maxAllowedPacket(), settings.workerThreads(), settings.tls(),
-                Set.copyOf(acceptedUnusedKeys));
-    }
-
-    private ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices,
-                            String applicationUser, byte[] applicationPassword, String listenAddress,
-                            int applicationPort, Duration connectTimeout, Duration shutdownTimeout,
-                            long maxAllowedPacket, int workerThreads, TlsFiles tls, Set<String> acceptedUnusedKeys) {
         this.dataservice = Objects.requireNonNull(dataservice, "dataservice");
-        this.dataservices = dataservices;
-        this.applicationUser = Objects.requireNonNull(applicationUser, "applicationUser");
-        this.applicationPassword = applicationPassword;
-        this.listenAddress = listenAddress;
-        this.applicationPort = applicationPort;
-        this.connectTimeout = connectTimeout;
-        this.shutdownTimeout = shutdownTimeout;
-        this.maxAllowedPacket = maxAllowedPacket;
-        this.workerThreads = workerThreads;
-        this.tls = tls;
-        this.acceptedUnusedKeys = acceptedUnusedKeys;
+        this.dataservices = List.copyOf(dataservices);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
     }
 
     /**
@@ -111,47 +85,55 @@ public final class ConnectorConfig {
 
     /** {@code application-user}: the user applications log in as, and the connector logs in to the backends as. */
     public String applicationUser() {
-        return applicationUser;
+        return settings.applicationUser();
     }
 
     /** {@code application-password} as UTF-8 bytes: a fresh copy on every call, for the caller to wipe. */
     public byte[] applicationPassword() {
-        return applicationPassword.clone();
+        return settings.applicationPassword().clone();
     }
 
     /** {@code connector-listen-address}: an IPv4 or IPv6 literal (without brackets) or a host name. */
     public String listenAddress() {
-        return listenAddress;
+        return settings.listenAddress();
     }
 
     /** {@code application-port}: 1-65535 from a file; 0 (any free port) only through {@link #withApplicationPort}. */
     public int applicationPort() {
-        return applicationPort;
+        return settings.applicationPort();
     }
 
     /** {@code connector-connect-timeout}: connecting to a backend and authenticating there. */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return settings.connectTimeout();
+    }
+
+    /**
+     * {@code connector-handshake-timeout}: how long a client has, from its TCP connection, to
+     * complete the connection phase (TLS and authentication) before the connector closes it.
+     */
+    public Duration handshakeTimeout() {
+        return settings.handshakeTimeout();
     }
 
     /** {@code connector-shutdown-timeout}: how long running statements get on SIGTERM (may be zero). */
     public Duration shutdownTimeout() {
-        return shutdownTimeout;
+        return settings.shutdownTimeout();
     }
 
     /** {@code connector-max-allowed-packet}: the largest client command accepted, in bytes (1K-1G). */
     public long maxAllowedPacket() {
-        return maxAllowedPacket;
+        return settings.maxAllowedPacket();
     }
 
     /** {@code connector-worker-threads}: event loops for client and backend connections (1-256). */
     public int workerThreads() {
-        return workerThreads;
+        return settings.workerThreads();
     }
 
     /** {@code connector-ssl-certificate} and {@code connector-ssl-key}; empty when TLS is not offered. */
     public Optional<TlsFiles> tls() {
-        return Optional.ofNullable(tls);
+        return Optional.ofNullable(settings.tls());
     }
 
     /**
@@ -167,25 +149,24 @@ public final class ConnectorConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not 0-65535");
         }
-        return new ConnectorConfig(dataservice, dataservices, applicationUser, applicationPassword, listenAddress,
-                port, connectTimeout, shutdownTimeout, maxAllowedPacket, workerThreads, tls, acceptedUnusedKeys);
+        return with(settings.withApplicationPort(port));
     }
 
     /** A copy listening on {@code address}, with the rules of {@code connector-listen-address}. */
     public ConnectorConfig withListenAddress(String address) {
-        String checked = ConfigParser.listenAddress(address);
-        return new ConnectorConfig(dataservice, dataservices, applicationUser, applicationPassword, checked,
-                applicationPort, connectTimeout, shutdownTimeout, maxAllowedPacket, workerThreads, tls,
-                acceptedUnusedKeys);
+        return with(settings.withListenAddress(ConfigParser.listenAddress(address)));
     }
 
     /** A copy with another backend connect timeout (positive). */
     public ConnectorConfig withConnectTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("connect timeout " + timeout + " is not positive");
-        }
-        return new ConnectorConfig(dataservice, dataservices, applicationUser, applicationPassword, listenAddress,
-                applicationPort, timeout, shutdownTimeout, maxAllowedPacket, workerThreads, tls, acceptedUnusedKeys);
+        return with(settings.withTimeouts(positive(timeout, "connect timeout"), settings.handshakeTimeout(),
+                settings.shutdownTimeout()));
+    }
+
+    /** A copy with another client handshake timeout (positive). */
+    public ConnectorConfig withHandshakeTimeout(Duration timeout) {
+        return with(settings.withTimeouts(settings.connectTimeout(), positive(timeout, "handshake timeout"),
+                settings.shutdownTimeout()));
     }
 
     /** A copy with another shutdown timeout (zero or positive). */
@@ -193,25 +174,38 @@ public final class ConnectorConfig {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("shutdown timeout " + timeout + " is negative");
         }
-        return new ConnectorConfig(dataservice, dataservices, applicationUser, applicationPassword, listenAddress,
-                applicationPort, connectTimeout, timeout, maxAllowedPacket, workerThreads, tls, acceptedUnusedKeys);
+        return with(settings.withTimeouts(settings.connectTimeout(), settings.handshakeTimeout(), timeout));
+    }
+
+    private ConnectorConfig with(Settings changed) {
+        return new ConnectorConfig(dataservice, dataservices, changed, acceptedUnusedKeys);
+    }
+
+    private static Duration positive(Duration timeout, String what) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(what + " " + timeout + " is not positive");
+        }
+        return timeout;
     }
 
     /** One line for the start-up log; the password shows as {@code ***}. */
     @Override
     public String toString() {
+        String listenAddress = settings.listenAddress();
+        TlsFiles tls = settings.tls();
         String listen = listenAddress.indexOf(':') >= 0 ? "[" + listenAddress + "]" : listenAddress;
         return "ConnectorConfig[service=" + serviceName()
                 + ", dataservices=" + dataservices.stream().map(DataserviceConfig::name).toList()
                 + ", master=" + dataservice.master()
                 + ", members=" + dataservice.members()
-                + ", listen=" + listen + ":" + applicationPort
-                + ", user=" + applicationUser
+                + ", listen=" + listen + ":" + settings.applicationPort()
+                + ", user=" + settings.applicationUser()
                 + ", password=***"
-                + ", connectTimeout=" + Values.format(connectTimeout)
-                + ", shutdownTimeout=" + Values.format(shutdownTimeout)
-                + ", maxAllowedPacket=" + Values.formatSize(maxAllowedPacket)
-                + ", workerThreads=" + workerThreads
+                + ", connectTimeout=" + Values.format(settings.connectTimeout())
+                + ", handshakeTimeout=" + Values.format(settings.handshakeTimeout())
+                + ", shutdownTimeout=" + Values.format(settings.shutdownTimeout())
+                + ", maxAllowedPacket=" + Values.formatSize(settings.maxAllowedPacket())
+                + ", workerThreads=" + settings.workerThreads()
                 + ", tls=" + (tls == null ? "off" : "certificate=" + tls.certificate() + " key=" + tls.key())
                 + "]";
     }

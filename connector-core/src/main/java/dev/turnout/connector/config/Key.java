@@ -15,6 +15,7 @@ enum Key {
     APPLICATION_PORT("application-port", Scope.SETTING),
     CONNECTOR_LISTEN_ADDRESS("connector-listen-address", Scope.SETTING),
     CONNECTOR_CONNECT_TIMEOUT("connector-connect-timeout", Scope.SETTING),
+    CONNECTOR_HANDSHAKE_TIMEOUT("connector-handshake-timeout", Scope.SETTING),
     CONNECTOR_MAX_ALLOWED_PACKET("connector-max-allowed-packet", Scope.SETTING),
     CONNECTOR_SHUTDOWN_TIMEOUT("connector-shutdown-timeout", Scope.SETTING),
     CONNECTOR_SSL_CERTIFICATE("connector-ssl-certificate", Scope.SETTING),

@@ -4,11 +4,27 @@ import java.time.Duration;
 
 /**
  * The connector settings in effect for one section: [defaults] overridden by the section's own
- * values. Package-private carrier between {@link ConfigParser} and {@link ConnectorConfig}.
+ * values. Package-private carrier between {@link ConfigParser} and {@link ConnectorConfig}, which
+ * keeps one and derives changed copies with the {@code with...} methods.
  *
  * @param tls null when TLS is not configured
  */
 record Settings(String applicationUser, byte[] applicationPassword, int applicationPort, String listenAddress,
-                Duration connectTimeout, long maxAllowedPacket, Duration shutdownTimeout, TlsFiles tls,
-                int workerThreads) {
+                Duration connectTimeout, Duration handshakeTimeout, long maxAllowedPacket, Duration shutdownTimeout,
+                TlsFiles tls, int workerThreads) {
+
+    Settings withApplicationPort(int port) {
+        return new Settings(applicationUser, applicationPassword, port, listenAddress, connectTimeout,
+                handshakeTimeout, maxAllowedPacket, shutdownTimeout, tls, workerThreads);
+    }
+
+    Settings withListenAddress(String address) {
+        return new Settings(applicationUser, applicationPassword, applicationPort, address, connectTimeout,
+                handshakeTimeout, maxAllowedPacket, shutdownTimeout, tls, workerThreads);
+    }
+
+    Settings withTimeouts(Duration connect, Duration handshake, Duration shutdown) {
+        return new Settings(applicationUser, applicationPassword, applicationPort, listenAddress, connect, handshake,
+                maxAllowedPacket, shutdown, tls, workerThreads);
+    }
 }

@@ -29,6 +29,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -36,6 +37,7 @@ import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +97,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
      */
     private boolean responseStarted;
     private boolean draining;
+    /** Closes a session that does not complete the connection phase in time; null once it did. */
+    private ScheduledFuture<?> handshakeTimer;
     /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls()}). */
     private boolean tlsSwitching;
 
@@ -126,6 +130,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         HandshakeV10 greeting = services.greetings().greetingFor(connectionId, seed, services.sslContext() != null);
         advertisedCapabilities = greeting.capabilities();
         limitClientPackets(MAX_CONNECTION_PHASE_PAYLOAD);
+        handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         writePacket(0, greeting::encode);
         ctx.flush();
         ctx.read();
@@ -148,6 +154,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case AUTH_SWITCH_SENT -> connectionPhase(frame, this::onAuthSwitchResponse);
             case CONNECTING_BACKEND, CHANGING_USER -> pending.add(frame);
             case CLOSING, FAILED -> frame.release();
+        }
+    }
+
+    /** A client that has not authenticated within connector-handshake-timeout is sent away. */
+    private void handshakeTimedOut() {
+        handshakeTimer = null;
+        if (phase == FrontendPhase.HANDSHAKE_SENT || phase == FrontendPhase.AUTH_SWITCH_SENT) {
+            log.info("[{} {}] no login within connector-handshake-timeout ({} ms); closing", connectionId, peer,
+                    config.handshakeTimeout().toMillis());
+            fail(authSequence, ConnectorErrors.badHandshake("no login within " + config.handshakeTimeout().toMillis() + " ms"));
+        }
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
         }
     }
 
@@ -261,6 +284,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             fail(authSequence, ConnectorErrors.accessDenied(candidate.user(), hostOf(peer), candidate.response().length > 0));
             return;
         }
+        cancelHandshakeTimer();
         fastAuthMarker = !afterSwitch && AuthPlugins.CACHING_SHA2_PASSWORD.equals(candidate.plugin());
         login = candidate;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
@@ -601,6 +625,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         log.debug("[{} {}] client disconnected", connectionId, peer);
+        cancelHandshakeTimer();
         services.serverThreads().remove(connectionId);
         if (phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.CLOSING;
