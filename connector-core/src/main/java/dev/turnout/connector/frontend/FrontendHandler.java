@@ -80,8 +80,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private int authSequence;
     /** The login being authenticated (kept across an auth switch and the backend connect). */
     private Login login;
-    /** Whether a fast-auth success marker must precede the final OK (caching_sha2_password). */
-    private boolean fastAuthMarker;
 
     private BackendConnection backend;
     private ResponseTracker tracker;
@@ -285,10 +283,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         cancelHandshakeTimer();
-        fastAuthMarker = !afterSwitch && AuthPlugins.CACHING_SHA2_PASSWORD.equals(candidate.plugin());
         login = candidate;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
         limitClientPackets(Packets.MAX_PAYLOAD);
+        if (!afterSwitch && AuthPlugins.CACHING_SHA2_PASSWORD.equals(candidate.plugin())) {
+            // caching_sha2_password's "fast authentication succeeded"; the OK follows once the backend is ready.
+            writePacket(authSequence++, new AuthMoreData(new byte[] {AuthMoreData.FAST_AUTH_SUCCESS})::encode);
+            ctx.flush();
+        }
         connectBackend(candidate);
     }
 
@@ -318,10 +320,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void connectBackend(Login candidate) {
         phase = candidate.changeUser() ? FrontendPhase.CHANGING_USER : FrontendPhase.CONNECTING_BACKEND;
-        if (fastAuthMarker) {
-            writePacket(authSequence++, new AuthMoreData(new byte[] {3})::encode);
-            ctx.flush();
-        }
         Map<String, String> attributes = new LinkedHashMap<>(candidate.attributes());
         attributes.put("_turnout_client", peer);
         long backendCapabilities = clientCapabilities & ~Capabilities.CLIENT_SSL;
@@ -359,6 +357,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         while (!pending.isEmpty() && (phase == FrontendPhase.COMMAND_IDLE || phase == FrontendPhase.COMMAND_IN_FLIGHT)) {
             onCommandPacket(pending.poll());
+        }
+        if (backend == null) {
+            return; // a pipelined COM_QUIT or a protocol violation ended the session
         }
         backend.flush();
         ctx.read();
