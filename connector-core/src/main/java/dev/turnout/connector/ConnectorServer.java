@@ -81,6 +81,10 @@ public final class ConnectorServer implements AutoCloseable {
                         + files.key() + " (the key must be PEM, PKCS#8 or PKCS#1 RSA, unencrypted): " + e.getMessage(), e);
             }
         }
+        if (!config.acceptedUnusedKeys().isEmpty()) {
+            log.info("configuration keys accepted but not used by this version: {}",
+                    String.join(", ", new java.util.TreeSet<>(config.acceptedUnusedKeys())));
+        }
         ConnectorServer server = new ConnectorServer(config, sslContext);
         try {
             server.probePrimary();
