@@ -2,6 +2,7 @@ package dev.turnout.sandbox;
 
 import java.lang.reflect.AnnotatedElement;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,7 +25,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>Starting servers is slow, so one cluster per shape ({@link Sandbox}: replicas, semi-sync)
  * is shared by every test class of the JVM: it lives in the root {@link ExtensionContext.Store}
- * and stops when the test plan has finished. Tests that stop or kill a server of the shared
+ * and stops when the test plan has finished. Other extensions get the same clusters from
+ * {@link #sharedCluster(ExtensionContext, Sandbox)}. Tests that stop or kill a server of the shared
  * cluster must start it again before they return.
  *
  * <p>The flavor comes from the system property {@value SandboxCluster.Flavor#SYSTEM_PROPERTY}
@@ -58,19 +60,38 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        Sandbox shape = parameterContext.findAnnotation(Sandbox.class)
-                .or(() -> extensionContext.getTestMethod().flatMap(method -> find(method)))
-                .or(() -> extensionContext.getTestClass().flatMap(SandboxExtension::findOnClass))
+        return sharedCluster(extensionContext, parameterContext.findAnnotation(Sandbox.class).orElse(null),
+                ParameterResolutionException::new);
+    }
+
+    /**
+     * The running cluster of {@code shape} shared by every test class of the JVM, started on first
+     * use, for other extensions (a parameter of type {@link SandboxCluster} gets the same one).
+     *
+     * @param context any context of the test plan; the cluster lives in its root store
+     * @param shape the cluster's shape; if null, the {@link Sandbox} annotation of the context's test
+     *     method or test class (or an enclosing class), else the default of two replicas without semi-sync
+     * @throws IllegalStateException if the cluster did not start (now or on an earlier request)
+     */
+    public static SandboxCluster sharedCluster(ExtensionContext context, Sandbox shape) {
+        return sharedCluster(context, shape, IllegalStateException::new);
+    }
+
+    private static SandboxCluster sharedCluster(ExtensionContext context, Sandbox requested,
+            BiFunction<String, Throwable, RuntimeException> notStarted) {
+        Sandbox shape = Optional.ofNullable(requested)
+                .or(() -> context.getTestMethod().flatMap(method -> find(method)))
+                .or(() -> context.getTestClass().flatMap(SandboxExtension::findOnClass))
                 .orElse(null);
         int replicas = shape == null ? 2 : shape.replicas();
         boolean semiSync = shape != null && shape.semiSync();
         SandboxCluster.Flavor flavor = SandboxCluster.Flavor.fromSystemProperty();
         String key = "cluster/" + flavor + "/replicas=" + replicas + "/semiSync=" + semiSync;
-        SharedCluster shared = extensionContext.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key,
+        SharedCluster shared = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key,
                 ignored -> SharedCluster.start(SandboxCluster.builder().flavor(flavor).replicas(replicas)
                         .semiSync(semiSync)), SharedCluster.class);
         if (shared.failure() != null) {
-            throw new ParameterResolutionException("the sandbox cluster " + key + " did not start: "
+            throw notStarted.apply("the sandbox cluster " + key + " did not start: "
                     + shared.failure().getMessage(), shared.failure());
         }
         return shared.cluster();

@@ -2,21 +2,17 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.message.server.AuthMoreData;
 import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,32 +21,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * "Bad input gets a clear answer": wrong credentials are refused with 1045/28000 by both drivers,
  * as fast as a correct login is accepted, and the connector verifies both password methods itself.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class AuthenticationIT {
 
     private static final int TIMED_LOGINS = 20;
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aWrongPasswordIsRefusedWithAccessDenied(Driver driver) {
-        SQLException refused = SqlErrors.thrownBy(() -> driver.connect(connector.port(), cluster.appUser(), "not-" + cluster.appPassword(), ""));
+        SandboxCluster cluster = turnout.cluster();
+        SQLException refused = SqlErrors.thrownBy(
+                () -> driver.connect(turnout.port(), cluster.appUser(), "not-" + cluster.appPassword(), ""));
 
         assertThat(refused.getErrorCode()).isEqualTo(1045);
         assertThat(refused.getSQLState()).isEqualTo("28000");
@@ -60,7 +44,8 @@ class AuthenticationIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aWrongUserIsRefusedWithAccessDenied(Driver driver) {
-        SQLException refused = SqlErrors.thrownBy(() -> driver.connect(connector.port(), "intruder", cluster.appPassword(), ""));
+        SQLException refused = SqlErrors.thrownBy(
+                () -> driver.connect(turnout.port(), "intruder", turnout.cluster().appPassword(), ""));
 
         assertThat(refused.getErrorCode()).isEqualTo(1045);
         assertThat(refused.getSQLState()).isEqualTo("28000");
@@ -73,10 +58,10 @@ class AuthenticationIT {
         long[] right = new long[TIMED_LOGINS];
         long[] wrong = new long[TIMED_LOGINS];
         // Warm up both paths (class loading, JIT, the driver's first-connection work).
-        timeLogin(driver, cluster.appPassword(), true);
+        timeLogin(driver, turnout.cluster().appPassword(), true);
         timeLogin(driver, "wrong", false);
         for (int i = 0; i < TIMED_LOGINS; i++) {
-            right[i] = timeLogin(driver, cluster.appPassword(), true);
+            right[i] = timeLogin(driver, turnout.cluster().appPassword(), true);
             wrong[i] = timeLogin(driver, "wrong", false);
         }
         Arrays.sort(right);
@@ -93,7 +78,7 @@ class AuthenticationIT {
 
     private long timeLogin(Driver driver, String password, boolean expectSuccess) throws SQLException {
         long start = System.nanoTime();
-        try (Connection connection = driver.connect(connector.port(), cluster.appUser(), password, "")) {
+        try (Connection connection = driver.connect(turnout.port(), turnout.cluster().appUser(), password, "")) {
             long elapsed = System.nanoTime() - start;
             assertThat(expectSuccess).as("login with the right password succeeded").isTrue();
             assertThat(connection.isValid(5)).isTrue();
@@ -111,40 +96,43 @@ class AuthenticationIT {
     @ValueSource(strings = {AuthPlugins.CACHING_SHA2_PASSWORD, AuthPlugins.MYSQL_NATIVE_PASSWORD})
     void mySqlConnectorJLogsInWithEitherDefaultPlugin(String plugin) throws Exception {
         String options = "defaultAuthenticationPlugin=" + plugin;
-        try (Connection connection = Driver.MYSQL.connect(connector.port(), cluster.appUser(), cluster.appPassword(), options)) {
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+        try (Connection connection = turnout.connect(Driver.MYSQL, options)) {
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
-        SQLException refused = SqlErrors.thrownBy(() -> Driver.MYSQL.connect(connector.port(), cluster.appUser(), "wrong", options));
+        SQLException refused = SqlErrors.thrownBy(
+                () -> Driver.MYSQL.connect(turnout.port(), turnout.cluster().appUser(), "wrong", options));
         assertThat(refused.getErrorCode()).isEqualTo(1045);
     }
 
     @Test
     void aCachingSha2ScrambleIsVerifiedByTheConnectorWithTheFastAuthMarker() throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
-            RawClient.Packet marker = client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.CACHING_SHA2_PASSWORD);
+        try (RawClient client = RawClient.connect(turnout.port())) {
+            RawClient.Packet marker = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    AuthPlugins.CACHING_SHA2_PASSWORD);
             assertThat(marker.payload()).containsExactly(AuthMoreData.HEADER, AuthMoreData.FAST_AUTH_SUCCESS);
             assertThat(marker.sequenceId()).isEqualTo(2);
             RawClient.Packet ok = client.readPacket();
             assertThat(ok.firstByte()).isZero();
             assertThat(ok.sequenceId()).isEqualTo(3);
-            assertThat(client.queryLong("select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(client.queryLong("select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
     @Test
     void aNativeScrambleIsAcceptedWithoutAnAuthSwitch() throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
-            RawClient.Packet ok = client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD);
+        try (RawClient client = RawClient.connect(turnout.port())) {
+            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
             assertThat(ok.firstByte()).isZero();
             assertThat(ok.sequenceId()).isEqualTo(2);
-            assertThat(client.queryLong("select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(client.queryLong("select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
     @Test
     void aWrongCachingSha2ScrambleGetsAccessDeniedAndIsClosed() throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
-            RawClient.Packet err = client.login(cluster.appUser(), "wrong", AuthPlugins.CACHING_SHA2_PASSWORD);
+        try (RawClient client = RawClient.connect(turnout.port())) {
+            RawClient.Packet err = client.login(turnout.cluster().appUser(), "wrong", AuthPlugins.CACHING_SHA2_PASSWORD);
             assertThat(err.isErr()).isTrue();
             assertThat(err.err().errorCode()).isEqualTo(1045);
             assertThat(err.err().sqlState()).isEqualTo("28000");

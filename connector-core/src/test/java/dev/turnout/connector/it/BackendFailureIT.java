@@ -2,10 +2,7 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,37 +22,32 @@ import org.junit.jupiter.params.provider.EnumSource;
  * session: at once with an error when a statement runs, at the next statement when idle. Other
  * sessions carry on.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class BackendFailureIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
+
     private static Connection bystander;
 
     @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-        bystander = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
+    static void openBystander() throws Exception {
+        bystander = turnout.connect(Driver.MARIADB, "");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void closeBystander() throws Exception {
         if (bystander != null) {
             bystander.close();
-        }
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
         }
     }
 
     @AfterEach
     void otherSessionsCarryOn() throws Exception {
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         for (Driver driver : Driver.values()) {
-            try (Connection fresh = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
-                assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            try (Connection fresh = turnout.connect(driver, "")) {
+                assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             }
         }
     }
@@ -63,11 +55,11 @@ class BackendFailureIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void anIdleSessionWhoseBackendIsKilledFailsItsNextStatementAndIsClosed(Driver driver) throws Exception {
-        try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+        try (Connection connection = turnout.connect(driver, "")) {
             long backendThread = ConnectorHarness.queryLong(connection, "select connection_id()");
 
-            PrimaryThreads.kill(cluster.primary(), backendThread);
-            assertThat(PrimaryThreads.awaitGone(cluster.primary(), backendThread, Duration.ofSeconds(5))).isTrue();
+            PrimaryThreads.kill(turnout.cluster().primary(), backendThread);
+            assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5))).isTrue();
 
             SQLException failed = SqlErrors.thrownBy(() -> ConnectorHarness.queryLong(connection, "select 1"));
             // The connector closed the session when its backend went away; each driver reports the
@@ -81,7 +73,7 @@ class BackendFailureIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aSessionWhoseBackendIsKilledDuringAStatementGetsAnErrorPromptly(Driver driver) throws Exception {
-        try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+        try (Connection connection = turnout.connect(driver, "")) {
             long backendThread = ConnectorHarness.queryLong(connection, "select connection_id()");
             CompletableFuture<Long> sleeping = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -90,10 +82,10 @@ class BackendFailureIT {
                     throw new java.util.concurrent.CompletionException(e);
                 }
             });
-            assertThat(PrimaryThreads.awaitRunning(cluster.primary(), backendThread, Duration.ofSeconds(5))).isTrue();
+            assertThat(PrimaryThreads.awaitRunning(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5))).isTrue();
 
             long killed = System.nanoTime();
-            PrimaryThreads.kill(cluster.primary(), backendThread);
+            PrimaryThreads.kill(turnout.cluster().primary(), backendThread);
             Throwable outcome;
             try {
                 outcome = new AssertionError("the statement succeeded: " + sleeping.get(10, TimeUnit.SECONDS));
@@ -108,7 +100,8 @@ class BackendFailureIT {
             // connector's: the backend was lost before any part of the result was sent.
             assertThat(failed.getErrorCode()).as("error code of %s", failed).isEqualTo(2013);
             assertThat(failed.getSQLState()).as("SQLSTATE of %s", failed).isEqualTo("08S01");
-            assertThat(failed.getMessage()).contains("Lost connection to backend " + cluster.primary().hostPort() + " during query");
+            assertThat(failed.getMessage())
+                    .contains("Lost connection to backend " + turnout.cluster().primary().hostPort() + " during query");
             assertThat(elapsed).isLessThan(Duration.ofSeconds(2));
             assertThat(connection.isValid(2)).isFalse();
         }

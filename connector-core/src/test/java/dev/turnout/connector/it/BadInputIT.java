@@ -2,23 +2,21 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.server.ErrPacket;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,45 +25,38 @@ import org.junit.jupiter.params.provider.ValueSource;
  * socket get one ERR and a closed connection, while a session opened before (through a driver)
  * and new sessions carry on.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class BadInputIT {
 
     private static final long MAX_ALLOWED_PACKET = 1024 * 1024;
     private static final Duration PROMPTLY = Duration.ofSeconds(3);
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-    private static ConnectorServer smallPackets;
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
+    @RegisterExtension
+    static final ConnectorExtension smallPackets = new ConnectorExtension("connector-max-allowed-packet=1M");
+
     private static Connection bystander;
 
     @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-        smallPackets = ConnectorHarness.start(cluster, "connector-max-allowed-packet=1M");
-        bystander = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
+    static void openBystander() throws Exception {
+        bystander = turnout.connect(Driver.MARIADB, "");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void closeBystander() throws Exception {
         if (bystander != null) {
             bystander.close();
-        }
-        for (ConnectorServer server : new ConnectorServer[] {connector, smallPackets}) {
-            if (server != null) {
-                server.shutdown(Duration.ofSeconds(2));
-            }
         }
     }
 
     /** Whatever a test sent, the session opened before and a new one still work. */
     @AfterEach
     void otherSessionsCarryOn() throws Exception {
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(cluster.primary().serverId());
-        for (ConnectorServer server : new ConnectorServer[] {connector, smallPackets}) {
-            try (Connection fresh = Driver.MYSQL.connect(server.port(), cluster.appUser(), cluster.appPassword(), "")) {
-                assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(turnout.primaryServerId());
+        for (ConnectorExtension connector : List.of(turnout, smallPackets)) {
+            try (Connection fresh = connector.connect(Driver.MYSQL, "")) {
+                assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             }
         }
     }
@@ -81,7 +72,7 @@ class BadInputIT {
         // protocol 4.1 with lenenc auth data whose length runs past the end of the packet
         "85a2bf01000000012d000000000000000000000000000000000000000000000061707000fc1000"})
     void aGarbageHandshakeResponseGetsBadHandshakeAndIsClosed(String hex) throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
+        try (RawClient client = RawClient.connect(turnout.port())) {
             client.writePacket(1, HexFormat.of().parseHex(hex));
 
             RawClient.Packet answer = client.readPacket();
@@ -94,9 +85,10 @@ class BadInputIT {
 
     @Test
     void aCommandWithAWrongSequenceIdGetsOutOfOrderAndIsClosed() throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
-            assertThat(client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD).firstByte())
-                    .isZero();
+        try (RawClient client = RawClient.connect(turnout.port())) {
+            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            assertThat(ok.firstByte()).isZero();
             long backendThread = client.queryLong("select connection_id()");
 
             client.writePacket(1, comQuery("select 1"));
@@ -105,7 +97,7 @@ class BadInputIT {
             assertErr(answer, 1156, "08S01");
             assertThat(answer.sequenceId()).isEqualTo(2);
             assertThat(client.awaitClosedByPeer(PROMPTLY)).as("closed by the connector").isTrue();
-            assertThat(PrimaryThreads.awaitGone(cluster.primary(), backendThread, Duration.ofSeconds(5)))
+            assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
                     .as("the session's backend connection is closed").isTrue();
         }
     }
@@ -113,8 +105,9 @@ class BadInputIT {
     @Test
     void aCommandLargerThanTheMaxAllowedPacketGetsPacketTooLargeAndIsClosed() throws Exception {
         try (RawClient client = RawClient.connect(smallPackets.port())) {
-            assertThat(client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD).firstByte())
-                    .isZero();
+            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            assertThat(ok.firstByte()).isZero();
             // Below the limit, a large command is forwarded: the limit is the configured one.
             int allowed = (int) MAX_ALLOWED_PACKET - 1024;
             assertThat(client.queryLong("select length('" + "x".repeat(allowed) + "')")).isEqualTo(allowed);
@@ -129,7 +122,7 @@ class BadInputIT {
             assertErr(answer, 1153, "08S01");
             assertThat(answer.sequenceId()).isEqualTo(1);
             assertThat(client.awaitClosedByPeer(PROMPTLY)).as("closed by the connector").isTrue();
-            assertThat(PrimaryThreads.awaitGone(cluster.primary(), backendThread, Duration.ofSeconds(5)))
+            assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
                     .as("the session's backend connection is closed").isTrue();
         }
     }
@@ -137,7 +130,7 @@ class BadInputIT {
     @ParameterizedTest
     @ValueSource(ints = {0xFFFFFF, 0x800000, 64 * 1024 + 1})
     void aHugeDeclaredLengthInTheHandshakeIsRefusedWithoutWaitingForThePayload(int declaredLength) throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
+        try (RawClient client = RawClient.connect(turnout.port())) {
             // The header promises a payload that never comes; only a few bytes of it are sent.
             byte[] header = {(byte) declaredLength, (byte) (declaredLength >>> 8), (byte) (declaredLength >>> 16), 1};
             client.writeRaw(header);

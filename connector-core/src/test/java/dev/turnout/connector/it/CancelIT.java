@@ -3,19 +3,14 @@ package dev.turnout.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.turnout.connector.ConnectorServer;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,30 +18,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Drivers cancel a statement by sending {@code KILL QUERY <id from the handshake>} on a second
  * connection; through the connector that id is the connector's, which it maps to the server thread.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class CancelIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     @ParameterizedTest
     @EnumSource(ConnectorHarness.Driver.class)
     void aQueryTimeoutCancelsTheStatementOnTheServerAndTheConnectionCarriesOn(ConnectorHarness.Driver driver) throws Exception {
-        try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
+        try (Connection connection = turnout.connect(driver, "");
                 Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(1);
             long started = System.nanoTime();
@@ -54,14 +35,14 @@ class CancelIT {
                     .isInstanceOf(SQLTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
             statement.setQueryTimeout(0);
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
     @Test
     void aKillOfAnIdNoSessionHasIsRefusedWithoutReachingTheServer() throws Exception {
-        try (Connection connection = ConnectorHarness.Driver.MARIADB.connect(connector.port(), cluster.appUser(),
-                cluster.appPassword(), ""); Statement statement = connection.createStatement()) {
+        try (Connection connection = turnout.connect(ConnectorHarness.Driver.MARIADB, "");
+                Statement statement = connection.createStatement()) {
             assertThatThrownBy(() -> statement.execute("KILL QUERY 2147483000"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1094));
             assertThat(ConnectorHarness.queryLong(connection, "select 1")).isEqualTo(1);
@@ -70,8 +51,8 @@ class CancelIT {
 
     @Test
     void aKillConnectionOfAnotherSessionClosesItsBackend() throws Exception {
-        try (Connection victim = ConnectorHarness.Driver.MYSQL.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
-                Connection killer = ConnectorHarness.Driver.MYSQL.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+        try (Connection victim = turnout.connect(ConnectorHarness.Driver.MYSQL, "");
+                Connection killer = turnout.connect(ConnectorHarness.Driver.MYSQL, "")) {
             long victimId = ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
             assertThat(victimId).isGreaterThanOrEqualTo(dev.turnout.connector.frontend.SessionServices.FIRST_CONNECTION_ID);
             try (Statement statement = killer.createStatement()) {

@@ -2,12 +2,9 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
@@ -16,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,68 +21,65 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A client that goes away, politely or not, takes its backend connection on the primary with it:
  * the primary's thread for the session disappears from its processlist.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class ClientDisconnectIT {
 
     private static final Duration BACKEND_GONE = Duration.ofSeconds(10);
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
+
     private static Connection bystander;
 
     @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-        bystander = Driver.MYSQL.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
+    static void openBystander() throws Exception {
+        bystander = turnout.connect(Driver.MYSQL, "");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void closeBystander() throws Exception {
         if (bystander != null) {
             bystander.close();
-        }
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
         }
     }
 
     @AfterEach
     void otherSessionsCarryOn() throws Exception {
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(turnout.primaryServerId());
     }
 
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aClientThatClosesItsConnectionReleasesItsBackend(Driver driver) throws Exception {
         long backendThread;
-        try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+        try (Connection connection = turnout.connect(driver, "")) {
             backendThread = ConnectorHarness.queryLong(connection, "select connection_id()");
-            assertThat(PrimaryThreads.exists(cluster.primary(), backendThread)).isTrue();
+            assertThat(PrimaryThreads.exists(turnout.cluster().primary(), backendThread)).isTrue();
         }
-        assertThat(PrimaryThreads.awaitGone(cluster.primary(), backendThread, BACKEND_GONE)).isTrue();
+        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE)).isTrue();
     }
 
     @Test
     void aClientWhoseSocketIsResetReleasesItsBackend() throws Exception {
         long backendThread;
-        try (RawClient client = RawClient.connect(connector.port())) {
-            assertThat(client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD).firstByte())
-                    .isZero();
+        try (RawClient client = RawClient.connect(turnout.port())) {
+            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            assertThat(ok.firstByte()).isZero();
             backendThread = client.queryLong("select connection_id()");
-            assertThat(PrimaryThreads.exists(cluster.primary(), backendThread)).isTrue();
+            assertThat(PrimaryThreads.exists(turnout.cluster().primary(), backendThread)).isTrue();
             client.abort();
         }
-        assertThat(PrimaryThreads.awaitGone(cluster.primary(), backendThread, BACKEND_GONE)).isTrue();
+        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE)).isTrue();
     }
 
     @Test
     void aClientThatVanishesInTheMiddleOfAResultReleasesItsBackend() throws Exception {
         long backendThread;
-        try (RawClient client = RawClient.connect(connector.port())) {
-            assertThat(client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD).firstByte())
-                    .isZero();
+        try (RawClient client = RawClient.connect(turnout.port())) {
+            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            assertThat(ok.firstByte()).isZero();
             backendThread = client.queryLong("select connection_id()");
             // About 200 MB of rows: far more than socket buffers hold, so the server is still
             // sending (and the connector forwarding) when the client resets its socket.
@@ -97,10 +91,10 @@ class ClientDisconnectIT {
             for (int i = 0; i < 1000; i++) {
                 client.readPacket();
             }
-            assertThat(PrimaryThreads.awaitRunning(cluster.primary(), backendThread, Duration.ofSeconds(5)))
+            assertThat(PrimaryThreads.awaitRunning(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
                     .as("the primary is still sending the result").isTrue();
             client.abort();
         }
-        assertThat(PrimaryThreads.awaitGone(cluster.primary(), backendThread, BACKEND_GONE)).isTrue();
+        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE)).isTrue();
     }
 }

@@ -2,55 +2,41 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code mariadb} command-line client (libmariadb, a C client with its own protocol code)
  * through the connector. Skipped when no {@code mariadb} executable is on the PATH.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class CommandLineClientIT {
 
     private static final long PROCESS_TIMEOUT_SECONDS = 30;
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
+
     private static Path client;
 
     @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
+    static void findClient() {
         Optional<Path> found = onPath("mariadb");
         Assumptions.assumeTrue(found.isPresent(), "no 'mariadb' command-line client on the PATH");
         client = found.get();
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
     }
 
     private static Optional<Path> onPath(String name) {
@@ -77,8 +63,8 @@ class CommandLineClientIT {
     private static List<String> connectionOptions(Path program, String password) {
         return List.of(program.toString(), "--no-defaults",
                 // The connector offers TLS only when it has a certificate; this one has none.
-                "--skip-ssl", "--protocol=TCP", "-h127.0.0.1", "-P" + connector.port(),
-                "-u" + cluster.appUser(), "-p" + password);
+                "--skip-ssl", "--protocol=TCP", "-h127.0.0.1", "-P" + turnout.port(),
+                "-u" + turnout.cluster().appUser(), "-p" + password);
     }
 
     /**
@@ -126,9 +112,9 @@ class CommandLineClientIT {
 
     @Test
     void printsThePrimarysServerId() throws Exception {
-        Outcome outcome = run(cluster.appPassword(), "", "-e", "select @@server_id");
+        Outcome outcome = run(turnout.cluster().appPassword(), "", "-e", "select @@server_id");
         assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
-        assertThat(outcome.stdout().strip()).isEqualTo(Long.toString(cluster.primary().serverId()));
+        assertThat(outcome.stdout().strip()).isEqualTo(Long.toString(turnout.primaryServerId()));
     }
 
     @Test
@@ -142,15 +128,15 @@ class CommandLineClientIT {
                 select @@server_id; select count(*) from clit_script;
                 drop table clit_script;
                 """;
-        Outcome outcome = run(cluster.appPassword(), script);
+        Outcome outcome = run(turnout.cluster().appPassword(), script);
         assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
         assertThat(outcome.stdout().lines().toList())
-                .containsExactly("1\ta", "2\tc", Long.toString(cluster.primary().serverId()), "2");
+                .containsExactly("1\ta", "2\tc", Long.toString(turnout.primaryServerId()), "2");
     }
 
     @Test
     void reportsAStatementErrorAndStops() throws Exception {
-        Outcome outcome = run(cluster.appPassword(), "select 1;\nselect * from clit_no_such_table;\nselect 2;\n");
+        Outcome outcome = run(turnout.cluster().appPassword(), "select 1;\nselect * from clit_no_such_table;\nselect 2;\n");
         assertThat(outcome.exitCode()).isNotZero();
         assertThat(outcome.stdout().lines().toList()).containsExactly("1");
         assertThat(outcome.stderr()).contains("ERROR 1146 (42S02)");
@@ -169,7 +155,7 @@ class CommandLineClientIT {
     void answersTheAdminClient() throws Exception {
         Optional<Path> admin = onPath("mariadb-admin");
         Assumptions.assumeTrue(admin.isPresent(), "no 'mariadb-admin' on the PATH");
-        List<String> command = new ArrayList<>(connectionOptions(admin.get(), cluster.appPassword()));
+        List<String> command = new ArrayList<>(connectionOptions(admin.get(), turnout.cluster().appPassword()));
         command.addAll(List.of("ping", "status", "processlist"));
         Outcome outcome = run(command, "");
         assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
@@ -182,21 +168,21 @@ class CommandLineClientIT {
     void dumpsATable() throws Exception {
         Optional<Path> dump = onPath("mariadb-dump");
         Assumptions.assumeTrue(dump.isPresent(), "no 'mariadb-dump' on the PATH");
-        Outcome setup = run(cluster.appPassword(), """
+        Outcome setup = run(turnout.cluster().appPassword(), """
                 drop table if exists clit_dump;
                 create table clit_dump (id int primary key, v varchar(10));
                 insert into clit_dump values (1, 'a'), (2, 'b');
                 """);
         assertThat(setup.exitCode()).as("setup; stderr: %s", setup.stderr()).isZero();
         try {
-            List<String> command = new ArrayList<>(connectionOptions(dump.get(), cluster.appPassword()));
+            List<String> command = new ArrayList<>(connectionOptions(dump.get(), turnout.cluster().appPassword()));
             command.addAll(List.of("--skip-comments", "--skip-extended-insert", "test", "clit_dump"));
             Outcome outcome = run(command, "");
             assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
             assertThat(outcome.stdout()).contains("CREATE TABLE `clit_dump`")
                     .contains("INSERT INTO `clit_dump` VALUES (1,'a');", "INSERT INTO `clit_dump` VALUES (2,'b');");
         } finally {
-            run(cluster.appPassword(), "drop table if exists clit_dump;");
+            run(turnout.cluster().appPassword(), "drop table if exists clit_dump;");
         }
     }
 }

@@ -3,16 +3,12 @@ package dev.turnout.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mysql.cj.jdbc.JdbcConnection;
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,10 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,27 +29,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Many client sessions open at once through one connector (two event loops): each gets its own
  * backend connection on the primary, and they all work concurrently.
  */
-@ExtendWith(SandboxExtension.class)
 class ConcurrencyIT {
 
     private static final int CLIENTS = 200;
     private static final long OPEN_WAIT_SECONDS = 60;
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     /** What one client saw: the server it ran on, its backend thread id, and the connector's id for it. */
     private record Session(long serverId, long backendConnectionId, long clientConnectionId) {
@@ -73,7 +53,7 @@ class ConcurrencyIT {
     @Timeout(120)
     void servesTwoHundredConcurrentSessions(Driver driver) throws Exception {
         String t = "ccit_" + driver.name().toLowerCase(Locale.ROOT);
-        try (Connection c = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
+        try (Connection c = turnout.connect(driver, "");
              Statement s = c.createStatement()) {
             s.execute("drop table if exists " + t);
             s.execute("create table " + t + " (client int primary key, backend_id bigint not null)");
@@ -85,7 +65,7 @@ class ConcurrencyIT {
             for (int i = 0; i < CLIENTS; i++) {
                 int client = i;
                 futures.add(pool.submit(() -> {
-                    try (Connection c = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+                    try (Connection c = turnout.connect(driver, "")) {
                         Session session;
                         try (Statement s = c.createStatement();
                              ResultSet rs = s.executeQuery("select @@server_id, connection_id()")) {
@@ -120,7 +100,7 @@ class ConcurrencyIT {
             }
             assertThat(failures).as("clients that failed").isEmpty();
             assertThat(sessions).hasSize(CLIENTS)
-                    .allSatisfy(session -> assertThat(session.serverId()).isEqualTo(cluster.primary().serverId()));
+                    .allSatisfy(session -> assertThat(session.serverId()).isEqualTo(turnout.primaryServerId()));
             Set<Long> backendIds = new HashSet<>();
             Set<Long> clientIds = new HashSet<>();
             sessions.forEach(session -> {
@@ -135,11 +115,11 @@ class ConcurrencyIT {
         }
         // Every closed client session is gone from the connector (with its backend connection).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (connector.activeSessions() > 0 && System.nanoTime() < deadline) {
+        while (turnout.server().activeSessions() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(connector.activeSessions()).as("sessions still open on the connector").isZero();
-        try (Connection c = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
+        assertThat(turnout.server().activeSessions()).as("sessions still open on the connector").isZero();
+        try (Connection c = turnout.connect(driver, "");
              Statement s = c.createStatement()) {
             assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(CLIENTS);
             assertThat(ConnectorHarness.queryLong(c, "select count(distinct backend_id) from " + t)).isEqualTo(CLIENTS);

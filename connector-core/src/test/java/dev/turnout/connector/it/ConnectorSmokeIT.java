@@ -2,40 +2,21 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@ExtendWith(SandboxExtension.class)
 class ConnectorSmokeIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(java.time.Duration.ofSeconds(2));
-        }
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     @ParameterizedTest
     @EnumSource(ConnectorHarness.Driver.class)
     void answersFromThePrimary(ConnectorHarness.Driver driver) throws Exception {
-        try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+        try (Connection connection = turnout.connect(driver, "")) {
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             assertThat(connection.getMetaData().getDatabaseProductVersion()).endsWith("-turnout");
         }
     }
@@ -45,7 +26,7 @@ class ConnectorSmokeIT {
     void endsBackendConnectionsWithComQuitSoTheServerCountsNoAbortedClient(ConnectorHarness.Driver driver) throws Exception {
         long before = abortedClients();
         for (int i = 0; i < 10; i++) {
-            try (Connection connection = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+            try (Connection connection = turnout.connect(driver, "")) {
                 ConnectorHarness.queryLong(connection, "select 1");
             }
         }
@@ -54,7 +35,7 @@ class ConnectorSmokeIT {
     }
 
     private static long abortedClients() throws Exception {
-        try (Connection root = cluster.primary().rootConnection();
+        try (Connection root = turnout.cluster().primary().rootConnection();
                 var rs = root.createStatement().executeQuery("show global status like 'Aborted_clients'")) {
             rs.next();
             return rs.getLong(2);

@@ -3,10 +3,8 @@ package dev.turnout.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
+import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,15 +16,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,48 +32,46 @@ import org.junit.jupiter.params.provider.EnumSource;
  * transactions, server errors, utf8mb4. Every test also checks that its statements ran on the
  * primary ({@code @@server_id}).
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class DriverFeaturesIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
-
-    private static Connection connect(Driver driver, String options) throws SQLException {
-        return driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), options);
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     /** A table name of this class for {@code driver}, so both drivers' runs never share rows. */
     private static String table(String name, Driver driver) {
         return "dfit_" + name + "_" + driver.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Drops table {@code t} if it exists and creates it anew with {@code definition} (columns and options). */
+    private static void recreateTable(Statement s, String t, String definition) throws SQLException {
+        s.execute("drop table if exists " + t);
+        s.execute("create table " + t + " " + definition);
+    }
+
+    /** A new temporary file of {@code rows} lines, line {@code i} (from 1) being {@code line.apply(i)}. */
+    private static Path csvFile(String prefix, int rows, IntFunction<String> line) throws IOException {
+        Path file = Files.createTempFile(prefix, ".csv");
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 1; i <= rows; i++) {
+                out.write(line.apply(i) + "\n");
+            }
+        }
+        return file;
+    }
+
     private static void assertOnPrimary(Connection connection) throws SQLException {
         assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
                 .as("@@server_id of the server that ran the statements")
-                .isEqualTo(cluster.primary().serverId());
+                .isEqualTo(turnout.primaryServerId());
     }
 
     @ParameterizedTest
     @EnumSource(Driver.class)
     void runsDdlAndDmlAsTextStatementsOnThePrimary(Driver driver) throws Exception {
         String t = table("text", driver);
-        try (Connection c = connect(driver, ""); Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key, name varchar(40) not null, amount decimal(10,2))");
+        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+            recreateTable(s, t, "(id int primary key, name varchar(40) not null, amount decimal(10,2))");
             assertThat(s.executeUpdate("insert into " + t + " values (1, 'one', 1.50), (2, 'two', 2.25), (3, 'three', null)"))
                     .isEqualTo(3);
             assertThat(s.executeUpdate("update " + t + " set name = concat(name, '!') where id >= 2")).isEqualTo(2);
@@ -93,7 +87,7 @@ class DriverFeaturesIT {
             assertOnPrimary(c);
             assertThat(c.getMetaData().getDatabaseProductVersion()).endsWith("-turnout");
             // The rows are on the primary itself, seen by a direct administrator connection.
-            try (Connection root = cluster.primary().rootConnection()) {
+            try (Connection root = turnout.cluster().primary().rootConnection()) {
                 assertThat(ConnectorHarness.queryLong(root, "select count(*) from test." + t + " where name like '%!'"))
                         .isEqualTo(2);
             }
@@ -105,7 +99,7 @@ class DriverFeaturesIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void servesAClientThatAsksForCompressionUncompressed(Driver driver) throws Exception {
-        try (Connection c = connect(driver, "useCompression=true"); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "useCompression=true"); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("show session status like 'Compression'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(2)).isEqualToIgnoringCase("OFF");
@@ -113,7 +107,7 @@ class DriverFeaturesIT {
             try (ResultSet rs = s.executeQuery("select repeat('q', 1000000), @@server_id")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).hasSize(1_000_000);
-                assertThat(rs.getLong(2)).isEqualTo(cluster.primary().serverId());
+                assertThat(rs.getLong(2)).isEqualTo(turnout.primaryServerId());
             }
         }
     }
@@ -122,9 +116,8 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void returnsMixedResultSetsAndUpdateCountsOfAMultiStatement(Driver driver) throws Exception {
         String t = table("multi", driver);
-        try (Connection c = connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key, v int)");
+        try (Connection c = turnout.connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
+            recreateTable(s, t, "(id int primary key, v int)");
             boolean isResultSet = s.execute("insert into " + t + " values (1, 10), (2, 20);"
                     + " select v from " + t + " order by id;"
                     + " update " + t + " set v = v + 1;"
@@ -153,7 +146,7 @@ class DriverFeaturesIT {
                 isResultSet = s.getMoreResults();
             }
             assertThat(results).containsExactly("update 2", "rows 10 20", "update 2",
-                    "rows 32," + cluster.primary().serverId(), "update 1");
+                    "rows 32," + turnout.primaryServerId(), "update 1");
             assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(1);
             s.execute("drop table " + t);
         }
@@ -162,7 +155,7 @@ class DriverFeaturesIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void endsAMultiStatementAtItsFirstErrorAndStaysUsable(Driver driver) throws Exception {
-        try (Connection c = connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
             List<Long> seen = new ArrayList<>();
             assertError(() -> {
                 boolean isResultSet = s.execute("select 1; select * from dfit_no_such_table; select 3");
@@ -186,7 +179,7 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void callsAProcedureReturningSeveralResultSetsAndAnOutParameter(Driver driver) throws Exception {
         String procedure = table("proc", driver);
-        try (Connection c = connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
             s.execute("drop procedure if exists " + procedure);
             s.execute("create procedure " + procedure + "(in n int, out total bigint)\n"
                     + "begin\n"
@@ -210,7 +203,7 @@ class DriverFeaturesIT {
                 try (ResultSet rs = call.getResultSet()) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo("second");
-                    assertThat(rs.getLong(2)).isEqualTo(cluster.primary().serverId());
+                    assertThat(rs.getLong(2)).isEqualTo(turnout.primaryServerId());
                     assertThat(rs.next()).isFalse();
                 }
                 assertThat(call.getLong(2)).isEqualTo(300L);
@@ -235,16 +228,10 @@ class DriverFeaturesIT {
     void loadsALocalFileOfThousandsOfRows(Driver driver) throws Exception {
         String t = table("infile", driver);
         int rows = 3000;
-        Path file = Files.createTempFile("turnout-it-infile", ".csv");
+        Path file = csvFile("turnout-it-infile", rows, i -> i + ",name-" + i);
         try {
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                for (int i = 1; i <= rows; i++) {
-                    out.write(i + ",name-" + i + "\n");
-                }
-            }
-            try (Connection c = connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
-                s.execute("drop table if exists " + t);
-                s.execute("create table " + t + " (id int primary key, name varchar(40))");
+            try (Connection c = turnout.connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+                recreateTable(s, t, "(id int primary key, name varchar(40))");
                 int loaded = s.executeUpdate("load data local infile '" + file.toAbsolutePath() + "' into table " + t
                         + " fields terminated by ',' lines terminated by '\\n'");
                 assertThat(loaded).isEqualTo(rows);
@@ -269,17 +256,11 @@ class DriverFeaturesIT {
         String t = table("bigfile", driver);
         int rows = 2000;
         String filler = "z".repeat(10 * 1024);
-        Path file = Files.createTempFile("turnout-it-bigfile", ".csv");
+        Path file = csvFile("turnout-it-bigfile", rows, i -> i + "," + filler);
         try {
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                for (int i = 1; i <= rows; i++) {
-                    out.write(i + "," + filler + "\n");
-                }
-            }
             assertThat(Files.size(file)).isGreaterThan(20L * 1000 * 1000);
-            try (Connection c = connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
-                s.execute("drop table if exists " + t);
-                s.execute("create table " + t + " (id int primary key, v text)");
+            try (Connection c = turnout.connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+                recreateTable(s, t, "(id int primary key, v text)");
                 assertThat(s.executeUpdate("load data local infile '" + file.toAbsolutePath() + "' into table " + t
                         + " fields terminated by ','")).isEqualTo(rows);
                 try (ResultSet rs = s.executeQuery("select count(*), sum(length(v)), sum(id) from " + t)) {
@@ -301,9 +282,8 @@ class DriverFeaturesIT {
     void failsTheStatementNotTheSessionWhenTheLocalFileIsMissing(Driver driver) throws Exception {
         String t = table("nofile", driver);
         Path missing = Path.of(System.getProperty("java.io.tmpdir"), "turnout-it-no-such-file-" + System.nanoTime() + ".csv");
-        try (Connection c = connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key)");
+        try (Connection c = turnout.connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+            recreateTable(s, t, "(id int primary key)");
             assertThatExceptionOfType(SQLException.class).isThrownBy(() -> s.executeUpdate(
                     "load data local infile '" + missing + "' into table " + t));
             assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isZero();
@@ -320,10 +300,9 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void keepsCommittedRowsAndDiscardsRolledBackOnes(Driver driver) throws Exception {
         String t = table("tx", driver);
-        try (Connection c = connect(driver, ""); Connection observer = connect(driver, "");
+        try (Connection c = turnout.connect(driver, ""); Connection observer = turnout.connect(driver, "");
              Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key) engine=InnoDB");
+            recreateTable(s, t, "(id int primary key) engine=InnoDB");
             c.setAutoCommit(false);
 
             s.executeUpdate("insert into " + t + " values (1)");
@@ -348,9 +327,8 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void passesServerErrorsThroughWithCodeAndSqlState(Driver driver) throws Exception {
         String t = table("errors", driver);
-        try (Connection c = connect(driver, ""); Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key)");
+        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+            recreateTable(s, t, "(id int primary key)");
             s.execute("insert into " + t + " values (1)");
 
             assertError(() -> s.executeQuery("select * from dfit_no_such_table"), 1146, "42S02");
@@ -385,9 +363,8 @@ class DriverFeaturesIT {
         String t = table("utf8", driver);
         String text = "héllo 👋🏽 世界";
         String hex = HexFormat.of().withUpperCase().formatHex(text.getBytes(StandardCharsets.UTF_8));
-        try (Connection c = connect(driver, ""); Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key, v varchar(40) character set utf8mb4 collate utf8mb4_bin)");
+        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+            recreateTable(s, t, "(id int primary key, v varchar(40) character set utf8mb4 collate utf8mb4_bin)");
             s.executeUpdate("insert into " + t + " values (1, '" + text + "')");
             try (PreparedStatement insert = c.prepareStatement("insert into " + t + " values (?, ?)")) {
                 insert.setInt(1, 2);

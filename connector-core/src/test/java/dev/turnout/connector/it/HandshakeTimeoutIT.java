@@ -2,40 +2,21 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client that connects and never logs in does not hold a session forever. */
-@ExtendWith(SandboxExtension.class)
 @Timeout(30)
 class HandshakeTimeoutIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster, "connector-handshake-timeout=500ms\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension("connector-handshake-timeout=500ms\n");
 
     @Test
     void aClientThatNeverLogsInGetsAnErrAndIsClosedAfterTheHandshakeTimeout() throws Exception {
-        try (RawClient silent = RawClient.connect(connector.port())) {
+        try (RawClient silent = RawClient.connect(turnout.port())) {
             long started = System.nanoTime();
             RawClient.Packet answer = silent.readPacket();
             Duration waited = Duration.ofNanos(System.nanoTime() - started);
@@ -49,11 +30,13 @@ class HandshakeTimeoutIT {
 
     @Test
     void aClientThatLogsInSlowerThanNothingButFasterThanTheTimeoutKeepsItsSession() throws Exception {
-        try (RawClient client = RawClient.connect(connector.port())) {
+        try (RawClient client = RawClient.connect(turnout.port())) {
             Thread.sleep(200);
-            assertThat(client.login(cluster.appUser(), cluster.appPassword(), "mysql_native_password").isErr()).isFalse();
+            RawClient.Packet answer = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
+                    "mysql_native_password");
+            assertThat(answer.isErr()).isFalse();
             Thread.sleep(600);
-            assertThat(client.queryLong("select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(client.queryLong("select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 }

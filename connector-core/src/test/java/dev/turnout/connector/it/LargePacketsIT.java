@@ -2,24 +2,18 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * text protocol, and logical packets of exactly 0xFFFFFE, 0xFFFFFF (which must be followed by an
  * empty packet) and 0x1000000 bytes.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(120)
 class LargePacketsIT {
 
@@ -38,25 +31,8 @@ class LargePacketsIT {
     private static final int[] EDGE_PAYLOADS = {MAX_PAYLOAD - 1, MAX_PAYLOAD, MAX_PAYLOAD + 1};
     private static final int BLOB_SIZE = 20 * 1024 * 1024;
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
-
-    private static Connection connect(Driver driver, String options) throws SQLException {
-        return driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), options);
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     private static String sha256Hex(byte[] value) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
@@ -75,6 +51,21 @@ class LargePacketsIT {
         }
     }
 
+    /** Inserts row {@code id} with a prepared statement (server-side or not, as the connection's options say). */
+    private static void insertBlob(Connection c, String t, int id, byte[] blob) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("insert into " + t + " values (?, ?)")) {
+            insert.setInt(1, id);
+            insert.setBytes(2, blob);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static void dropTable(Connection c, String t) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("drop table " + t);
+        }
+    }
+
     /** What the server stored: its SHA-256 and length of the row, independent of how it is read back. */
     private static void assertStored(Connection c, String t, int id, byte[] expected) throws Exception {
         try (Statement s = c.createStatement();
@@ -82,7 +73,7 @@ class LargePacketsIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as("SHA-256 computed by the server").isEqualTo(sha256Hex(expected));
             assertThat(rs.getLong(2)).isEqualTo(expected.length);
-            assertThat(rs.getLong(3)).isEqualTo(cluster.primary().serverId());
+            assertThat(rs.getLong(3)).isEqualTo(turnout.primaryServerId());
         }
     }
 
@@ -91,13 +82,9 @@ class LargePacketsIT {
     void roundTripsA20MibBlobThroughServerPreparedStatements(Driver driver) throws Exception {
         String t = "lpit_ps_" + driver.name().toLowerCase(Locale.ROOT);
         byte[] blob = randomBlob(20);
-        try (Connection c = connect(driver, "useServerPrepStmts=true")) {
+        try (Connection c = turnout.connect(driver, "useServerPrepStmts=true")) {
             createBlobTable(c, t);
-            try (PreparedStatement insert = c.prepareStatement("insert into " + t + " values (?, ?)")) {
-                insert.setInt(1, 1);
-                insert.setBytes(2, blob);
-                assertThat(insert.executeUpdate()).isEqualTo(1);
-            }
+            insertBlob(c, t, 1, blob);
             assertStored(c, t, 1, blob);
             // Read back in the binary protocol: a row of two physical packets.
             try (PreparedStatement select = c.prepareStatement("select b from " + t + " where id = ?")) {
@@ -109,9 +96,7 @@ class LargePacketsIT {
                 }
             }
             assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(1);
-            try (Statement s = c.createStatement()) {
-                s.execute("drop table " + t);
-            }
+            dropTable(c, t);
         }
     }
 
@@ -121,13 +106,9 @@ class LargePacketsIT {
         String t = "lpit_text_" + driver.name().toLowerCase(Locale.ROOT);
         byte[] blob = randomBlob(21);
         // Client-side prepared statements: the driver escapes the bytes into one COM_QUERY of > 20 MiB.
-        try (Connection c = connect(driver, "useServerPrepStmts=false")) {
+        try (Connection c = turnout.connect(driver, "useServerPrepStmts=false")) {
             createBlobTable(c, t);
-            try (PreparedStatement insert = c.prepareStatement("insert into " + t + " values (?, ?)")) {
-                insert.setInt(1, 1);
-                insert.setBytes(2, blob);
-                assertThat(insert.executeUpdate()).isEqualTo(1);
-            }
+            insertBlob(c, t, 1, blob);
             assertStored(c, t, 1, blob);
             // And a hand-written statement with a hex literal: a 40 MiB COM_QUERY.
             try (Statement s = c.createStatement()) {
@@ -143,9 +124,7 @@ class LargePacketsIT {
                 }
                 assertThat(rs.next()).isFalse();
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("drop table " + t);
-            }
+            dropTable(c, t);
         }
     }
 
@@ -155,7 +134,7 @@ class LargePacketsIT {
     void forwardsCommandsAtThePacketSizeBoundary(Driver driver) throws Exception {
         String prefix = "select length('";
         String suffix = "'), @@server_id";
-        try (Connection c = connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
             for (int payload : EDGE_PAYLOADS) {
                 int literal = payload - 1 - prefix.length() - suffix.length();
                 String sql = prefix + "a".repeat(literal) + suffix;
@@ -163,7 +142,7 @@ class LargePacketsIT {
                 try (ResultSet rs = s.executeQuery(sql)) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getLong(1)).as("literal length seen by the server, payload %d", payload).isEqualTo(literal);
-                    assertThat(rs.getLong(2)).isEqualTo(cluster.primary().serverId());
+                    assertThat(rs.getLong(2)).isEqualTo(turnout.primaryServerId());
                 }
                 assertThat(ConnectorHarness.queryLong(c, "select 7")).isEqualTo(7);
             }
@@ -178,7 +157,7 @@ class LargePacketsIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void forwardsRowsAtThePacketSizeBoundary(Driver driver) throws Exception {
-        try (Connection c = connect(driver, "useServerPrepStmts=true")) {
+        try (Connection c = turnout.connect(driver, "useServerPrepStmts=true")) {
             for (int payload : EDGE_PAYLOADS) {
                 int textLength = payload - 4;
                 try (Statement s = c.createStatement();
@@ -197,7 +176,7 @@ class LargePacketsIT {
                         assertThat(rs.next()).isFalse();
                     }
                 }
-                assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+                assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             }
         }
     }
@@ -214,7 +193,7 @@ class LargePacketsIT {
                 + " union all select 5 union all select 6 union all select 7 union all select 8 union all select 9)";
         String sql = "select a.n * 10000 + b.n * 1000 + c.n * 100 + d.n * 10 + e.n, repeat('r', 200)"
                 + " from " + digits + " a, " + digits + " b, " + digits + " c, " + digits + " d, " + digits + " e";
-        try (Connection c = connect(driver, "")) {
+        try (Connection c = turnout.connect(driver, "")) {
             long rows = 0;
             long sum = 0;
             try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -232,7 +211,7 @@ class LargePacketsIT {
             }
             assertThat(rows).isEqualTo(100_000);
             assertThat(sum).isEqualTo(99_999L * 100_000 / 2);
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 

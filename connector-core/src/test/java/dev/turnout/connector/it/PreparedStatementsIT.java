@@ -3,10 +3,7 @@ package dev.turnout.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.security.MessageDigest;
@@ -16,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -27,11 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,25 +34,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * SEND_LONG_DATA, RESET, CLOSE, FETCH), MariaDB's pipelined PREPARE+EXECUTE, client-side
  * prepared statements for comparison, cursors and streamed result sets.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class PreparedStatementsIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     /** One way of preparing statements: a driver, its URL options, and whether the server prepares them. */
     record Mode(String name, Driver driver, String options, boolean serverSide) {
@@ -83,11 +63,7 @@ class PreparedStatementsIT {
     }
 
     private static Connection connect(Mode mode) throws SQLException {
-        return connect(mode.driver(), mode.options());
-    }
-
-    private static Connection connect(Driver driver, String options) throws SQLException {
-        return driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), options);
+        return turnout.connect(mode.driver(), mode.options());
     }
 
     private static String table(String name, Mode mode) {
@@ -190,7 +166,7 @@ class PreparedStatementsIT {
                     try (ResultSet rs = select.executeQuery()) {
                         assertThat(rs.next()).isTrue();
                         expected.assertEqualTo(Row.read(rs));
-                        assertThat(rs.getLong(15)).isEqualTo(cluster.primary().serverId());
+                        assertThat(rs.getLong(15)).isEqualTo(turnout.primaryServerId());
                         assertThat(rs.next()).isFalse();
                     }
                 }
@@ -255,7 +231,7 @@ class PreparedStatementsIT {
                 try (ResultSet rs = p.executeQuery()) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getLong(1)).isEqualTo(42);
-                    assertThat(rs.getLong(2)).isEqualTo(cluster.primary().serverId());
+                    assertThat(rs.getLong(2)).isEqualTo(turnout.primaryServerId());
                 }
             }
         }
@@ -299,14 +275,14 @@ class PreparedStatementsIT {
                         }
                         isResultSet = call.getMoreResults();
                     }
-                    long primary = cluster.primary().serverId();
+                    long primary = turnout.primaryServerId();
                     assertThat(results).startsWith("[" + n + ",first]", "[" + 2 * n + "," + primary + "][" + 3 * n + "," + primary + "]");
                     // The procedure's own final status is an update count of 0, which some drivers do not surface.
                     assertThat(results.subList(2, results.size())).isSubsetOf("update 0");
                 }
             }
             assertThat(sessionStatus(c, "Com_stmt_prepare") - preparedBefore).isPositive();
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             s.execute("drop procedure " + procedure);
         }
     }
@@ -319,7 +295,7 @@ class PreparedStatementsIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("serverSideModes")
     void survivesTheDriverClosingStatementsItEvictsFromItsCache(Mode mode) throws Exception {
-        try (Connection c = connect(mode.driver(), mode.options() + "&cachePrepStmts=true&prepStmtCacheSize=2")) {
+        try (Connection c = turnout.connect(mode.driver(), mode.options() + "&cachePrepStmts=true&prepStmtCacheSize=2")) {
             long closedBefore = sessionStatus(c, "Com_stmt_close");
             for (int round = 0; round < 3; round++) {
                 for (int k = 1; k <= 5; k++) {
@@ -334,7 +310,7 @@ class PreparedStatementsIT {
                 }
             }
             assertThat(sessionStatus(c, "Com_stmt_close") - closedBefore).as("COM_STMT_CLOSE commands").isPositive();
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
@@ -409,7 +385,7 @@ class PreparedStatementsIT {
                         if (seen.size() == 10) {
                             // Another command while the cursor is open: the next COM_STMT_FETCH must still work.
                             assertThat(ConnectorHarness.queryLong(c, "select @@server_id"))
-                                    .isEqualTo(cluster.primary().serverId());
+                                    .isEqualTo(turnout.primaryServerId());
                         }
                     }
                 }
@@ -465,7 +441,7 @@ class PreparedStatementsIT {
                         seen.add(rs.getInt(1));
                         if (seen.size() == 10) {
                             assertThat(ConnectorHarness.queryLong(c, "select @@server_id"))
-                                    .isEqualTo(cluster.primary().serverId());
+                                    .isEqualTo(turnout.primaryServerId());
                         }
                     }
                 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import com.mysql.cj.jdbc.JdbcConnection;
 import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,12 +14,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,29 +25,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Session-level commands through the connector: connection attributes, COM_CHANGE_USER,
  * COM_RESET_CONNECTION, COM_PING, and what a client sees of a connector that shut down.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(60)
 class SessionCommandsIT {
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer connector;
-
-    @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
-        cluster = sandbox;
-        connector = ConnectorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-    }
-
-    private static Connection connect(Driver driver, String options) throws SQLException {
-        return driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), options);
-    }
+    @RegisterExtension
+    static final ConnectorExtension turnout = new ConnectorExtension();
 
     private static String userVariable(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("select @turnout_it_marker")) {
@@ -71,7 +49,7 @@ class SessionCommandsIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void passesClientConnectionAttributesToTheServer(Driver driver) throws Exception {
-        try (Connection c = connect(driver, "connectionAttributes=turnout_it:yes")) {
+        try (Connection c = turnout.connect(driver, "connectionAttributes=turnout_it:yes")) {
             Assumptions.assumeTrue(ConnectorHarness.queryLong(c, "select @@performance_schema") == 1,
                     "performance_schema is OFF on the sandbox servers: session_connect_attrs cannot be read");
             Map<String, String> attributes = new HashMap<>();
@@ -84,18 +62,18 @@ class SessionCommandsIT {
             }
             assertThat(attributes).containsEntry("turnout_it", "yes").containsKey("_turnout_client");
             assertThat(attributes.get("_turnout_client")).startsWith("127.0.0.1:");
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
     /** MySQL Connector/J only: MariaDB Connector/J has no public change-user call. */
     @Test
     void changeUserStartsAFreshSessionOnThePrimary() throws Exception {
-        try (Connection c = connect(Driver.MYSQL, "")) {
+        try (Connection c = turnout.connect(Driver.MYSQL, "")) {
             setUserVariable(c);
-            c.unwrap(JdbcConnection.class).changeUser(cluster.appUser(), cluster.appPassword());
+            c.unwrap(JdbcConnection.class).changeUser(turnout.cluster().appUser(), turnout.cluster().appPassword());
             assertThat(userVariable(c)).isNull();
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             assertThat(ConnectorHarness.queryLong(c, "select database() = 'test'")).isEqualTo(1);
             // The session works normally after the change: a statement, a prepared statement, a ping.
             try (PreparedStatement p = c.prepareStatement("select ? + 1")) {
@@ -112,9 +90,9 @@ class SessionCommandsIT {
     /** MySQL Connector/J only, as above. */
     @Test
     void changeUserWithAWrongPasswordIsDenied() throws Exception {
-        try (Connection c = connect(Driver.MYSQL, "")) {
+        try (Connection c = turnout.connect(Driver.MYSQL, "")) {
             assertThatExceptionOfType(SQLException.class)
-                    .isThrownBy(() -> c.unwrap(JdbcConnection.class).changeUser(cluster.appUser(), "not-the-password"))
+                    .isThrownBy(() -> c.unwrap(JdbcConnection.class).changeUser(turnout.cluster().appUser(), "not-the-password"))
                     .satisfies(e -> {
                         assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1045);
                         assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("28000");
@@ -128,27 +106,27 @@ class SessionCommandsIT {
      */
     @Test
     void mariadbResetForgetsUserVariables() throws Exception {
-        try (Connection c = connect(Driver.MARIADB, "useResetConnection=true")) {
+        try (Connection c = turnout.connect(Driver.MARIADB, "useResetConnection=true")) {
             long backendThread = ConnectorHarness.queryLong(c, "select connection_id()");
             setUserVariable(c);
             c.unwrap(org.mariadb.jdbc.Connection.class).reset();
             assertThat(userVariable(c)).isNull();
             // A reset, not a reconnect: the same backend session, still on the primary.
             assertThat(ConnectorHarness.queryLong(c, "select connection_id()")).isEqualTo(backendThread);
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
     /** MySQL Connector/J: {@code resetServerState()}, which sends COM_RESET_CONNECTION. */
     @Test
     void mysqlResetServerStateForgetsUserVariables() throws Exception {
-        try (Connection c = connect(Driver.MYSQL, "")) {
+        try (Connection c = turnout.connect(Driver.MYSQL, "")) {
             long backendThread = ConnectorHarness.queryLong(c, "select connection_id()");
             setUserVariable(c);
             c.unwrap(JdbcConnection.class).resetServerState();
             assertThat(userVariable(c)).isNull();
             assertThat(ConnectorHarness.queryLong(c, "select connection_id()")).isEqualTo(backendThread);
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
 
@@ -156,7 +134,7 @@ class SessionCommandsIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void switchesTheDefaultDatabase(Driver driver) throws Exception {
-        try (Connection c = connect(driver, "")) {
+        try (Connection c = turnout.connect(driver, "")) {
             long backendThread = ConnectorHarness.queryLong(c, "select connection_id()");
             try (Statement s = c.createStatement()) {
                 s.execute("create database if not exists turnout_it_other");
@@ -178,11 +156,11 @@ class SessionCommandsIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void pingAnswersWhileTheConnectorRunsAndFailsAfterItShutDown(Driver driver) throws Exception {
-        ConnectorServer own = ConnectorHarness.start(cluster);
-        try (Connection c = driver.connect(own.port(), cluster.appUser(), cluster.appPassword(), "")) {
+        ConnectorServer own = ConnectorHarness.start(turnout.cluster());
+        try (Connection c = driver.connect(own.port(), turnout.cluster().appUser(), turnout.cluster().appPassword(), "")) {
             assertThat(c.isValid(2)).isTrue();
             assertThat(c.isValid(2)).isTrue();
-            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
             own.shutdown(Duration.ofSeconds(2));
             assertThat(c.isValid(2)).isFalse();
         } finally {

@@ -10,8 +10,6 @@ import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.Scrambles;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.server.AuthSwitchRequest;
-import dev.turnout.sandbox.SandboxCluster;
-import dev.turnout.sandbox.SandboxExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,34 +38,30 @@ import org.junit.jupiter.api.io.TempDir;
  * drivers and the {@code mariadb} command-line client, and the only transport on which the
  * connector accepts {@code mysql_clear_password}. Certificates are made with {@code openssl}.
  */
-@ExtendWith(SandboxExtension.class)
 @Timeout(120)
 class TlsIT {
 
     @TempDir
     static Path dir;
 
-    private static SandboxCluster cluster;
-    private static ConnectorServer plain;
+    @RegisterExtension
+    static final ConnectorExtension plain = new ConnectorExtension();
+
     private static ConnectorServer tls;
 
     @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
+    static void startTls() throws Exception {
         assumeTrue(commandExists("openssl"), "openssl is not installed: cannot make a test certificate");
-        cluster = sandbox;
         run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
                 "-days", "1", "-subj", "/CN=127.0.0.1");
         assertThat(Files.readString(dir.resolve("key.pem"))).contains("-----BEGIN PRIVATE KEY-----");
-        plain = ConnectorHarness.start(cluster);
-        tls = ConnectorHarness.start(cluster, tlsSettings(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+        tls = ConnectorHarness.start(plain.cluster(), tlsSettings(dir.resolve("cert.pem"), dir.resolve("key.pem")));
     }
 
     @AfterAll
-    static void stop() {
-        for (ConnectorServer server : new ConnectorServer[] {plain, tls}) {
-            if (server != null) {
-                server.shutdown(Duration.ofSeconds(2));
-            }
+    static void stopTls() {
+        if (tls != null) {
+            tls.shutdown(Duration.ofSeconds(2));
         }
     }
 
@@ -95,47 +89,47 @@ class TlsIT {
 
     @Test
     void mySqlConnectorJRequiringTlsConnectsOverTls() throws Exception {
-        try (Connection connection = DriverManager.getConnection(mySqlUrl(tls.port(), "sslMode=REQUIRED"), cluster.appUser(),
-                cluster.appPassword())) {
+        try (Connection connection = DriverManager.getConnection(mySqlUrl(tls.port(), "sslMode=REQUIRED"),
+                plain.cluster().appUser(), plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
         }
     }
 
     @Test
     void mySqlConnectorJRequiringTlsIsRefusedByAConnectorWithoutCertificate() throws Exception {
         SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(mySqlUrl(plain.port(), "sslMode=REQUIRED"),
-                cluster.appUser(), cluster.appPassword()).close());
+                plain.cluster().appUser(), plain.cluster().appPassword()).close());
         assertThat(refused.getSQLState()).startsWith("08");
         // Without REQUIRED the same driver logs in in plain text: the refusal was about TLS.
         try (Connection connection = DriverManager.getConnection(mySqlUrl(plain.port(), "sslMode=PREFERRED"),
-                cluster.appUser(), cluster.appPassword())) {
+                plain.cluster().appUser(), plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isFalse();
         }
     }
 
     @Test
     void mariaDbConnectorJWithSslModeTrustConnectsOverTls() throws Exception {
-        try (Connection connection = DriverManager.getConnection(mariaDbUrl(tls.port(), "sslMode=trust"), cluster.appUser(),
-                cluster.appPassword())) {
+        try (Connection connection = DriverManager.getConnection(mariaDbUrl(tls.port(), "sslMode=trust"),
+                plain.cluster().appUser(), plain.cluster().appPassword())) {
             assertThat(mariaDbTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
         }
         SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(mariaDbUrl(plain.port(), "sslMode=trust"),
-                cluster.appUser(), cluster.appPassword()).close());
+                plain.cluster().appUser(), plain.cluster().appPassword()).close());
         assertThat(refused.getMessage()).containsIgnoringCase("ssl");
     }
 
     @Test
     void mySqlConnectorJLogsInWithAClearPasswordOverTls() throws Exception {
         String options = "sslMode=REQUIRED&defaultAuthenticationPlugin=mysql_clear_password";
-        try (Connection connection = DriverManager.getConnection(mySqlUrl(tls.port(), options), cluster.appUser(),
-                cluster.appPassword())) {
+        try (Connection connection = DriverManager.getConnection(mySqlUrl(tls.port(), options),
+                plain.cluster().appUser(), plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
         }
         SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(mySqlUrl(tls.port(), options),
-                cluster.appUser(), "wrong").close());
+                plain.cluster().appUser(), "wrong").close());
         assertThat(refused.getErrorCode()).isEqualTo(1045);
     }
 
@@ -144,13 +138,14 @@ class TlsIT {
         try (RawClient client = RawClient.connect(tls.port())) {
             assertThat(client.greeting().capabilities() & Capabilities.CLIENT_SSL).isNotZero();
             client.startTls();
-            RawClient.Packet ok = client.loginAfterTls(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_CLEAR_PASSWORD);
+            RawClient.Packet ok = client.loginAfterTls(plain.cluster().appUser(), plain.cluster().appPassword(),
+                    AuthPlugins.MYSQL_CLEAR_PASSWORD);
             assertThat(ok.firstByte()).as("OK, not 0x%02x", ok.firstByte()).isZero();
-            assertThat(client.queryLong("select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(client.queryLong("select @@server_id")).isEqualTo(plain.primaryServerId());
         }
         try (RawClient client = RawClient.connect(tls.port())) {
             client.startTls();
-            RawClient.Packet err = client.loginAfterTls(cluster.appUser(), "wrong", AuthPlugins.MYSQL_CLEAR_PASSWORD);
+            RawClient.Packet err = client.loginAfterTls(plain.cluster().appUser(), "wrong", AuthPlugins.MYSQL_CLEAR_PASSWORD);
             assertThat(err.isErr()).isTrue();
             assertThat(err.err().errorCode()).isEqualTo(1045);
             assertThat(err.sequenceId()).isEqualTo(3);
@@ -220,30 +215,31 @@ class TlsIT {
     @Test
     void aClearPasswordIsNeverAcceptedInPlainTextButSwitchedToNative() throws Exception {
         try (RawClient client = RawClient.connect(tls.port())) {
-            RawClient.Packet answer = client.login(cluster.appUser(), cluster.appPassword(), AuthPlugins.MYSQL_CLEAR_PASSWORD);
+            RawClient.Packet answer = client.login(plain.cluster().appUser(), plain.cluster().appPassword(),
+                    AuthPlugins.MYSQL_CLEAR_PASSWORD);
             assertThat(answer.firstByte()).as("an AuthSwitchRequest").isEqualTo(AuthSwitchRequest.HEADER);
             byte[] pluginName = AuthPlugins.MYSQL_NATIVE_PASSWORD.getBytes(StandardCharsets.US_ASCII);
             assertThat(answer.payload()).startsWith(concat(new byte[] {(byte) AuthSwitchRequest.HEADER}, pluginName));
             assertThat(answer.sequenceId()).isEqualTo(2);
 
             // The switch is to the greeting's scramble; answering it with a native response logs in.
-            byte[] scramble = Scrambles.nativePassword(cluster.appPassword().getBytes(StandardCharsets.UTF_8),
+            byte[] scramble = Scrambles.nativePassword(plain.cluster().appPassword().getBytes(StandardCharsets.UTF_8),
                     client.greeting().authPluginData());
             client.writePacket(3, scramble);
             RawClient.Packet ok = client.readPacket();
             assertThat(ok.firstByte()).as("OK, not 0x%02x", ok.firstByte()).isZero();
             assertThat(ok.sequenceId()).isEqualTo(4);
-            assertThat(client.queryLong("select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(client.queryLong("select @@server_id")).isEqualTo(plain.primaryServerId());
         }
     }
 
     @Test
     void theMariaDbCommandLineClientConnectsOverTls() throws Exception {
         assumeTrue(commandExists("mariadb"), "the mariadb command-line client is not installed");
-        String output = run(dir, "mariadb", "-h127.0.0.1", "-P" + tls.port(), "-u" + cluster.appUser(),
-                "-p" + cluster.appPassword(), "--ssl", "--ssl-verify-server-cert=0", "test", "-N", "-e",
+        String output = run(dir, "mariadb", "-h127.0.0.1", "-P" + tls.port(), "-u" + plain.cluster().appUser(),
+                "-p" + plain.cluster().appPassword(), "--ssl", "--ssl-verify-server-cert=0", "test", "-N", "-e",
                 "select @@server_id; \\s");
-        assertThat(output).startsWith(cluster.primary().serverId() + "\n");
+        assertThat(output).startsWith(plain.primaryServerId() + "\n");
         assertThat(output).containsPattern("SSL:\\s+Cipher in use is \\S+");
     }
 
@@ -254,11 +250,12 @@ class TlsIT {
         run(keys, "openssl", "req", "-x509", "-new", "-key", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1");
         assertThat(Files.readString(keys.resolve("key.pem"))).contains("-----BEGIN RSA PRIVATE KEY-----");
 
-        try (ConnectorServer pkcs1 = ConnectorHarness.start(cluster, tlsSettings(keys.resolve("cert.pem"), keys.resolve("key.pem")));
+        try (ConnectorServer pkcs1 = ConnectorHarness.start(plain.cluster(),
+                        tlsSettings(keys.resolve("cert.pem"), keys.resolve("key.pem")));
                 Connection connection = DriverManager.getConnection(mySqlUrl(pkcs1.port(), "sslMode=REQUIRED"),
-                        cluster.appUser(), cluster.appPassword())) {
+                        plain.cluster().appUser(), plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
         }
     }
 
