@@ -168,6 +168,14 @@ final class RawClient implements AutoCloseable {
         return readPacket();
     }
 
+    /** Sends a native-password login without waiting for the answer (to pipeline commands behind it). */
+    void sendLogin(String user, String password) throws IOException {
+        byte[] response = Scrambles.nativePassword(password.getBytes(StandardCharsets.UTF_8), greeting.authPluginData());
+        HandshakeResponse41 handshake = new HandshakeResponse41(CAPABILITIES, 1 << 24, UTF8MB4_GENERAL_CI, user,
+                response, "test", AuthPlugins.MYSQL_NATIVE_PASSWORD, Map.of("_client_name", "turnout-raw-it"));
+        writePacket(1, encode(handshake::encode));
+    }
+
     /**
      * Sends an SSLRequest and continues over TLS, trusting any certificate (the tests' connectors
      * use throw-away self-signed ones). Login afterwards with sequence id 2: {@link #loginAfterTls}.
