@@ -183,8 +183,9 @@ public final class Scrambles {
         String begin = "-----BEGIN PUBLIC KEY-----";
         String end = "-----END PUBLIC KEY-----";
         int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
+        // The end marker is searched after the begin marker: the two may share their dashes.
+        int to = from < 0 ? -1 : pem.indexOf(end, from + begin.length());
+        if (to < 0) {
             throw new IllegalArgumentException("not a PEM public key (expected " + begin + ")");
         }
         try {

@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * The server asks the client to authenticate again with another plugin and a new nonce.
  * Servers terminate the nonce of {@code mysql_native_password} and {@code caching_sha2_password}
- * with a NUL: {@link #decode} drops a trailing NUL, {@link #encode} writes it back for those two.
+ * with a NUL: for those two {@link #decode} drops a trailing NUL and {@link #encode} writes it back;
+ * the data of any other plugin (e.g. a 32-byte ed25519 nonce) is kept byte for byte.
  * The pre-4.1 form (0xFE alone) decodes as plugin {@code mysql_old_password} with no data.
  *
  * @param pluginName the plugin to switch to
@@ -46,7 +47,8 @@ public record AuthSwitchRequest(String pluginName, byte[] pluginData) {
                 return new AuthSwitchRequest(OLD_PASSWORD_PLUGIN, new byte[0]);
             }
             String pluginName = Wire.readNulString(payload);
-            return new AuthSwitchRequest(pluginName, Fields.readEofBytesWithoutNul(payload));
+            byte[] pluginData = scrambling(pluginName) ? Fields.readEofBytesWithoutNul(payload) : Wire.readEofBytes(payload);
+            return new AuthSwitchRequest(pluginName, pluginData);
         } catch (RuntimeException e) {
             throw MalformedPacketException.decoding("AuthSwitchRequest", e);
         }
@@ -57,9 +59,14 @@ public record AuthSwitchRequest(String pluginName, byte[] pluginData) {
         out.writeByte(HEADER);
         Wire.writeNulString(out, pluginName);
         out.writeBytes(pluginData);
-        if (pluginName.equals("mysql_native_password") || pluginName.equals("caching_sha2_password")) {
+        if (scrambling(pluginName)) {
             out.writeByte(0);
         }
+    }
+
+    /** The two plugins whose nonce servers terminate with a NUL that is not part of it. */
+    private static boolean scrambling(String pluginName) {
+        return pluginName.equals("mysql_native_password") || pluginName.equals("caching_sha2_password");
     }
 
     @Override

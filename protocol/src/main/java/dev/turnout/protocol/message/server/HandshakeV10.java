@@ -90,7 +90,9 @@ public record HandshakeV10(String serverVersion, long connectionId, byte[] authP
                     capabilities |= extended << 32;
                 }
                 if (Capabilities.has(capabilities, CLIENT_SECURE_CONNECTION)) {
-                    int part2Length = Math.max(13, authDataLength - SCRAMBLE_PART1);
+                    // The length byte counts only with CLIENT_PLUGIN_AUTH (it is 0 otherwise), as the encoder writes it.
+                    int part2Length = Capabilities.has(capabilities, CLIENT_PLUGIN_AUTH)
+                            ? Math.max(13, authDataLength - SCRAMBLE_PART1) : 13;
                     byte[] part2 = new byte[part2Length];
                     payload.readBytes(part2);
                     int kept = part2[part2Length - 1] == 0 ? part2Length - 1 : part2Length;
