@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,29 +25,8 @@ class BackendFailureIT {
     @RegisterExtension
     static final ConnectorExtension turnout = new ConnectorExtension();
 
-    private static Connection bystander;
-
-    @BeforeAll
-    static void openBystander() throws Exception {
-        bystander = turnout.connect(Driver.MARIADB, "");
-    }
-
-    @AfterAll
-    static void closeBystander() throws Exception {
-        if (bystander != null) {
-            bystander.close();
-        }
-    }
-
-    @AfterEach
-    void otherSessionsCarryOn() throws Exception {
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(turnout.primaryServerId());
-        for (Driver driver : Driver.values()) {
-            try (Connection fresh = turnout.connect(driver, "")) {
-                assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).isEqualTo(turnout.primaryServerId());
-            }
-        }
-    }
+    @RegisterExtension
+    static final OtherSessionsCarryOn carryOn = new OtherSessionsCarryOn(turnout);
 
     @ParameterizedTest
     @EnumSource(Driver.class)

@@ -2,18 +2,12 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.server.ErrPacket;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,30 +30,8 @@ class BadInputIT {
     @RegisterExtension
     static final ConnectorExtension smallPackets = new ConnectorExtension("connector-max-allowed-packet=1M");
 
-    private static Connection bystander;
-
-    @BeforeAll
-    static void openBystander() throws Exception {
-        bystander = turnout.connect(Driver.MARIADB, "");
-    }
-
-    @AfterAll
-    static void closeBystander() throws Exception {
-        if (bystander != null) {
-            bystander.close();
-        }
-    }
-
-    /** Whatever a test sent, the session opened before and a new one still work. */
-    @AfterEach
-    void otherSessionsCarryOn() throws Exception {
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(turnout.primaryServerId());
-        for (ConnectorExtension connector : List.of(turnout, smallPackets)) {
-            try (Connection fresh = connector.connect(Driver.MYSQL, "")) {
-                assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).isEqualTo(turnout.primaryServerId());
-            }
-        }
-    }
+    @RegisterExtension
+    static final OtherSessionsCarryOn carryOn = new OtherSessionsCarryOn(turnout, smallPackets);
 
     @ParameterizedTest
     @ValueSource(strings = {

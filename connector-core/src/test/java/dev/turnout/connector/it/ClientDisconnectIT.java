@@ -8,9 +8,6 @@ import dev.turnout.protocol.constant.Command;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,24 +26,8 @@ class ClientDisconnectIT {
     @RegisterExtension
     static final ConnectorExtension turnout = new ConnectorExtension();
 
-    private static Connection bystander;
-
-    @BeforeAll
-    static void openBystander() throws Exception {
-        bystander = turnout.connect(Driver.MYSQL, "");
-    }
-
-    @AfterAll
-    static void closeBystander() throws Exception {
-        if (bystander != null) {
-            bystander.close();
-        }
-    }
-
-    @AfterEach
-    void otherSessionsCarryOn() throws Exception {
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).isEqualTo(turnout.primaryServerId());
-    }
+    @RegisterExtension
+    static final OtherSessionsCarryOn carryOn = new OtherSessionsCarryOn(turnout);
 
     @ParameterizedTest
     @EnumSource(Driver.class)
