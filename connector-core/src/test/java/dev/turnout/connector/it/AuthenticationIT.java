@@ -140,4 +140,16 @@ class AuthenticationIT {
             assertThat(client.awaitClosedByPeer(Duration.ofSeconds(5))).isTrue();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aLoginThePrimaryRefusesGetsThePrimarysOwnError(Driver driver) throws Exception {
+        // The connector accepts the user; the primary refuses the unknown database: its ERR is passed through.
+        SQLException refused = SqlErrors.thrownBy(() -> java.sql.DriverManager.getConnection(
+                driver.url(turnout.port(), "").replace("/test?", "/no_such_database?"),
+                turnout.cluster().appUser(), turnout.cluster().appPassword()).close());
+        assertThat(refused.getErrorCode()).as("%s", refused).isEqualTo(1049);
+        assertThat(refused.getSQLState()).isEqualTo("42000");
+        assertThat(refused.getMessage()).contains("no_such_database");
+    }
 }
