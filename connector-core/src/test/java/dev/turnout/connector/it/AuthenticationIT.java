@@ -68,6 +68,8 @@ class AuthenticationIT {
         Arrays.sort(wrong);
         long rightMedian = right[TIMED_LOGINS / 2];
         long wrongMedian = wrong[TIMED_LOGINS / 2];
+        System.out.printf("login timing with %s: median right %.2f ms, median wrong %.2f ms, slowest wrong %.2f ms%n",
+                driver, rightMedian / 1e6, wrongMedian / 1e6, wrong[TIMED_LOGINS - 1] / 1e6);
 
         // No artificial delay and no timeout: a refusal takes about as long as an acceptance
         // (less, as no backend is opened). The bounds are generous for a shared 2-core machine.
