@@ -6,21 +6,12 @@
 set -euo pipefail
 threads=${1:-8}; seconds=${2:-20}; rounds=${3:-2}
 cd "$(dirname "$0")/.."
-command -v sysbench >/dev/null || { echo "sysbench is not installed (apt-get install sysbench)" >&2; exit 1; }
-log=$(mktemp)
-bin/turnout demo >"$log" 2>&1 &
-demo=$!
-trap 'kill -TERM $demo 2>/dev/null; wait $demo 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$log" && break; sleep 1; done
-grep -q 'Press Ctrl-C' "$log" || { cat "$log" >&2; exit 1; }
-connector=$(sed -n 's/.*on 127.0.0.1:\([0-9]*\) (configuration.*/\1/p' "$log")
-primary=$(sed -n 's/^  db1 *127.0.0.1:\([0-9]*\) .*/\1/p' "$log")
-jvm=$(pgrep -P "$demo" java || echo "$demo")   # bin/turnout execs java, so usually the same pid
+. benchmarks/demo-env.sh
 sb=(sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=secret
     --mysql-db=test --tables=4 --table-size=10000)
 "${sb[@]}" --mysql-port="$primary" prepare >/dev/null
 tick=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15}' "/proc/$jvm/stat"; }
+cpu() { awk '{print $14 + $15}' "/proc/$demo/stat"; }
 echo "sysbench oltp_point_select, $threads threads, ${seconds}s per run; primary :$primary, connector :$connector"
 for round in $(seq 1 "$rounds"); do
   for target in direct connector; do

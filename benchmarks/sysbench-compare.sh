@@ -6,15 +6,7 @@
 set -euo pipefail
 threads=${1:-16}; seconds=${2:-30}; rounds=${3:-2}
 cd "$(dirname "$0")/.."
-command -v sysbench >/dev/null || { echo "sysbench is not installed (apt-get install sysbench)" >&2; exit 1; }
-log=$(mktemp)
-bin/turnout demo >"$log" 2>&1 &
-demo=$!
-trap 'kill -TERM $demo 2>/dev/null; wait $demo 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$log" && break; sleep 1; done
-grep -q 'Press Ctrl-C' "$log" || { cat "$log" >&2; exit 1; }
-connector=$(sed -n 's/.*on 127.0.0.1:\([0-9]*\) (configuration.*/\1/p' "$log")
-primary=$(sed -n 's/^  db1 *127.0.0.1:\([0-9]*\) .*/\1/p' "$log")
+. benchmarks/demo-env.sh
 sb=(sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=secret
     --mysql-db=test --tables=${SB_TABLES:-4} --table-size=${SB_TABLE_SIZE:-10000})
 "${sb[@]}" --mysql-port="$primary" prepare >/dev/null
