@@ -134,10 +134,13 @@ public final class GtidPosition {
             throw new IllegalArgumentException("GTID element '" + part + "' has no transaction interval");
         }
         String source = uuid;
-        boolean needsInterval = true;
+        boolean afterTag = false;
         for (int i = 1; i < fields.length; i++) {
             String field = fields[i].strip();
-            if (!field.isEmpty() && Character.isDigit(field.charAt(0))) {
+            if (field.isEmpty()) {
+                throw new IllegalArgumentException("GTID element '" + part + "' has an empty interval");
+            }
+            if (Character.isDigit(field.charAt(0))) {
                 long start;
                 long end;
                 int dash = field.indexOf('-');
@@ -153,21 +156,17 @@ public final class GtidPosition {
                             + field + "' (it must be n or n-m with 1 <= n <= m)");
                 }
                 into.computeIfAbsent(source, k -> new ArrayList<>()).add(new long[] {start, end});
-                needsInterval = false;
+                afterTag = false;
             } else {
-                if (needsInterval) {
-                    throw new IllegalArgumentException("GTID element '" + part + "' has no interval before '"
-                            + field + "'");
-                }
-                if (!isTag(field)) {
+                if (afterTag || !isTag(field)) {
                     throw new IllegalArgumentException("GTID element '" + part + "' has an invalid interval or tag '"
                             + field + "'");
                 }
                 source = uuid + ":" + field.toLowerCase(java.util.Locale.ROOT);
-                needsInterval = true;
+                afterTag = true;
             }
         }
-        if (needsInterval) {
+        if (afterTag) {
             throw new IllegalArgumentException("GTID element '" + part + "' ends without a transaction interval");
         }
     }
