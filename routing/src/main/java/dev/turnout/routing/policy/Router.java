@@ -96,6 +96,7 @@ public final class Router {
             fallBack(service, lagging ? Reason.REPLICAS_LAGGING : Reason.NO_REPLICA_ONLINE, out);
             return;
         }
+        int found = n;
         Reason reason = Reason.REPLICA_READ;
         boolean wait = false;
         if (policy.sessionConsistency() && !required.isEmpty()) {
@@ -112,6 +113,7 @@ public final class Router {
                 reason = Reason.CONSISTENCY_WAIT;
                 wait = true;
             } else {
+                clear(cand, found);
                 fallBack(service, Reason.REPLICAS_NOT_CONSISTENT, out);
                 return;
             }
@@ -120,9 +122,7 @@ public final class Router {
         if (chosen == null) {
             chosen = balance(cand, n, active);
         }
-        for (int i = 0; i < n; i++) {
-            cand[i] = null; // no snapshot kept alive by a session between decisions
-        }
+        clear(cand, found);
         out.set(chosen, reason, wait);
     }
 
@@ -242,6 +242,13 @@ public final class Router {
     /** Unknown latency (-1) ranks after every known one. */
     private static long latencyRank(Datasource d) {
         return d.latencyMillis() < 0 ? Long.MAX_VALUE : d.latencyMillis();
+    }
+
+    /** Keeps no datasource (and so no old snapshot) reachable from a session between decisions. */
+    private static void clear(Datasource[] cand, int n) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = null;
+        }
     }
 
     private static void swap(Datasource[] a, int i, int j) {
