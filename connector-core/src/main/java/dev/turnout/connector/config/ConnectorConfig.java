@@ -62,8 +62,8 @@ public final class ConnectorConfig {
     }
 
     /**
-     * Reads and validates a configuration file (UTF-8). Relative TLS file paths resolve against the
-     * file's directory.
+     * Reads and validates a configuration file (UTF-8), and the user map it names. Relative file
+     * paths (TLS files, the user map) resolve against the file's directory.
      *
      * @param service the dataservice (or composite) to serve, as given by {@code --service}; null
      *                selects the file's only non-composite dataservice, and is an error (listing the
@@ -75,8 +75,9 @@ public final class ConnectorConfig {
     }
 
     /**
-     * Parses configuration text; {@code sourceName} stands for the file name in messages. Relative
-     * TLS file paths resolve against the current directory.
+     * Parses configuration text, and reads the user map it names; {@code sourceName} stands for the
+     * file name in messages. Relative file paths (TLS files, the user map) resolve against the
+     * current directory.
      *
      * @param service as for {@link #load}; may be null
      * @throws ConfigException naming the source, line and key of every problem found
