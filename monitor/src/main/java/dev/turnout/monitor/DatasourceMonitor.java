@@ -37,11 +37,13 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads and bounds</h2>
  * All threads are daemons named {@code turnout-monitor-*}: one round thread, one heartbeat thread,
  * and a probe pool with one thread per datasource (plus one for {@link #probeNow}). Each round
- * submits the probes of all datasources at once and waits for them until its start plus the
+ * submits the probes of all datasources at once and waits for them until their start plus the
  * timeout: a datasource that has not answered by then is reported unreachable ("no answer within
- * ..."), so one silent host delays the others' round by at most the timeout. Its probe goes on
- * until its socket timeout ends it; until then later rounds do not start another probe of it and
- * report it unreachable. Every socket operation is bounded by the timeout, so no thread waits
+ * ..."), so one silent host delays the others' round by at most the timeout, once. Its probe goes
+ * on until its socket timeout ends it; until then later rounds start no other probe of it. A
+ * datasource already unreachable holds no round up: the round reports it unreachable (with its last
+ * reason) unless its probe ended by the time the others did, and reports the probe's outcome in the
+ * next round if it ended later. Every socket operation is bounded by the timeout, so no thread waits
  * without a bound, and {@link #close()} returns within about twice the timeout.
  *
  * <h2>Heartbeat and applied latency</h2>
@@ -92,8 +94,10 @@ public final class DatasourceMonitor implements AutoCloseable {
     private final List<Future<Probe>> inFlight;
     /** Confined to the round thread: when ({@link System#nanoTime()}) each of those probes was submitted. */
     private final long[] submittedAt;
-    /** Confined to the round thread: whether each datasource was reachable at the last round, null before. */
-    private final Boolean[] wasReachable;
+    /** Confined to the round thread: whether a round has reported the outcome of each of those probes. */
+    private final boolean[] reported;
+    /** Confined to the round thread: the previous round, null before the first. */
+    private List<Probe> previousRound;
     private volatile List<Probe> latest = List.of();
 
     private DatasourceMonitor(MonitorSettings settings, List<DatasourceAddress> datasources, Supplier<String> primaryName,
@@ -120,7 +124,7 @@ public final class DatasourceMonitor implements AutoCloseable {
             inFlight.add(null);
         }
         this.submittedAt = new long[datasources.size()];
-        this.wasReachable = new Boolean[datasources.size()];
+        this.reported = new boolean[datasources.size()];
         this.rounds = new ScheduledThreadPoolExecutor(1, threads.factory("round"));
         this.heartbeats = new ScheduledThreadPoolExecutor(1, threads.factory("heartbeat"));
         int poolSize = datasources.size() + 1;
@@ -231,32 +235,50 @@ public final class DatasourceMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * One round. Each datasource gets a new probe unless its previous one is still running or its
+     * outcome has not been reported yet (it ended after its round moved on: reported now). The round
+     * waits for the datasources that were reachable (or not yet probed) until their probes' deadline,
+     * and for those unreachable in the previous round no longer than for the others: a host that is
+     * down does not slow the rounds down, and its recovery shows at the latest one round later.
+     */
     private void round() {
         if (closed.get()) {
             return;
         }
         try {
             String primary = currentPrimary();
-            for (int i = 0; i < probers.size(); i++) {
+            int n = probers.size();
+            for (int i = 0; i < n; i++) {
                 Future<Probe> previous = inFlight.get(i);
-                if (previous == null || previous.isDone()) {
+                if (previous == null || (previous.isDone() && reported[i])) {
                     Prober prober = probers.get(i);
                     boolean heartbeatPrimary = prober.address().name().equals(primary);
                     submittedAt[i] = System.nanoTime();
+                    reported[i] = false;
                     inFlight.set(i, probes.submit(() -> prober.probe(heartbeatPrimary)));
                 }
             }
-            // A probe still in flight from an earlier round has used up its time: reported at once.
-            List<Probe> results = new ArrayList<>(probers.size());
-            for (int i = 0; i < probers.size(); i++) {
-                results.add(outcome(inFlight.get(i), submittedAt[i] + settings.timeout().toNanos(), probers.get(i)));
+            Probe[] results = new Probe[n];
+            for (int i = 0; i < n; i++) {
+                if (!wasUnreachable(i)) {
+                    results[i] = outcome(i, submittedAt[i] + settings.timeout().toNanos());
+                }
+            }
+            long othersDone = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (wasUnreachable(i)) {
+                    results[i] = outcome(i, othersDone);
+                }
             }
             if (closed.get()) {
                 return;
             }
-            reportReachability(results);
-            latest = List.copyOf(results);
-            onRound.accept(latest);
+            List<Probe> round = List.of(results);
+            reportReachability(round);
+            previousRound = round;
+            latest = round;
+            onRound.accept(round);
         } catch (RejectedExecutionException e) {
             // The monitor is closing.
         } catch (RuntimeException e) {
@@ -264,30 +286,61 @@ public final class DatasourceMonitor implements AutoCloseable {
         }
     }
 
-    /** The probe {@code future} returns by {@code deadline}, or an unreachable one saying why not. */
-    private Probe outcome(Future<Probe> future, long deadline, Prober prober) {
-        String name = prober.address().name();
+    private boolean wasUnreachable(int index) {
+        return previousRound != null && !previousRound.get(index).reachable();
+    }
+
+    /**
+     * The outcome of datasource {@code index}'s probe if it ends by {@code deadline}; else an
+     * unreachable probe: with the previous round's reason if it was unreachable then, otherwise
+     * "no answer within" the timeout.
+     */
+    private Probe outcome(int index, long deadline) {
+        Prober prober = probers.get(index);
+        Future<Probe> future = inFlight.get(index);
         try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Probe probe = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            reported[index] = true;
+            return probe;
         } catch (TimeoutException e) {
-            return Probe.unreachable(name, "no answer within " + settings.timeout().toMillis() + " ms",
-                    prober.lastFlavor(), clock.getAsLong());
-        } catch (ExecutionException e) {
-            return Probe.unreachable(name, MonitorConnections.message(e.getCause()), prober.lastFlavor(),
-                    clock.getAsLong());
-        } catch (CancellationException e) {
-            return Probe.unreachable(name, "the monitor is closing", prober.lastFlavor(), clock.getAsLong());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Probe.unreachable(name, "interrupted", prober.lastFlavor(), clock.getAsLong());
+            String error = wasUnreachable(index) ? previousRound.get(index).error()
+                    : "no answer within " + settings.timeout().toMillis() + " ms";
+            return Probe.unreachable(prober.address().name(), error, prober.lastFlavor(), clock.getAsLong());
+        } catch (ExecutionException | CancellationException | InterruptedException e) {
+            reported[index] = true;
+            return failed(e, prober);
         }
     }
 
-    private void reportReachability(List<Probe> results) {
-        for (int i = 0; i < results.size(); i++) {
-            Probe probe = results.get(i);
-            Boolean before = wasReachable[i];
-            if (before == null || before != probe.reachable()) {
+    /** The probe {@code future} returns by {@code deadline}, or an unreachable one saying why not. */
+    private Probe outcome(Future<Probe> future, long deadline, Prober prober) {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return Probe.unreachable(prober.address().name(), "no answer within " + settings.timeout().toMillis()
+                    + " ms", prober.lastFlavor(), clock.getAsLong());
+        } catch (ExecutionException | CancellationException | InterruptedException e) {
+            return failed(e, prober);
+        }
+    }
+
+    private Probe failed(Exception e, Prober prober) {
+        String error;
+        if (e instanceof ExecutionException) {
+            error = MonitorConnections.message(e.getCause());
+        } else if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } else {
+            error = "the monitor is closing";
+        }
+        return Probe.unreachable(prober.address().name(), error, prober.lastFlavor(), clock.getAsLong());
+    }
+
+    private void reportReachability(List<Probe> round) {
+        for (int i = 0; i < round.size(); i++) {
+            Probe probe = round.get(i);
+            if (previousRound == null || previousRound.get(i).reachable() != probe.reachable()) {
                 DatasourceAddress address = datasources.get(i);
                 if (probe.reachable()) {
                     log.info("{} ({}) is reachable: {} server_id={} read_only={}", address.name(), address.hostPort(),
@@ -295,7 +348,6 @@ public final class DatasourceMonitor implements AutoCloseable {
                 } else {
                     log.info("{} ({}) is unreachable: {}", address.name(), address.hostPort(), probe.error());
                 }
-                wasReachable[i] = probe.reachable();
             }
         }
     }
