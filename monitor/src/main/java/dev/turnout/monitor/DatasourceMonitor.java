@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Connections</h2>
  * One plain MariaDB Connector/J connection per datasource ({@code connectTimeout} and
  * {@code socketTimeout} both set to the monitor's timeout), opened on first use and reopened after
- * any failure, plus one to the primary for the heartbeat. Not a HikariCP pool of one: a pool adds a
- * housekeeping thread and a validation query per borrow, and its point (sharing connections among
- * threads) does not arise when exactly one thread at a time uses each connection; a broken
- * connection is noticed by the next probe anyway, which is what a health check is for.
+ * any failure, plus one to the primary for the heartbeat. Not a HikariCP pool of one: a pool adds
+ * a housekeeping thread per datasource and timeouts of its own (a borrow waits at least 250 ms)
+ * on top of the driver's, while its point, sharing connections among threads, does not arise here:
+ * exactly one thread at a time uses each connection, and a broken one is noticed and replaced by
+ * the next probe, which is what a health check is for.
  *
  * <h2>Threads and bounds</h2>
  * All threads are daemons named {@code turnout-monitor-*}: one round thread, one heartbeat thread,
@@ -54,13 +55,13 @@ import org.slf4j.LoggerFactory;
  * The timestamps whose writes committed are kept for 10 s. When a replica is probed, the newest
  * committed timestamp is noted, then the replica's row {@code ts} (T) is read:
  * <ul>
- *   <li>T at least the noted timestamp: latency 0 (it had applied everything committed);</li>
+ *   <li>no row on the replica yet: -1; the heartbeat's own server (the primary): 0;</li>
+ *   <li>the kept timestamps do not reach back to T, or no heartbeat committed within two intervals
+ *       plus the timeout (the primary is down): {@code now - T};</li>
+ *   <li>else, T at least the noted timestamp: 0 (it had applied everything committed when asked);</li>
  *   <li>else {@code now - E}, E the earliest committed timestamp after T: how long the oldest write
  *       it has not applied has been waiting. This has millisecond resolution whatever the heartbeat
- *       interval, where {@code now - T} would always include up to one interval;</li>
- *   <li>if the kept timestamps do not reach back to T, or no heartbeat committed within two
- *       intervals plus the timeout (the primary is down): {@code now - T};</li>
- *   <li>no row on the replica yet: -1. The primary itself: 0.</li>
+ *       interval, where {@code now - T} would always include up to one interval.</li>
  * </ul>
  * The writer and the readers share one clock, so the clocks of the servers do not matter.
  *
@@ -211,7 +212,8 @@ public final class DatasourceMonitor implements AutoCloseable {
 
     /**
      * Stops every thread of the monitor and closes its connections, within about twice the timeout.
-     * Idempotent; never throws.
+     * Idempotent; never throws. Called from {@code onRound}, it stops the monitor without waiting for
+     * its threads (the calling thread is one of them).
      */
     @Override
     public void close() {
@@ -222,6 +224,12 @@ public final class DatasourceMonitor implements AutoCloseable {
         rounds.shutdownNow();
         heartbeats.shutdownNow();
         probes.shutdownNow();
+        if (threads.isCurrentOurs()) {
+            // Closed from onRound: the round thread cannot wait for itself. Every thread ends on its own
+            // within the timeout; the probes' connections stay to be collected with their threads.
+            log.info("stopped monitoring {} (from the monitor's own thread)", byName.keySet());
+            return;
+        }
         boolean ended = awaitTermination(rounds, deadline) & awaitTermination(heartbeats, deadline)
                 & awaitTermination(probes, deadline) & threads.joinAll(deadline);
         if (ended) {

@@ -47,6 +47,11 @@ final class MonitorThreads {
         return true;
     }
 
+    /** Whether the calling thread is one of this monitor's. */
+    boolean isCurrentOurs() {
+        return made.contains(Thread.currentThread());
+    }
+
     /** The names of the threads still alive. */
     List<String> alive() {
         return made.stream().filter(Thread::isAlive).map(Thread::getName).toList();

@@ -17,9 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -237,6 +240,33 @@ class DatasourceMonitorIT {
         assertThat(monitorThreads()).isEmpty();
         rounds.drain();
         assertThat(rounds.poll(Duration.ofMillis(500))).isNull();
+    }
+
+    @Test
+    void closingFromTheRoundCallbackReturnsAtOnceAndTheThreadsEndOnTheirOwn() throws Exception {
+        AtomicReference<DatasourceMonitor> self = new AtomicReference<>();
+        CompletableFuture<Long> closeNanos = new CompletableFuture<>();
+        CountDownLatch started = new CountDownLatch(1);
+        DatasourceMonitor monitor = DatasourceMonitor.start(settings("it-self-close"), addresses(), () -> "db1", round -> {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long before = System.nanoTime();
+            self.get().close();
+            closeNanos.complete(System.nanoTime() - before);
+        });
+        monitors.add(monitor);
+        self.set(monitor);
+        started.countDown();
+
+        assertThat(closeNanos.get(5, TimeUnit.SECONDS)).isLessThan(TimeUnit.MILLISECONDS.toNanos(200));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (!monitorThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(monitorThreads()).isEmpty();
     }
 
     private DatasourceMonitor start(MonitorSettings settings, List<DatasourceAddress> addresses, Rounds rounds) {
