@@ -36,6 +36,12 @@ final class Prober {
     private final LongSupplier clock;
     private Connection connection;
     private volatile Flavor lastFlavor;
+    /**
+     * {@link HeartbeatRing#latest()} when the heartbeat table was last found missing on this server,
+     * or null: the row is not asked for again until a newer heartbeat committed (the driver logs
+     * every error packet at WARN, and a primary that never writes would otherwise make every probe log).
+     */
+    private Long tableMissingAt;
     private final BooleanSupplier stopping;
 
     /**
@@ -127,6 +133,10 @@ final class Prober {
     /** This monitor's heartbeat row on a replica, turned into applied latency by the ring; -1 without a row. */
     private long latency(Connection c) throws SQLException {
         long latestAtSend = ring.latest();
+        if (tableMissingAt != null && tableMissingAt == latestAtSend) {
+            return -1;
+        }
+        tableMissingAt = null;
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT ts FROM `" + settings.heartbeatSchema() + "`.heartbeat WHERE source = ?")) {
             select.setString(1, settings.heartbeatSource());
@@ -138,6 +148,7 @@ final class Prober {
             }
         } catch (SQLException e) {
             if (e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_BAD_DB_ERROR) {
+                tableMissingAt = latestAtSend;
                 return -1;
             }
             throw e;
