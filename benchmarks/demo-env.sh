@@ -1,14 +1,23 @@
-# Sourced by the benchmark scripts: starts 'bin/turnout demo', waits for it, and sets
+# Sourced by the benchmark scripts: starts 'bin/turnout demo', waits for it (at most 120 s), and sets
 #   demo       the demo's pid (bin/turnout execs java, so it is the JVM's pid)
 #   primary    the primary's port
 #   connector  the connector's port
-# and an EXIT trap that stops the demo by its pid. Needs sysbench.
-command -v sysbench >/dev/null || { echo "sysbench is not installed (apt-get install sysbench)" >&2; exit 1; }
+# It defines stop_pid PID (TERM, at most 60 s for it to stop, then KILL) and stop_demo, and installs an EXIT trap
+# that calls stop_demo; a script that starts more processes replaces the trap with one that stops
+# those too and then calls stop_demo.
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 demo_log=$(mktemp)
 bin/turnout demo >"$demo_log" 2>&1 &
 demo=$!
-trap 'kill -TERM $demo 2>/dev/null; wait $demo 2>/dev/null; rm -f "$demo_log"' EXIT
-for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$demo_log" && break; sleep 1; done
+stop_demo() { stop_pid "$demo"; rm -f "$demo_log"; }
+trap stop_demo EXIT
+for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$demo_log" && break; kill -0 "$demo" 2>/dev/null || break; sleep 1; done
 grep -q 'Press Ctrl-C' "$demo_log" || { cat "$demo_log" >&2; exit 1; }
 connector=$(sed -n 's/.*on 127.0.0.1:\([0-9]*\) (configuration.*/\1/p' "$demo_log")
 primary=$(sed -n 's/^  db1 *127.0.0.1:\([0-9]*\) .*/\1/p' "$demo_log")

@@ -6,6 +6,7 @@
 set -euo pipefail
 threads=${1:-8}; seconds=${2:-20}; rounds=${3:-2}
 cd "$(dirname "$0")/.."
+command -v sysbench >/dev/null || { echo "sysbench is not installed (apt-get install sysbench)" >&2; exit 1; }
 . benchmarks/demo-env.sh
 sb=(sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=secret
     --mysql-db=test --tables=4 --table-size=10000)

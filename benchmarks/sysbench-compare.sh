@@ -6,6 +6,7 @@
 set -euo pipefail
 threads=${1:-16}; seconds=${2:-30}; rounds=${3:-2}
 cd "$(dirname "$0")/.."
+command -v sysbench >/dev/null || { echo "sysbench is not installed (apt-get install sysbench)" >&2; exit 1; }
 . benchmarks/demo-env.sh
 sb=(sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=secret
     --mysql-db=test --tables=${SB_TABLES:-4} --table-size=${SB_TABLE_SIZE:-10000})

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,14 @@ final class ConfigParser {
     static final long MAX_MAX_ALLOWED_PACKET = Values.G;
     static final int MAX_WORKER_THREADS = 256;
     private static final long MAX_PEM_BYTES = 1024 * 1024;
+    static final QosSetting DEFAULT_QOS = QosSetting.RW_STRICT;
+    static final Duration MAX_SMARTSCALE_WAIT = Duration.ofMinutes(10);
+    static final Duration MAX_SLAVE_LATENCY = Duration.ofMinutes(60);
+    static final LoadBalancerSetting DEFAULT_LOAD_BALANCER = LoadBalancerSetting.ROUND_ROBIN;
+    static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(200);
+    static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+    static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
 
     /** The valid values one section sets itself, and which setting keys it names at all (valid or not). */
     private static final class Layer {
@@ -85,6 +94,7 @@ final class ConfigParser {
 
         Layer defaultLayer = defaults == null ? new Layer() : layer(defaults);
         Map<String, Settings> settings = new LinkedHashMap<>();
+        Map<String, RoutingSettings> routing = new LinkedHashMap<>();
         List<DataserviceConfig> dataservices = new ArrayList<>();
         for (IniSection section : services) {
             Layer own = layer(section);
@@ -95,16 +105,45 @@ final class ConfigParser {
                     : dataservice(section, replicationPort, plainNames, compositeNames);
             if (effective != null && dataservice != null) {
                 settings.put(section.name(), effective);
+                routing.put(section.name(), routing(defaultLayer, own, effective));
                 dataservices.add(dataservice);
             }
         }
         if (services.isEmpty()) {
             problems.addForFile("no dataservice section (add one, e.g. [alpha] with master= and members=)");
         }
+        Set<String> serviceNames = new HashSet<>(plainNames);
+        serviceNames.addAll(compositeNames);
+        Map<Path, UserMap> userMaps = userMaps(routing.values(), serviceNames);
         problems.throwIfAny();
 
         DataserviceConfig selected = select(dataservices, service);
-        return new ConnectorConfig(selected, dataservices, settings.get(selected.name()), acceptedUnused);
+        RoutingSettings selectedRouting = routing.get(selected.name());
+        UserMapFile userMapFile = selectedRouting.userMapFile();
+        return new ConnectorConfig(selected, dataservices, settings.get(selected.name()), acceptedUnused,
+                selectedRouting, userMapFile == null ? null : userMaps.get(userMapFile.path()));
+    }
+
+    /**
+     * Loads every user map the sections name, each path once, so that every section is validated
+     * and not only the served one; a problem is recorded at the line that names the file.
+     */
+    private Map<Path, UserMap> userMaps(Iterable<RoutingSettings> routing, Set<String> serviceNames) {
+        Map<Path, UserMap> loaded = new HashMap<>();
+        Set<Path> failed = new HashSet<>();
+        for (RoutingSettings r : routing) {
+            UserMapFile file = r.userMapFile();
+            if (file == null || loaded.containsKey(file.path()) || failed.contains(file.path())) {
+                continue;
+            }
+            try {
+                loaded.put(file.path(), file.load(serviceNames));
+            } catch (ConfigException e) {
+                failed.add(file.path());
+                e.problems().forEach(message -> problems.addMessage(file.line(), message));
+            }
+        }
+        return loaded;
     }
 
     // ---- keys and setting values ------------------------------------------------------------
@@ -151,6 +190,16 @@ final class ConfigParser {
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
             case CONNECTOR_SSL_CERTIFICATE -> pemFile(value, "CERTIFICATE-----", "certificate");
             case CONNECTOR_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+            case CONNECTOR_QOS -> QosSetting.parse(value);
+            case CONNECTOR_SMARTSCALE -> Values.bool(value);
+            case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
+            case CONNECTOR_MAX_SLAVE_LATENCY -> Values.secondsDuration(value, Duration.ZERO, MAX_SLAVE_LATENCY);
+            case CONNECTOR_LOAD_BALANCER -> LoadBalancerSetting.parse(value);
+            case CONNECTOR_AFFINITY -> Affinity.parse(value);
+            case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
+            case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
+            case REPLICATION_USER -> value;
+            case REPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
             default -> throw new IllegalStateException("not a setting: " + key);
         };
     }
@@ -248,6 +297,29 @@ final class ConfigParser {
                 (Duration) effective(Key.CONNECTOR_SHUTDOWN_TIMEOUT, defaults, own, DEFAULT_SHUTDOWN_TIMEOUT),
                 certificatePath == null ? null : new TlsFiles(certificatePath, keyPath),
                 (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads));
+    }
+
+    /** The read/write splitting settings of a section whose {@link Settings} are valid. */
+    private RoutingSettings routing(Layer defaults, Layer own, Settings settings) {
+        Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
+        UserMapFile userMapFile = null;
+        if (userMap != null) {
+            IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own);
+            userMapFile = new UserMapFile(userMap, problems.source(), entry.line());
+        }
+        Duration maxSlaveLatency = (Duration) effective(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own, null);
+        return new RoutingSettings(
+                (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
+                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
+                (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
+                maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
+                (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
+                (Affinity) effective(Key.CONNECTOR_AFFINITY, defaults, own, Affinity.NONE),
+                userMapFile,
+                (Duration) effective(Key.CONNECTOR_PROBE_INTERVAL, defaults, own, DEFAULT_PROBE_INTERVAL),
+                (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),
+                (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
+                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()));
     }
 
     // ---- dataservice sections ---------------------------------------------------------------

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The connector's validated, immutable configuration, read from one {@code tungsten.ini}-style
@@ -13,8 +15,9 @@ import java.util.Set;
  * all dataservices of the file, and the connector settings in effect for the served one
  * ([defaults] overridden by that dataservice's own section).
  *
- * <p>Built once at start by {@link #load} or {@link #parse}; nothing changes afterwards, so an
- * instance may be shared freely between threads. Tests and the demo derive variants with the
+ * <p>Built once at start by {@link #load} or {@link #parse}; nothing changes afterwards but the
+ * user map, which {@link #reloadUserMap()} may replace as a whole (the one named runtime knob), so
+ * an instance may be shared freely between threads. Tests and the demo derive variants with the
  * {@code with...} methods, e.g.
  * <pre>{@code
  * ConnectorConfig config = ConnectorConfig.parse("""
@@ -27,7 +30,7 @@ import java.util.Set;
  *         """, "demo", null).withListenAddress("127.0.0.1").withApplicationPort(0);
  * }</pre>
  *
- * <p>{@link #toString()} never shows the application password.
+ * <p>{@link #toString()} never shows a password.
  */
 public final class ConnectorConfig {
 
@@ -35,18 +38,32 @@ public final class ConnectorConfig {
     private final List<DataserviceConfig> dataservices;
     private final Settings settings;
     private final Set<String> acceptedUnusedKeys;
+    private final RoutingSettings routing;
+    /** Shared with the copies made by the {@code with...} methods, so that a reload reaches them all. */
+    private final AtomicReference<UserMap> userMap;
 
+    /** @param userMap the loaded {@code routing.userMapFile()}; null when that is null */
     ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, Settings settings,
-                    Set<String> acceptedUnusedKeys) {
+                    Set<String> acceptedUnusedKeys, RoutingSettings routing, UserMap userMap) {
+        this(dataservice, dataservices, settings, acceptedUnusedKeys, routing, new AtomicReference<>(userMap));
+    }
+
+    private ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, Settings settings,
+                            Set<String> acceptedUnusedKeys, RoutingSettings routing, AtomicReference<UserMap> userMap) {
         this.dataservice = Objects.requireNonNull(dataservice, "dataservice");
         this.dataservices = List.copyOf(dataservices);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
+        this.routing = Objects.requireNonNull(routing, "routing");
+        this.userMap = userMap;
+        if ((routing.userMapFile() == null) != (userMap.get() == null)) {
+            throw new IllegalArgumentException("a user map is loaded exactly when connector-user-map is set");
+        }
     }
 
     /**
-     * Reads and validates a configuration file (UTF-8). Relative TLS file paths resolve against the
-     * file's directory.
+     * Reads and validates a configuration file (UTF-8), and the user map it names. Relative file
+     * paths (TLS files, the user map) resolve against the file's directory.
      *
      * @param service the dataservice (or composite) to serve, as given by {@code --service}; null
      *                selects the file's only non-composite dataservice, and is an error (listing the
@@ -58,8 +75,9 @@ public final class ConnectorConfig {
     }
 
     /**
-     * Parses configuration text; {@code sourceName} stands for the file name in messages. Relative
-     * TLS file paths resolve against the current directory.
+     * Parses configuration text, and reads the user map it names; {@code sourceName} stands for the
+     * file name in messages. Relative file paths (TLS files, the user map) resolve against the
+     * current directory.
      *
      * @param service as for {@link #load}; may be null
      * @throws ConfigException naming the source, line and key of every problem found
@@ -136,6 +154,97 @@ public final class ConnectorConfig {
         return Optional.ofNullable(settings.tls());
     }
 
+    /** {@code connector-qos}: the quality of service of sessions when nothing more specific applies. */
+    public QosSetting qos() {
+        return routing.qos();
+    }
+
+    /** {@code connector-smartscale}: read-your-writes for {@code RO_RELAXED} reads. */
+    public boolean smartScale() {
+        return routing.smartScale();
+    }
+
+    /**
+     * {@code connector-smartscale-wait}: how long a read may wait for a replica to apply the
+     * session's last write; zero reads from the primary at once instead.
+     */
+    public Duration smartScaleWait() {
+        return routing.smartScaleWait();
+    }
+
+    /**
+     * {@code connector-max-slave-latency} in milliseconds: a replica whose applied latency exceeds
+     * it receives no reads; -1 when the key is not set (no bound).
+     */
+    public long maxSlaveLatencyMillis() {
+        return routing.maxSlaveLatencyMillis();
+    }
+
+    /** {@code connector-load-balancer}: how reads are spread among the qualifying replicas. */
+    public LoadBalancerSetting loadBalancer() {
+        return routing.loadBalancer();
+    }
+
+    /** {@code connector-affinity}: the datasources reads prefer and avoid; {@link Affinity#NONE} when not set. */
+    public Affinity affinity() {
+        return routing.affinity();
+    }
+
+    /** {@code connector-probe-interval}: how often the connector probes the datasources itself. */
+    public Duration probeInterval() {
+        return routing.probeInterval();
+    }
+
+    /** {@code connector-heartbeat-interval}: how often the connector writes its heartbeat row on the primary. */
+    public Duration heartbeatInterval() {
+        return routing.heartbeatInterval();
+    }
+
+    /** {@code replication-user}: the user of probes and heartbeats; the application user when not set. */
+    public String replicationUser() {
+        return routing.replicationUser();
+    }
+
+    /**
+     * {@code replication-password} as UTF-8 bytes (the application password when not set): a
+     * fresh copy on every call, for the caller to wipe.
+     */
+    public byte[] replicationPassword() {
+        return routing.replicationPassword().clone();
+    }
+
+    /** {@code connector-user-map}: the user map file, absolute; empty when not set. */
+    public Optional<Path> userMapPath() {
+        UserMapFile file = routing.userMapFile();
+        return file == null ? Optional.empty() : Optional.of(file.path());
+    }
+
+    /** The user map, as loaded at start or by the last successful {@link #reloadUserMap()}; empty when not set. */
+    public Optional<UserMap> userMap() {
+        return Optional.ofNullable(userMap.get());
+    }
+
+    /**
+     * Re-reads the user map file (the runtime knob behind {@code tungsten flush privileges}) and,
+     * when it is valid, makes it the one {@link #userMap()} returns, for this configuration and
+     * the copies derived from it. Nothing else of the configuration changes. Safe to call from any
+     * thread; a failed reload keeps the previous map.
+     *
+     * @return the new user map
+     * @throws ConfigException as at start: a file that cannot be read names the configuration
+     *                         file, line and key and the path; a bad line names the user map's
+     *                         file and line; also when {@code connector-user-map} is not set
+     */
+    public UserMap reloadUserMap() throws ConfigException {
+        UserMapFile file = routing.userMapFile();
+        if (file == null) {
+            throw new ConfigException(Key.CONNECTOR_USER_MAP.keyName() + ": not set (there is no user map to reload)");
+        }
+        UserMap fresh = file.load(dataservices.stream().map(DataserviceConfig::name).collect(Collectors.toSet()));
+        userMap.set(fresh);
+        return fresh;
+    }
+
     /**
      * The keys of the file that this version accepts but does not use yet (e.g. {@code user},
      * {@code rest-api-admin-user}), sorted; the caller may log them so nobody expects an effect.
@@ -178,7 +287,7 @@ public final class ConnectorConfig {
     }
 
     private ConnectorConfig with(Settings changed) {
-        return new ConnectorConfig(dataservice, dataservices, changed, acceptedUnusedKeys);
+        return new ConnectorConfig(dataservice, dataservices, changed, acceptedUnusedKeys, routing, userMap);
     }
 
     private static Duration positive(Duration timeout, String what) {
@@ -207,6 +316,18 @@ public final class ConnectorConfig {
                 + ", maxAllowedPacket=" + Values.formatSize(settings.maxAllowedPacket())
                 + ", workerThreads=" + settings.workerThreads()
                 + ", tls=" + (tls == null ? "off" : "certificate=" + tls.certificate() + " key=" + tls.key())
+                + ", qos=" + routing.qos()
+                + ", smartscale=" + routing.smartScale()
+                + ", smartscaleWait=" + Values.format(routing.smartScaleWait())
+                + ", maxSlaveLatency=" + (routing.maxSlaveLatencyMillis() < 0 ? "unset"
+                        : Values.format(Duration.ofMillis(routing.maxSlaveLatencyMillis())))
+                + ", loadBalancer=" + routing.loadBalancer().keyword()
+                + ", affinity=" + (routing.affinity().isNone() ? "none" : routing.affinity())
+                + ", userMap=" + userMapPath().map(Path::toString).orElse("none")
+                + ", probeInterval=" + Values.format(routing.probeInterval())
+                + ", heartbeatInterval=" + Values.format(routing.heartbeatInterval())
+                + ", replicationUser=" + routing.replicationUser()
+                + ", replicationPassword=***"
                 + "]";
     }
 }

@@ -23,6 +23,19 @@ enum Key {
     CONNECTOR_WORKER_THREADS("connector-worker-threads", Scope.SETTING),
     REPLICATION_PORT("replication-port", Scope.SETTING),
 
+    // Read/write splitting, session consistency, probes and the user map: settings too.
+    CONNECTOR_QOS("connector-qos", Scope.SETTING),
+    CONNECTOR_SMARTSCALE("connector-smartscale", Scope.SETTING),
+    CONNECTOR_SMARTSCALE_WAIT("connector-smartscale-wait", Scope.SETTING),
+    CONNECTOR_MAX_SLAVE_LATENCY("connector-max-slave-latency", Scope.SETTING),
+    CONNECTOR_LOAD_BALANCER("connector-load-balancer", Scope.SETTING),
+    CONNECTOR_AFFINITY("connector-affinity", Scope.SETTING),
+    CONNECTOR_USER_MAP("connector-user-map", Scope.SETTING),
+    CONNECTOR_PROBE_INTERVAL("connector-probe-interval", Scope.SETTING),
+    CONNECTOR_HEARTBEAT_INTERVAL("connector-heartbeat-interval", Scope.SETTING),
+    REPLICATION_USER("replication-user", Scope.SETTING),
+    REPLICATION_PASSWORD("replication-password", Scope.SETTING),
+
     // The shape of one dataservice: only in a dataservice section.
     TOPOLOGY("topology", Scope.DATASERVICE),
     MASTER("master", Scope.DATASERVICE),
@@ -36,8 +49,6 @@ enum Key {
     USER("user", Scope.ACCEPTED),
     INSTALL_DIRECTORY("install-directory", Scope.ACCEPTED),
     PROFILE_SCRIPT("profile-script", Scope.ACCEPTED),
-    REPLICATION_USER("replication-user", Scope.ACCEPTED),
-    REPLICATION_PASSWORD("replication-password", Scope.ACCEPTED),
     REST_API_ADMIN_USER("rest-api-admin-user", Scope.ACCEPTED),
     REST_API_ADMIN_PASSWORD("rest-api-admin-password", Scope.ACCEPTED),
     REST_API_ADMIN_PASS("rest-api-admin-pass", Scope.ACCEPTED),

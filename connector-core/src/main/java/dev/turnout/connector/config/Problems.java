@@ -32,6 +32,16 @@ final class Problems {
         record(line, source + ":" + line + ": " + key + ": " + text);
     }
 
+    /** A problem of one line that concerns no key (files without keys, such as the user map). */
+    void addLine(int line, String text) {
+        record(line, source + ":" + line + ": " + text);
+    }
+
+    /** A message already complete (e.g. from another file), sorted as if it were at {@code line}. */
+    void addMessage(int line, String message) {
+        record(line, message);
+    }
+
     /** A problem of the whole file, not of one line. */
     void addForFile(String text) {
         record(Integer.MAX_VALUE, source + ": " + text);

@@ -1,6 +1,8 @@
 package dev.turnout.connector.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,6 +14,7 @@ import java.util.regex.Pattern;
 final class Values {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,15})\\s*(ms|s|m)?");
+    private static final Pattern SECONDS_DURATION = Pattern.compile("(\\d{1,15}(?:\\.\\d{1,9})?)\\s*(ms|s|m)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*([kKmMgG])?");
     private static final Pattern INTEGER = Pattern.compile("\\d{1,9}");
 
@@ -77,6 +80,43 @@ final class Values {
                     quote(text) + " is out of range (" + format(min) + "-" + format(max) + ")");
         }
         return value;
+    }
+
+    /**
+     * A duration in Tungsten's style, where a plain number means seconds ({@code 5}) and a decimal
+     * fraction is allowed ({@code 1.5s}, {@code 0.25}); units {@code ms}, {@code s}, {@code m}. The
+     * value must come to a whole number of milliseconds ({@code 500ms}, not {@code 0.5ms}).
+     */
+    static Duration secondsDuration(String text, Duration min, Duration max) {
+        Matcher m = SECONDS_DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(quote(text)
+                    + " is not a duration (seconds, or a number with unit ms, s or m: 5, 1.5s, 500ms, 1m)");
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        BigDecimal millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(switch (unit) {
+            case "ms" -> 1;
+            case "s" -> 1000;
+            default -> 60_000;
+        }));
+        if (millis.signum() != 0 && millis.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException(quote(text) + " is not a whole number of milliseconds");
+        }
+        if (millis.compareTo(BigDecimal.valueOf(min.toMillis())) < 0
+                || millis.compareTo(BigDecimal.valueOf(max.toMillis())) > 0) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is out of range (" + format(min) + "-" + format(max) + ")");
+        }
+        return Duration.ofMillis(millis.longValueExact());
+    }
+
+    /** {@code true} or {@code false}, in any case. */
+    static boolean bool(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(quote(text) + " is not true or false");
+        };
     }
 
     /** Bytes with an optional binary suffix {@code K}, {@code M} or {@code G} (either case). */

@@ -8,8 +8,17 @@
  * the key; all problems of a file are reported at once. The keys are documented in
  * {@code docs/configuration.md}.
  *
+ * <p>The file may name a Tungsten {@code user.map} ({@code connector-user-map}), parsed into a
+ * {@link dev.turnout.connector.config.UserMap} and validated with the configuration. The values
+ * of the read/write splitting keys are this package's own types
+ * ({@link dev.turnout.connector.config.QosSetting},
+ * {@link dev.turnout.connector.config.LoadBalancerSetting},
+ * {@link dev.turnout.connector.config.Affinity}); the connector maps them to the routing module's.
+ *
  * <p>Threading: parsing runs on whichever thread calls it (once, at start); the resulting
- * objects are immutable and safe to share between event loops. Everything is non-null unless
- * documented as nullable.
+ * objects are immutable and safe to share between event loops. The one exception is the user map
+ * a {@code ConnectorConfig} holds, which {@code reloadUserMap()} may replace from any thread: it is
+ * swapped whole behind an atomic reference, and each {@code UserMap} is itself immutable.
+ * Everything is non-null unless documented as nullable.
  */
 package dev.turnout.connector.config;

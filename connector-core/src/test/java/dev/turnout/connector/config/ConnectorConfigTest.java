@@ -86,9 +86,16 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(TUNGSTEN_EXAMPLE, "tungsten.ini", "alpha");
 
         assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("user", "install-directory",
-                "profile-script", "replication-user", "replication-password", "rest-api-admin-user",
-                "rest-api-admin-password", "connector-rest-api-address", "manager-rest-api-address",
-                "replicator-rest-api-address");
+                "profile-script", "rest-api-admin-user", "rest-api-admin-password", "connector-rest-api-address",
+                "manager-rest-api-address", "replicator-rest-api-address");
+    }
+
+    @Test
+    void usesTheReplicationCredentialsOfTungstensExampleForProbes() throws ConfigException {
+        ConnectorConfig config = ConnectorConfig.parse(TUNGSTEN_EXAMPLE, "tungsten.ini", "alpha");
+
+        assertThat(config.replicationUser()).isEqualTo("tungsten");
+        assertThat(config.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -12,11 +12,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Keeps config/tungsten.ini and docs/configuration.md in step with the parser. */
 class DocumentationTest {
 
     private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+
+    @TempDir
+    Path tempDir;
 
     @Test
     void theSampleFileLoadsWithTheValuesItShows() throws ConfigException {
@@ -44,6 +48,35 @@ class DocumentationTest {
 
         assertThat(gamma.dataservice().compositeDatasources()).containsExactly("alpha", "beta");
         assertThat(gamma.dataservices().get(1).relaySource()).isEqualTo("alpha");
+    }
+
+    @Test
+    void theSampleFilesCommentedReadWriteSplittingSettingsAreValidWithTheSampleUserMap() throws Exception {
+        String sample = Files.readString(ROOT.resolve("config/tungsten.ini"));
+        int from = sample.indexOf("# Read/write splitting.");
+        int to = sample.indexOf("[alpha]");
+        String uncommented = sample.substring(0, from)
+                + sample.substring(from, to).replaceAll("(?m)^# (?=[a-z-]+=)", "")
+                + sample.substring(to);
+        Path ini = Files.writeString(tempDir.resolve("tungsten.ini"), uncommented);
+        Files.copy(ROOT.resolve("config/user.map"), tempDir.resolve("user.map"));
+
+        ConnectorConfig config = ConnectorConfig.load(ini, null);
+
+        assertThat(config.qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(config.smartScale()).isTrue();
+        assertThat(config.smartScaleWait()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.maxSlaveLatencyMillis()).isEqualTo(5000);
+        assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
+        assertThat(config.affinity().preferred()).containsExactly("127.0.0.1:3308");
+        assertThat(config.affinity().excluded()).containsExactly("127.0.0.1:3309");
+        assertThat(config.probeInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.replicationUser()).isEqualTo("tungsten");
+        UserMap users = config.userMap().orElseThrow();
+        assertThat(users.users()).extracting(UserMap.UserEntry::user).containsExactly("app", "reporting");
+        assertThat(users.user("reporting").orElseThrow().direct()).isTrue();
+        assertThat(users.hostOption("127.0.0.2")).contains(QosSetting.RO_RELAXED);
     }
 
     @Test

@@ -92,6 +92,69 @@ class ValuesTest {
         assertThat(Values.formatSize(1536)).isEqualTo("1536");
     }
 
+    @ParameterizedTest(name = "{0} = {1} ms")
+    @CsvSource(textBlock = """
+            5,        5000
+            0,        0
+            0.0,      0
+            0.001,    1
+            1.5,      1500
+            500ms,    500
+            '500 ms', 500
+            1.5s,     1500
+            2s,       2000
+            1m,       60000
+            0.5m,     30000
+            3600,     3600000
+            """)
+    void readsTungstenStyleDurationsAsSecondsOrWithAUnit(String text, long millis) {
+        assertThat(Values.secondsDuration(text, Duration.ZERO, MAX)).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest(name = "{index}: [{0}]")
+    @CsvSource(textBlock = """
+            5h
+            5S
+            .5
+            5.
+            -1
+            ''
+            1.5.2s
+            '1,5'
+            """)
+    void rejectsMalformedTungstenStyleDurations(String text) {
+        assertThatThrownBy(() -> Values.secondsDuration(text, Duration.ZERO, MAX))
+                .hasMessage("\"" + text + "\" is not a duration (seconds, or a number with unit ms, s or m: 5, 1.5s, 500ms, 1m)");
+    }
+
+    @Test
+    void rejectsTungstenStyleDurationsThatAreNotWholeMillisecondsOrOutOfRange() {
+        assertThatThrownBy(() -> Values.secondsDuration("1.5ms", Duration.ZERO, MAX))
+                .hasMessage("\"1.5ms\" is not a whole number of milliseconds");
+        assertThatThrownBy(() -> Values.secondsDuration("0.0001s", Duration.ZERO, MAX))
+                .hasMessage("\"0.0001s\" is not a whole number of milliseconds");
+        assertThatThrownBy(() -> Values.secondsDuration("3600.001", Duration.ZERO, MAX))
+                .hasMessage("\"3600.001\" is out of range (0ms-60m)");
+        assertThatThrownBy(() -> Values.secondsDuration("999999999999999m", Duration.ZERO, MAX))
+                .hasMessage("\"999999999999999m\" is out of range (0ms-60m)");
+        assertThatThrownBy(() -> Values.secondsDuration("0", Duration.ofMillis(1), MAX))
+                .hasMessage("\"0\" is out of range (1ms-60m)");
+    }
+
+    @Test
+    void keepsPlainNumbersAsMillisecondsInTheOtherDurations() {
+        assertThat(Values.duration("500", Duration.ZERO, MAX)).isEqualTo(Duration.ofMillis(500));
+        assertThat(Values.duration("500ms", Duration.ZERO, MAX)).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void readsBooleansInAnyCase() {
+        assertThat(Values.bool("true")).isTrue();
+        assertThat(Values.bool("False")).isFalse();
+        assertThatThrownBy(() -> Values.bool("1")).hasMessage("\"1\" is not true or false");
+        assertThatThrownBy(() -> Values.bool("on")).hasMessage("\"on\" is not true or false");
+    }
+
     @Test
     void readsPortsAndBoundedIntegers() {
         assertThat(Values.port("1")).isEqualTo(1);

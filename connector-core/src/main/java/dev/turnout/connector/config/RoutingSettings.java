@@ -1,0 +1,32 @@
+package dev.turnout.connector.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The read/write splitting, session consistency, probe and user map settings in effect for one
+ * section ([defaults] overridden by the section's own values). A companion of {@link Settings},
+ * kept apart so that the two grow independently. Package-private carrier between
+ * {@link ConfigParser} and {@link ConnectorConfig}.
+ *
+ * @param maxSlaveLatencyMillis -1 when {@code connector-max-slave-latency} is not set
+ * @param userMapFile           null when {@code connector-user-map} is not set
+ * @param replicationUser       {@code replication-user}, or else the application user
+ * @param replicationPassword   {@code replication-password}, or else the application password (UTF-8)
+ */
+record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
+                       LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
+                       Duration probeInterval, Duration heartbeatInterval, String replicationUser,
+                       byte[] replicationPassword) {
+
+    RoutingSettings {
+        Objects.requireNonNull(qos, "qos");
+        Objects.requireNonNull(smartScaleWait, "smartScaleWait");
+        Objects.requireNonNull(loadBalancer, "loadBalancer");
+        Objects.requireNonNull(affinity, "affinity");
+        Objects.requireNonNull(probeInterval, "probeInterval");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        Objects.requireNonNull(replicationUser, "replicationUser");
+        Objects.requireNonNull(replicationPassword, "replicationPassword");
+    }
+}

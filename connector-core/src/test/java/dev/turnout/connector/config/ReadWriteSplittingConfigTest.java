@@ -1,0 +1,210 @@
+package dev.turnout.connector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The read/write splitting, session consistency, probe and replication credential settings. */
+class ReadWriteSplittingConfigTest {
+
+    private static final String MINIMAL = """
+            [defaults]
+            application-user=app
+            application-password=secret
+            [alpha]
+            master=db1
+            members=db1,db2,db3
+            """;
+
+    private static ConnectorConfig withDefaults(String lines) throws ConfigException {
+        return ConnectorConfig.parse(MINIMAL.replace("[alpha]", lines + "[alpha]"), "tungsten.ini", null);
+    }
+
+    @Test
+    void appliesTheDocumentedDefaults() throws ConfigException {
+        ConnectorConfig config = ConnectorConfig.parse(MINIMAL, "tungsten.ini", null);
+
+        assertThat(config.qos()).isEqualTo(QosSetting.RW_STRICT);
+        assertThat(config.smartScale()).isFalse();
+        assertThat(config.smartScaleWait()).isZero();
+        assertThat(config.maxSlaveLatencyMillis()).isEqualTo(-1);
+        assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
+        assertThat(config.affinity()).isEqualTo(Affinity.NONE);
+        assertThat(config.affinity().isNone()).isTrue();
+        assertThat(config.userMapPath()).isEmpty();
+        assertThat(config.userMap()).isEmpty();
+        assertThat(config.probeInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.replicationUser()).isEqualTo("app");
+        assertThat(config.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.acceptedUnusedKeys()).isEmpty();
+    }
+
+    @Test
+    void readsEverySettingFromDefaults() throws ConfigException {
+        ConnectorConfig config = withDefaults("""
+                connector-qos=RO_RELAXED
+                connector-smartscale=true
+                connector-smartscale-wait=250ms
+                connector-max-slave-latency=5
+                connector-load-balancer=least-active
+                connector-affinity=db2, -db3
+                connector-probe-interval=1s
+                connector-heartbeat-interval=50
+                replication-user=tungsten
+                replication-password=r#pl pass
+                """);
+
+        assertThat(config.qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(config.smartScale()).isTrue();
+        assertThat(config.smartScaleWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.maxSlaveLatencyMillis()).isEqualTo(5000);
+        assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.LEAST_ACTIVE);
+        assertThat(config.affinity()).isEqualTo(new Affinity(List.of("db2"), Set.of("db3")));
+        assertThat(config.probeInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.replicationUser()).isEqualTo("tungsten");
+        assertThat(config.replicationPassword()).isEqualTo("r#pl pass".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0} = {1} ms")
+    @CsvSource(textBlock = """
+            5,       5000
+            0,       0
+            0.5,     500
+            500ms,   500
+            1.5s,    1500
+            2s,      2000
+            '2 s',   2000
+            1m,      60000
+            1.25m,   75000
+            3600,    3600000
+            """)
+    void readsTheMaximumSlaveLatencyInSecondsUnlessAUnitSaysOtherwise(String value, long millis)
+            throws ConfigException {
+        assertThat(withDefaults("connector-max-slave-latency=" + value + "\n").maxSlaveLatencyMillis())
+                .isEqualTo(millis);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            round-robin,    ROUND_ROBIN
+            least-active,   LEAST_ACTIVE
+            lowest-latency, LOWEST_LATENCY
+            most-advanced,  MOST_ADVANCED
+            Most-Advanced,  MOST_ADVANCED
+            """)
+    void readsEveryLoadBalancer(String value, LoadBalancerSetting expected) throws ConfigException {
+        ConnectorConfig config = withDefaults("connector-load-balancer=" + value + "\n");
+
+        assertThat(config.loadBalancer()).isEqualTo(expected);
+        assertThat(config.loadBalancer().keyword()).isEqualTo(value.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    void readsQosAndBooleansInAnyCase() throws ConfigException {
+        assertThat(withDefaults("connector-qos=ro_relaxed\n").qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(withDefaults("connector-qos=RW_STRICT\n").qos()).isEqualTo(QosSetting.RW_STRICT);
+        assertThat(withDefaults("connector-smartscale=TRUE\n").smartScale()).isTrue();
+        assertThat(withDefaults("connector-smartscale=false\n").smartScale()).isFalse();
+    }
+
+    @Test
+    void keepsAffinityNamesInTheOrderWritten() throws ConfigException {
+        Affinity affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n").affinity();
+
+        assertThat(affinity.preferred()).containsExactly("db3", "db2:13306", "beta");
+        assertThat(affinity.excluded()).containsExactly("db1", "[::1]");
+        assertThat(affinity).hasToString("db3,db2:13306,beta,-db1,-[::1]");
+    }
+
+    @Test
+    void letsADataserviceSectionOverrideTheDefaultsForThatServiceOnly() throws ConfigException {
+        String text = MINIMAL.replace("[alpha]", """
+                connector-qos=RO_RELAXED
+                connector-max-slave-latency=10
+                connector-load-balancer=lowest-latency
+                [alpha]""") + """
+                connector-qos=RW_STRICT
+                connector-max-slave-latency=500ms
+                connector-affinity=-db1
+                replication-user=alpha_probe
+                [beta]
+                master=db4
+                members=db4,db5
+                """;
+
+        ConnectorConfig alpha = ConnectorConfig.parse(text, "tungsten.ini", "alpha");
+        ConnectorConfig beta = ConnectorConfig.parse(text, "tungsten.ini", "beta");
+
+        assertThat(alpha.qos()).isEqualTo(QosSetting.RW_STRICT);
+        assertThat(alpha.maxSlaveLatencyMillis()).isEqualTo(500);
+        assertThat(alpha.loadBalancer()).isEqualTo(LoadBalancerSetting.LOWEST_LATENCY);
+        assertThat(alpha.affinity().excluded()).containsExactly("db1");
+        assertThat(alpha.replicationUser()).isEqualTo("alpha_probe");
+        assertThat(alpha.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(beta.qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(beta.maxSlaveLatencyMillis()).isEqualTo(10_000);
+        assertThat(beta.affinity()).isEqualTo(Affinity.NONE);
+        assertThat(beta.replicationUser()).isEqualTo("app");
+    }
+
+    @Test
+    void fallsBackToTheApplicationCredentialsOfTheServedSection() throws ConfigException {
+        String text = """
+                [alpha]
+                application-user=alpha_app
+                application-password=alpha_secret
+                master=db1
+                members=db1
+                """;
+
+        ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
+
+        assertThat(config.replicationUser()).isEqualTo("alpha_app");
+        assertThat(config.replicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void handsOutACopyOfTheReplicationPasswordThatTheCallerMayWipe() throws ConfigException {
+        ConnectorConfig config = withDefaults("replication-password=probe\n");
+
+        java.util.Arrays.fill(config.replicationPassword(), (byte) 0);
+
+        assertThat(config.replicationPassword()).isEqualTo("probe".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void showsTheSettingsButNoPasswordInToString() throws ConfigException {
+        ConnectorConfig config = withDefaults("""
+                connector-qos=RO_RELAXED
+                connector-max-slave-latency=1.5
+                connector-affinity=db2,-db3
+                replication-password=Probe-Xy7
+                """);
+
+        assertThat(config.toString())
+                .doesNotContain("Probe-Xy7")
+                .contains("qos=RO_RELAXED", "smartscale=false", "smartscaleWait=0ms", "maxSlaveLatency=1500ms",
+                        "loadBalancer=round-robin", "affinity=db2,-db3", "userMap=none", "probeInterval=200ms",
+                        "heartbeatInterval=100ms", "replicationUser=app", "replicationPassword=***");
+        assertThat(ConnectorConfig.parse(MINIMAL, "tungsten.ini", null).toString())
+                .contains("maxSlaveLatency=unset", "affinity=none");
+    }
+
+    @Test
+    void keepsTheSettingsInDerivedCopies() throws ConfigException {
+        ConnectorConfig config = withDefaults("connector-qos=RO_RELAXED\nconnector-max-slave-latency=2s\n");
+
+        ConnectorConfig derived = config.withApplicationPort(0).withConnectTimeout(Duration.ofMillis(100));
+
+        assertThat(derived.qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(derived.maxSlaveLatencyMillis()).isEqualTo(2000);
+    }
+}

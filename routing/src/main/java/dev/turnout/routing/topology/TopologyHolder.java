@@ -1,0 +1,105 @@
+package dev.turnout.routing.topology;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Holds the current {@link TopologySnapshot}: the only topology state that crosses threads.
+ *
+ * <p>Thread-safe: one {@link AtomicReference}; any thread may read, offer or update. The held
+ * version only grows: an offered snapshot that is not newer than the current one is ignored.
+ * Listeners are called after each accepted change, on the thread that made it; two changes made
+ * concurrently on two threads may reach a listener in either order, so a listener that keeps
+ * state compares versions (or reads {@link #current()}).
+ */
+public final class TopologyHolder {
+
+    private final AtomicReference<TopologySnapshot> current;
+    private final List<Consumer<TopologySnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+    /** A holder starting at {@code initial}. */
+    public TopologyHolder(TopologySnapshot initial) {
+        current = new AtomicReference<>(Checks.notNull(initial, "initial"));
+    }
+
+    /** The current snapshot. */
+    public TopologySnapshot current() {
+        return current.get();
+    }
+
+    /**
+     * Installs {@code s} if it is newer than the current snapshot.
+     *
+     * @return true when installed, false when ignored because its version is not higher
+     */
+    public boolean offer(TopologySnapshot s) {
+        Checks.notNull(s, "s");
+        while (true) {
+            TopologySnapshot now = current.get();
+            if (s.version() <= now.version()) {
+                return false;
+            }
+            if (current.compareAndSet(now, s)) {
+                notifyListeners(s);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Applies {@code change} to the current snapshot atomically: the operator may run more than once
+     * under contention, so it must be free of side effects. It returns either the same instance (no
+     * change) or a snapshot with a higher version.
+     *
+     * @return the snapshot installed, or the current one when the operator made no change
+     * @throws IllegalArgumentException when the operator returns another snapshot whose version is not higher
+     */
+    public TopologySnapshot update(UnaryOperator<TopologySnapshot> change) {
+        Checks.notNull(change, "change");
+        while (true) {
+            TopologySnapshot now = current.get();
+            TopologySnapshot next = Checks.notNull(change.apply(now), "the snapshot returned by change");
+            if (next == now) {
+                return now;
+            }
+            if (next.version() <= now.version()) {
+                throw new IllegalArgumentException("change returned version " + next.version()
+                        + ", not higher than the current " + now.version());
+            }
+            if (current.compareAndSet(now, next)) {
+                notifyListeners(next);
+                return next;
+            }
+        }
+    }
+
+    /**
+     * Registers a listener for every accepted change from now on. A listener that throws does not
+     * stop the others; the first exception is rethrown to the caller that made the change (with the
+     * others suppressed), after the change is in place.
+     */
+    public void addListener(Consumer<TopologySnapshot> listener) {
+        listeners.add(Checks.notNull(listener, "listener"));
+    }
+
+    private void notifyListeners(TopologySnapshot s) {
+        RuntimeException failure = null;
+        for (Consumer<TopologySnapshot> listener : listeners) {
+            try {
+                listener.accept(s);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
