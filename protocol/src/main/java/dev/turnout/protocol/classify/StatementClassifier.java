@@ -540,7 +540,8 @@ public final class StatementClassifier {
                 }
                 target = false;
                 scoped = false;
-            } else if (s.kind == COMMA && s.depth == base) {
+            } else if (s.kind == COMMA && s.depth == base && !transaction) {
+                // (in SET TRANSACTION the commas separate characteristics, not targets)
                 target = true;
             } else if (transaction && !global && s.isWord(Keyword.READ)) {
                 s.advance();
