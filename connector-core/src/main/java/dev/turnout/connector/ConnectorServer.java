@@ -4,9 +4,21 @@ import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.config.ConfigException;
+import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.frontend.GreetingCache;
+import dev.turnout.connector.frontend.Listener;
 import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.connector.session.RouteMetrics;
+import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.topology.ConnectorTopology;
+import dev.turnout.routing.policy.Affinity;
+import dev.turnout.routing.policy.Balancer;
+import dev.turnout.routing.policy.Qos;
+import dev.turnout.routing.policy.ReadPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.server.ErrPacket;
@@ -31,6 +43,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +65,8 @@ public final class ConnectorServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final SessionServices services;
+    private final ConnectorTopology topology;
+    private final MeterRegistry metrics = new SimpleMeterRegistry();
     private Channel listener;
     private boolean stopped;
 
@@ -60,8 +75,32 @@ public final class ConnectorServer implements AutoCloseable {
         this.transport = Transport.best();
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
+        this.topology = ConnectorTopology.start(config);
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>());
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
+                topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers);
+    }
+
+    /** The connector-wide routing settings of the configuration, in routing's terms. */
+    static RoutingSettings routingSettings(ConnectorConfig config) {
+        Qos qos = config.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
+        ReadPolicy policy = new ReadPolicy(config.maxSlaveLatencyMillis(), Balancer.valueOf(config.loadBalancer().name()),
+                new Affinity(config.affinity().preferred(), config.affinity().excluded()), config.smartScale(),
+                config.smartScaleWait().toMillis());
+        return new RoutingSettings(qos, config.smartScale(), config.smartScaleWait().toMillis(), policy);
+    }
+
+    private String reloadUsers() {
+        if (config.userMapPath().isEmpty()) {
+            return "no user map configured (connector-user-map)";
+        }
+        try {
+            config.reloadUserMap();
+            return "user.map reloaded successfully";
+        } catch (ConfigException e) {
+            log.warn("user map not reloaded: {}", e.getMessage());
+            return "user.map not reloaded: " + e.getMessage();
+        }
     }
 
     /**
@@ -110,7 +149,7 @@ public final class ConnectorServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         sessions.add(ch);
                         ch.pipeline().addLast("frames", new PacketFrameDecoder())
-                                .addLast("session", new FrontendHandler(services));
+                                .addLast("session", new FrontendHandler(services, Listener.READ_WRITE));
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(config.listenAddress(), config.applicationPort());
@@ -150,16 +189,16 @@ public final class ConnectorServer implements AutoCloseable {
             }
 
             @Override
-            public void backendPacket(ByteBuf frame) {
+            public void backendPacket(BackendConnection backend, ByteBuf frame) {
                 frame.release();
             }
 
             @Override
-            public void backendReadComplete() {
+            public void backendReadComplete(BackendConnection backend) {
             }
 
             @Override
-            public void backendWritabilityChanged(boolean writable) {
+            public void backendWritabilityChanged(BackendConnection backend, boolean writable) {
             }
 
             @Override
@@ -225,7 +264,18 @@ public final class ConnectorServer implements AutoCloseable {
         log.info("connector stopped");
     }
 
+    /** The connector's meters (routed statements by role and reason, …). */
+    public MeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** The topology the connector routes by. */
+    public ConnectorTopology topology() {
+        return topology;
+    }
+
     private void stopLoops() {
+        topology.close();
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -4,6 +4,8 @@ import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.connector.config.QosSetting;
+import dev.turnout.connector.config.UserMap;
 import dev.turnout.connector.error.ErrorCode;
 import dev.turnout.connector.session.PreparedStatement;
 import dev.turnout.connector.session.RoutingSettings;
@@ -15,7 +17,9 @@ import dev.turnout.protocol.classify.StatementClassifier;
 import dev.turnout.protocol.classify.StatementType;
 import dev.turnout.protocol.message.server.SessionStateInfo;
 import dev.turnout.protocol.message.server.TextResultSet;
+import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Qos;
+import dev.turnout.routing.policy.ReadPolicy;
 import dev.turnout.routing.policy.Reason;
 import dev.turnout.routing.policy.RouteDecision;
 import dev.turnout.routing.policy.Router;
@@ -120,7 +124,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private final Listener listener;
     private final RoutingSettings routing;
-    private final Qos connectorQos;
     private Qos sessionQos;
     private Router router;
     private final RouteDecision decision = new RouteDecision();
@@ -143,6 +146,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private Reason routedReason = Reason.QOS_RW_STRICT;
     private String routedDatasource = "";
     private boolean waitForPosition;
+    /** The client changed which variables the primary tracks: the connector's tracking is set again before the next command. */
+    private boolean retrack;
     /** The replica asked to reach the session's last write for the held command. */
     private SessionBackend waitedOn;
 
@@ -179,8 +184,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         this.config = services.config();
         this.listener = listener;
         this.routing = services.routing();
-        this.connectorQos = listener == Listener.READ_ONLY ? Qos.RO_RELAXED : routing.qos();
-        this.sessionQos = connectorQos;
+        this.sessionQos = listener == Listener.READ_ONLY ? Qos.RO_RELAXED : routing.qos();
         this.connectionId = services.nextConnectionId();
         this.seed = Scrambles.newSeed(services.random());
         this.backends = new SessionBackend[services.topology().slots()];
@@ -348,8 +352,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void verifyAndConnect(Login candidate, boolean afterSwitch) {
-        byte[] password = config.applicationPassword();
-        boolean userMatches = MessageDigest.isEqual(
+        UserMap.UserEntry entry = config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
+        boolean mapped = entry != null && entry.service().equals(config.serviceName());
+        byte[] password = mapped ? entry.password() : config.applicationPassword();
+        boolean userMatches = mapped || MessageDigest.isEqual(
                 candidate.user().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 config.applicationUser().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         boolean passwordMatches = switch (candidate.plugin()) {
@@ -357,18 +363,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case AuthPlugins.MYSQL_CLEAR_PASSWORD -> MessageDigest.isEqual(password, stripNul(candidate.response()));
             default -> Scrambles.verifyNative(password, seed, candidate.response());
         };
-        java.util.Arrays.fill(password, (byte) 0);
         if (!(userMatches & passwordMatches)) {
-            log.info("[{} {}] access denied for user '{}'", connectionId, peer, candidate.user());
+            java.util.Arrays.fill(password, (byte) 0);
+            log.info("[{} {}] access denied for user '{}'{}", connectionId, peer, candidate.user(),
+                    entry != null && !mapped ? " (the user map gives it dataservice " + entry.service() + ")" : "");
             fail(authSequence, ConnectorErrors.accessDenied(candidate.user(), hostOf(peer), candidate.response().length > 0));
             return;
         }
+        backendUser = mapped ? entry.user() : config.applicationUser();
+        backendPassword = password;
+        sessionQos = qosOf(entry);
+        router = new Router(readPolicyOf(entry));
         cancelHandshakeTimer();
         login = candidate;
-        backendUser = config.applicationUser();
-        backendPassword = config.applicationPassword();
-        sessionQos = connectorQos;
-        router = new Router(routing.readPolicy());
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
         limitClientPackets(Packets.MAX_PAYLOAD);
         if (!afterSwitch && AuthPlugins.CACHING_SHA2_PASSWORD.equals(candidate.plugin())) {
@@ -377,6 +384,41 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ctx.flush();
         }
         connectBackend(candidate);
+    }
+
+    /**
+     * The session's quality of service, in increasing precedence: the connector's
+     * ({@code connector-qos}), the user map's ({@code @direct}), the listener's (the read-only port,
+     * or an {@code @hostoption} for the local address the client connected to). A comment hint
+     * overrides it per statement.
+     */
+    private Qos qosOf(UserMap.UserEntry entry) {
+        Qos qos = routing.qos();
+        if (entry != null && entry.direct()) {
+            qos = Qos.RO_RELAXED;
+        }
+        if (listener == Listener.READ_ONLY) {
+            return Qos.RO_RELAXED;
+        }
+        SocketAddress local = ctx.channel().localAddress();
+        if (local instanceof InetSocketAddress inet && config.userMap().isPresent()) {
+            var option = config.userMap().get().hostOption(inet.getAddress().getHostAddress());
+            if (option.isPresent()) {
+                qos = option.get() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
+            }
+        }
+        return qos;
+    }
+
+    /** The connector's read policy, with the user map's affinity for this user if it gives one. */
+    private ReadPolicy readPolicyOf(UserMap.UserEntry entry) {
+        ReadPolicy policy = routing.readPolicy();
+        if (entry == null || entry.affinity().isNone()) {
+            return policy;
+        }
+        return new ReadPolicy(policy.maxLatencyMillis(), policy.balancer(),
+                new Affinity(entry.affinity().preferred(), entry.affinity().excluded()), policy.sessionConsistency(),
+                policy.consistencyWaitMillis());
     }
 
     /**
@@ -648,6 +690,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
         }
         if (!target.isReady() || target.internalPending > 0) {
+            return false;
+        }
+        if (retrack && primary != null && primary.isIdle()) {
+            retrack = false;
+            startTracking(primary);
             return false;
         }
         if (!target.primary && (target.replayedEpoch != state.historyEpoch() || target.replayed < state.history().size())) {
@@ -931,6 +978,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         backend.connection.flush();
     }
 
+    private static boolean setsTrackedVariables(byte[] payload) {
+        return new String(payload, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("session_track_");
+    }
+
     /** Makes the primary report the GTID of each write in its OK packets (read-your-writes). */
     private void startTracking(SessionBackend backend) {
         String sql = isMariaDb(backend)
@@ -998,8 +1049,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 log.warn("[{} {}] the primary {} refused session tracking of GTIDs: reads of this session stay on the primary"
                         + " after its writes", connectionId, peer, backend);
             }
-            finishLogin();
-            return;
+            if (phase == FrontendPhase.CONNECTING_BACKEND || phase == FrontendPhase.CHANGING_USER) {
+                finishLogin();
+                return;
+            }
         }
         if (failed && !backend.primary) {
             // A replica that cannot take the session's state (or the statement) does not serve it.
@@ -1126,6 +1179,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case RECORD -> {
                 if (succeeded) {
                     state.recordSessionCommand(after.payload);
+                    if (backend.primary && routing.smartscale() && setsTrackedVariables(after.payload)) {
+                        retrack = true; // the client replaced the tracked variables (MariaDB Connector/J does at connect)
+                    }
                 }
             }
             case PREPARED -> {
@@ -1515,7 +1571,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (phase != FrontendPhase.CLOSING && phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.FAILED;
             releasePending();
-            releaseBackend();
+            dropAll();
         }
         ctx.close();
     }

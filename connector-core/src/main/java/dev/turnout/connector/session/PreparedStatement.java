@@ -30,7 +30,7 @@ public final class PreparedStatement {
      * @param parameters number of parameters
      * @param slots      number of datasources of the dataservice
      */
-    PreparedStatement(int clientId, byte[] prepare, @Nullable Reason reason, int parameters, int slots) {
+    public PreparedStatement(int clientId, byte[] prepare, @Nullable Reason reason, int parameters, int slots) {
         this.clientId = clientId;
         this.prepare = prepare;
         this.reason = reason;

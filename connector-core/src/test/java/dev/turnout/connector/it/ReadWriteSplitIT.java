@@ -85,8 +85,11 @@ class ReadWriteSplitIT {
                 ps.setInt(1, i);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    servedBy.merge(rs.getLong(1), 1, Integer::sum);
                     assertThat(rs.getInt(2)).isEqualTo(i);
+                    if (i > 0) {
+                        // MariaDB Connector/J pipelines the first execute behind its prepare: that one stays on the primary.
+                        servedBy.merge(rs.getLong(1), 1, Integer::sum);
+                    }
                 }
             }
         }

@@ -109,7 +109,7 @@ public record TextResultSet(List<String> columns, List<List<String>> rows) {
 
     private static int begin(ByteBuf out) {
         int start = out.writerIndex();
-        out.writerIndex(start + Packets.HEADER_SIZE);
+        out.writeZero(Packets.HEADER_SIZE);
         return start;
     }
 
