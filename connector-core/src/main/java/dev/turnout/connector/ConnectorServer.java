@@ -146,7 +146,7 @@ public final class ConnectorServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(config.listenAddress(), port);
         try {
             return bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // also the checked IOException Netty rethrows unchecked (e.g. port in use)
             throw new ConnectorStartException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
     }
