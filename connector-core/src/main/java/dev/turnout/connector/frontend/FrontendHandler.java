@@ -66,6 +66,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private static final int MAX_CONNECTION_PHASE_PAYLOAD = 64 * 1024;
 
     private final SessionServices services;
+    private final Listener listener;
     private final ConnectorConfig config;
     private final long connectionId;
     private final byte[] seed;
@@ -105,11 +106,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             Map<String, String> attributes, boolean changeUser) {
     }
 
-    public FrontendHandler(SessionServices services) {
+    /** A session accepted on {@code listener}. */
+    public FrontendHandler(SessionServices services, Listener listener) {
         this.services = services;
+        this.listener = listener;
         this.config = services.config();
         this.connectionId = services.nextConnectionId();
         this.seed = Scrambles.newSeed(services.random());
+    }
+
+    /** The listener (port) this session was accepted on. */
+    public Listener listener() {
+        return listener;
     }
 
     /** The id this session was given in the connector's handshake. */
