@@ -40,15 +40,6 @@ final class Values {
         return port;
     }
 
-    /** {@code true} or {@code false}, as Tungsten writes them. */
-    static boolean bool(String text) {
-        return switch (text) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(quote(text) + " is not true or false");
-        };
-    }
-
     static int integer(String text, int min, int max) {
         if (!INTEGER.matcher(text).matches()) {
             throw new IllegalArgumentException(quote(text) + " is not a whole number (" + min + "-" + max + ")");

@@ -75,7 +75,6 @@ class ListenerConfigTest {
         "application-readonly-port=ro    | tungsten.ini:4: application-readonly-port: \"ro\" is not a port (1-65535)",
         "application-readonly-port=3306  | tungsten.ini:4: application-readonly-port: \"3306\" is application-port too (the read-only port must be another port)",
         "connector-bridge-mode=yes       | tungsten.ini:4: connector-bridge-mode: \"yes\" is not true or false",
-        "connector-bridge-mode=TRUE      | tungsten.ini:4: connector-bridge-mode: \"TRUE\" is not true or false",
     })
     void aBadValueIsAnErrorNamingTheKey(String line, String message) {
         ConfigException e = catchThrowableOfType(ConfigException.class,
