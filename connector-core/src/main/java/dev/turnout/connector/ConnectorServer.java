@@ -2,6 +2,8 @@ package dev.turnout.connector;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
+import dev.turnout.connector.bridge.BridgeHandler;
+import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.ConfigException;
@@ -49,9 +51,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running connector: one listener on {@code application-port}, an accept thread, and one worker
- * event loop per configured thread (epoll where available). Each accepted client gets a
- * {@link FrontendHandler} on a worker loop, and its backend connections live on that same loop.
+ * A running connector: a listener on {@code application-port} (and one on
+ * {@code application-readonly-port} when configured), an accept thread, and one worker event loop
+ * per configured thread (epoll where available). Each accepted client gets a {@link FrontendHandler}
+ * (or, in bridge mode, a {@link BridgeHandler}) on a worker loop, and its backend connections live
+ * on that same loop.
  *
  * <p>Thread-safe: {@link #start} and {@link #shutdown} may be called from any thread.
  */
@@ -67,7 +71,11 @@ public final class ConnectorServer implements AutoCloseable {
     private final SessionServices services;
     private final ConnectorTopology topology;
     private final MeterRegistry metrics = new SimpleMeterRegistry();
+    /** Chooses the datasource of each bridged connection; null unless {@code connector-bridge-mode}. */
+    private final BridgeTargets bridgeTargets;
     private Channel listener;
+    /** The {@code application-readonly-port} listener; null when not configured. */
+    private Channel readOnlyListener;
     private boolean stopped;
 
     private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
@@ -79,6 +87,7 @@ public final class ConnectorServer implements AutoCloseable {
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
                 topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers);
+        this.bridgeTargets = config.bridgeMode() ? BridgeTargets.roundRobin(config.dataservice()) : null;
     }
 
     /** The connector-wide routing settings of the configuration, in routing's terms. */
@@ -124,6 +133,10 @@ public final class ConnectorServer implements AutoCloseable {
             log.info("configuration keys accepted but not used by this version: {}",
                     String.join(", ", new java.util.TreeSet<>(config.acceptedUnusedKeys())));
         }
+        if (config.bridgeMode() && config.dataservice().isComposite()) {
+            throw new ConnectorStartException("bridge mode serves a dataservice, not the composite dataservice "
+                    + config.serviceName(), null);
+        }
         ConnectorServer server = new ConnectorServer(config, sslContext);
         try {
             server.probePrimary();
@@ -136,6 +149,18 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private void bind() throws ConnectorStartException {
+        listener = bind(config.applicationPort(), Listener.READ_WRITE);
+        if (config.readOnlyPort().isPresent()) {
+            readOnlyListener = bind(config.readOnlyPort().getAsInt(), Listener.READ_ONLY);
+        }
+        log.info("connector for dataservice {} listening on {}{} ({}, {} worker threads{}), primary {}",
+                config.serviceName(), listener.localAddress(),
+                readOnlyListener == null ? "" : " and read-only on " + readOnlyListener.localAddress(), transport.name(),
+                config.workerThreads(), config.bridgeMode() ? ", bridge mode" : "", config.dataservice().master());
+    }
+
+    /** Binds one listener on the listen address; its sessions are {@code kind} sessions. */
+    private Channel bind(int port, Listener kind) throws ConnectorStartException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, workerGroup)
                 .channel(transport.serverChannelClass())
@@ -148,18 +173,20 @@ public final class ConnectorServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         sessions.add(ch);
-                        ch.pipeline().addLast("frames", new PacketFrameDecoder())
-                                .addLast("session", new FrontendHandler(services, Listener.READ_WRITE));
+                        if (bridgeTargets != null) {
+                            ch.pipeline().addLast("bridge", new BridgeHandler(services, bridgeTargets, kind));
+                        } else {
+                            ch.pipeline().addLast("frames", new PacketFrameDecoder())
+                                    .addLast("session", new FrontendHandler(services, kind));
+                        }
                     }
                 });
-        InetSocketAddress address = new InetSocketAddress(config.listenAddress(), config.applicationPort());
+        InetSocketAddress address = new InetSocketAddress(config.listenAddress(), port);
         try {
-            listener = bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+            return bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (Exception e) { // also the checked IOException Netty rethrows unchecked (e.g. port in use)
             throw new ConnectorStartException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        log.info("connector for dataservice {} listening on {} ({}, {} worker threads), primary {}", config.serviceName(),
-                listener.localAddress(), transport.name(), config.workerThreads(), config.dataservice().master());
     }
 
     /**
@@ -221,14 +248,24 @@ public final class ConnectorServer implements AutoCloseable {
         return address().getPort();
     }
 
+    /**
+     * The port of the {@code application-readonly-port} listener (the actual one when 0 was
+     * configured), or -1 when there is none.
+     */
+    public int readOnlyPort() {
+        return readOnlyListener == null ? -1 : ((InetSocketAddress) readOnlyListener.localAddress()).getPort();
+    }
+
     /** Client sessions currently open. */
     public int activeSessions() {
         return sessions.size();
     }
 
     /**
-     * Stops accepting, lets running statements finish for at most {@code grace}, then closes every
-     * session and stops the event loops. Idempotent.
+     * Stops accepting (on every listener), lets running statements finish for at most
+     * {@code grace}, then closes every session and stops the event loops. Bridged connections
+     * (whose statement boundaries the connector cannot see) stay open for the whole grace unless
+     * they end by themselves. Idempotent.
      */
     public synchronized void shutdown(Duration grace) {
         if (stopped) {
@@ -238,6 +275,9 @@ public final class ConnectorServer implements AutoCloseable {
         log.info("connector shutting down: {} session(s) open, grace {} ms", sessions.size(), grace.toMillis());
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (readOnlyListener != null) {
+            readOnlyListener.close().syncUninterruptibly();
         }
         for (Channel session : sessions) {
             session.eventLoop().execute(() -> {

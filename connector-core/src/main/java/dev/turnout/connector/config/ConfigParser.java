@@ -182,7 +182,8 @@ final class ConfigParser {
         return switch (key) {
             case APPLICATION_USER -> value;
             case APPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
-            case APPLICATION_PORT, REPLICATION_PORT -> Values.port(value);
+            case APPLICATION_PORT, REPLICATION_PORT, APPLICATION_READONLY_PORT -> Values.port(value);
+            case CONNECTOR_BRIDGE_MODE -> Values.bool(value);
             case CONNECTOR_LISTEN_ADDRESS -> listenAddress(value);
             case CONNECTOR_CONNECT_TIMEOUT, CONNECTOR_HANDSHAKE_TIMEOUT -> Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
             case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
@@ -274,6 +275,13 @@ final class ConfigParser {
             problems.add(key.line(), key.key(), "set without connector-ssl-certificate (set both or neither)");
             ok = false;
         }
+        IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
+        if (readOnlyPort != null && effective(Key.APPLICATION_READONLY_PORT, defaults, own, null) instanceof Integer port
+                && port.equals(effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT))) {
+            problems.add(readOnlyPort.line(), readOnlyPort.key(), Values.quote(readOnlyPort.value())
+                    + " is application-port too (the read-only port must be another port)");
+            ok = false;
+        }
         // A present but invalid value was reported where it stands.
         for (Key k : Key.values()) {
             IniSection.Entry entry = effectiveEntry(k, defaults, own);
@@ -296,7 +304,9 @@ final class ConfigParser {
                 (Long) effective(Key.CONNECTOR_MAX_ALLOWED_PACKET, defaults, own, DEFAULT_MAX_ALLOWED_PACKET),
                 (Duration) effective(Key.CONNECTOR_SHUTDOWN_TIMEOUT, defaults, own, DEFAULT_SHUTDOWN_TIMEOUT),
                 certificatePath == null ? null : new TlsFiles(certificatePath, keyPath),
-                (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads));
+                (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads),
+                (Integer) effective(Key.APPLICATION_READONLY_PORT, defaults, own, -1),
+                (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false));
     }
 
     /** The read/write splitting settings of a section whose {@link Settings} are valid. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -246,6 +247,23 @@ public final class ConnectorConfig {
     }
 
     /**
+     * {@code application-readonly-port}: the second listener, whose sessions are read-only; empty
+     * when not set. 1-65535 from a file (never equal to {@link #applicationPort()}); 0 (any free
+     * port) only through {@link #withReadOnlyPort}.
+     */
+    public OptionalInt readOnlyPort() {
+        return settings.readOnlyPort() < 0 ? OptionalInt.empty() : OptionalInt.of(settings.readOnlyPort());
+    }
+
+    /**
+     * {@code connector-bridge-mode}: true when the connector does not speak the protocol but relays
+     * each client connection's bytes to one datasource chosen at connect time (default false).
+     */
+    public boolean bridgeMode() {
+        return settings.bridgeMode();
+    }
+
+    /**
      * The keys of the file that this version accepts but does not use yet (e.g. {@code user},
      * {@code rest-api-admin-user}), sorted; the caller may log them so nobody expects an effect.
      */
@@ -259,6 +277,22 @@ public final class ConnectorConfig {
             throw new IllegalArgumentException("port " + port + " is not 0-65535");
         }
         return with(settings.withApplicationPort(port));
+    }
+
+    /**
+     * A copy with a read-only listener on {@code port} (0 lets the system choose a free port), or
+     * without one when {@code port} is -1.
+     */
+    public ConnectorConfig withReadOnlyPort(int port) {
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException("read-only port " + port + " is not 0-65535 (or -1 for none)");
+        }
+        return with(settings.withReadOnlyPort(port));
+    }
+
+    /** A copy with {@code connector-bridge-mode} set to {@code bridge}. */
+    public ConnectorConfig withBridgeMode(boolean bridge) {
+        return with(settings.withBridgeMode(bridge));
     }
 
     /** A copy listening on {@code address}, with the rules of {@code connector-listen-address}. */
@@ -308,6 +342,8 @@ public final class ConnectorConfig {
                 + ", master=" + dataservice.master()
                 + ", members=" + dataservice.members()
                 + ", listen=" + listen + ":" + settings.applicationPort()
+                + (settings.readOnlyPort() < 0 ? "" : ", readOnlyPort=" + settings.readOnlyPort())
+                + (settings.bridgeMode() ? ", bridgeMode=true" : "")
                 + ", user=" + settings.applicationUser()
                 + ", password=***"
                 + ", connectTimeout=" + Values.format(settings.connectTimeout())

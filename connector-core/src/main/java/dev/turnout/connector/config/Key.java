@@ -22,6 +22,8 @@ enum Key {
     CONNECTOR_SSL_KEY("connector-ssl-key", Scope.SETTING),
     CONNECTOR_WORKER_THREADS("connector-worker-threads", Scope.SETTING),
     REPLICATION_PORT("replication-port", Scope.SETTING),
+    APPLICATION_READONLY_PORT("application-readonly-port", Scope.SETTING),
+    CONNECTOR_BRIDGE_MODE("connector-bridge-mode", Scope.SETTING),
 
     // Read/write splitting, session consistency, probes and the user map: settings too.
     CONNECTOR_QOS("connector-qos", Scope.SETTING),
@@ -56,7 +58,6 @@ enum Key {
     MANAGER_REST_API_ADDRESS("manager-rest-api-address", Scope.ACCEPTED),
     REPLICATOR_REST_API_ADDRESS("replicator-rest-api-address", Scope.ACCEPTED),
     START_AND_REPORT("start-and-report", Scope.ACCEPTED),
-    APPLICATION_READONLY_PORT("application-readonly-port", Scope.ACCEPTED),
     MYSQL_ALLOW_INTENSIVE_CHECKS("mysql-allow-intensive-checks", Scope.ACCEPTED),
     DISABLE_SECURITY_CONTROLS("disable-security-controls", Scope.ACCEPTED),
     WITNESSES("witnesses", Scope.ACCEPTED),

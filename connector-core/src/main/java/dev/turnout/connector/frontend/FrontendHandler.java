@@ -104,6 +104,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private static final int MAX_CONNECTION_PHASE_PAYLOAD = 64 * 1024;
 
     private final SessionServices services;
+    private final Listener listener;
     private final ConnectorConfig config;
     private final long connectionId;
     private final byte[] seed;
@@ -122,7 +123,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     /** A replica that failed this session serves it no reads for this long. */
     private static final long REPLICA_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final Listener listener;
     private final RoutingSettings routing;
     private Qos sessionQos;
     private Router router;
@@ -179,6 +179,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             Map<String, String> attributes, boolean changeUser) {
     }
 
+    /** A session accepted on {@code listener}. */
     public FrontendHandler(SessionServices services, Listener listener) {
         this.services = services;
         this.config = services.config();

@@ -1,9 +1,14 @@
 package dev.turnout.connector.frontend;
 
-/** Which of the connector's listening ports a client connected to. */
+/**
+ * The listening port a client connected to: {@code application-port} or
+ * {@code application-readonly-port}. It sets the session's quality of service (see
+ * ARCHITECTURE.md, "Quality of service": the listener port ranks above the user map and below an
+ * SQL comment hint).
+ */
 public enum Listener {
-    /** {@code application-port}: the session's quality of service comes from configuration and user map. */
+    /** {@code application-port}: reads and writes. */
     READ_WRITE,
-    /** {@code application-readonly-port}: sessions get {@code RO_RELAXED}. */
+    /** {@code application-readonly-port}: a read-only session, whose statements may go to replicas. */
     READ_ONLY
 }

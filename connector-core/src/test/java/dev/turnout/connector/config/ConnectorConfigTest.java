@@ -102,7 +102,6 @@ class ConnectorConfigTest {
     void acceptsEveryKeyTungstenUsersCommonlyHaveWithoutUsingIt() throws ConfigException {
         String text = MINIMAL.replace("[alpha]", """
                 start-and-report=true
-                application-readonly-port=3307
                 mysql-allow-intensive-checks=true
                 disable-security-controls=true
                 rest-api-admin-pass=secret
@@ -114,7 +113,7 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
 
         assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("start-and-report",
-                "application-readonly-port", "mysql-allow-intensive-checks", "disable-security-controls",
+                "mysql-allow-intensive-checks", "disable-security-controls",
                 "rest-api-admin-pass", "witnesses", "enable-active-witnesses");
         assertThat(config.applicationPort()).isEqualTo(3306);
     }

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /** Starts connectors in front of a sandbox cluster for the integration tests. */
@@ -46,6 +47,16 @@ final class ConnectorHarness {
     static ConnectorServer start(SandboxCluster cluster, String extraDefaults) throws Exception {
         return ConnectorServer.start(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha")
                 .withApplicationPort(0));
+    }
+
+    /**
+     * A connector with {@code extraDefaults} whose parsed configuration {@code adjust} changes
+     * first (e.g. {@code c -> c.withReadOnlyPort(0)}, which a file cannot say); on a free port.
+     */
+    static ConnectorServer start(SandboxCluster cluster, String extraDefaults, UnaryOperator<ConnectorConfig> adjust)
+            throws Exception {
+        return ConnectorServer.start(adjust.apply(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini",
+                "alpha").withApplicationPort(0)));
     }
 
     /** The client drivers the tests run with, and their URLs to a connector. */
