@@ -87,7 +87,8 @@ public final class ConnectorServer implements AutoCloseable {
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
                 topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers);
-        this.bridgeTargets = config.bridgeMode() ? BridgeTargets.roundRobin(config.dataservice()) : null;
+        this.bridgeTargets = config.bridgeMode()
+                ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice()) : null;
     }
 
     /** The connector-wide routing settings of the configuration, in routing's terms. */
