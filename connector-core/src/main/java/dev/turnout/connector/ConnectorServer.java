@@ -6,10 +6,21 @@ import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.config.ConfigException;
+import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.frontend.GreetingCache;
 import dev.turnout.connector.frontend.Listener;
 import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.connector.session.RouteMetrics;
+import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.topology.ConnectorTopology;
+import dev.turnout.routing.policy.Affinity;
+import dev.turnout.routing.policy.Balancer;
+import dev.turnout.routing.policy.Qos;
+import dev.turnout.routing.policy.ReadPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.server.ErrPacket;
@@ -34,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +69,8 @@ public final class ConnectorServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final SessionServices services;
+    private final ConnectorTopology topology;
+    private final MeterRegistry metrics = new SimpleMeterRegistry();
     /** Chooses the datasource of each bridged connection; null unless {@code connector-bridge-mode}. */
     private final BridgeTargets bridgeTargets;
     private Channel listener;
@@ -69,9 +83,34 @@ public final class ConnectorServer implements AutoCloseable {
         this.transport = Transport.best();
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
+        this.topology = ConnectorTopology.start(config);
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>());
-        this.bridgeTargets = config.bridgeMode() ? BridgeTargets.roundRobin(config.dataservice()) : null;
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
+                topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers);
+        this.bridgeTargets = config.bridgeMode()
+                ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice()) : null;
+    }
+
+    /** The connector-wide routing settings of the configuration, in routing's terms. */
+    static RoutingSettings routingSettings(ConnectorConfig config) {
+        Qos qos = config.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
+        ReadPolicy policy = new ReadPolicy(config.maxSlaveLatencyMillis(), Balancer.valueOf(config.loadBalancer().name()),
+                new Affinity(config.affinity().preferred(), config.affinity().excluded()), config.smartScale(),
+                config.smartScaleWait().toMillis());
+        return new RoutingSettings(qos, config.smartScale(), config.smartScaleWait().toMillis(), policy);
+    }
+
+    private String reloadUsers() {
+        if (config.userMapPath().isEmpty()) {
+            return "no user map configured (connector-user-map)";
+        }
+        try {
+            config.reloadUserMap();
+            return "user.map reloaded successfully";
+        } catch (ConfigException e) {
+            log.warn("user map not reloaded: {}", e.getMessage());
+            return "user.map not reloaded: " + e.getMessage();
+        }
     }
 
     /**
@@ -178,16 +217,16 @@ public final class ConnectorServer implements AutoCloseable {
             }
 
             @Override
-            public void backendPacket(ByteBuf frame) {
+            public void backendPacket(BackendConnection backend, ByteBuf frame) {
                 frame.release();
             }
 
             @Override
-            public void backendReadComplete() {
+            public void backendReadComplete(BackendConnection backend) {
             }
 
             @Override
-            public void backendWritabilityChanged(boolean writable) {
+            public void backendWritabilityChanged(BackendConnection backend, boolean writable) {
             }
 
             @Override
@@ -266,7 +305,18 @@ public final class ConnectorServer implements AutoCloseable {
         log.info("connector stopped");
     }
 
+    /** The connector's meters (routed statements by role and reason, …). */
+    public MeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** The topology the connector routes by. */
+    public ConnectorTopology topology() {
+        return topology;
+    }
+
     private void stopLoops() {
+        topology.close();
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

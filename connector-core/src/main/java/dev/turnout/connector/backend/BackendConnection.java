@@ -176,7 +176,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         switch (phase) {
-            case READY -> listener.backendPacket(frame);
+            case READY -> listener.backendPacket(this, frame);
             case CONNECTING, AUTHENTICATING -> {
                 try {
                     authenticate(frame);
@@ -262,14 +262,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (phase == Phase.READY) {
-            listener.backendReadComplete();
+            listener.backendReadComplete(this);
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (phase == Phase.READY) {
-            listener.backendWritabilityChanged(ctx.channel().isWritable());
+            listener.backendWritabilityChanged(this, ctx.channel().isWritable());
         }
     }
 

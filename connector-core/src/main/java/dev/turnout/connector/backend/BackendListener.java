@@ -18,13 +18,13 @@ public interface BackendListener {
     void backendFailed(BackendConnection backend, ErrPacket error);
 
     /** One physical packet of the command phase; the listener owns (and must release or forward) it. */
-    void backendPacket(ByteBuf frame);
+    void backendPacket(BackendConnection backend, ByteBuf frame);
 
     /** The end of a read batch from the backend: the moment to flush towards the client. */
-    void backendReadComplete();
+    void backendReadComplete(BackendConnection backend);
 
     /** The backend's writability changed (reading from the client resumes when it is writable). */
-    void backendWritabilityChanged(boolean writable);
+    void backendWritabilityChanged(BackendConnection backend, boolean writable);
 
     /** The backend connection closed after it was ready. */
     void backendClosed(BackendConnection backend);

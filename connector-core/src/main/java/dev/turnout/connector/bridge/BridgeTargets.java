@@ -3,6 +3,8 @@ package dev.turnout.connector.bridge;
 import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.frontend.Listener;
+import dev.turnout.connector.topology.ConnectorTopology;
+import dev.turnout.routing.policy.ReadPolicy;
 
 /**
  * Chooses the datasource a bridged connection is relayed to, once, when the client connects.
@@ -23,5 +25,14 @@ public interface BridgeTargets {
      */
     static BridgeTargets roundRobin(DataserviceConfig dataservice) {
         return new RoundRobinTargets(dataservice);
+    }
+
+    /**
+     * The live topology: {@link Listener#READ_WRITE} goes to the current master, {@link Listener#READ_ONLY}
+     * to a replica that qualifies under {@code policy}, else to the master; the configured
+     * dataservice ({@link #roundRobin}) when the topology knows no master.
+     */
+    static BridgeTargets routed(ConnectorTopology topology, ReadPolicy policy, DataserviceConfig dataservice) {
+        return new RoutedTargets(topology, policy, roundRobin(dataservice));
     }
 }

@@ -24,6 +24,8 @@ public enum ErrorCode {
     BACKEND_LOST(2013, "08S01"),
     /** ER_SERVER_SHUTDOWN: the connector is shutting down. */
     SHUTTING_DOWN(1053, "08S01"),
+    /** ER_PARSE_ERROR: an inline {@code tungsten ...} command the connector does not know. */
+    SYNTAX(1064, "42000"),
     /** ER_UNKNOWN_ERROR: a failure of the connector itself. */
     INTERNAL(1105, "HY000");
 

@@ -4,6 +4,33 @@ import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.connector.config.QosSetting;
+import dev.turnout.connector.config.UserMap;
+import dev.turnout.connector.error.ErrorCode;
+import dev.turnout.connector.session.PreparedStatement;
+import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.session.SessionState;
+import dev.turnout.connector.topology.ConnectorTopology;
+import dev.turnout.protocol.classify.Classification;
+import dev.turnout.protocol.classify.HintQos;
+import dev.turnout.protocol.classify.StatementClassifier;
+import dev.turnout.protocol.classify.StatementType;
+import dev.turnout.protocol.message.server.SessionStateInfo;
+import dev.turnout.protocol.message.server.TextResultSet;
+import dev.turnout.routing.policy.Affinity;
+import dev.turnout.routing.policy.Qos;
+import dev.turnout.routing.policy.ReadPolicy;
+import dev.turnout.routing.policy.Reason;
+import dev.turnout.routing.policy.RouteDecision;
+import dev.turnout.routing.policy.Router;
+import dev.turnout.routing.topology.Dataservice;
+import dev.turnout.routing.topology.Datasource;
+import dev.turnout.routing.topology.GtidPosition;
+import dev.turnout.routing.topology.Role;
+import io.netty.util.collection.IntObjectHashMap;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.auth.Scrambles;
@@ -55,8 +82,19 @@ import org.slf4j.LoggerFactory;
  * <p><b>Forwarding.</b> Each physical packet arrives as a retained slice ({@link PacketFrameDecoder})
  * and is written as is to the other channel; writes are flushed once per read batch. Auto-read is
  * off on both channels: the client is read while the backend is writable, the backend while the
- * client is writable. The {@link ResponseTracker} of the backend connection tells where the command
- * boundaries are.
+ * client is writable. The {@link ResponseTracker} of each backend connection tells where the
+ * command boundaries are.
+ *
+ * <p><b>Routing.</b> A session has a connection to the primary, opened at login, and opens
+ * connections to replicas when its first read goes there (at most one per datasource). Each command
+ * is routed when it starts ({@link #tryDispatch}): its class ({@link StatementClassifier}), the
+ * session's state ({@link SessionState}: transaction, autocommit, pins), its quality of service
+ * (configuration, user map, listener, comment hint, in increasing precedence) and the topology
+ * snapshot of the moment decide, through routing's {@link Router}. The session switches backends
+ * only at a command boundary: a command for another backend waits ("held", the client is not read
+ * meanwhile) until the command in flight completes, and until its backend is connected and has
+ * replayed the session's state, prepared the statement, or reached the session's last write.
+ * Commands for the backend in flight are pipelined as the client sends them.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter implements BackendListener {
 
@@ -82,8 +120,43 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     /** The login being authenticated (kept across an auth switch and the backend connect). */
     private Login login;
 
-    private BackendConnection backend;
-    private ResponseTracker tracker;
+    /** A replica that failed this session serves it no reads for this long. */
+    private static final long REPLICA_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final RoutingSettings routing;
+    private Qos sessionQos;
+    private Router router;
+    private final RouteDecision decision = new RouteDecision();
+    private final Classification classification = new Classification();
+    private final SessionState state = new SessionState();
+    private final IntObjectHashMap<PreparedStatement> statements = new IntObjectHashMap<>();
+    private int lastPreparedId;
+
+    /** Backend connections by datasource slot; null where none is open. */
+    private final SessionBackend[] backends;
+    private final long[] backoffUntil;
+    private SessionBackend primary;
+    /** Where the client's last command went (its response comes from there). */
+    private SessionBackend current;
+    /** Slots with packets written since the last flush. */
+    private long written;
+    /** A command waiting for a backend (see {@link #tryDispatch}); the client is not read meanwhile. */
+    private ByteBuf held;
+    /** The decision of the last routed statement: reason, and whether the replica must first reach the last write. */
+    private Reason routedReason = Reason.QOS_RW_STRICT;
+    private String routedDatasource = "";
+    private boolean waitForPosition;
+    /** The client changed which variables the primary tracks: the connector's tracking is set again before the next command. */
+    private boolean retrack;
+    /** The replica asked to reach the session's last write for the held command. */
+    private SessionBackend waitedOn;
+
+    private String backendUser;
+    private byte[] backendPassword;
+    private String loginDatabase;
+    private int loginCharacterSet;
+    private Map<String, String> loginAttributes = Map.of();
+    private int loginStatus;
     /** Client frames that arrived while the backend was still being opened (pipelining drivers). */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
     /** True when the previous client packet had the maximum length, so this one continues it. */
@@ -109,13 +182,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     /** A session accepted on {@code listener}. */
     public FrontendHandler(SessionServices services, Listener listener) {
         this.services = services;
-        this.listener = listener;
         this.config = services.config();
+        this.listener = listener;
+        this.routing = services.routing();
+        this.sessionQos = listener == Listener.READ_ONLY ? Qos.RO_RELAXED : routing.qos();
         this.connectionId = services.nextConnectionId();
         this.seed = Scrambles.newSeed(services.random());
+        this.backends = new SessionBackend[services.topology().slots()];
+        this.backoffUntil = new long[backends.length];
     }
 
-    /** The listener (port) this session was accepted on. */
+    /** The listening port the client connected to. */
     public Listener listener() {
         return listener;
     }
@@ -141,6 +218,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         writePacket(0, greeting::encode);
         ctx.flush();
         ctx.read();
+        services.sessionCount().incrementAndGet();
         log.debug("[{} {}] session opened", connectionId, peer);
     }
 
@@ -275,8 +353,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void verifyAndConnect(Login candidate, boolean afterSwitch) {
-        byte[] password = config.applicationPassword();
-        boolean userMatches = MessageDigest.isEqual(
+        UserMap.UserEntry entry = config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
+        boolean mapped = entry != null && entry.service().equals(config.serviceName());
+        byte[] password = mapped ? entry.password() : config.applicationPassword();
+        boolean userMatches = mapped || MessageDigest.isEqual(
                 candidate.user().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 config.applicationUser().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         boolean passwordMatches = switch (candidate.plugin()) {
@@ -284,12 +364,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case AuthPlugins.MYSQL_CLEAR_PASSWORD -> MessageDigest.isEqual(password, stripNul(candidate.response()));
             default -> Scrambles.verifyNative(password, seed, candidate.response());
         };
-        java.util.Arrays.fill(password, (byte) 0);
         if (!(userMatches & passwordMatches)) {
-            log.info("[{} {}] access denied for user '{}'", connectionId, peer, candidate.user());
+            java.util.Arrays.fill(password, (byte) 0);
+            log.info("[{} {}] access denied for user '{}'{}", connectionId, peer, candidate.user(),
+                    entry != null && !mapped ? " (the user map gives it dataservice " + entry.service() + ")" : "");
             fail(authSequence, ConnectorErrors.accessDenied(candidate.user(), hostOf(peer), candidate.response().length > 0));
             return;
         }
+        backendUser = mapped ? entry.user() : config.applicationUser();
+        backendPassword = password;
+        sessionQos = qosOf(entry);
+        router = new Router(readPolicyOf(entry));
         cancelHandshakeTimer();
         login = candidate;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
@@ -300,6 +385,41 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ctx.flush();
         }
         connectBackend(candidate);
+    }
+
+    /**
+     * The session's quality of service, in increasing precedence: the connector's
+     * ({@code connector-qos}), the user map's ({@code @direct}), the listener's (the read-only port,
+     * or an {@code @hostoption} for the local address the client connected to). A comment hint
+     * overrides it per statement.
+     */
+    private Qos qosOf(UserMap.UserEntry entry) {
+        Qos qos = routing.qos();
+        if (entry != null && entry.direct()) {
+            qos = Qos.RO_RELAXED;
+        }
+        if (listener == Listener.READ_ONLY) {
+            return Qos.RO_RELAXED;
+        }
+        SocketAddress local = ctx.channel().localAddress();
+        if (local instanceof InetSocketAddress inet && config.userMap().isPresent()) {
+            var option = config.userMap().get().hostOption(inet.getAddress().getHostAddress());
+            if (option.isPresent()) {
+                qos = option.get() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
+            }
+        }
+        return qos;
+    }
+
+    /** The connector's read policy, with the user map's affinity for this user if it gives one. */
+    private ReadPolicy readPolicyOf(UserMap.UserEntry entry) {
+        ReadPolicy policy = routing.readPolicy();
+        if (entry == null || entry.affinity().isNone()) {
+            return policy;
+        }
+        return new ReadPolicy(policy.maxLatencyMillis(), policy.balancer(),
+                new Affinity(entry.affinity().preferred(), entry.affinity().excluded()), policy.sessionConsistency(),
+                policy.consistencyWaitMillis());
     }
 
     /**
@@ -328,64 +448,102 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void connectBackend(Login candidate) {
         phase = candidate.changeUser() ? FrontendPhase.CHANGING_USER : FrontendPhase.CONNECTING_BACKEND;
-        Map<String, String> attributes = new LinkedHashMap<>(candidate.attributes());
-        attributes.put("_turnout_client", peer);
-        long backendCapabilities = clientCapabilities & ~Capabilities.CLIENT_SSL;
-        ClientAuthExchange exchange = new ClientAuthExchange(config.applicationUser(), config.applicationPassword(),
-                candidate.database(), backendCapabilities, candidate.characterSet(), attributes);
-        var master = config.dataservice().master();
-        BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), master.host(), master.port(),
-                config.connectTimeout());
-        backend = BackendConnection.connect(ctx.channel().eventLoop(), services.backendChannelClass(), target, exchange,
-                this, services.greetings()::update);
+        loginDatabase = candidate.database();
+        loginCharacterSet = candidate.characterSet();
+        loginAttributes = candidate.attributes();
+        Dataservice service = services.topology().dataservice();
+        Datasource master = service.master().orElse(null);
+        if (master == null || services.topology().slot(master.name()) < 0) {
+            var configured = config.dataservice().master();
+            primary = open(services.topology().slot(ConnectorTopology.nameOf(configured)), ConnectorTopology.nameOf(configured),
+                    configured.host(), configured.port(), true);
+        } else {
+            primary = open(services.topology().slot(master.name()), master.name(), master.host(), master.port(), true);
+        }
+        current = primary;
     }
 
     @Override
     public void backendReady(BackendConnection ready, OkPacket ok) {
-        if (ready != backend) {
-            return;
-        }
-        if (phase != FrontendPhase.CONNECTING_BACKEND && phase != FrontendPhase.CHANGING_USER) {
+        SessionBackend backend = backendOf(ready);
+        if (backend == null) {
             ready.close();
             return;
         }
-        tracker = new ResponseTracker(ready.capabilities());
-        OkPacket toClient = new OkPacket(0, 0, ok.statusFlags(), ok.warnings(), "");
+        backend.tracker = new ResponseTracker(ready.capabilities());
+        services.topology().sessionMoved(backend.datasource, 1);
+        if (!backend.primary) {
+            log.debug("[{} {}] replica connection {} ready", connectionId, peer, backend);
+            ready.read();
+            resumeHeld();
+            return;
+        }
+        if (phase != FrontendPhase.CONNECTING_BACKEND && phase != FrontendPhase.CHANGING_USER) {
+            dropAll();
+            return;
+        }
+        loginStatus = ok.statusFlags();
+        state.primaryStatus(loginStatus);
+        services.serverThreads().put(connectionId, ready.serverConnectionId());
+        ready.read();
+        if (routing.smartscale()) {
+            startTracking(backend);
+            return;
+        }
+        finishLogin();
+    }
+
+    /** The primary connection is ready (and tracks GTIDs if needed): the client gets its OK. */
+    private void finishLogin() {
+        OkPacket toClient = new OkPacket(0, 0, loginStatus, 0, "");
         writePacket(authSequence, out -> toClient.encode(out, clientCapabilities));
         ctx.flush();
         phase = FrontendPhase.COMMAND_IDLE;
         clientPacketContinues = false;
-        services.serverThreads().put(connectionId, ready.serverConnectionId());
-        log.debug("[{} {}] authenticated as '{}', backend {} thread {}", connectionId, peer, login.user(),
-                ready.target(), ready.serverConnectionId());
+        log.debug("[{} {}] authenticated as '{}', primary {} thread {}, qos {}", connectionId, peer, login.user(),
+                primary.connection.target(), primary.connection.serverConnectionId(), sessionQos);
         login = null;
         if (draining) {
             close();
             return;
         }
-        while (!pending.isEmpty() && (phase == FrontendPhase.COMMAND_IDLE || phase == FrontendPhase.COMMAND_IN_FLIGHT)) {
+        while (held == null && !pending.isEmpty() && isCommandPhase()) {
             onCommandPacket(pending.poll());
         }
-        if (backend == null) {
+        if (!isCommandPhase()) {
             return; // a pipelined COM_QUIT or a protocol violation ended the session
         }
-        backend.flush();
-        ctx.read();
-        backend.read();
+        flushBackends();
+        if (held == null) {
+            ctx.read();
+        }
     }
 
     @Override
     public void backendFailed(BackendConnection failed, ErrPacket error) {
-        if (failed != backend) {
+        SessionBackend backend = backendOf(failed);
+        if (backend == null) {
+            return;
+        }
+        if (!backend.primary) {
+            log.info("[{} {}] replica {} unavailable for this session: {}", connectionId, peer, backend.datasource,
+                    error.message());
+            backends[backend.slot] = null;
+            backoffUntil[backend.slot] = System.nanoTime() + REPLICA_BACKOFF_NANOS;
+            resumeHeld();
             return;
         }
         log.info("[{} {}] no backend for dataservice {}: {}", connectionId, peer, config.serviceName(), error.message());
         fail(authSequence, error);
     }
 
-    // ---------------------------------------------------------------- command phase
+    // ---------------------------------------------------------------- command phase: from the client
 
     private void onCommandPacket(ByteBuf frame) {
+        if (held != null) {
+            pending.add(frame); // keeps the client's order behind the command that waits
+            return;
+        }
         int payloadLength = Packets.payloadLength(frame);
         boolean continuation = clientPacketContinues;
         clientPacketContinues = payloadLength == Packets.MAX_PAYLOAD;
@@ -397,44 +555,786 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         lastClientSequence = Packets.sequenceId(frame);
-        if (!continuation && tracker.isIdle()) {
-            int command = Packets.firstByte(frame);
-            if (lastClientSequence != 0) {
-                frame.release();
-                fail(lastClientSequence + 1, ConnectorErrors.outOfOrder("a command must start with sequence id 0"));
+        if (continuation || (current != null && current.tracker.state() == ResponseTracker.State.LOCAL_INFILE_DATA)) {
+            forward(current, frame); // more of the packet or the file the server asked for: same backend
+            return;
+        }
+        if (lastClientSequence != 0) {
+            frame.release();
+            fail(lastClientSequence + 1, ConnectorErrors.outOfOrder("a command must start with sequence id 0"));
+            return;
+        }
+        int command = Packets.firstByte(frame);
+        if (command == Command.COM_QUIT) {
+            frame.release();
+            close();
+            return;
+        }
+        if (command == Command.COM_QUERY || command == Command.COM_PROCESS_KILL) {
+            frame = translateKill(frame, command);
+            if (frame == null) {
                 return;
-            }
-            if (command == Command.COM_CHANGE_USER) {
-                changeUser(frame);
-                return;
-            }
-            if (command == Command.COM_QUIT) {
-                frame.release();
-                close();
-                return;
-            }
-            if (command == Command.COM_QUERY || command == Command.COM_PROCESS_KILL) {
-                frame = translateKill(frame, command);
-                if (frame == null) {
-                    return;
-                }
             }
         }
-        ClientStep step = tracker.onClientPacket(frame);
+        if (!tryDispatch(frame)) {
+            held = frame;
+            phase = FrontendPhase.COMMAND_IN_FLIGHT;
+        }
+    }
+
+    /** A client packet that belongs to the command in flight on {@code backend}. */
+    private void forward(SessionBackend backend, ByteBuf frame) {
+        ClientStep step = backend.tracker.onClientPacket(frame);
+        if (step == ClientStep.UNEXPECTED) {
+            frame.release();
+            fail(responseStarted ? -1 : lastClientSequence + 1,
+                    ConnectorErrors.outOfOrder("unexpected packet from the client while " + backend.tracker.state()));
+            return;
+        }
+        backend.connection.write(frame);
+        written |= 1L << backend.slot;
+    }
+
+    /**
+     * Routes the command that starts in {@code frame} and sends it, or returns false when it has to
+     * wait (the frame is then kept by the caller and this is called again when what it waits for
+     * happens): for a command in flight on another backend to complete (a session switches backends
+     * only at a command boundary), for a backend to connect, replay the session's state or prepare
+     * a statement, or for a replica to reach the session's last write.
+     */
+    private boolean tryDispatch(ByteBuf frame) {
+        int command = Packets.firstByte(frame);
+        if (command == Command.COM_CHANGE_USER) {
+            if (!allIdle()) {
+                return false;
+            }
+            changeUser(frame);
+            return true;
+        }
+        int from = Packets.payloadIndex(frame) + 1;
+        int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
+        Dataservice service = services.topology().dataservice();
+        AfterResponse after = AfterResponse.NOTHING;
+        PreparedStatement statement = null;
+        SessionBackend target;
+        switch (command) {
+            case Command.COM_QUERY -> {
+                StatementClassifier.classify(frame, from, to, classification);
+                if (classification.type() == StatementType.INLINE_COMMAND) {
+                    if (!allIdle()) {
+                        return false;
+                    }
+                    answerInline(frame, classification.commandStart(), to);
+                    return true;
+                }
+                target = routeStatement(service, SessionState.statementReason(classification), classification.hint());
+                if (SessionState.isSessionCommand(classification)) {
+                    after = AfterResponse.record(payloadOf(frame));
+                }
+            }
+            case Command.COM_STMT_PREPARE -> {
+                StatementClassifier.classify(frame, from, to, classification);
+                target = routePrimary(service, Reason.SESSION_COMMAND);
+                after = AfterResponse.prepared(payloadOf(frame), SessionState.statementReason(classification));
+            }
+            case Command.COM_STMT_EXECUTE -> {
+                statement = statementOf(frame);
+                target = routeExecute(service, frame, statement);
+            }
+            case Command.COM_STMT_SEND_LONG_DATA -> {
+                statement = statementOf(frame);
+                if (statement != null) {
+                    statement.longData(true);
+                }
+                target = routePrimary(service, Reason.SESSION_COMMAND);
+            }
+            case Command.COM_INIT_DB -> {
+                target = routePrimary(service, Reason.SESSION_COMMAND);
+                after = AfterResponse.record(payloadOf(frame));
+            }
+            case Command.COM_RESET_CONNECTION -> {
+                target = routePrimary(service, Reason.SESSION_COMMAND);
+                after = AfterResponse.RESET;
+            }
+            default -> target = routePrimary(service, Reason.UNKNOWN_STATEMENT);
+        }
+        if (!readyFor(target)) {
+            return false;
+        }
+        if (command == Command.COM_STMT_EXECUTE && statement != null && !target.primary
+                && statement.backendId(target.slot) == 0) {
+            startPrepare(target, statement);
+            return false;
+        }
+        if (waitForPosition && waitedOn == null) {
+            startWait(target);
+            return false;
+        }
+        if (command == Command.COM_STMT_CLOSE) {
+            closeOnReplicas(frame);
+        }
+        if (command == Command.COM_STMT_EXECUTE && statement != null) {
+            frame = prepareExecute(frame, statement, target);
+        }
+        dispatch(frame, target, after, command);
+        return true;
+    }
+
+    /**
+     * Whether {@code target} can take a command now; if not, starts what it takes (its connection
+     * is being opened by {@link #backendFor}; a replay of the session's state starts here).
+     */
+    private boolean readyFor(SessionBackend target) {
+        for (SessionBackend other : backends) {
+            if (other != null && other != target && other.isReady() && (!other.tracker.isIdle() || other.internalPending > 0)) {
+                return false;
+            }
+        }
+        if (!target.isReady() || target.internalPending > 0) {
+            return false;
+        }
+        if (retrack && primary != null && primary.isIdle()) {
+            retrack = false;
+            startTracking(primary);
+            return false;
+        }
+        if (!target.primary && (target.replayedEpoch != state.historyEpoch() || target.replayed < state.history().size())) {
+            startReplay(target);
+            return false;
+        }
+        return true;
+    }
+
+    private void dispatch(ByteBuf frame, SessionBackend target, AfterResponse after, int command) {
+        if (command == Command.COM_QUERY) {
+            if (target.primary) {
+                state.dispatched(classification);
+            }
+            services.metrics().routed(target.primary ? Role.MASTER : Role.SLAVE, routedReason);
+        } else if (command == Command.COM_STMT_EXECUTE) {
+            services.metrics().routed(target.primary ? Role.MASTER : Role.SLAVE, routedReason);
+        }
+        waitForPosition = false;
+        waitedOn = null;
+        ClientStep step = target.tracker.onClientPacket(frame);
         switch (step) {
-            case COMMAND_STARTED -> phase = FrontendPhase.COMMAND_IN_FLIGHT;
+            case COMMAND_STARTED -> {
+                target.completions.add(after);
+                phase = FrontendPhase.COMMAND_IN_FLIGHT;
+            }
             case COMMAND_COMPLETE_NO_RESPONSE, CONTINUATION, LOCAL_INFILE_END -> { }
             case UNEXPECTED -> {
                 frame.release();
                 fail(responseStarted ? -1 : lastClientSequence + 1,
-                        ConnectorErrors.outOfOrder("unexpected packet from the client while " + tracker.state()));
+                        ConnectorErrors.outOfOrder("unexpected packet from the client while " + target.tracker.state()));
                 return;
             }
         }
-        backend.write(frame);
-        if (step == ClientStep.COMMAND_COMPLETE_NO_RESPONSE && tracker.isIdle()) {
+        current = target;
+        routedDatasource = target.datasource;
+        target.connection.write(frame);
+        written |= 1L << target.slot;
+        if (step == ClientStep.COMMAND_COMPLETE_NO_RESPONSE && allIdle()) {
             phase = FrontendPhase.COMMAND_IDLE;
         }
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    /** A statement: to the primary for {@code reason} (null: none of its own), else where the session's routing says. */
+    private SessionBackend routeStatement(Dataservice service, Reason reason, HintQos hint) {
+        if (waitedOn != null) {
+            // The replica was asked to reach the session's last write: it did, or the primary serves the read.
+            if (waitedOn.waitReached) {
+                return waitedOn;
+            }
+            waitedOn = null;
+            return routePrimary(service, Reason.REPLICAS_NOT_CONSISTENT);
+        }
+        if (reason == Reason.DIAGNOSTICS && current != null) {
+            routedReason = reason; // SHOW WARNINGS and the like describe the previous statement, wherever it ran
+            return current;
+        }
+        Datasource replica = decide(service, reason, hint);
+        if (replica == null) {
+            return primary;
+        }
+        return backendFor(services.topology().slot(replica.name()), replica.name(), replica.host(), replica.port(), false);
+    }
+
+    /**
+     * The routing decision proper, without side effects on connections: the replica that serves a
+     * statement with {@code reason} (null: none of its own) and {@code hint}, or null for the
+     * primary. Sets {@link #routedReason} and {@link #waitForPosition}.
+     */
+    private Datasource decide(Dataservice service, Reason reason, HintQos hint) {
+        waitForPosition = false;
+        if (reason == null) {
+            reason = state.stateReason();
+        }
+        Qos qos = switch (hint) {
+            case RO_RELAXED -> Qos.RO_RELAXED;
+            case RW_STRICT -> Qos.RW_STRICT;
+            case NONE -> sessionQos;
+        };
+        if (reason == null && qos == Qos.RW_STRICT) {
+            reason = Reason.QOS_RW_STRICT;
+        }
+        if (reason != null) {
+            routedReason = reason;
+            return null;
+        }
+        router.read(service, routing.smartscale() ? state.lastWrite() : GtidPosition.EMPTY,
+                services.topology().activeSessions(), decision);
+        Datasource chosen = decision.target();
+        routedReason = decision.reason();
+        if (chosen == null || chosen.role() == Role.MASTER) {
+            return null;
+        }
+        int slot = services.topology().slot(chosen.name());
+        if (slot < 0 || backoffUntil[slot] - System.nanoTime() > 0) {
+            routedReason = Reason.NO_REPLICA_ONLINE;
+            return null;
+        }
+        waitForPosition = decision.waitForPosition();
+        return chosen;
+    }
+
+    /** The session's primary connection, for {@code reason}. */
+    private SessionBackend routePrimary(Dataservice service, Reason reason) {
+        routedReason = reason;
+        waitForPosition = false;
+        return primary;
+    }
+
+    /** An execute runs where its statement's reads may run, with the session's state considered. */
+    private SessionBackend routeExecute(Dataservice service, ByteBuf frame, PreparedStatement statement) {
+        if (statement == null) {
+            return routePrimary(service, Reason.SESSION_COMMAND); // prepared just before, or unknown: the primary knows
+        }
+        int payload = Packets.payloadIndex(frame);
+        if (statement.reason() != null) {
+            return routePrimary(service, statement.reason());
+        }
+        if (statement.hasLongData() || Packets.payloadLength(frame) < 5 + 5 || frame.getUnsignedByte(payload + 5) != 0) {
+            // Long data lives on the primary's copy of the statement; cursors are fetched from it.
+            return routePrimary(service, Reason.SESSION_PINNED);
+        }
+        return routeStatement(service, null, HintQos.NONE);
+    }
+
+    /** The statement an execute, close or long-data packet names (id -1 is the last one prepared), or null. */
+    private PreparedStatement statementOf(ByteBuf frame) {
+        if (Packets.payloadLength(frame) < 5) {
+            return null;
+        }
+        int id = frame.getIntLE(Packets.payloadIndex(frame) + 1);
+        return statements.get(id == -1 ? lastPreparedId : id);
+    }
+
+    /**
+     * Makes an execute fit the backend it goes to: the statement id becomes that server's, and a
+     * server that has never been told the parameter types gets them (an execute without them is
+     * completed with the last types the client sent). Returns the frame to send.
+     */
+    private ByteBuf prepareExecute(ByteBuf frame, PreparedStatement statement, SessionBackend target) {
+        int payload = Packets.payloadIndex(frame);
+        int parameters = statement.parameters();
+        int flagIndex = payload + 10 + (parameters + 7) / 8;
+        boolean typesInPacket = parameters > 0 && flagIndex < payload + Packets.payloadLength(frame)
+                && frame.getUnsignedByte(flagIndex) == 1;
+        if (typesInPacket) {
+            boolean newTypes = statement.types() == null || !sameTypes(frame, flagIndex + 1, statement.types());
+            statement.typesSent(target.slot, newTypes ? typesOf(frame, flagIndex + 1, parameters) : null);
+        }
+        statement.longData(false);
+        if (target.primary) {
+            return frame;
+        }
+        frame.setIntLE(payload + 1, statement.backendId(target.slot));
+        if (parameters == 0 || typesInPacket || statement.typesSentTo(target.slot) || statement.types() == null
+                || Packets.isContinued(frame)) {
+            return frame;
+        }
+        // new_params_bound_flag 0 to a server that never saw the types: send them.
+        byte[] types = statement.types();
+        int length = Packets.payloadLength(frame) + types.length;
+        ByteBuf completed = ctx.alloc().buffer(Packets.HEADER_SIZE + length);
+        Packets.writeHeader(completed, length, Packets.sequenceId(frame));
+        completed.writeBytes(frame, payload, flagIndex - payload).writeByte(1).writeBytes(types)
+                .writeBytes(frame, flagIndex + 1, payload + Packets.payloadLength(frame) - flagIndex - 1);
+        frame.release();
+        statement.typesSent(target.slot, null);
+        return completed;
+    }
+
+    private static boolean sameTypes(ByteBuf frame, int index, byte[] types) {
+        if (index + types.length > frame.writerIndex()) {
+            return false;
+        }
+        for (int i = 0; i < types.length; i++) {
+            if (frame.getByte(index + i) != types[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] typesOf(ByteBuf frame, int index, int parameters) {
+        byte[] types = new byte[2 * parameters];
+        frame.getBytes(index, types);
+        return types;
+    }
+
+    /** COM_STMT_CLOSE goes to the primary as the client sent it, and to every replica that prepared the statement. */
+    private void closeOnReplicas(ByteBuf frame) {
+        PreparedStatement statement = statementOf(frame);
+        if (statement == null) {
+            return;
+        }
+        statements.remove(statement.clientId());
+        for (SessionBackend backend : backends) {
+            if (backend != null && !backend.primary && backend.isReady() && statement.backendId(backend.slot) != 0) {
+                ByteBuf close = ctx.alloc().buffer(Packets.HEADER_SIZE + 5);
+                Packets.writeHeader(close, 5, 0);
+                close.writeByte(Command.COM_STMT_CLOSE).writeIntLE(statement.backendId(backend.slot));
+                backend.tracker.onClientPacket(close);
+                backend.connection.write(close);
+                written |= 1L << backend.slot;
+            }
+        }
+    }
+
+    /** The connection to a datasource, opened on first use (its readiness resumes the waiting command). */
+    private SessionBackend backendFor(int slot, String name, String host, int port, boolean isPrimary) {
+        SessionBackend backend = backends[slot];
+        if (backend == null) {
+            backend = open(slot, name, host, port, isPrimary);
+        }
+        return backend;
+    }
+
+    private SessionBackend open(int slot, String name, String host, int port, boolean isPrimary) {
+        Map<String, String> attributes = new LinkedHashMap<>(loginAttributes);
+        attributes.put("_turnout_client", peer);
+        long capabilities = clientCapabilities & ~Capabilities.CLIENT_SSL;
+        if (isPrimary && routing.smartscale()) {
+            capabilities |= Capabilities.CLIENT_SESSION_TRACK; // to learn the GTID of every write
+        }
+        ClientAuthExchange exchange = new ClientAuthExchange(backendUser, backendPassword, loginDatabase, capabilities,
+                loginCharacterSet, attributes);
+        BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
+        BackendConnection connection = BackendConnection.connect(ctx.channel().eventLoop(), services.backendChannelClass(),
+                target, exchange, this, isPrimary ? services.greetings()::update : greeting -> { });
+        SessionBackend backend = new SessionBackend(connection, slot, name, isPrimary);
+        backend.stripSessionState = isPrimary && routing.smartscale()
+                && !Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK);
+        backends[slot] = backend;
+        return backend;
+    }
+
+    // ---------------------------------------------------------------- the connector's own commands
+
+    private void sendInternal(SessionBackend backend, SessionBackend.Internal kind, byte[] payload) {
+        ByteBuf frame = ctx.alloc().buffer(Packets.HEADER_SIZE + payload.length);
+        Packets.writeHeader(frame, payload.length, 0);
+        frame.writeBytes(payload);
+        backend.internal = kind;
+        backend.internalPending++;
+        backend.tracker.onClientPacket(frame);
+        backend.connection.write(frame);
+        written |= 1L << backend.slot;
+    }
+
+    /** Brings a replica connection to the session's state: the history it has not replayed yet. */
+    private void startReplay(SessionBackend backend) {
+        if (backend.replayedEpoch != state.historyEpoch()) {
+            backend.replayed = 0;
+            backend.replayedEpoch = state.historyEpoch();
+        }
+        List<byte[]> history = state.history();
+        for (int i = backend.replayed; i < history.size(); i++) {
+            sendInternal(backend, SessionBackend.Internal.REPLAY, history.get(i));
+        }
+        backend.replayed = history.size();
+        backend.connection.flush();
+    }
+
+    private void startPrepare(SessionBackend backend, PreparedStatement statement) {
+        backend.preparing = statement;
+        sendInternal(backend, SessionBackend.Internal.PREPARE, statement.preparePayload());
+        backend.connection.flush();
+    }
+
+    /** Asks a replica to wait, bounded, until it has applied the session's last write. */
+    private void startWait(SessionBackend backend) {
+        waitedOn = backend;
+        backend.waitReached = false;
+        String position = state.lastWrite().toString();
+        double seconds = routing.consistencyWaitMillis() / 1000.0;
+        String sql = isMariaDb(backend)
+                ? "SELECT MASTER_GTID_WAIT('" + position + "', " + seconds + ")"
+                : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + position + "', " + seconds + ")";
+        sendInternal(backend, SessionBackend.Internal.WAIT, queryPayload(sql));
+        backend.connection.flush();
+    }
+
+    private static boolean setsTrackedVariables(byte[] payload) {
+        return new String(payload, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("session_track_");
+    }
+
+    /** Makes the primary report the GTID of each write in its OK packets (read-your-writes). */
+    private void startTracking(SessionBackend backend) {
+        String sql = isMariaDb(backend)
+                ? "SET session_track_system_variables = CONCAT_WS(',', NULLIF(@@session_track_system_variables, ''), 'last_gtid')"
+                : "SET session_track_gtids = OWN_GTID";
+        sendInternal(backend, SessionBackend.Internal.TRACKING, queryPayload(sql));
+        backend.connection.flush();
+    }
+
+    private static boolean isMariaDb(SessionBackend backend) {
+        return backend.connection.greeting() != null && backend.connection.greeting().serverVersion().contains("MariaDB");
+    }
+
+    private static byte[] queryPayload(String sql) {
+        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[text.length + 1];
+        payload[0] = (byte) Command.COM_QUERY;
+        System.arraycopy(text, 0, payload, 1, text.length);
+        return payload;
+    }
+
+    /** A packet answering one of the connector's own commands: read, released, never forwarded. */
+    private void internalPacket(SessionBackend backend, ByteBuf frame) {
+        ResponseTracker.State before = backend.tracker.state();
+        int first = Packets.firstByte(frame);
+        int payload = Packets.payloadIndex(frame);
+        if (first == 0xFF && (before == ResponseTracker.State.RESULT_HEAD || before == ResponseTracker.State.OK_RESPONSE
+                || before == ResponseTracker.State.PREPARE_HEAD)) {
+            backend.internalFailed = true;
+            if (log.isDebugEnabled()) {
+                log.debug("[{} {}] {} on {} failed: {}", connectionId, peer, backend.internal, backend,
+                        ErrPacket.decode(frame.slice(payload, Packets.payloadLength(frame)), Capabilities.CLIENT_PROTOCOL_41).message());
+            }
+        } else if (backend.internal == SessionBackend.Internal.PREPARE && before == ResponseTracker.State.PREPARE_HEAD
+                && first == 0x00) {
+            backend.preparing.backendId(backend.slot, frame.getIntLE(payload + 1));
+        } else if (backend.internal == SessionBackend.Internal.WAIT && before == ResponseTracker.State.ROWS
+                && first != 0xFE && first != 0xFF) {
+            // One row, one column: 0 when the position was reached in time.
+            backend.waitReached = Packets.payloadLength(frame) == 2 && frame.getByte(payload) == 1
+                    && frame.getByte(payload + 1) == '0';
+        }
+        ServerStep step = backend.tracker.onServerPacket(frame);
+        frame.release();
+        if (step == ServerStep.UNEXPECTED) {
+            log.warn("[{} {}] unexpected packet from {} while {}", connectionId, peer, backend, backend.tracker.state());
+            backend.internalFailed = true;
+            backend.internalPending = 1;
+        }
+        if (step == ServerStep.COMPLETE || step == ServerStep.UNEXPECTED) {
+            if (--backend.internalPending == 0) {
+                internalDone(backend);
+            }
+        }
+    }
+
+    private void internalDone(SessionBackend backend) {
+        SessionBackend.Internal kind = backend.internal;
+        boolean failed = backend.internalFailed;
+        backend.internal = SessionBackend.Internal.NONE;
+        backend.internalFailed = false;
+        backend.preparing = null;
+        if (kind == SessionBackend.Internal.TRACKING) {
+            if (failed) {
+                log.warn("[{} {}] the primary {} refused session tracking of GTIDs: reads of this session stay on the primary"
+                        + " after its writes", connectionId, peer, backend);
+            }
+            if (phase == FrontendPhase.CONNECTING_BACKEND || phase == FrontendPhase.CHANGING_USER) {
+                finishLogin();
+                return;
+            }
+        }
+        if (failed && !backend.primary) {
+            // A replica that cannot take the session's state (or the statement) does not serve it.
+            log.info("[{} {}] {} of the session's state failed on {}; its reads go elsewhere", connectionId, peer, kind, backend);
+            dropBackend(backend, true);
+            if (waitedOn == backend) {
+                waitedOn = null;
+                waitForPosition = false;
+            }
+        }
+        resumeHeld();
+    }
+
+    /** Runs the command that waited, then the packets the client sent behind it. */
+    private void resumeHeld() {
+        if (held == null || phase == FrontendPhase.CLOSING || phase == FrontendPhase.FAILED) {
+            return;
+        }
+        ByteBuf frame = held;
+        held = null;
+        if (!tryDispatch(frame)) {
+            held = frame;
+            return;
+        }
+        while (held == null && !pending.isEmpty() && isCommandPhase()) {
+            onCommandPacket(pending.poll());
+        }
+        flushBackends();
+        if (held == null && isCommandPhase()) {
+            ctx.read();
+        }
+    }
+
+    // ---------------------------------------------------------------- command phase: from the backends
+
+    @Override
+    public void backendPacket(BackendConnection from, ByteBuf frame) {
+        SessionBackend backend = backendOf(from);
+        if (backend == null || !isCommandPhase() && phase != FrontendPhase.CONNECTING_BACKEND
+                && phase != FrontendPhase.CHANGING_USER) {
+            frame.release();
+            return;
+        }
+        if (backend.internalPending > 0) {
+            internalPacket(backend, frame);
+            return;
+        }
+        ResponseTracker tracker = backend.tracker;
+        ResponseTracker.State before = tracker.state();
+        int first = Packets.firstByte(frame);
+        if (before == ResponseTracker.State.PREPARE_HEAD && first == 0x00 && !backend.completions.isEmpty()) {
+            AfterResponse prepared = backend.completions.peek();
+            prepared.statementId = frame.getIntLE(Packets.payloadIndex(frame) + 1);
+            prepared.parameters = frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 7);
+        }
+        ServerStep step = tracker.onServerPacket(frame);
+        if (step == ServerStep.UNEXPECTED || backend != current) {
+            frame.release();
+            log.warn("[{} {}] unexpected packet from backend {} while {}; closing the session", connectionId, peer,
+                    backend, tracker.state());
+            fail(responseStarted ? -1 : lastClientSequence + 1, ConnectorErrors.backendLost(from.target().toString()));
+            return;
+        }
+        if ((backend.stripSessionState || backend.primary && routing.smartscale()) && isOk(before, first, frame)) {
+            sessionStateOf(backend, frame);
+        }
+        if (step == ServerStep.COMPLETE) {
+            completed(backend, backend.completions.poll(), first != 0xFF);
+        }
+        responseStarted = true;
+        ctx.write(frame, ctx.voidPromise());
+        if (step == ServerStep.COMPLETE && tracker.isIdle()) {
+            responseStarted = false;
+            if (allIdle() && held == null) {
+                phase = FrontendPhase.COMMAND_IDLE;
+                if (draining) {
+                    ctx.flush();
+                    close();
+                    return;
+                }
+            }
+            if (held != null) {
+                resumeHeld();
+            }
+        }
+    }
+
+    /** An OK packet (also one that ends a result set with CLIENT_DEPRECATE_EOF), judged by the tracker's state before it. */
+    private static boolean isOk(ResponseTracker.State before, int first, ByteBuf frame) {
+        return switch (before) {
+            case RESULT_HEAD, OK_RESPONSE, LOCAL_INFILE_RESULT -> first == 0x00;
+            case ROWS -> first == 0xFE && Packets.payloadLength(frame) < Packets.MAX_PAYLOAD;
+            default -> false;
+        };
+    }
+
+    /** Learns the GTID of a write from the primary's OK, and cuts session state the client did not ask for. */
+    private void sessionStateOf(SessionBackend backend, ByteBuf frame) {
+        try {
+            if (backend.primary && routing.smartscale()) {
+                String gtid = SessionStateInfo.trackedGtid(frame);
+                if (gtid != null) {
+                    state.wrote(GtidPosition.parse(gtid));
+                }
+            }
+            if (backend.stripSessionState) {
+                SessionStateInfo.strip(frame);
+            }
+        } catch (RuntimeException e) {
+            log.debug("[{} {}] unreadable session state from {}: {}", connectionId, peer, backend, e.getMessage());
+        }
+    }
+
+    /** The response to a client command is complete: the session learns what it changed. */
+    private void completed(SessionBackend backend, AfterResponse after, boolean succeeded) {
+        if (backend.primary) {
+            state.primaryStatus(backend.tracker.serverStatus());
+        }
+        if (after == null) {
+            return;
+        }
+        switch (after.kind) {
+            case NOTHING -> { }
+            case RECORD -> {
+                if (succeeded) {
+                    state.recordSessionCommand(after.payload);
+                    if (backend.primary && routing.smartscale() && setsTrackedVariables(after.payload)) {
+                        retrack = true; // the client replaced the tracked variables (MariaDB Connector/J does at connect)
+                    }
+                }
+            }
+            case PREPARED -> {
+                if (after.statementId != 0) {
+                    lastPreparedId = after.statementId;
+                    statements.put(after.statementId, new PreparedStatement(after.statementId, after.payload, after.reason,
+                            after.parameters, backends.length));
+                }
+            }
+            case RESET -> {
+                if (succeeded) {
+                    resetSessionState();
+                }
+            }
+        }
+    }
+
+    /** After COM_RESET_CONNECTION: the primary forgot everything; replicas are let go, to be reopened clean. */
+    private void resetSessionState() {
+        state.reset();
+        statements.clear();
+        lastPreparedId = 0;
+        for (SessionBackend backend : backends) {
+            if (backend != null && !backend.primary) {
+                dropBackend(backend, false);
+            }
+        }
+    }
+
+    @Override
+    public void backendReadComplete(BackendConnection from) {
+        ctx.flush();
+        if (ctx.channel().isWritable()) {
+            from.read();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!isCommandPhase()) {
+            return;
+        }
+        flushBackends();
+        if (held == null && (current == null || current.connection.isWritable())) {
+            ctx.read();
+        }
+    }
+
+    private void flushBackends() {
+        for (SessionBackend backend : backends) {
+            if (backend != null && (written & (1L << backend.slot)) != 0) {
+                backend.connection.flush();
+            }
+        }
+        written = 0;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            for (SessionBackend backend : backends) {
+                if (backend != null) {
+                    backend.connection.read();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backendWritabilityChanged(BackendConnection from, boolean writable) {
+        if (writable && held == null && isCommandPhase()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void backendClosed(BackendConnection closed) {
+        SessionBackend backend = backendOf(closed);
+        if (backend == null) {
+            return;
+        }
+        boolean inFlight = !backend.isIdle() && backend.internalPending == 0;
+        if (!backend.primary && !(inFlight && backend == current)) {
+            log.info("[{} {}] replica connection {} closed", connectionId, peer, backend);
+            dropBackend(backend, true);
+            if (waitedOn == backend) {
+                waitedOn = null;
+                waitForPosition = false;
+            }
+            resumeHeld();
+            return;
+        }
+        switch (phase) {
+            case COMMAND_IN_FLIGHT -> {
+                log.info("[{} {}] backend {} closed during a command", connectionId, peer, closed.target());
+                fail(responseStarted ? -1 : lastClientSequence + 1, ConnectorErrors.backendLost(closed.target().toString()));
+            }
+            case COMMAND_IDLE -> {
+                log.info("[{} {}] backend {} closed; closing the session", connectionId, peer, closed.target());
+                close();
+            }
+            default -> { }
+        }
+    }
+
+    /** Forgets a replica connection (closing it); with {@code backoff}, its datasource serves this session no reads for a while. */
+    private void dropBackend(SessionBackend backend, boolean backoff) {
+        backends[backend.slot] = null;
+        if (backend.isReady()) {
+            services.topology().sessionMoved(backend.datasource, -1);
+        }
+        if (backend.isIdle()) {
+            backend.connection.quit();
+        } else {
+            backend.connection.close();
+        }
+        statements.forEach((id, statement) -> statement.forget(backend.slot));
+        if (backoff) {
+            backoffUntil[backend.slot] = System.nanoTime() + REPLICA_BACKOFF_NANOS;
+        }
+        if (current == backend) {
+            current = primary;
+        }
+    }
+
+    private SessionBackend backendOf(BackendConnection connection) {
+        for (SessionBackend backend : backends) {
+            if (backend != null && backend.connection == connection) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
+    /** No command in flight or waiting on any backend. */
+    private boolean allIdle() {
+        for (SessionBackend backend : backends) {
+            if (backend != null && backend.isReady() && !backend.isIdle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isCommandPhase() {
+        return phase == FrontendPhase.COMMAND_IDLE || phase == FrontendPhase.COMMAND_IN_FLIGHT;
+    }
+
+    private static byte[] payloadOf(ByteBuf frame) {
+        byte[] payload = new byte[Packets.payloadLength(frame)];
+        frame.getBytes(Packets.payloadIndex(frame), payload);
+        return payload;
     }
 
     /**
@@ -484,89 +1384,86 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         } finally {
             frame.release();
         }
-        // The session starts over: a new backend connection carries no state of the old one.
-        releaseBackend();
-        tracker = null;
+        // The session starts over: new backend connections carry no state of the old ones.
+        dropAll();
+        state.reset();
+        statements.clear();
+        lastPreparedId = 0;
         authSequence = 1;
         String plugin = request.authPluginName() != null ? request.authPluginName() : AuthPlugins.MYSQL_NATIVE_PASSWORD;
         authenticate(new Login(request.username(), plugin, request.authResponse(), request.database(),
                 request.characterSet(), request.connectAttributes(), true));
     }
 
-    @Override
-    public void backendPacket(ByteBuf frame) {
-        if (phase != FrontendPhase.COMMAND_IN_FLIGHT && phase != FrontendPhase.COMMAND_IDLE) {
-            frame.release();
-            return;
-        }
-        ServerStep step = tracker.onServerPacket(frame);
-        if (step == ServerStep.UNEXPECTED) {
-            frame.release();
-            log.warn("[{} {}] unexpected packet from backend {} while {}; closing the session", connectionId, peer,
-                    backend.target(), tracker.state());
-            fail(responseStarted ? -1 : lastClientSequence + 1, ConnectorErrors.backendLost(backend.target().toString()));
-            return;
-        }
-        responseStarted = true;
-        ctx.write(frame, ctx.voidPromise());
-        if (step == ServerStep.COMPLETE && tracker.isIdle()) {
-            phase = FrontendPhase.COMMAND_IDLE;
-            responseStarted = false;
-            if (draining) {
-                ctx.flush();
-                close();
-            }
-        }
-    }
+    // ---------------------------------------------------------------- inline commands
 
-    @Override
-    public void backendReadComplete() {
+    /** Answers a {@code tungsten ...} statement itself, as a result set (or an ERR for one it does not know). */
+    private void answerInline(ByteBuf frame, int from, int to) {
+        String text = frame.toString(from, Math.max(0, to - from), StandardCharsets.UTF_8).trim();
+        frame.release();
+        while (text.endsWith(";")) {
+            text = text.substring(0, text.length() - 1).trim();
+        }
+        String[] words = text.isEmpty() ? new String[0] : text.split("\\s+", 2);
+        String verb = words.length == 0 ? "" : words[0].toLowerCase(Locale.ROOT);
+        String rest = words.length < 2 ? "" : words[1];
+        TextResultSet answer = switch (verb + " " + rest.toLowerCase(Locale.ROOT)) {
+            case "connection status" -> connectionStatus();
+            case "connection count" -> InlineCommands.connectionCount(services.sessionCount().get(), services.topology());
+            case "cluster status" -> InlineCommands.clusterStatus(services.topology());
+            case "help " -> InlineCommands.help();
+            case "flush privileges" -> flushPrivileges();
+            default -> verb.equals("explain") && !rest.isBlank() ? explain(rest) : null;
+        };
+        if (answer == null) {
+            writePacket(1, ConnectorErrors.of(ErrorCode.SYNTAX, "Unknown command 'tungsten " + text
+                    + "'; 'tungsten help' lists the connector's commands")::encode);
+        } else {
+            ByteBuf out = ctx.alloc().buffer();
+            answer.encode(out, clientCapabilities, state.primaryStatus(), 1);
+            ctx.write(out, ctx.voidPromise());
+        }
         ctx.flush();
-        if (ctx.channel().isWritable()) {
-            backend.read();
-        }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (backend != null && backend.isReady()) {
-            backend.flush();
-            if (backend.isWritable() && (phase == FrontendPhase.COMMAND_IDLE || phase == FrontendPhase.COMMAND_IN_FLIGHT)) {
-                ctx.read();
+    private TextResultSet connectionStatus() {
+        return InlineCommands.connectionStatus(connectionId, config.serviceName(), sessionQos, listener,
+                routedDatasource, current == null || current.primary ? Role.MASTER : Role.SLAVE, routedReason,
+                state, routing, backends);
+    }
+
+    /** Where a statement would go now, and why, without running it. */
+    private TextResultSet explain(String sql) {
+        Classification explained = StatementClassifier.classify(sql);
+        Reason savedReason = routedReason;
+        boolean savedWait = waitForPosition;
+        try {
+            Dataservice service = services.topology().dataservice();
+            Reason reason = SessionState.statementReason(explained);
+            String target;
+            Role role;
+            if (explained.type() == StatementType.INLINE_COMMAND) {
+                target = "connector";
+                role = null;
+                routedReason = null;
+            } else if (reason == Reason.DIAGNOSTICS && current != null) {
+                target = current.datasource;
+                role = current.primary ? Role.MASTER : Role.SLAVE;
+                routedReason = reason;
+            } else {
+                Datasource replica = decide(service, reason, explained.hint());
+                target = replica == null ? primary.datasource : replica.name();
+                role = replica == null ? Role.MASTER : Role.SLAVE;
             }
+            return InlineCommands.explain(target, role, routedReason, waitForPosition, explained, sessionQos);
+        } finally {
+            routedReason = savedReason;
+            waitForPosition = savedWait;
         }
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && backend != null) {
-            backend.read();
-        }
-    }
-
-    @Override
-    public void backendWritabilityChanged(boolean writable) {
-        if (writable && (phase == FrontendPhase.COMMAND_IDLE || phase == FrontendPhase.COMMAND_IN_FLIGHT)) {
-            ctx.read();
-        }
-    }
-
-    @Override
-    public void backendClosed(BackendConnection closed) {
-        if (closed != backend) {
-            return;
-        }
-        switch (phase) {
-            case COMMAND_IN_FLIGHT -> {
-                log.info("[{} {}] backend {} closed during a command", connectionId, peer, closed.target());
-                fail(responseStarted ? -1 : lastClientSequence + 1, ConnectorErrors.backendLost(closed.target().toString()));
-            }
-            case COMMAND_IDLE -> {
-                log.info("[{} {}] backend {} closed; closing the session", connectionId, peer, closed.target());
-                close();
-            }
-            default -> { }
-        }
+    private TextResultSet flushPrivileges() {
+        return InlineCommands.message(services.reloadUsers());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -584,14 +1481,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
-    /** Closes the session, and its backend. */
+    /** Closes the session, and its backends. */
     private void close() {
         if (phase == FrontendPhase.CLOSING || phase == FrontendPhase.FAILED) {
             return;
         }
         phase = FrontendPhase.CLOSING;
         releasePending();
-        releaseBackend();
+        dropAll();
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -605,23 +1502,30 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         phase = FrontendPhase.FAILED;
         releasePending();
-        releaseBackend();
+        dropAll();
         if (sequenceId >= 0) {
             writePacket(sequenceId & 0xFF, error::encode);
         }
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Lets go of the backend: COM_QUIT at a command boundary, an abrupt close in the middle of a command. */
-    private void releaseBackend() {
-        if (backend != null) {
-            if (tracker != null && tracker.isIdle()) {
-                backend.quit();
-            } else {
-                backend.close();
+    /** Lets go of every backend: COM_QUIT at a command boundary, an abrupt close in the middle of a command. */
+    private void dropAll() {
+        for (SessionBackend backend : backends) {
+            if (backend != null) {
+                backends[backend.slot] = null;
+                if (backend.isReady()) {
+                    services.topology().sessionMoved(backend.datasource, -1);
+                }
+                if (backend.isIdle()) {
+                    backend.connection.quit();
+                } else {
+                    backend.connection.close();
+                }
             }
-            backend = null;
         }
+        primary = null;
+        current = null;
     }
 
     private void releasePending() {
@@ -629,18 +1533,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         while ((frame = pending.poll()) != null) {
             frame.release();
         }
+        if (held != null) {
+            held.release();
+            held = null;
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         log.debug("[{} {}] client disconnected", connectionId, peer);
         cancelHandshakeTimer();
+        services.sessionCount().decrementAndGet();
         services.serverThreads().remove(connectionId);
         if (phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.CLOSING;
         }
         releasePending();
-        releaseBackend();
+        dropAll();
     }
 
     @Override
@@ -663,7 +1572,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (phase != FrontendPhase.CLOSING && phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.FAILED;
             releasePending();
-            releaseBackend();
+            dropAll();
         }
         ctx.close();
     }

@@ -1,11 +1,16 @@
 package dev.turnout.connector.frontend;
 
 import dev.turnout.connector.config.ConnectorConfig;
+import dev.turnout.connector.session.RouteMetrics;
+import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.topology.ConnectorTopology;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What every client session of one connector shares: the sealed configuration, the TLS context,
@@ -15,10 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param sslContext null when no certificate is configured (TLS is then not offered)
  * @param serverThreads connection id of a session → id of the server thread of its backend
  *     connection, for {@code KILL}; written when a backend becomes ready, removed when the session ends
+ * @param topology      the dataservice's topology and per-datasource session counts
+ * @param routing       the connector-wide routing settings
+ * @param metrics       counters of routed statements
+ * @param sessionCount  client sessions open now
+ * @param usersReload   re-reads the user map ({@code tungsten flush privileges}); returns what happened
  */
 public record SessionServices(ConnectorConfig config, SslContext sslContext, GreetingCache greetings,
         Class<? extends Channel> backendChannelClass, AtomicLong connectionIds, SecureRandom random,
-        ConcurrentHashMap<Long, Long> serverThreads) {
+        ConcurrentHashMap<Long, Long> serverThreads, ConnectorTopology topology, RoutingSettings routing,
+        RouteMetrics metrics, AtomicInteger sessionCount, Supplier<String> usersReload) {
 
     /**
      * Connection ids the connector gives its clients start here, far above the thread ids a server
@@ -26,6 +37,11 @@ public record SessionServices(ConnectorConfig config, SslContext sslContext, Gre
      * server thread.
      */
     public static final long FIRST_CONNECTION_ID = 0x4000_0000L;
+
+    /** Re-reads the user map; the message says what happened. */
+    public String reloadUsers() {
+        return usersReload.get();
+    }
 
     public long nextConnectionId() {
         return connectionIds.getAndIncrement();

@@ -1,0 +1,40 @@
+package dev.turnout.connector.frontend;
+
+import dev.turnout.protocol.message.Nullable;
+import dev.turnout.routing.policy.Reason;
+
+/**
+ * What a session does when the response to one of its client's commands is complete: nothing
+ * (almost always), record a session command that succeeded, register a statement that was
+ * prepared, or forget the session's state after a reset.
+ */
+final class AfterResponse {
+
+    enum Kind { NOTHING, RECORD, PREPARED, RESET }
+
+    static final AfterResponse NOTHING = new AfterResponse(Kind.NOTHING, null, null);
+    static final AfterResponse RESET = new AfterResponse(Kind.RESET, null, null);
+
+    final Kind kind;
+    /** The command payload to record, or the COM_STMT_PREPARE payload. */
+    final byte @Nullable [] payload;
+    /** For PREPARED: why its executes stay on the primary, or null. */
+    final @Nullable Reason reason;
+    /** For PREPARED: filled from the PREPARE_OK when it arrives (0 = the prepare failed). */
+    int statementId;
+    int parameters;
+
+    private AfterResponse(Kind kind, byte @Nullable [] payload, @Nullable Reason reason) {
+        this.kind = kind;
+        this.payload = payload;
+        this.reason = reason;
+    }
+
+    static AfterResponse record(byte[] payload) {
+        return new AfterResponse(Kind.RECORD, payload, null);
+    }
+
+    static AfterResponse prepared(byte[] payload, @Nullable Reason reason) {
+        return new AfterResponse(Kind.PREPARED, payload, reason);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.turnout.connector.frontend;
+
+import dev.turnout.connector.backend.BackendConnection;
+import dev.turnout.connector.session.PreparedStatement;
+import dev.turnout.protocol.message.Nullable;
+import dev.turnout.protocol.response.ResponseTracker;
+import java.util.ArrayDeque;
+
+/**
+ * One backend connection of a client session, with what the session keeps about it: its response
+ * tracker, how much of the session-command history it has replayed, the commands the connector
+ * itself sent on it (whose responses the client never sees), and what to do when each of the
+ * client's commands on it completes.
+ *
+ * <p>Confined to the session's event loop, like the session.
+ */
+final class SessionBackend {
+
+    /** What the connector's own commands on this backend are for. */
+    enum Internal { NONE, TRACKING, REPLAY, PREPARE, WAIT }
+
+    final BackendConnection connection;
+    /** The datasource's index in the dataservice (see ConnectorTopology#slot). */
+    final int slot;
+    final String datasource;
+    final boolean primary;
+    @Nullable ResponseTracker tracker;
+    /** The server sends session state the client did not ask for: it is cut from OK packets. */
+    boolean stripSessionState;
+    /** History entries replayed here, valid while {@link #replayedEpoch} is the session's epoch. */
+    int replayed;
+    int replayedEpoch;
+
+    Internal internal = Internal.NONE;
+    /** Responses of the connector's own commands still to come. */
+    int internalPending;
+    boolean internalFailed;
+    /** The statement being prepared here by {@link Internal#PREPARE}. */
+    @Nullable PreparedStatement preparing;
+    /** MASTER_GTID_WAIT answered 0 (the position was reached in time). */
+    boolean waitReached;
+
+    /** One entry per client command sent here that gets a response, oldest first. */
+    final ArrayDeque<AfterResponse> completions = new ArrayDeque<>(4);
+
+    SessionBackend(BackendConnection connection, int slot, String datasource, boolean primary) {
+        this.connection = connection;
+        this.slot = slot;
+        this.datasource = datasource;
+        this.primary = primary;
+    }
+
+    boolean isReady() {
+        return tracker != null && connection.isReady();
+    }
+
+    /** Ready and at a command boundary, with none of the connector's own commands outstanding. */
+    boolean isIdle() {
+        return isReady() && tracker.isIdle() && internalPending == 0;
+    }
+
+    @Override
+    public String toString() {
+        return datasource + (primary ? " (primary)" : "") + " thread " + connection.serverConnectionId();
+    }
+}
