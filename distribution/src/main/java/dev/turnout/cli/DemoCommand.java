@@ -44,9 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Starting a MariaDB cluster: 1 primary + " + replicas + " replicas ...");
         try (SandboxCluster cluster = SandboxCluster.builder().replicas(replicas).appUser(USER, PASSWORD).start()) {
             int connectorPort = port != null ? port : firstFreePort(3306);
+            int readOnlyPort = firstFreePort(connectorPort + 1);
             Path dir = Files.createTempDirectory("turnout-demo-");
             Path ini = dir.resolve("tungsten.ini");
-            Files.writeString(ini, configuration(cluster, connectorPort));
+            Files.writeString(ini, configuration(cluster, connectorPort, readOnlyPort));
             ConnectorServer server;
             try {
                 server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
@@ -55,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             try {
-                printBanner(cluster, connectorPort, ini);
+                printBanner(cluster, connectorPort, readOnlyPort, ini);
                 stop.await();
                 System.out.println("\nStopping the connector and the cluster ...");
             } finally {
@@ -68,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String configuration(SandboxCluster cluster, int connectorPort) {
+    static String configuration(SandboxCluster cluster, int connectorPort, int readOnlyPort) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 # Written by 'turnout demo' for its local cluster.
@@ -76,16 +77,17 @@ public final class DemoCommand implements Callable<Integer> {
                 application-user=%s
                 application-password=%s
                 application-port=%d
+                application-readonly-port=%d
                 connector-listen-address=127.0.0.1
 
                 [alpha]
                 topology=clustered
                 master=%s
                 members=%s
-                """.formatted(USER, PASSWORD, connectorPort, cluster.primary().hostPort(), members);
+                """.formatted(USER, PASSWORD, connectorPort, readOnlyPort, cluster.primary().hostPort(), members);
     }
 
-    private static void printBanner(SandboxCluster cluster, int connectorPort, Path ini) {
+    private static void printBanner(SandboxCluster cluster, int connectorPort, int readOnlyPort, Path ini) {
         StringBuilder servers = new StringBuilder();
         for (DbServer server : cluster.servers()) {
             servers.append(String.format("  %-4s %-16s server_id=%d %s%n", server.name(), server.hostPort(), server.serverId(),
@@ -104,8 +106,13 @@ public final class DemoCommand implements Callable<Integer> {
                           jdbc:mariadb://127.0.0.1:%2$d/test?user=%4$s&password=%5$s
                 Try:      mariadb -h127.0.0.1 -P%2$d -u%4$s -p%5$s -e 'select @@server_id'
 
+                Read-only port 127.0.0.1:%6$d (autocommit reads go to the replicas):
+                          mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'select @@server_id'
+                          mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'tungsten explain select * from t'
+                          mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'tungsten cluster status'
+
                 Press Ctrl-C to stop the connector and the cluster.
-                """, servers, connectorPort, ini, USER, PASSWORD);
+                """, servers, connectorPort, ini, USER, PASSWORD, readOnlyPort);
         System.out.flush();
     }
 

@@ -374,7 +374,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         backendUser = mapped ? entry.user() : config.applicationUser();
         backendPassword = password;
         sessionQos = qosOf(entry);
-        router = new Router(readPolicyOf(entry));
+        router = new Router(readPolicyOf(entry), (int) (connectionId & Integer.MAX_VALUE));
         cancelHandshakeTimer();
         login = candidate;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.

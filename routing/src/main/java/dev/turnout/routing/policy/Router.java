@@ -36,7 +36,19 @@ public final class Router {
 
     /** A router for one session's reads. */
     public Router(ReadPolicy policy) {
+        this(policy, 0);
+    }
+
+    /**
+     * A router whose round robin starts at {@code start} (non-negative): sessions seeded
+     * differently (e.g. by connection id) spread even their first reads over the replicas.
+     */
+    public Router(ReadPolicy policy, int start) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        if (start < 0) {
+            throw new IllegalArgumentException("start: must not be negative, got " + start);
+        }
+        this.cursor = start;
     }
 
     /** The session's read policy. */

@@ -395,6 +395,18 @@ class RouterTest {
         }
 
         @Test
+        void sessionsSeededDifferentlySpreadTheirFirstReads() {
+            Dataservice s = service(MASTER, replica("db2"), replica("db3"));
+            Map<String, Integer> firstReads = new HashMap<>();
+            for (int session = 0; session < 10; session++) {
+                new Router(policy(Balancer.ROUND_ROBIN), session).read(s, GtidPosition.EMPTY, ActiveSessions.NONE, out);
+                firstReads.merge(out.target().name(), 1, Integer::sum);
+            }
+            assertThat(firstReads).containsOnly(Map.entry("db2", 5), Map.entry("db3", 5));
+            assertThatThrownBy(() -> new Router(policy(Balancer.ROUND_ROBIN), -1)).hasMessageContaining("start");
+        }
+
+        @Test
         void roundRobinIsEvenOverThreeReplicas() {
             Dataservice s = service(replica("db2"), MASTER, replica("db3"), replica("db4"));
             assertThat(distribution(new Router(policy(Balancer.ROUND_ROBIN)), s, ActiveSessions.NONE, 300))
