@@ -36,6 +36,7 @@ import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.auth.Scrambles;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
+import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.protocol.message.MalformedPacketException;
 import dev.turnout.protocol.message.client.ComChangeUser;
 import dev.turnout.protocol.message.client.HandshakeResponse41;
@@ -131,6 +132,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private final SessionState state = new SessionState();
     private final IntObjectHashMap<PreparedStatement> statements = new IntObjectHashMap<>();
     private int lastPreparedId;
+    /** COM_STMT_PREPAREs sent whose response is not complete yet. */
+    private int preparesInFlight;
 
     /** Backend connections by datasource slot; null where none is open. */
     private final SessionBackend[] backends;
@@ -619,6 +622,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         SessionBackend target;
         switch (command) {
             case Command.COM_QUERY -> {
+                classification.noBackslashEscapes(ServerStatus.has(state.primaryStatus(), ServerStatus.NO_BACKSLASH_ESCAPES));
                 StatementClassifier.classify(frame, from, to, classification);
                 if (classification.type() == StatementType.INLINE_COMMAND) {
                     if (!allIdle()) {
@@ -633,7 +637,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 }
             }
             case Command.COM_STMT_PREPARE -> {
+                classification.noBackslashEscapes(ServerStatus.has(state.primaryStatus(), ServerStatus.NO_BACKSLASH_ESCAPES));
                 StatementClassifier.classify(frame, from, to, classification);
+                preparesInFlight++;
                 target = routePrimary(service, Reason.SESSION_COMMAND);
                 after = AfterResponse.prepared(payloadOf(frame), SessionState.statementReason(classification));
             }
@@ -823,13 +829,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         return routeStatement(service, null, HintQos.NONE);
     }
 
-    /** The statement an execute, close or long-data packet names (id -1 is the last one prepared), or null. */
+    /**
+     * The statement an execute, close or long-data packet names (id -1 is the last one prepared),
+     * or null when it is unknown — also for id -1 while a prepare is still in flight (MariaDB
+     * Connector/J pipelines the execute behind it): the primary knows which statement it means.
+     */
     private PreparedStatement statementOf(ByteBuf frame) {
         if (Packets.payloadLength(frame) < 5) {
             return null;
         }
         int id = frame.getIntLE(Packets.payloadIndex(frame) + 1);
-        return statements.get(id == -1 ? lastPreparedId : id);
+        if (id == -1) {
+            return preparesInFlight > 0 ? null : statements.get(lastPreparedId);
+        }
+        return statements.get(id);
     }
 
     /**
@@ -1186,6 +1199,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 }
             }
             case PREPARED -> {
+                preparesInFlight--;
                 if (after.statementId != 0) {
                     lastPreparedId = after.statementId;
                     statements.put(after.statementId, new PreparedStatement(after.statementId, after.payload, after.reason,
@@ -1290,15 +1304,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** Forgets a replica connection (closing it); with {@code backoff}, its datasource serves this session no reads for a while. */
     private void dropBackend(SessionBackend backend, boolean backoff) {
-        backends[backend.slot] = null;
-        if (backend.isReady()) {
-            services.topology().sessionMoved(backend.datasource, -1);
-        }
-        if (backend.isIdle()) {
-            backend.connection.quit();
-        } else {
-            backend.connection.close();
-        }
+        letGo(backend);
         statements.forEach((id, statement) -> statement.forget(backend.slot));
         if (backoff) {
             backoffUntil[backend.slot] = System.nanoTime() + REPLICA_BACKOFF_NANOS;
@@ -1513,19 +1519,25 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void dropAll() {
         for (SessionBackend backend : backends) {
             if (backend != null) {
-                backends[backend.slot] = null;
-                if (backend.isReady()) {
-                    services.topology().sessionMoved(backend.datasource, -1);
-                }
-                if (backend.isIdle()) {
-                    backend.connection.quit();
-                } else {
-                    backend.connection.close();
-                }
+                letGo(backend);
             }
         }
         primary = null;
         current = null;
+        preparesInFlight = 0;
+    }
+
+    /** Closes one backend connection: COM_QUIT at a command boundary, an abrupt close in the middle of a command. */
+    private void letGo(SessionBackend backend) {
+        backends[backend.slot] = null;
+        if (backend.isReady()) {
+            services.topology().sessionMoved(backend.datasource, -1);
+        }
+        if (backend.isIdle()) {
+            backend.connection.quit();
+        } else {
+            backend.connection.close();
+        }
     }
 
     private void releasePending() {
