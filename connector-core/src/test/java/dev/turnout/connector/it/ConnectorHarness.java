@@ -88,4 +88,28 @@ final class ConnectorHarness {
             return rs.getLong(1);
         }
     }
+
+    /** The {@code @@server_id}s of the cluster's replicas. */
+    static java.util.Set<Long> replicaIds(SandboxCluster cluster) {
+        return cluster.replicas().stream().map(server -> (long) server.serverId()).collect(Collectors.toSet());
+    }
+
+    /** Waits (at most 10 s) until {@code SELECT @@server_id} on {@code connection} is answered by one of {@code serverIds}. */
+    static void awaitReadFrom(Connection connection, java.util.Set<Long> serverIds) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (serverIds.contains(queryLong(connection, "SELECT @@server_id"))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no read reached one of " + serverIds + " within 10 s");
+    }
+
+    /** Runs {@code sql} on {@code server} as root. */
+    static void executeAsRoot(DbServer server, String sql) throws SQLException {
+        try (Connection root = server.rootConnection(); Statement statement = root.createStatement()) {
+            statement.execute(sql);
+        }
+    }
 }

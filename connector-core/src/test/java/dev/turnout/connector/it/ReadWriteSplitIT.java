@@ -3,17 +3,14 @@ package dev.turnout.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.connector.it.ConnectorHarness.Driver;
-import dev.turnout.sandbox.DbServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,26 +34,14 @@ class ReadWriteSplitIT {
     @BeforeAll
     static void table() throws Exception {
         primaryId = turnout.primaryServerId();
-        replicaIds = turnout.cluster().replicas().stream().map(s -> (long) s.serverId()).collect(Collectors.toSet());
+        replicaIds = ConnectorHarness.replicaIds(turnout.cluster());
         try (Connection root = turnout.cluster().primary().rootConnection(); Statement st = root.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS test.split (id INT PRIMARY KEY, v VARCHAR(20))");
         }
         turnout.cluster().awaitReplication(java.time.Duration.ofSeconds(10));
-        awaitReplicasReadable();
-    }
-
-    /** The connector's probes see the replicas healthy shortly after start. */
-    static void awaitReplicasReadable() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try (Connection c = turnout.connect(Driver.MARIADB, "")) {
-            while (System.nanoTime() < deadline) {
-                if (replicaIds.contains(ConnectorHarness.queryLong(c, "SELECT @@server_id"))) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
+            ConnectorHarness.awaitReadFrom(c, replicaIds); // the connector's probes see the replicas healthy
         }
-        throw new AssertionError("no read reached a replica within 10 s");
     }
 
     @ParameterizedTest
@@ -167,16 +152,6 @@ class ReadWriteSplitIT {
                     assertThat(rs.getString(4)).isEqualTo("mysql");
                 }
             }
-        }
-    }
-
-    static DbServer replica(int index) {
-        return turnout.cluster().replicas().get(index);
-    }
-
-    static void execute(DbServer server, String sql) throws SQLException {
-        try (Connection root = server.rootConnection(); Statement st = root.createStatement()) {
-            st.execute(sql);
         }
     }
 }

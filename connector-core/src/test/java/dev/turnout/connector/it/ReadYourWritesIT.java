@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +34,7 @@ class ReadYourWritesIT {
     @BeforeAll
     static void table() throws Exception {
         primaryId = turnout.primaryServerId();
-        replicaIds = turnout.cluster().replicas().stream().map(s -> (long) s.serverId()).collect(Collectors.toSet());
+        replicaIds = ConnectorHarness.replicaIds(turnout.cluster());
         try (Connection root = turnout.cluster().primary().rootConnection(); Statement st = root.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS test.ryw (id INT PRIMARY KEY, v INT)");
             st.execute("DELETE FROM test.ryw");
@@ -49,9 +48,9 @@ class ReadYourWritesIT {
         try (Connection c = turnout.connect(Driver.MARIADB, "");
                 PreparedStatement insert = c.prepareStatement("INSERT INTO test.ryw VALUES (?, ?)");
                 PreparedStatement read = c.prepareStatement("SELECT v, @@server_id FROM test.ryw WHERE id = ?")) {
-            awaitReplicaRead(c);
+            ConnectorHarness.awaitReadFrom(c, replicaIds);
             for (DbServer replica : turnout.cluster().replicas()) {
-                execute(replica, "STOP SLAVE SQL_THREAD");
+                ConnectorHarness.executeAsRoot(replica, "STOP SLAVE SQL_THREAD");
             }
             try {
                 for (int i = 0; i < 1000; i++) {
@@ -67,7 +66,7 @@ class ReadYourWritesIT {
                 }
             } finally {
                 for (DbServer replica : turnout.cluster().replicas()) {
-                    execute(replica, "START SLAVE SQL_THREAD");
+                    ConnectorHarness.executeAsRoot(replica, "START SLAVE SQL_THREAD");
                 }
             }
             System.out.println("read-your-writes with stopped appliers, reads served by server_id: " + servedBy);
@@ -87,23 +86,6 @@ class ReadYourWritesIT {
             }
             System.out.println("after the appliers restarted, reads served by server_id: " + after);
             assertThat(after.keySet()).containsAll(replicaIds);
-        }
-    }
-
-    static void awaitReplicaRead(Connection c) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (replicaIds.contains(ConnectorHarness.queryLong(c, "SELECT @@server_id"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no read reached a replica within 10 s");
-    }
-
-    static void execute(DbServer server, String sql) throws Exception {
-        try (Connection root = server.rootConnection(); Statement st = root.createStatement()) {
-            st.execute(sql);
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.sandbox.DbServer;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,7 @@ class ReplicaLatencyIT {
         long otherId = turnout.cluster().replicas().get(0).serverId();
         try (Connection c = turnout.connect(Driver.MARIADB, "")) {
             assertThat(readsUntil(c, laggingId, 10_000)).as("the replica serves reads before it lags").isTrue();
-            execute(lagging, "STOP SLAVE SQL_THREAD");
+            ConnectorHarness.executeAsRoot(lagging, "STOP SLAVE SQL_THREAD");
             long stopped = System.nanoTime();
             try {
                 // 500 ms to exceed the bound, then at most a second to stop sending it reads.
@@ -40,7 +39,7 @@ class ReplicaLatencyIT {
                 System.out.println("with replica " + laggingId + " lagging, reads served by server_id: " + servedBy);
                 assertThat(servedBy).doesNotContainKey(laggingId).containsKey(otherId);
             } finally {
-                execute(lagging, "START SLAVE SQL_THREAD");
+                ConnectorHarness.executeAsRoot(lagging, "START SLAVE SQL_THREAD");
             }
             long restarted = System.nanoTime();
             assertThat(readsUntil(c, laggingId, 5_000)).as("reads return once it caught up").isTrue();
@@ -72,12 +71,6 @@ class ReplicaLatencyIT {
         long left = nanoTime - System.nanoTime();
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
-        }
-    }
-
-    static void execute(DbServer server, String sql) throws Exception {
-        try (Connection root = server.rootConnection(); Statement st = root.createStatement()) {
-            st.execute(sql);
         }
     }
 }
