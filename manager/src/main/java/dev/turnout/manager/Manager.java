@@ -10,6 +10,7 @@ import dev.turnout.push.RouterInfo;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
+import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.Nullable;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.routing.topology.ReplicationState;
@@ -240,10 +241,15 @@ public final class Manager implements AutoCloseable {
         String position;
         try {
             sql.execute(oldAddress, "SET GLOBAL read_only = 1");
+        } catch (SQLException e) {
+            throw new ManagerException("switch abandoned: cannot make '" + old.name() + "' read-only: "
+                    + e.getMessage(), e);
+        }
+        try {
             position = sql.queryString(oldAddress, "SELECT @@global.gtid_binlog_pos");
         } catch (SQLException e) {
             undoReadOnly(oldAddress);
-            throw new ManagerException("switch abandoned: cannot make '" + old.name() + "' read-only: "
+            throw new ManagerException("switch abandoned: cannot read the position of '" + old.name() + "': "
                     + e.getMessage(), e);
         }
         try {
@@ -261,7 +267,7 @@ public final class Manager implements AutoCloseable {
         }
         Datasource newMaster = candidate.withRole(Role.MASTER)
                 .withHealth(true, ReplicationState.NONE, 0, position == null ? candidate.position()
-                        : dev.turnout.routing.topology.GtidPosition.parse(position));
+                        : GtidPosition.parse(position));
         List<String> failed = new ArrayList<>();
         for (Datasource d : ds.datasources()) {
             if (d.name().equals(candidate.name())) {
