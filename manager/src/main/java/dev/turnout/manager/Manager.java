@@ -26,7 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,15 @@ public final class Manager implements AutoCloseable {
     private volatile long foldAfterMillis;
     private volatile boolean switching;
     private volatile List<Probe> lastRound = List.of();
+    /** Old masters a failover fenced: made read-only whenever they are seen writable, until recovered. */
+    private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+    private final ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "turnout-manager-failover");
+        t.setDaemon(true);
+        return t;
+    });
+    private int masterMisses; // monitor round thread only
+    private volatile boolean failoverQueued;
     private PushServer push;
     private DatasourceMonitor monitor;
     private RestApi rest;
@@ -182,6 +194,7 @@ public final class Manager implements AutoCloseable {
                                 + "': " + e.getMessage(), e);
                     }
                     overrides.remove(name);
+                    fenced.remove(name);
                 }
             }
             log.info("datasource {} {} (was {})", name, action.word(), d.state());
@@ -368,6 +381,156 @@ public final class Manager implements AutoCloseable {
             }
         }
         refold();
+        for (Probe p : round) {
+            if (fenced.contains(p.name()) && p.reachable() && !p.readOnly()) {
+                actions.execute(() -> fence(p.name()));
+            }
+        }
+        watchMaster(round);
+    }
+
+    /** Counts consecutive failed probes of the master and queues a failover at the threshold. */
+    private void watchMaster(List<Probe> round) {
+        String master = dataservice().master().map(Datasource::name).orElse(null);
+        Probe p = master == null ? null : round.stream().filter(x -> x.name().equals(master)).findFirst().orElse(null);
+        if (p == null || p.reachable()) {
+            masterMisses = 0;
+            return;
+        }
+        masterMisses++;
+        if (masterMisses >= settings.failoverProbes() && topology().policy() == Policy.AUTOMATIC && !failoverQueued
+                && !switching) {
+            failoverQueued = true;
+            log.warn("failover: master {} unreachable in {} consecutive probes ({})", master, masterMisses, p.error());
+            actions.execute(() -> {
+                try {
+                    failover(master);
+                } catch (ManagerException e) {
+                    log.error("failover from {} failed: {}", master, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("failover from {} failed", master, e);
+                } finally {
+                    failoverQueued = false;
+                    masterMisses = 0;
+                }
+            });
+        }
+    }
+
+    private void fence(String name) {
+        try {
+            sql.execute(address(name), "SET GLOBAL read_only = 1");
+            log.warn("fenced {}: the old master came back writable; it is read-only and SHUNNED until recovered", name);
+        } catch (SQLException e) {
+            log.error("could not fence {}: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * Automatic failover from the unreachable master {@code dead}: confirms it with one more probe,
+     * picks the replica that received the most (its {@code Gtid_IO_Pos}), lets it apply what it
+     * received, promotes it, repoints the other reachable replicas, fences the old master (SHUNNED,
+     * made read-only when it returns) and pushes the topology. Connectors are held meanwhile
+     * (bounded; a connector that does not acknowledge does not stop the failover).
+     */
+    void failover(String dead) throws ManagerException {
+        synchronized (operations) {
+            Dataservice ds = dataservice();
+            if (!ds.master().map(Datasource::name).orElse("").equals(dead)) {
+                return; // someone else already changed the master
+            }
+            if (monitor.probeNow(dead).reachable()) {
+                log.info("failover: {} answers again, nothing to do", dead);
+                return;
+            }
+            long started = System.nanoTime();
+            switching = true;
+            foldAfterMillis = Long.MAX_VALUE;
+            boolean held = false;
+            try {
+                try {
+                    push.hold(settings.switchTimeout());
+                    held = true;
+                } catch (TimeoutException e) {
+                    log.warn("failover: going on without every connector held: {}", e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ManagerException("failover interrupted", e);
+                }
+                String best = null;
+                GtidPosition bestPos = null;
+                for (Datasource d : ds.slaves()) {
+                    if (d.state() != DatasourceState.ONLINE) {
+                        continue;
+                    }
+                    try {
+                        String io = receivedPosition(address(d.name()));
+                        GtidPosition pos = GtidPosition.parse(io);
+                        if (best == null || pos.isAheadOf(bestPos)) {
+                            best = d.name();
+                            bestPos = pos;
+                        }
+                    } catch (SQLException | IllegalArgumentException e) {
+                        log.info("failover: {} is no candidate: {}", d.name(), e.getMessage());
+                    }
+                }
+                if (best == null) {
+                    throw new ManagerException("failover from '" + dead + "': no reachable ONLINE replica", false);
+                }
+                DatasourceAddress candidate = address(best);
+                try {
+                    if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
+                        log.warn("failover: {} did not apply all it received ({}) in time; promoting anyway", best,
+                                bestPos);
+                    }
+                    sql.execute(candidate, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+                } catch (SQLException e) {
+                    throw new ManagerException("failover: promoting '" + best + "' failed: " + e.getMessage(), e);
+                }
+                Datasource newMaster = ds.datasource(best).orElseThrow();
+                for (Datasource d : ds.slaves()) {
+                    if (d.name().equals(best)) {
+                        continue;
+                    }
+                    try {
+                        sql.execute(address(d.name()), "STOP SLAVE", changeMaster(newMaster), "START SLAVE");
+                    } catch (SQLException e) {
+                        log.warn("failover: could not repoint {} to {}: {}", d.name(), best, e.getMessage());
+                    }
+                }
+                fenced.add(dead);
+                overrides.put(dead, DatasourceState.SHUNNED);
+                String promoted = best;
+                holder.update(s -> {
+                    Dataservice cur = s.dataservice(settings.service());
+                    Dataservice next = cur.with(cur.datasource(dead).orElseThrow().withRole(Role.SLAVE)
+                            .withState(DatasourceState.SHUNNED));
+                    next = next.with(next.datasource(promoted).orElseThrow().withRole(Role.MASTER)
+                            .withHealth(true, ReplicationState.NONE, 0, next.datasource(promoted).orElseThrow().position()));
+                    return s.withDataservice(next);
+                });
+                log.warn("failover: {} is the master, {} is SHUNNED ({} ms from confirmation to new topology)", best,
+                        dead, (System.nanoTime() - started) / 1_000_000);
+            } finally {
+                if (held) {
+                    push.release();
+                }
+                switching = false;
+                foldAfterMillis = System.currentTimeMillis() + PROBE_TIMEOUT.toMillis() + settings.probeInterval().toMillis();
+            }
+        }
+    }
+
+    private String receivedPosition(DatasourceAddress a) throws SQLException {
+        try (java.sql.Connection c = sql.open(a, PROBE_TIMEOUT.multipliedBy(2));
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                throw new SQLException("not a replica");
+            }
+            String io = rs.getString("Gtid_IO_Pos");
+            return io == null || io.isBlank() ? sql.queryString(a, "SELECT @@global.gtid_current_pos") : io;
+        }
     }
 
     private void refold() {
@@ -385,6 +548,7 @@ public final class Manager implements AutoCloseable {
     /** Stops the monitor, the REST API and the push server. Idempotent. */
     @Override
     public void close() {
+        actions.shutdownNow();
         if (monitor != null) {
             monitor.close();
         }

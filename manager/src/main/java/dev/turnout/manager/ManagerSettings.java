@@ -41,12 +41,14 @@ import java.util.Set;
  * @param restAddress where the REST API listens; null for none
  * @param restUser the REST API's Basic-auth user
  * @param restPassword its password
- * @param switchTimeout the bound of each step of a switch (hold, catch-up)
+ * @param switchTimeout the bound of each step of a switch or failover (hold, catch-up)
+ * @param failoverProbes with policy AUTOMATIC, how many consecutive probes must find the master
+ *        unreachable before the manager fails over (at least 1)
  */
 public record ManagerSettings(String service, List<DatasourceAddress> datasources, String configuredMaster,
         String dbUser, String dbPassword, String replicationUser, String replicationPassword, boolean replicationSsl,
         Duration probeInterval, Policy policy, InetSocketAddress pushAddress, @Nullable InetSocketAddress restAddress,
-        String restUser, String restPassword, Duration switchTimeout) {
+        String restUser, String restPassword, Duration switchTimeout, int failoverProbes) {
 
     /** Validates and copies. */
     public ManagerSettings {
@@ -69,10 +71,16 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
         if (probeInterval.isNegative() || probeInterval.isZero()) {
             throw new IllegalArgumentException("probeInterval: expected a positive duration, got " + probeInterval);
         }
+        if (failoverProbes < 1) {
+            throw new IllegalArgumentException("failoverProbes: expected at least 1, got " + failoverProbes);
+        }
         if (switchTimeout.isNegative() || switchTimeout.isZero()) {
             throw new IllegalArgumentException("switchTimeout: expected a positive duration, got " + switchTimeout);
         }
     }
+
+    /** Default number of consecutive failed probes of the master before a failover: 3. */
+    public static final int DEFAULT_FAILOVER_PROBES = 3;
 
     /** Default probe interval: 500 ms. */
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
@@ -112,7 +120,14 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
         return new ManagerSettings(config.serviceName(), addresses, master, config.replicationUser(),
                 replicationPassword, config.replicationUser(), replicationPassword, false, probeInterval, policy,
                 pushAddress, rest, raw.getOrDefault("rest-api-admin-user", "admin"), restPassword,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), DEFAULT_FAILOVER_PROBES);
+    }
+
+    /** These settings with another {@link #failoverProbes()}. */
+    public ManagerSettings withFailoverProbes(int probes) {
+        return new ManagerSettings(service, datasources, configuredMaster, dbUser, dbPassword, replicationUser,
+                replicationPassword, replicationSsl, probeInterval, policy, pushAddress, restAddress, restUser,
+                restPassword, switchTimeout, probes);
     }
 
     /** The default push address: every interface, port {@value PushServer#DEFAULT_PORT}. */
@@ -170,6 +185,6 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
                 + configuredMaster + ", dbUser=" + dbUser + ", replicationUser=" + replicationUser
                 + ", replicationSsl=" + replicationSsl + ", probeInterval=" + probeInterval + ", policy=" + policy
                 + ", pushAddress=" + pushAddress + ", restAddress=" + restAddress + ", restUser=" + restUser
-                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + "]";
+                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes + "]";
     }
 }

@@ -66,7 +66,7 @@ class ManagerSwitchIT {
         manager = Manager.start(new ManagerSettings("alpha", addresses, name(cluster.primary()), cluster.rootUser(),
                 cluster.rootPassword(), REPL, REPL, false, Duration.ofMillis(200), Policy.AUTOMATIC,
                 new InetSocketAddress(loopback, 0), new InetSocketAddress(loopback, 0), "admin", "s3cret",
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10), 3));
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
         client = PushClient.start(new PushClient.Settings(List.of(new InetSocketAddress(loopback, manager.pushPort())),
                 Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1)),

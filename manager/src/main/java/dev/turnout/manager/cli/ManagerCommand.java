@@ -45,12 +45,16 @@ public final class ManagerCommand implements Callable<Integer> {
             description = "the policy at start: automatic or maintenance (default: ${DEFAULT-VALUE})")
     String policy;
 
+    @Option(names = "--failover-probes", paramLabel = "N", defaultValue = "" + ManagerSettings.DEFAULT_FAILOVER_PROBES,
+            description = "consecutive failed probes of the master before an automatic failover (default: ${DEFAULT-VALUE})")
+    int failoverProbes;
+
     @Override
     public Integer call() throws InterruptedException {
         ManagerSettings settings;
         try {
             settings = ManagerSettings.fromConfig(config, service, new InetSocketAddress(pushAddress, pushPort),
-                    Duration.ofMillis(probeMillis), Policy.valueOf(policy.toUpperCase(Locale.ROOT)));
+                    Duration.ofMillis(probeMillis), Policy.valueOf(policy.toUpperCase(Locale.ROOT))).withFailoverProbes(failoverProbes);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("turnout manager: " + e.getMessage());
             return 2;
