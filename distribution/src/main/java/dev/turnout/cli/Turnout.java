@@ -1,13 +1,15 @@
 package dev.turnout.cli;
 
 import dev.turnout.connector.ConnectorCommand;
+import dev.turnout.manager.cli.CctrlCommand;
+import dev.turnout.manager.cli.ManagerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code turnout} command line: {@code turnout connector …}, {@code turnout demo}. */
+/** The {@code turnout} command line: {@code turnout connector …}, {@code turnout manager …}, {@code turnout cctrl}, {@code turnout demo}. */
 @Command(name = "turnout", mixinStandardHelpOptions = true, versionProvider = Turnout.Version.class,
         description = "Turnout: a MySQL-protocol routing connector for replicated MySQL/MariaDB clusters.",
-        subcommands = {ConnectorCommand.class, DemoCommand.class})
+        subcommands = {ConnectorCommand.class, ManagerCommand.class, CctrlCommand.class, DemoCommand.class})
 public final class Turnout implements Runnable {
 
     @CommandLine.Spec

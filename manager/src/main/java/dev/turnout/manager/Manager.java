@@ -1,0 +1,562 @@
+package dev.turnout.manager;
+
+import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.monitor.DatasourceMonitor;
+import dev.turnout.monitor.MonitorSettings;
+import dev.turnout.monitor.Probe;
+import dev.turnout.push.ConnectorState;
+import dev.turnout.push.PushServer;
+import dev.turnout.push.RouterInfo;
+import dev.turnout.routing.topology.Dataservice;
+import dev.turnout.routing.topology.Datasource;
+import dev.turnout.routing.topology.DatasourceState;
+import dev.turnout.routing.topology.GtidPosition;
+import dev.turnout.routing.topology.Nullable;
+import dev.turnout.routing.topology.Policy;
+import dev.turnout.routing.topology.ReplicationState;
+import dev.turnout.routing.topology.Role;
+import dev.turnout.routing.topology.TopologyHolder;
+import dev.turnout.routing.topology.TopologySnapshot;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster manager of one dataservice: probes every datasource ({@link DatasourceMonitor}),
+ * folds each round into a versioned {@link TopologySnapshot}, pushes every new version to the
+ * subscribed connectors ({@link PushServer}), serves the REST API, and carries out operator
+ * requests: planned switch, policy, datasource states, connector states.
+ *
+ * <p>Versions start at the wall-clock time in milliseconds when the manager starts and grow by one
+ * per change, so a restarted manager's snapshots are newer than its previous incarnation's and
+ * connectors that kept the old ones accept them.
+ *
+ * <p>Threading: probes are folded on the monitor's round thread; operator requests run on the
+ * caller's thread and are serialised (one at a time). The topology lives in a
+ * {@link TopologyHolder}; every public method may be called from any thread.
+ */
+public final class Manager implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Manager.class);
+    /** A probe slower than this is abandoned by the monitor; rounds ending within it of a switch are stale. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    private final ManagerSettings settings;
+    private final TopologyHolder holder;
+    private final Map<String, DatasourceState> overrides = new ConcurrentHashMap<>();
+    private final Sql sql;
+    private final String coordinator;
+    private final Object operations = new Object();
+    private volatile long foldAfterMillis;
+    private volatile boolean switching;
+    private volatile List<Probe> lastRound = List.of();
+    /** Old masters a failover fenced: made read-only whenever they are seen writable, until recovered. */
+    private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+    private final ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "turnout-manager-failover");
+        t.setDaemon(true);
+        return t;
+    });
+    private int masterMisses; // monitor round thread only
+    private volatile boolean failoverQueued;
+    private PushServer push;
+    private DatasourceMonitor monitor;
+    private RestApi rest;
+
+    private Manager(ManagerSettings settings) {
+        this.settings = settings;
+        List<Datasource> sources = new ArrayList<>();
+        for (DatasourceAddress a : settings.datasources()) {
+            sources.add(Datasource.configured(a.name(), a.host(), a.port(),
+                    a.name().equals(settings.configuredMaster()) ? Role.MASTER : Role.SLAVE));
+        }
+        this.holder = new TopologyHolder(TopologySnapshot.of(System.currentTimeMillis(), settings.policy(),
+                new Dataservice(settings.service(), sources)));
+        this.sql = new Sql(settings.dbUser(), settings.dbPassword(), PROBE_TIMEOUT.multipliedBy(2));
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        this.coordinator = host;
+    }
+
+    /** Starts the push server, the REST API (when configured) and the monitor. */
+    public static Manager start(ManagerSettings settings) throws IOException {
+        Manager m = new Manager(settings);
+        try {
+            m.push = PushServer.start(settings.pushAddress(), m.holder::current);
+            m.holder.addListener(m.push::broadcast);
+            if (settings.restAddress() != null) {
+                m.rest = RestApi.start(settings.restAddress(), m, settings.restUser(), settings.restPassword());
+            }
+            MonitorSettings monitorSettings = new MonitorSettings(settings.dbUser(), settings.dbPassword(),
+                    settings.probeInterval(), Duration.ofMillis(100), PROBE_TIMEOUT, "turnout",
+                    "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]");
+            m.monitor = DatasourceMonitor.start(monitorSettings, settings.datasources(), m::heartbeatTarget,
+                    m::onRound);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        log.info("manager of '{}' started: push port {}, REST {}", settings.service(), m.push.port(),
+                m.rest == null ? "off" : m.rest.address());
+        return m;
+    }
+
+    /** The current topology. */
+    public TopologySnapshot topology() {
+        return holder.current();
+    }
+
+    /** The managed dataservice in the current topology. */
+    public Dataservice dataservice() {
+        return holder.current().dataservice(settings.service());
+    }
+
+    /** The subscribed connectors. */
+    public List<RouterInfo> routers() {
+        return push.routers();
+    }
+
+    /** This manager's name in {@code ls}: its host name. */
+    public String coordinator() {
+        return coordinator;
+    }
+
+    /** The push port connectors subscribe to. */
+    public int pushPort() {
+        return push.port();
+    }
+
+    /** Where the REST API listens, or null when it is off. */
+    public @Nullable InetSocketAddress restAddress() {
+        return rest == null ? null : rest.address();
+    }
+
+    /** Sets the policy; publishes a new version when it changes. */
+    public void setPolicy(Policy policy) {
+        synchronized (operations) {
+            holder.update(s -> s.policy() == policy ? s : s.withPolicy(policy));
+            log.info("policy set to {}", policy);
+        }
+    }
+
+    /**
+     * Sets the state of a subscribed connector ({@code connector@host[pid]}).
+     *
+     * @return false when no such connector is subscribed
+     */
+    public boolean setRouterState(String connector, ConnectorState state) {
+        return push.setState(connector, state);
+    }
+
+    /**
+     * {@code datasource NAME ACTION}.
+     *
+     * @throws ManagerException when the name is unknown, or recovering fails
+     */
+    public void datasource(String name, DatasourceAction action) throws ManagerException {
+        synchronized (operations) {
+            Datasource d = dataservice().datasource(name).orElseThrow(() -> new ManagerException(
+                    "no datasource '" + name + "'; known: " + names(), true));
+            switch (action) {
+                case SHUN -> overrides.put(name, DatasourceState.SHUNNED);
+                case OFFLINE -> overrides.put(name, DatasourceState.OFFLINE);
+                case ONLINE -> overrides.remove(name);
+                case RECOVER -> {
+                    Datasource master = dataservice().master().orElseThrow(() -> new ManagerException(
+                            "no master to recover '" + name + "' to", false));
+                    if (master.name().equals(name)) {
+                        throw new ManagerException("'" + name + "' is the master; nothing to recover", true);
+                    }
+                    try {
+                        DatasourceAddress a = address(name);
+                        sql.execute(a, "SET GLOBAL read_only = 1", "STOP SLAVE",
+                                "SET GLOBAL gtid_slave_pos = @@global.gtid_current_pos", changeMaster(master),
+                                "START SLAVE");
+                    } catch (SQLException e) {
+                        throw new ManagerException("cannot recover '" + name + "' as a replica of '" + master.name()
+                                + "': " + e.getMessage(), e);
+                    }
+                    overrides.remove(name);
+                    fenced.remove(name);
+                }
+            }
+            log.info("datasource {} {} (was {})", name, action.word(), d.state());
+            refold();
+        }
+    }
+
+    /**
+     * A planned switch: holds the connectors, makes the master read-only, waits for the candidate to
+     * apply everything the master wrote, promotes it, repoints the other datasources (the old master
+     * included), pushes the new topology and releases the connectors. MariaDB only.
+     *
+     * @param target the datasource to promote, or null for the most advanced reachable replica
+     * @return the name of the new master
+     * @throws ManagerException when the switch cannot start or a step fails; a failure before the
+     *         promotion makes the old master writable again
+     */
+    public String switchOver(@Nullable String target) throws ManagerException {
+        synchronized (operations) {
+            Dataservice ds = dataservice();
+            Datasource old = ds.master().orElseThrow(() -> new ManagerException("no master to switch from", false));
+            if (!old.reachable()) {
+                throw new ManagerException("master '" + old.name() + "' is unreachable: a failover, not a switch", false);
+            }
+            Datasource candidate = candidate(ds, old, target);
+            log.info("switch: {} -> {}", old.name(), candidate.name());
+            long started = System.nanoTime();
+            switching = true;
+            foldAfterMillis = Long.MAX_VALUE;
+            try {
+                try {
+                    push.hold(settings.switchTimeout());
+                } catch (TimeoutException e) {
+                    throw new ManagerException("switch abandoned: " + e.getMessage(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ManagerException("switch interrupted while holding connectors", e);
+                }
+                try {
+                    promote(old, candidate, ds);
+                } finally {
+                    push.release();
+                }
+            } finally {
+                switching = false;
+                foldAfterMillis = System.currentTimeMillis() + PROBE_TIMEOUT.toMillis() + settings.probeInterval().toMillis();
+            }
+            log.info("switch: {} is the master, {} a replica ({} ms with connectors held)", candidate.name(),
+                    old.name(), (System.nanoTime() - started) / 1_000_000);
+            return candidate.name();
+        }
+    }
+
+    private void promote(Datasource old, Datasource candidate, Dataservice ds) throws ManagerException {
+        DatasourceAddress oldAddress = address(old.name());
+        DatasourceAddress newAddress = address(candidate.name());
+        String position;
+        try {
+            sql.execute(oldAddress, "SET GLOBAL read_only = 1");
+        } catch (SQLException e) {
+            throw new ManagerException("switch abandoned: cannot make '" + old.name() + "' read-only: "
+                    + e.getMessage(), e);
+        }
+        try {
+            position = sql.queryString(oldAddress, "SELECT @@global.gtid_binlog_pos");
+        } catch (SQLException e) {
+            undoReadOnly(oldAddress);
+            throw new ManagerException("switch abandoned: cannot read the position of '" + old.name() + "': "
+                    + e.getMessage(), e);
+        }
+        try {
+            if (!sql.awaitPosition(newAddress, position == null ? "" : position, settings.switchTimeout())) {
+                undoReadOnly(oldAddress);
+                throw new ManagerException("switch abandoned: '" + candidate.name() + "' did not apply " + position
+                        + " within " + settings.switchTimeout().toMillis() + " ms; '" + old.name()
+                        + "' is writable again", false);
+            }
+            sql.execute(newAddress, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+        } catch (SQLException e) {
+            undoReadOnly(oldAddress);
+            throw new ManagerException("switch abandoned: promoting '" + candidate.name() + "' failed: "
+                    + e.getMessage() + "; '" + old.name() + "' is writable again", e);
+        }
+        Datasource newMaster = candidate.withRole(Role.MASTER)
+                .withHealth(true, ReplicationState.NONE, 0, position == null ? candidate.position()
+                        : GtidPosition.parse(position));
+        List<String> failed = new ArrayList<>();
+        for (Datasource d : ds.datasources()) {
+            if (d.name().equals(candidate.name())) {
+                continue;
+            }
+            try {
+                List<String> statements = new ArrayList<>(List.of("STOP SLAVE"));
+                if (d.name().equals(old.name())) {
+                    // The old master's own transactions are in its binlog, not in gtid_slave_pos.
+                    statements.add("SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos");
+                }
+                statements.add(changeMaster(newMaster));
+                statements.add("START SLAVE");
+                sql.execute(address(d.name()), statements.toArray(new String[0]));
+            } catch (SQLException e) {
+                failed.add(d.name() + " (" + e.getMessage() + ")");
+            }
+        }
+        holder.update(s -> {
+            Dataservice cur = s.dataservice(settings.service());
+            Dataservice next = cur.with(cur.datasource(old.name()).orElseThrow().withRole(Role.SLAVE)
+                    .withHealth(true, ReplicationState.RUNNING, -1, old.position()));
+            next = next.with(next.datasource(candidate.name()).orElseThrow().withRole(Role.MASTER)
+                    .withHealth(true, ReplicationState.NONE, 0, newMaster.position()));
+            return s.withDataservice(next);
+        });
+        if (!failed.isEmpty()) {
+            log.warn("switch: could not repoint {} to {}", failed, candidate.name());
+        }
+    }
+
+    private void undoReadOnly(DatasourceAddress a) {
+        try {
+            sql.execute(a, "SET GLOBAL read_only = 0");
+        } catch (SQLException e) {
+            log.error("switch: could not make {} writable again: {}", a.name(), e.getMessage());
+        }
+    }
+
+    private String changeMaster(Datasource master) {
+        return "CHANGE MASTER TO MASTER_HOST=" + Sql.literal(master.host()) + ", MASTER_PORT=" + master.port()
+                + ", MASTER_USER=" + Sql.literal(settings.replicationUser())
+                + ", MASTER_PASSWORD=" + Sql.literal(settings.replicationPassword())
+                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=" + (settings.replicationSsl() ? 1 : 0);
+    }
+
+    private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
+        if (target != null) {
+            Datasource d = ds.datasource(target).orElseThrow(() -> new ManagerException(
+                    "no datasource '" + target + "'; known: " + names(), true));
+            if (d.name().equals(old.name())) {
+                throw new ManagerException("'" + target + "' is already the master", true);
+            }
+            if (!d.reachable() || d.state() != DatasourceState.ONLINE) {
+                throw new ManagerException("'" + target + "' is " + d.state() + (d.reachable() ? "" : ", unreachable")
+                        + ": cannot promote it", false);
+            }
+            return d;
+        }
+        Datasource best = null;
+        for (Datasource d : ds.slaves()) {
+            if (d.reachable() && d.state() == DatasourceState.ONLINE
+                    && (best == null || d.position().isAheadOf(best.position()))) {
+                best = d;
+            }
+        }
+        if (best == null) {
+            throw new ManagerException("no reachable ONLINE replica to promote", false);
+        }
+        return best;
+    }
+
+    private DatasourceAddress address(String name) {
+        for (DatasourceAddress a : settings.datasources()) {
+            if (a.name().equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("no datasource '" + name + "'");
+    }
+
+    private List<String> names() {
+        return settings.datasources().stream().map(DatasourceAddress::name).toList();
+    }
+
+    private @Nullable String heartbeatTarget() {
+        if (switching) {
+            return null; // a heartbeat on the read-only old master would be a transaction the new one lacks
+        }
+        return dataservice().master().map(Datasource::name).orElse(null);
+    }
+
+    private void onRound(List<Probe> round) {
+        lastRound = round;
+        for (Probe p : round) {
+            if (p.probedAtMillis() < foldAfterMillis) {
+                return; // started before a switch ended: what it saw may be gone
+            }
+        }
+        refold();
+        for (Probe p : round) {
+            if (fenced.contains(p.name()) && p.reachable() && !p.readOnly()) {
+                actions.execute(() -> fence(p.name()));
+            }
+        }
+        watchMaster(round);
+    }
+
+    /** Counts consecutive failed probes of the master and queues a failover at the threshold. */
+    private void watchMaster(List<Probe> round) {
+        String master = dataservice().master().map(Datasource::name).orElse(null);
+        Probe p = master == null ? null : round.stream().filter(x -> x.name().equals(master)).findFirst().orElse(null);
+        if (p == null || p.reachable()) {
+            masterMisses = 0;
+            return;
+        }
+        masterMisses++;
+        if (masterMisses >= settings.failoverProbes() && topology().policy() == Policy.AUTOMATIC && !failoverQueued
+                && !switching) {
+            failoverQueued = true;
+            log.warn("failover: master {} unreachable in {} consecutive probes ({})", master, masterMisses, p.error());
+            actions.execute(() -> {
+                try {
+                    failover(master);
+                } catch (ManagerException e) {
+                    log.error("failover from {} failed: {}", master, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("failover from {} failed", master, e);
+                } finally {
+                    failoverQueued = false;
+                    masterMisses = 0;
+                }
+            });
+        }
+    }
+
+    private void fence(String name) {
+        try {
+            sql.execute(address(name), "SET GLOBAL read_only = 1");
+            log.warn("fenced {}: the old master came back writable; it is read-only and SHUNNED until recovered", name);
+        } catch (SQLException e) {
+            log.error("could not fence {}: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * Automatic failover from the unreachable master {@code dead}: confirms it with one more probe,
+     * picks the replica that received the most (its {@code Gtid_IO_Pos}), lets it apply what it
+     * received, promotes it, repoints the other reachable replicas, fences the old master (SHUNNED,
+     * made read-only when it returns) and pushes the topology. Connectors are held meanwhile
+     * (bounded; a connector that does not acknowledge does not stop the failover).
+     */
+    void failover(String dead) throws ManagerException {
+        synchronized (operations) {
+            Dataservice ds = dataservice();
+            if (!ds.master().map(Datasource::name).orElse("").equals(dead)) {
+                return; // someone else already changed the master
+            }
+            if (monitor.probeNow(dead).reachable()) {
+                log.info("failover: {} answers again, nothing to do", dead);
+                return;
+            }
+            long started = System.nanoTime();
+            switching = true;
+            foldAfterMillis = Long.MAX_VALUE;
+            boolean held = false;
+            try {
+                try {
+                    push.hold(settings.switchTimeout());
+                    held = true;
+                } catch (TimeoutException e) {
+                    log.warn("failover: going on without every connector held: {}", e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ManagerException("failover interrupted", e);
+                }
+                String best = null;
+                GtidPosition bestPos = null;
+                for (Datasource d : ds.slaves()) {
+                    if (d.state() != DatasourceState.ONLINE) {
+                        continue;
+                    }
+                    try {
+                        String io = receivedPosition(address(d.name()));
+                        GtidPosition pos = GtidPosition.parse(io);
+                        if (best == null || pos.isAheadOf(bestPos)) {
+                            best = d.name();
+                            bestPos = pos;
+                        }
+                    } catch (SQLException | IllegalArgumentException e) {
+                        log.info("failover: {} is no candidate: {}", d.name(), e.getMessage());
+                    }
+                }
+                if (best == null) {
+                    throw new ManagerException("failover from '" + dead + "': no reachable ONLINE replica", false);
+                }
+                DatasourceAddress candidate = address(best);
+                try {
+                    if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
+                        log.warn("failover: {} did not apply all it received ({}) in time; promoting anyway", best,
+                                bestPos);
+                    }
+                    sql.execute(candidate, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+                } catch (SQLException e) {
+                    throw new ManagerException("failover: promoting '" + best + "' failed: " + e.getMessage(), e);
+                }
+                Datasource newMaster = ds.datasource(best).orElseThrow();
+                for (Datasource d : ds.slaves()) {
+                    if (d.name().equals(best)) {
+                        continue;
+                    }
+                    try {
+                        sql.execute(address(d.name()), "STOP SLAVE", changeMaster(newMaster), "START SLAVE");
+                    } catch (SQLException e) {
+                        log.warn("failover: could not repoint {} to {}: {}", d.name(), best, e.getMessage());
+                    }
+                }
+                fenced.add(dead);
+                overrides.put(dead, DatasourceState.SHUNNED);
+                String promoted = best;
+                holder.update(s -> {
+                    Dataservice cur = s.dataservice(settings.service());
+                    Dataservice next = cur.with(cur.datasource(dead).orElseThrow().withRole(Role.SLAVE)
+                            .withState(DatasourceState.SHUNNED));
+                    next = next.with(next.datasource(promoted).orElseThrow().withRole(Role.MASTER)
+                            .withHealth(true, ReplicationState.NONE, 0, next.datasource(promoted).orElseThrow().position()));
+                    return s.withDataservice(next);
+                });
+                log.warn("failover: {} is the master, {} is SHUNNED ({} ms from confirmation to new topology)", best,
+                        dead, (System.nanoTime() - started) / 1_000_000);
+            } finally {
+                if (held) {
+                    push.release();
+                }
+                switching = false;
+                foldAfterMillis = System.currentTimeMillis() + PROBE_TIMEOUT.toMillis() + settings.probeInterval().toMillis();
+            }
+        }
+    }
+
+    private String receivedPosition(DatasourceAddress a) throws SQLException {
+        try (java.sql.Connection c = sql.open(a, PROBE_TIMEOUT.multipliedBy(2));
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                throw new SQLException("not a replica");
+            }
+            String io = rs.getString("Gtid_IO_Pos");
+            return io == null || io.isBlank() ? sql.queryString(a, "SELECT @@global.gtid_current_pos") : io;
+        }
+    }
+
+    private void refold() {
+        List<Probe> round = lastRound;
+        if (round.isEmpty() || switching) {
+            return;
+        }
+        holder.update(s -> {
+            Dataservice cur = s.dataservice(settings.service());
+            Dataservice next = TopologyFolder.fold(cur, round, Map.copyOf(overrides));
+            return next.equals(cur) ? s : s.withDataservice(next);
+        });
+    }
+
+    /** Stops the monitor, the REST API and the push server. Idempotent. */
+    @Override
+    public void close() {
+        actions.shutdownNow();
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (rest != null) {
+            rest.close();
+        }
+        if (push != null) {
+            push.close();
+        }
+    }
+}

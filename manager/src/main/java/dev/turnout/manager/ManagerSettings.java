@@ -1,0 +1,190 @@
+package dev.turnout.manager;
+
+import dev.turnout.connector.config.ConfigException;
+import dev.turnout.connector.config.ConnectorConfig;
+import dev.turnout.connector.config.DataserviceConfig;
+import dev.turnout.connector.config.HostPort;
+import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushServer;
+import dev.turnout.routing.topology.Nullable;
+import dev.turnout.routing.topology.Policy;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a {@link Manager} needs, sealed at start. {@link #toString()} never shows a password.
+ *
+ * @param service the dataservice's name
+ * @param datasources its datasources in configuration order
+ * @param configuredMaster the name of the configured master (its role until the servers say otherwise)
+ * @param dbUser the manager's SQL account on every datasource: monitoring, read_only, replication
+ *        control (needs SUPER / READ_ONLY ADMIN / REPLICATION SLAVE ADMIN and REPLICATION CLIENT)
+ * @param dbPassword its password
+ * @param replicationUser the account replicas replicate with ({@code CHANGE MASTER TO MASTER_USER})
+ * @param replicationPassword its password
+ * @param replicationSsl whether repointed replicas use TLS ({@code MASTER_SSL})
+ * @param probeInterval how often every datasource is probed
+ * @param policy the policy at start
+ * @param pushAddress where connectors subscribe
+ * @param restAddress where the REST API listens; null for none
+ * @param restUser the REST API's Basic-auth user
+ * @param restPassword its password
+ * @param switchTimeout the bound of each step of a switch or failover (hold, catch-up)
+ * @param failoverProbes with policy AUTOMATIC, how many consecutive probes must find the master
+ *        unreachable before the manager fails over (at least 1)
+ */
+public record ManagerSettings(String service, List<DatasourceAddress> datasources, String configuredMaster,
+        String dbUser, String dbPassword, String replicationUser, String replicationPassword, boolean replicationSsl,
+        Duration probeInterval, Policy policy, InetSocketAddress pushAddress, @Nullable InetSocketAddress restAddress,
+        String restUser, String restPassword, Duration switchTimeout, int failoverProbes) {
+
+    /** Validates and copies. */
+    public ManagerSettings {
+        Objects.requireNonNull(service, "service");
+        datasources = List.copyOf(datasources);
+        if (datasources.isEmpty()) {
+            throw new IllegalArgumentException("datasources: expected at least one");
+        }
+        if (datasources.stream().noneMatch(d -> d.name().equals(configuredMaster))) {
+            throw new IllegalArgumentException("configuredMaster '" + configuredMaster + "' is none of the datasources");
+        }
+        Objects.requireNonNull(dbUser, "dbUser");
+        Objects.requireNonNull(dbPassword, "dbPassword");
+        Objects.requireNonNull(replicationUser, "replicationUser");
+        Objects.requireNonNull(replicationPassword, "replicationPassword");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(pushAddress, "pushAddress");
+        Objects.requireNonNull(restUser, "restUser");
+        Objects.requireNonNull(restPassword, "restPassword");
+        if (probeInterval.isNegative() || probeInterval.isZero()) {
+            throw new IllegalArgumentException("probeInterval: expected a positive duration, got " + probeInterval);
+        }
+        if (failoverProbes < 1) {
+            throw new IllegalArgumentException("failoverProbes: expected at least 1, got " + failoverProbes);
+        }
+        if (switchTimeout.isNegative() || switchTimeout.isZero()) {
+            throw new IllegalArgumentException("switchTimeout: expected a positive duration, got " + switchTimeout);
+        }
+    }
+
+    /** Default number of consecutive failed probes of the master before a failover: 3. */
+    public static final int DEFAULT_FAILOVER_PROBES = 3;
+
+    /** Default probe interval: 500 ms. */
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
+
+    /**
+     * The settings of {@code service} in a configuration file: members and master from its section,
+     * {@code replication-user}/{@code -password} (the application user when unset) as both the
+     * manager's SQL account and the replication account, {@code manager-rest-api-address}
+     * ({@code host:port}; none when unset), {@code rest-api-admin-user} /
+     * {@code rest-api-admin-password} (or {@code rest-api-admin-pass}).
+     *
+     * @param pushAddress where connectors subscribe
+     * @throws ConfigException naming the file and key of a problem
+     */
+    public static ManagerSettings fromConfig(Path file, String service, InetSocketAddress pushAddress,
+            Duration probeInterval, Policy policy) throws ConfigException, IOException {
+        ConnectorConfig config = ConnectorConfig.load(file, service);
+        DataserviceConfig ds = config.dataservice();
+        if (ds.isComposite()) {
+            throw new ConfigException(file + ": the manager manages one dataservice; '" + ds.name() + "' is a composite");
+        }
+        List<DatasourceAddress> addresses = addresses(ds.members());
+        String master = addresses.get(ds.members().indexOf(ds.master())).name();
+        Map<String, String> raw = rawSettings(file, config.serviceName());
+        String restText = raw.get("manager-rest-api-address");
+        InetSocketAddress rest = null;
+        if (restText != null && !restText.isBlank()) {
+            try {
+                HostPort hp = HostPort.parse(restText.strip(), 8090);
+                rest = new InetSocketAddress(hp.host(), hp.port());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file + ": manager-rest-api-address: " + e.getMessage());
+            }
+        }
+        String restPassword = raw.getOrDefault("rest-api-admin-password", raw.getOrDefault("rest-api-admin-pass", ""));
+        String replicationPassword = new String(config.replicationPassword(), StandardCharsets.UTF_8);
+        return new ManagerSettings(config.serviceName(), addresses, master, config.replicationUser(),
+                replicationPassword, config.replicationUser(), replicationPassword, false, probeInterval, policy,
+                pushAddress, rest, raw.getOrDefault("rest-api-admin-user", "admin"), restPassword,
+                Duration.ofSeconds(10), DEFAULT_FAILOVER_PROBES);
+    }
+
+    /** These settings with another {@link #failoverProbes()}. */
+    public ManagerSettings withFailoverProbes(int probes) {
+        return new ManagerSettings(service, datasources, configuredMaster, dbUser, dbPassword, replicationUser,
+                replicationPassword, replicationSsl, probeInterval, policy, pushAddress, restAddress, restUser,
+                restPassword, switchTimeout, probes);
+    }
+
+    /** The default push address: every interface, port {@value PushServer#DEFAULT_PORT}. */
+    public static InetSocketAddress defaultPushAddress() {
+        return new InetSocketAddress(PushServer.DEFAULT_PORT);
+    }
+
+    /**
+     * Datasource names: the host when the hosts are unique, {@code host:port} otherwise (several
+     * servers of one machine, as in the sandbox).
+     */
+    static List<DatasourceAddress> addresses(List<HostPort> members) {
+        Set<String> hosts = new HashSet<>();
+        boolean unique = true;
+        for (HostPort m : members) {
+            unique &= hosts.add(m.host());
+        }
+        List<DatasourceAddress> out = new ArrayList<>();
+        for (HostPort m : members) {
+            out.add(new DatasourceAddress(unique ? m.host() : m.host() + ":" + m.port(), m.host(), m.port()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The keys of {@code [defaults]} overridden by those of {@code [service]}, as text: the keys that
+     * {@link ConnectorConfig} accepts without interpreting (the REST API's).
+     */
+    static Map<String, String> rawSettings(Path file, String service) throws IOException {
+        Map<String, String> defaults = new HashMap<>();
+        Map<String, String> own = new HashMap<>();
+        Map<String, String> into = null;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.startsWith(";")) {
+                continue;
+            }
+            if (t.startsWith("[") && t.endsWith("]")) {
+                String section = t.substring(1, t.length() - 1).strip();
+                into = section.equals("defaults") ? defaults : section.equals(service) ? own : null;
+                continue;
+            }
+            int eq = t.indexOf('=');
+            if (into != null && eq > 0) {
+                into.put(t.substring(0, eq).strip().toLowerCase(Locale.ROOT), t.substring(eq + 1).strip());
+            }
+        }
+        defaults.putAll(own);
+        return defaults;
+    }
+
+    @Override
+    public String toString() {
+        return "ManagerSettings[service=" + service + ", datasources=" + datasources + ", configuredMaster="
+                + configuredMaster + ", dbUser=" + dbUser + ", replicationUser=" + replicationUser
+                + ", replicationSsl=" + replicationSsl + ", probeInterval=" + probeInterval + ", policy=" + policy
+                + ", pushAddress=" + pushAddress + ", restAddress=" + restAddress + ", restUser=" + restUser
+                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes + "]";
+    }
+}

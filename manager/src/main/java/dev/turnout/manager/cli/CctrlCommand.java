@@ -1,0 +1,177 @@
+package dev.turnout.manager.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.turnout.connector.config.ConfigException;
+import dev.turnout.manager.ManagerSettings;
+import dev.turnout.push.PushCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code turnout cctrl}: the operator's console, a client of the manager's REST API. One-shot with
+ * {@code -e "ls; switch to db2"}, otherwise an interactive loop on standard input.
+ *
+ * <p>Commands: {@code ls}; {@code switch [to HOST]}; {@code set policy automatic|maintenance};
+ * {@code datasource HOST shun|recover|online|offline}; {@code router NAME online|onhold|offline};
+ * {@code help}; {@code exit}.
+ */
+@Command(name = "cctrl", mixinStandardHelpOptions = true,
+        description = "The cluster console: ls, switch, set policy, datasource and router commands, via the manager's REST API.")
+public final class CctrlCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "read manager-rest-api-address and rest-api-admin-user/-password from this file")
+    Path config;
+
+    @Option(names = {"-s", "--service"}, paramLabel = "NAME", description = "the dataservice of --config")
+    String service;
+
+    @Option(names = "--url", paramLabel = "URL", description = "the manager's REST API (default http://127.0.0.1:8090)")
+    String url;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "the REST API user (default admin)")
+    String user;
+
+    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD", description = "the REST API password",
+            arity = "0..1", interactive = true)
+    String password;
+
+    @Option(names = {"-e", "--execute"}, paramLabel = "COMMANDS",
+            description = "run these commands (separated by ';') and exit")
+    String execute;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (config != null) {
+            try {
+                ManagerSettings s = ManagerSettings.fromConfig(config, service, ManagerSettings.defaultPushAddress(),
+                        ManagerSettings.DEFAULT_PROBE_INTERVAL, dev.turnout.routing.topology.Policy.AUTOMATIC);
+                InetSocketAddress rest = s.restAddress();
+                if (url == null && rest != null) {
+                    url = "http://" + rest.getHostString() + ":" + rest.getPort();
+                }
+                user = user == null ? s.restUser() : user;
+                password = password == null ? s.restPassword() : password;
+            } catch (ConfigException e) {
+                System.err.println("turnout cctrl: " + e.getMessage());
+                return 2;
+            }
+        }
+        url = url == null ? "http://127.0.0.1:8090" : url.replaceAll("/+$", "");
+        user = user == null ? "admin" : user;
+        password = password == null ? "" : password;
+        if (execute != null) {
+            int status = 0;
+            for (String command : execute.split(";")) {
+                if (!command.isBlank()) {
+                    status = Math.max(status, run(command.strip(), System.out, System.err));
+                }
+            }
+            return status;
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        while (true) {
+            System.out.print("[LOGICAL] /" + (service == null ? "" : service) + " > ");
+            System.out.flush();
+            String line = in.readLine();
+            if (line == null || line.strip().equals("exit") || line.strip().equals("quit")) {
+                return 0;
+            }
+            if (!line.isBlank()) {
+                run(line.strip(), System.out, System.out);
+            }
+        }
+    }
+
+    /** Runs one command; 0 when it succeeded, 1 when the manager refused it or could not be reached. */
+    int run(String command, PrintStream out, PrintStream err) throws InterruptedException {
+        String[] w = command.split("\\s+");
+        try {
+            if (w[0].equals("ls") && w.length == 1) {
+                out.print(LsFormat.render(get("/api/v1/status")));
+                return 0;
+            }
+            if (w[0].equals("switch") && (w.length == 1 || (w.length == 3 && w[1].equals("to")))) {
+                JsonNode r = post("/api/v1/switch" + (w.length == 3 ? "?to=" + enc(w[2]) : ""));
+                out.println("SWITCH TO '" + r.path("master").asText() + "' SUCCEEDED (topology version "
+                        + r.path("version").asText() + ")");
+                return 0;
+            }
+            if (w[0].equals("set") && w.length == 3 && w[1].equals("policy")) {
+                JsonNode r = post("/api/v1/policy?value=" + enc(w[2]));
+                out.println("policy is now " + r.path("policy").asText());
+                return 0;
+            }
+            if (w[0].equals("datasource") && w.length == 3) {
+                post("/api/v1/datasource/" + enc(w[1]) + "/" + enc(w[2]));
+                out.println("datasource '" + w[1] + "' " + w[2] + ": done");
+                return 0;
+            }
+            if (w[0].equals("router") && w.length == 3) {
+                post("/api/v1/router/" + enc(w[1]) + "/" + enc(w[2]));
+                out.println("router '" + w[1] + "' " + w[2] + ": done");
+                return 0;
+            }
+            if (w[0].equals("help")) {
+                out.println("ls | switch [to HOST] | set policy automatic|maintenance"
+                        + " | datasource HOST shun|recover|online|offline | router NAME online|onhold|offline | exit");
+                return 0;
+            }
+            err.println("unknown command '" + command + "'; try help");
+            return 1;
+        } catch (IOException e) {
+            err.println("ERROR: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).GET());
+    }
+
+    private JsonNode post(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.header("Authorization", "Basic " + auth).timeout(Duration.ofSeconds(60))
+                    .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException("manager at " + url + " unreachable: " + e, e);
+        }
+        JsonNode body;
+        try {
+            body = PushCodec.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new IOException("manager answered " + response.statusCode() + " with no JSON", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException(body.path("error").asText("HTTP " + response.statusCode()));
+        }
+        return body;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
