@@ -384,6 +384,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         backendPassword = password;
         sessionQos = qosOf(entry);
         router = new Router(readPolicyOf(entry), (int) (connectionId & Integer.MAX_VALUE));
+        if (services.control().offline()) {
+            fail(authSequence, ConnectorErrors.of(ErrorCode.NO_PRIMARY, "connector is OFFLINE (set by a manager)"));
+            return;
+        }
         cancelHandshakeTimer();
         login = candidate;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
@@ -464,8 +468,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         Datasource master = service.master().orElse(null);
         if (master == null || services.topology().slot(master.name()) < 0) {
             var configured = config.dataservice().master();
-            primary = open(services.topology().slot(ConnectorTopology.nameOf(configured)), ConnectorTopology.nameOf(configured),
-                    configured.host(), configured.port(), true);
+            String name = config.dataservice().datasourceName(configured);
+            primary = open(services.topology().slot(name), name, configured.host(), configured.port(), true);
         } else {
             primary = open(services.topology().slot(master.name()), master.name(), master.host(), master.port(), true);
         }
@@ -640,6 +644,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
             changeUser(frame);
             return true;
+        }
+        if (services.control().holding() && !ServerStatus.has(state.primaryStatus(), ServerStatus.IN_TRANS)) {
+            return false; // ON-HOLD: nothing starts outside a transaction until the manager releases us (wake)
         }
         int from = Packets.payloadIndex(frame) + 1;
         int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
@@ -1583,6 +1590,27 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case HANDSHAKE_SENT, AUTH_SWITCH_SENT -> fail(authSequence, ConnectorErrors.shuttingDown());
             default -> close();
         }
+    }
+
+    /**
+     * Called (on this session's loop) after the connector's state or topology changed: a command
+     * that waited for the hold to end goes on.
+     */
+    public void wake() {
+        if (isCommandPhase()) {
+            resumeHeld();
+        }
+    }
+
+    /**
+     * Whether the session is at a transaction boundary with nothing in flight (called on this
+     * session's loop when a manager waits for every session to be held).
+     */
+    public boolean atTransactionBoundary() {
+        if (!isCommandPhase() || primary == null) {
+            return true;
+        }
+        return allIdle() && !ServerStatus.has(state.primaryStatus(), ServerStatus.IN_TRANS);
     }
 
     /** Closes the session, and its backends. */
