@@ -14,6 +14,7 @@ import dev.turnout.connector.frontend.Listener;
 import dev.turnout.connector.frontend.SessionServices;
 import dev.turnout.connector.session.RouteMetrics;
 import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Balancer;
@@ -41,6 +42,7 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +79,8 @@ public final class ConnectorServer implements AutoCloseable {
     /** The {@code application-readonly-port} listener; null when not configured. */
     private Channel readOnlyListener;
     private boolean stopped;
+    /** The subscription to {@code connector-managers}; null when none is configured. */
+    private volatile ManagerSubscription managers;
 
     private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
         this.config = config;
@@ -86,7 +90,8 @@ public final class ConnectorServer implements AutoCloseable {
         this.topology = ConnectorTopology.start(config);
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
-                topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers);
+                topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers,
+                new ConnectorControl());
         this.bridgeTargets = config.bridgeMode()
                 ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice()) : null;
     }
@@ -142,6 +147,7 @@ public final class ConnectorServer implements AutoCloseable {
         try {
             server.probePrimary();
             server.bind();
+            server.subscribeToManagers();
         } catch (ConnectorStartException | RuntimeException e) {
             server.stopLoops();
             throw e;
@@ -315,7 +321,24 @@ public final class ConnectorServer implements AutoCloseable {
         return topology;
     }
 
+    private void subscribeToManagers() {
+        if (!config.managers().isEmpty()) {
+            List<Integer> ports = readOnlyPort() < 0 ? List.of(port()) : List.of(port(), readOnlyPort());
+            managers = new ManagerSubscription(config.managers(), ports, sessions, services);
+        }
+    }
+
+    /** Managers this connector is subscribed to right now (0 without {@code connector-managers}). */
+    public int connectedManagers() {
+        ManagerSubscription subscription = managers;
+        return subscription == null ? 0 : subscription.connectedManagers();
+    }
+
     private void stopLoops() {
+        ManagerSubscription subscription = managers;
+        if (subscription != null) {
+            subscription.close();
+        }
         topology.close();
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

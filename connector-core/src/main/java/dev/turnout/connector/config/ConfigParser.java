@@ -199,6 +199,7 @@ final class ConfigParser {
             case CONNECTOR_AFFINITY -> Affinity.parse(value);
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
+            case CONNECTOR_MANAGERS -> managers(value);
             case REPLICATION_USER -> value;
             case REPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
             default -> throw new IllegalStateException("not a setting: " + key);
@@ -310,6 +311,7 @@ final class ConfigParser {
     }
 
     /** The read/write splitting settings of a section whose {@link Settings} are valid. */
+    @SuppressWarnings("unchecked") // the values are what value() parsed for each key
     private RoutingSettings routing(Layer defaults, Layer own, Settings settings) {
         Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
         UserMapFile userMapFile = null;
@@ -329,8 +331,25 @@ final class ConfigParser {
                 (Duration) effective(Key.CONNECTOR_PROBE_INTERVAL, defaults, own, DEFAULT_PROBE_INTERVAL),
                 (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),
                 (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
-                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()));
+                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
+                (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()));
     }
+
+    /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */
+    private static List<HostPort> managers(String value) {
+        List<HostPort> managers = new java.util.ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            String host = part.trim();
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException(Values.quote(value) + " has an empty manager address");
+            }
+            managers.add(HostPort.parse(host, DEFAULT_MANAGER_PORT));
+        }
+        return List.copyOf(managers);
+    }
+
+    /** The manager's push port, as in Tungsten. */
+    static final int DEFAULT_MANAGER_PORT = 11999;
 
     // ---- dataservice sections ---------------------------------------------------------------
 

@@ -201,6 +201,15 @@ public final class ConnectorConfig {
         return routing.heartbeatInterval();
     }
 
+    /**
+     * {@code connector-managers}: the managers whose topology pushes the connector follows (it
+     * subscribes to every one); empty when not set, and the connector then probes the datasources
+     * itself.
+     */
+    public List<HostPort> managers() {
+        return routing.managers();
+    }
+
     /** {@code replication-user}: the user of probes and heartbeats; the application user when not set. */
     public String replicationUser() {
         return routing.replicationUser();

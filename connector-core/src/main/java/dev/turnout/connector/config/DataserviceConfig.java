@@ -48,6 +48,16 @@ public record DataserviceConfig(String name, String topology, HostPort master, L
         }
     }
 
+    /**
+     * The name of a member as a datasource, the same for connectors and managers: its host when
+     * every member has a host of its own, else {@code host:port} (several servers on one machine,
+     * as in the sandbox). {@code connector-affinity} and the user map's affinities use these names.
+     */
+    public String datasourceName(HostPort member) {
+        long sameHost = members.stream().filter(m -> m.host().equals(member.host())).count();
+        return sameHost > 1 ? member.toString() : member.host();
+    }
+
     /** True for a composite dataservice (a section with {@code composite-datasources}). */
     public boolean isComposite() {
         return !compositeDatasources.isEmpty();

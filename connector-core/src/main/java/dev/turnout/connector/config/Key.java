@@ -35,6 +35,7 @@ enum Key {
     CONNECTOR_USER_MAP("connector-user-map", Scope.SETTING),
     CONNECTOR_PROBE_INTERVAL("connector-probe-interval", Scope.SETTING),
     CONNECTOR_HEARTBEAT_INTERVAL("connector-heartbeat-interval", Scope.SETTING),
+    CONNECTOR_MANAGERS("connector-managers", Scope.SETTING),
     REPLICATION_USER("replication-user", Scope.SETTING),
     REPLICATION_PASSWORD("replication-password", Scope.SETTING),
 

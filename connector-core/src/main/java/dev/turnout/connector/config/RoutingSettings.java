@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param userMapFile           null when {@code connector-user-map} is not set
  * @param replicationUser       {@code replication-user}, or else the application user
  * @param replicationPassword   {@code replication-password}, or else the application password (UTF-8)
+ * @param managers              {@code connector-managers}: the managers whose topology the connector follows; empty when not set
  */
 record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
                        LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
                        Duration probeInterval, Duration heartbeatInterval, String replicationUser,
-                       byte[] replicationPassword) {
+                       byte[] replicationPassword, java.util.List<HostPort> managers) {
 
     RoutingSettings {
         Objects.requireNonNull(qos, "qos");
@@ -28,5 +29,6 @@ record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWa
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(replicationUser, "replicationUser");
         Objects.requireNonNull(replicationPassword, "replicationPassword");
+        managers = java.util.List.copyOf(managers);
     }
 }

@@ -20,8 +20,10 @@ final class AfterResponse {
     final byte @Nullable [] payload;
     /** For PREPARED: why its executes stay on the primary, or null. */
     final @Nullable Reason reason;
-    /** For PREPARED: filled from the PREPARE_OK when it arrives (0 = the prepare failed). */
+    /** For PREPARED: the id given to the client when the PREPARE_OK arrives (0 = the prepare failed). */
     int statementId;
+    /** For PREPARED: the server's own id of the statement. */
+    int backendStatementId;
     int parameters;
 
     private AfterResponse(Kind kind, byte @Nullable [] payload, @Nullable Reason reason) {

@@ -25,6 +25,7 @@ import dev.turnout.routing.policy.RouteDecision;
 import dev.turnout.routing.policy.Router;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
+import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.Role;
 import io.netty.util.collection.IntObjectHashMap;
@@ -132,6 +133,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private final SessionState state = new SessionState();
     private final IntObjectHashMap<PreparedStatement> statements = new IntObjectHashMap<>();
     private int lastPreparedId;
+    /** The next statement id a client is given (see {@link PreparedStatement}). */
+    private int nextStatementId = 1;
     /** COM_STMT_PREPAREs sent whose response is not complete yet. */
     private int preparesInFlight;
 
@@ -149,6 +152,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private Reason routedReason = Reason.QOS_RW_STRICT;
     private String routedDatasource = "";
     private boolean waitForPosition;
+    /** The new primary connection being opened after the master changed; null otherwise. */
+    private SessionBackend movingTo;
+    private boolean pinnedWarned;
     /** The client changed which variables the primary tracks: the connector's tracking is set again before the next command. */
     private boolean retrack;
     /** The replica asked to reach the session's last write for the held command. */
@@ -378,6 +384,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         backendPassword = password;
         sessionQos = qosOf(entry);
         router = new Router(readPolicyOf(entry), (int) (connectionId & Integer.MAX_VALUE));
+        if (services.control().offline()) {
+            fail(authSequence, ConnectorErrors.of(ErrorCode.NO_PRIMARY, "connector is OFFLINE (set by a manager)"));
+            return;
+        }
         cancelHandshakeTimer();
         login = candidate;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
@@ -458,8 +468,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         Datasource master = service.master().orElse(null);
         if (master == null || services.topology().slot(master.name()) < 0) {
             var configured = config.dataservice().master();
-            primary = open(services.topology().slot(ConnectorTopology.nameOf(configured)), ConnectorTopology.nameOf(configured),
-                    configured.host(), configured.port(), true);
+            String name = config.dataservice().datasourceName(configured);
+            primary = open(services.topology().slot(name), name, configured.host(), configured.port(), true);
         } else {
             primary = open(services.topology().slot(master.name()), master.name(), master.host(), master.port(), true);
         }
@@ -478,6 +488,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (!backend.primary) {
             log.debug("[{} {}] replica connection {} ready", connectionId, peer, backend);
             ready.read();
+            resumeHeld();
+            return;
+        }
+        if (backend == movingTo) {
+            movingTo = null;
+            SessionBackend old = primary;
+            primary = backend;
+            state.primaryStatus(ok.statusFlags());
+            services.serverThreads().put(connectionId, ready.serverConnectionId());
+            ready.read();
+            dropBackend(old, false);
+            current = primary;
+            if (routing.smartscale()) {
+                startTracking(backend); // then the waiting command goes on
+                return;
+            }
             resumeHeld();
             return;
         }
@@ -528,8 +554,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (backend == null) {
             return;
         }
-        if (!backend.primary) {
-            log.info("[{} {}] replica {} unavailable for this session: {}", connectionId, peer, backend.datasource,
+        if (backend == movingTo) {
+            movingTo = null;
+            log.warn("[{} {}] the new master {} is not reachable: {}; the session stays on {}", connectionId, peer,
+                    backend.datasource, error.message(), primary.datasource);
+        }
+        if (!backend.primary || backend != primary) {
+            log.info("[{} {}] {} unavailable for this session: {}", connectionId, peer, backend.datasource,
                     error.message());
             backends[backend.slot] = null;
             backoffUntil[backend.slot] = System.nanoTime() + REPLICA_BACKOFF_NANOS;
@@ -614,9 +645,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             changeUser(frame);
             return true;
         }
+        if (services.control().holding() && !ServerStatus.has(state.primaryStatus(), ServerStatus.IN_TRANS)) {
+            return false; // ON-HOLD: nothing starts outside a transaction until the manager releases us (wake)
+        }
         int from = Packets.payloadIndex(frame) + 1;
         int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
         Dataservice service = services.topology().dataservice();
+        if (!followMaster(service)) {
+            return false;
+        }
         AfterResponse after = AfterResponse.NOTHING;
         PreparedStatement statement = null;
         SessionBackend target;
@@ -647,10 +684,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 statement = statementOf(frame);
                 target = routeExecute(service, frame, statement);
             }
-            case Command.COM_STMT_SEND_LONG_DATA -> {
+            case Command.COM_STMT_SEND_LONG_DATA, Command.COM_STMT_RESET, Command.COM_STMT_FETCH,
+                    Command.COM_STMT_BULK_EXECUTE -> {
+                statement = statementOf(frame);
+                if (statement != null && command == Command.COM_STMT_SEND_LONG_DATA) {
+                    statement.longData(true);
+                }
+                target = routePrimary(service, Reason.SESSION_COMMAND);
+            }
+            case Command.COM_STMT_CLOSE -> {
                 statement = statementOf(frame);
                 if (statement != null) {
-                    statement.longData(true);
+                    if (!allIdle()) {
+                        return false;
+                    }
+                    closeEverywhere(statement);
+                    frame.release();
+                    return true;
                 }
                 target = routePrimary(service, Reason.SESSION_COMMAND);
             }
@@ -667,23 +717,67 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (!readyFor(target)) {
             return false;
         }
-        if (command == Command.COM_STMT_EXECUTE && statement != null && !target.primary
-                && statement.backendId(target.slot) == 0) {
-            startPrepare(target, statement);
+        if (statement != null && statement.backendId(target.slot) == 0) {
+            startPrepare(target, statement); // first use on this server (a replica, or a new primary)
             return false;
         }
         if (waitForPosition && waitedOn == null) {
             startWait(target);
             return false;
         }
-        if (command == Command.COM_STMT_CLOSE) {
-            closeOnReplicas(frame);
-        }
         if (command == Command.COM_STMT_EXECUTE && statement != null) {
             frame = prepareExecute(frame, statement, target);
+        } else if (statement != null) {
+            frame.setIntLE(Packets.payloadIndex(frame) + 1, statement.backendId(target.slot));
         }
         dispatch(frame, target, after, command);
         return true;
+    }
+
+    /**
+     * Moves the session to the topology's master when that is no longer the session's primary (a
+     * switch or a failover), at a command boundary and outside a transaction: a new primary
+     * connection is opened and brought to the session's state (the history is replayed, prepared
+     * statements are prepared again on first use), then the old one is let go. A session pinned by
+     * state that cannot move (temporary tables, locks, handlers, a history too long to replay) stays
+     * where it is, and the old primary's own errors (read-only) tell it. Returns false while the
+     * command has to wait.
+     */
+    private boolean followMaster(Dataservice service) {
+        if (movingTo != null) {
+            return false; // resumed when the new primary is ready, or failed
+        }
+        Datasource master = service.master().orElse(null);
+        if (master == null || master.name().equals(primary.datasource) || !master.reachable()
+                || master.state() != DatasourceState.ONLINE) {
+            return true;
+        }
+        int slot = services.topology().slot(master.name());
+        if (slot < 0 || backoffUntil[slot] - System.nanoTime() > 0) {
+            return true;
+        }
+        if (!allIdle()) {
+            return false;
+        }
+        if (ServerStatus.has(state.primaryStatus(), ServerStatus.IN_TRANS)) {
+            return true; // a transaction ends where it began
+        }
+        if (!state.pins().isEmpty()) {
+            if (!pinnedWarned) {
+                pinnedWarned = true;
+                log.info("[{} {}] the master is now {}, but this session's state cannot move ({}): it stays on {}",
+                        connectionId, peer, master.name(), state.pins(), primary.datasource);
+            }
+            return true;
+        }
+        SessionBackend existing = backends[slot];
+        if (existing != null) {
+            dropBackend(existing, false);
+        }
+        log.info("[{} {}] the master is now {}: moving the session from {}", connectionId, peer, master.name(),
+                primary.datasource);
+        movingTo = open(slot, master.name(), master.host(), master.port(), true);
+        return false;
     }
 
     /**
@@ -704,8 +798,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             startTracking(primary);
             return false;
         }
-        if (!target.primary && (target.replayedEpoch != state.historyEpoch() || target.replayed < state.history().size())) {
-            startReplay(target);
+        if ((target.replayedEpoch != state.historyEpoch() || target.replayed < state.history().size()) && startReplay(target)) {
             return false;
         }
         return true;
@@ -861,9 +954,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             statement.typesSent(target.slot, newTypes ? typesOf(frame, flagIndex + 1, parameters) : null);
         }
         statement.longData(false);
-        if (target.primary) {
-            return frame;
-        }
         frame.setIntLE(payload + 1, statement.backendId(target.slot));
         if (parameters == 0 || typesInPacket || statement.typesSentTo(target.slot) || statement.types() == null
                 || Packets.isContinued(frame)) {
@@ -899,15 +989,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         return types;
     }
 
-    /** COM_STMT_CLOSE goes to the primary as the client sent it, and to every replica that prepared the statement. */
-    private void closeOnReplicas(ByteBuf frame) {
-        PreparedStatement statement = statementOf(frame);
-        if (statement == null) {
-            return;
-        }
+    /** COM_STMT_CLOSE of a known statement goes to every server that prepared it, with that server's id. */
+    private void closeEverywhere(PreparedStatement statement) {
         statements.remove(statement.clientId());
         for (SessionBackend backend : backends) {
-            if (backend != null && !backend.primary && backend.isReady() && statement.backendId(backend.slot) != 0) {
+            if (backend != null && backend.isReady() && statement.backendId(backend.slot) != 0) {
                 ByteBuf close = ctx.alloc().buffer(Packets.HEADER_SIZE + 5);
                 Packets.writeHeader(close, 5, 0);
                 close.writeByte(Command.COM_STMT_CLOSE).writeIntLE(statement.backendId(backend.slot));
@@ -959,8 +1045,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         written |= 1L << backend.slot;
     }
 
-    /** Brings a replica connection to the session's state: the history it has not replayed yet. */
-    private void startReplay(SessionBackend backend) {
+    /**
+     * Brings a connection to the session's state: the history it has not replayed yet. Returns
+     * whether anything was sent (the command then waits for the answers).
+     */
+    private boolean startReplay(SessionBackend backend) {
         if (backend.replayedEpoch != state.historyEpoch()) {
             backend.replayed = 0;
             backend.replayedEpoch = state.historyEpoch();
@@ -969,8 +1058,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         for (int i = backend.replayed; i < history.size(); i++) {
             sendInternal(backend, SessionBackend.Internal.REPLAY, history.get(i));
         }
+        boolean sent = backend.replayed < history.size();
         backend.replayed = history.size();
-        backend.connection.flush();
+        if (sent) {
+            backend.connection.flush();
+        }
+        return sent;
     }
 
     private void startPrepare(SessionBackend backend, PreparedStatement statement) {
@@ -1118,9 +1211,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         ResponseTracker.State before = tracker.state();
         int first = Packets.firstByte(frame);
         if (before == ResponseTracker.State.PREPARE_HEAD && first == 0x00 && !backend.completions.isEmpty()) {
+            // The client gets an id of the session's own, so that statements survive a change of primary.
             AfterResponse prepared = backend.completions.peek();
-            prepared.statementId = frame.getIntLE(Packets.payloadIndex(frame) + 1);
-            prepared.parameters = frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 7);
+            int payload = Packets.payloadIndex(frame);
+            prepared.backendStatementId = frame.getIntLE(payload + 1);
+            prepared.parameters = frame.getUnsignedShortLE(payload + 7);
+            prepared.statementId = nextStatementId++;
+            frame.setIntLE(payload + 1, prepared.statementId);
         }
         ServerStep step = tracker.onServerPacket(frame);
         if (step == ServerStep.UNEXPECTED || backend != current) {
@@ -1192,7 +1289,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case NOTHING -> { }
             case RECORD -> {
                 if (succeeded) {
+                    boolean upToDate = backend.replayedEpoch == state.historyEpoch()
+                            && backend.replayed == state.history().size();
                     state.recordSessionCommand(after.payload);
+                    if (upToDate) { // the backend that ran it has the whole history
+                        backend.replayedEpoch = state.historyEpoch();
+                        backend.replayed = state.history().size();
+                    }
                     if (backend.primary && routing.smartscale() && setsTrackedVariables(after.payload)) {
                         retrack = true; // the client replaced the tracked variables (MariaDB Connector/J does at connect)
                     }
@@ -1202,8 +1305,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 preparesInFlight--;
                 if (after.statementId != 0) {
                     lastPreparedId = after.statementId;
-                    statements.put(after.statementId, new PreparedStatement(after.statementId, after.payload, after.reason,
-                            after.parameters, backends.length));
+                    PreparedStatement statement = new PreparedStatement(after.statementId, after.payload, after.reason,
+                            after.parameters, backends.length);
+                    statement.backendId(backend.slot, after.backendStatementId);
+                    statements.put(after.statementId, statement);
                 }
             }
             case RESET -> {
@@ -1487,6 +1592,27 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /**
+     * Called (on this session's loop) after the connector's state or topology changed: a command
+     * that waited for the hold to end goes on.
+     */
+    public void wake() {
+        if (isCommandPhase()) {
+            resumeHeld();
+        }
+    }
+
+    /**
+     * Whether the session is at a transaction boundary with nothing in flight (called on this
+     * session's loop when a manager waits for every session to be held).
+     */
+    public boolean atTransactionBoundary() {
+        if (!isCommandPhase() || primary == null) {
+            return true;
+        }
+        return allIdle() && !ServerStatus.has(state.primaryStatus(), ServerStatus.IN_TRANS);
+    }
+
     /** Closes the session, and its backends. */
     private void close() {
         if (phase == FrontendPhase.CLOSING || phase == FrontendPhase.FAILED) {
@@ -1524,6 +1650,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         primary = null;
         current = null;
+        movingTo = null;
         preparesInFlight = 0;
     }
 

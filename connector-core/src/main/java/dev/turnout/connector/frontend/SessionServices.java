@@ -3,6 +3,7 @@ package dev.turnout.connector.frontend;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.session.RouteMetrics;
 import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
@@ -25,11 +26,12 @@ import java.util.function.Supplier;
  * @param metrics       counters of routed statements
  * @param sessionCount  client sessions open now
  * @param usersReload   re-reads the user map ({@code tungsten flush privileges}); returns what happened
+ * @param control       the connector's state (ONLINE, ON-HOLD, OFFLINE) as managers set it
  */
 public record SessionServices(ConnectorConfig config, SslContext sslContext, GreetingCache greetings,
         Class<? extends Channel> backendChannelClass, AtomicLong connectionIds, SecureRandom random,
         ConcurrentHashMap<Long, Long> serverThreads, ConnectorTopology topology, RoutingSettings routing,
-        RouteMetrics metrics, AtomicInteger sessionCount, Supplier<String> usersReload) {
+        RouteMetrics metrics, AtomicInteger sessionCount, Supplier<String> usersReload, ConnectorControl control) {
 
     /**
      * Connection ids the connector gives its clients start here, far above the thread ids a server

@@ -4,8 +4,11 @@ import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Reason;
 
 /**
- * A server-side prepared statement of a session. The client knows it by the id the primary gave
- * it; a replica that executes it has its own id, prepared there on demand from the same text.
+ * A server-side prepared statement of a session. The client knows it by an id of the session's
+ * own (given in place of the server's in the PREPARE_OK it receives); every server that executes
+ * it — the primary that prepared it, a replica, a new primary after a switch — has its own id,
+ * prepared there on demand from the same text, and the connector writes that id into each
+ * command it sends there.
  *
  * <p>Per backend slot (the datasource's index in the dataservice) it remembers the statement's id
  * there and whether that server has been told the parameter types, which a client sends only with
@@ -24,7 +27,7 @@ public final class PreparedStatement {
     private boolean longData;
 
     /**
-     * @param clientId   the primary's statement id, which the client uses
+     * @param clientId   the id the client knows the statement by
      * @param prepare    the COM_STMT_PREPARE payload (command byte and statement text), to prepare it elsewhere
      * @param reason     why its executes must run on the primary, or null if a replica may run them
      * @param parameters number of parameters

@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ConnectorTopology implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorTopology.class);
-    private static final int DEFAULT_PORT = 3306;
 
     private final String service;
     private final TopologyHolder holder;
@@ -61,7 +60,7 @@ public final class ConnectorTopology implements AutoCloseable {
         this.service = dataservice.name();
         List<Datasource> datasources = new ArrayList<>();
         for (HostPort member : dataservice.members()) {
-            String name = nameOf(member);
+            String name = dataservice.datasourceName(member);
             Role role = member.equals(dataservice.master()) ? Role.MASTER : Role.SLAVE;
             slots.put(name, datasources.size());
             addresses.add(member);
@@ -73,11 +72,6 @@ public final class ConnectorTopology implements AutoCloseable {
         this.holder = new TopologyHolder(initial);
     }
 
-    /** A datasource's name: its host, with the port unless it is MySQL's default. */
-    public static String nameOf(HostPort member) {
-        return member.port() == DEFAULT_PORT ? member.host() : member.toString();
-    }
-
     /**
      * The configured topology, without probes: every datasource ONLINE as configured. For tests and
      * for bridge mode, which needs no health.
@@ -86,10 +80,13 @@ public final class ConnectorTopology implements AutoCloseable {
         return new ConnectorTopology(config);
     }
 
-    /** The configured topology, kept current by probes of every datasource when the dataservice has replicas. */
+    /**
+     * The configured topology, kept current by probes of every datasource when the dataservice has
+     * replicas and no manager is configured (with managers, their pushes keep it current).
+     */
     public static ConnectorTopology start(ConnectorConfig config) {
         ConnectorTopology topology = new ConnectorTopology(config);
-        if (topology.addresses.size() > 1) {
+        if (topology.addresses.size() > 1 && config.managers().isEmpty()) {
             topology.startMonitor(config);
         }
         return topology;
@@ -98,9 +95,9 @@ public final class ConnectorTopology implements AutoCloseable {
     private void startMonitor(ConnectorConfig config) {
         List<DatasourceAddress> targets = new ArrayList<>();
         for (HostPort address : addresses) {
-            targets.add(new DatasourceAddress(nameOf(address), address.host(), address.port()));
+            targets.add(new DatasourceAddress(config.dataservice().datasourceName(address), address.host(), address.port()));
         }
-        String master = nameOf(config.dataservice().master());
+        String master = config.dataservice().datasourceName(config.dataservice().master());
         MonitorSettings defaults = MonitorSettings.defaults(config.replicationUser(),
                 new String(config.replicationPassword(), StandardCharsets.UTF_8), "connector@" + localHost() + "[" + pid() + "]");
         MonitorSettings settings = new MonitorSettings(defaults.user(), defaults.password(), config.probeInterval(),

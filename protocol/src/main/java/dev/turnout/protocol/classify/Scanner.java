@@ -81,7 +81,19 @@ final class Scanner {
     private int arrayOffset;
     private int limit;
     private int pos;
+    private int base;
     private boolean noBackslashEscapes;
+    /**
+     * For a buffer without an accessible array (a direct one): the input copied in bulk a window at
+     * a time, so that the buffer is checked (bounds, reference count, leak records) once per window
+     * rather than once per byte. Absolute indexes {@code [windowStart, windowEnd)}.
+     */
+    private final byte[] window = new byte[WINDOW];
+    private int windowStart;
+    private int windowEnd;
+    private static final int WINDOW = 1024;
+    /** How far back from the byte asked for a refilled window starts (the lexer looks back a little). */
+    private static final int LOOK_BACK = 64;
 
     // the current token
     int kind;
@@ -122,6 +134,9 @@ final class Scanner {
         }
         this.limit = to;
         this.pos = from;
+        this.base = from;
+        windowStart = 0;
+        windowEnd = 0;
         this.noBackslashEscapes = noBackslashEscapes;
         kind = EOF;
         start = from;
@@ -148,7 +163,25 @@ final class Scanner {
 
     int at(int index) {
         byte[] a = array;
-        return (a != null ? a[arrayOffset + index] : buf.getByte(index)) & 0xFF;
+        if (a != null) {
+            return a[arrayOffset + index] & 0xFF;
+        }
+        if (index < windowStart || index >= windowEnd) {
+            fill(index);
+        }
+        return window[index - windowStart] & 0xFF;
+    }
+
+    private void fill(int index) {
+        int start = Math.max(base, index - LOOK_BACK);
+        int stop = Math.min(limit, start + WINDOW);
+        if (index < start || index >= stop) {
+            start = index; // outside [from, to): the buffer's own bounds check answers
+            stop = index + 1;
+        }
+        buf.getBytes(start, window, 0, stop - start);
+        windowStart = start;
+        windowEnd = stop;
     }
 
     boolean isWord(Keyword k) {

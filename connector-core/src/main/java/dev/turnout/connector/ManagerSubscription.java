@@ -1,0 +1,154 @@
+package dev.turnout.connector;
+
+import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.frontend.FrontendHandler;
+import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.connector.topology.ConnectorControl;
+import dev.turnout.connector.topology.ConnectorTopology;
+import dev.turnout.push.ConnectorState;
+import dev.turnout.push.PushClient;
+import dev.turnout.push.PushMessage;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connector's side of the managers' push ({@code connector-managers}): it subscribes to every
+ * manager, hands their snapshots to the topology (older versions are ignored), reports the session
+ * counts, and obeys them:
+ * <ul>
+ *   <li><b>hold</b>: the connector goes ON-HOLD (statements that would start outside a
+ *       transaction wait), and acknowledges once every session is at a transaction boundary with
+ *       nothing in flight — polled every 20 ms, for at most {@link #HOLD_WAIT_MILLIS};</li>
+ *   <li><b>release</b>: ONLINE again; the waiting statements run, on the new master if the
+ *       topology changed meanwhile;</li>
+ *   <li><b>state</b>: ONLINE, ON-HOLD, or OFFLINE (sessions are closed as at shutdown, with their
+ *       running statements let finish; logins are refused).</li>
+ * </ul>
+ * With no manager reachable the connector keeps routing on the last topology it has.
+ *
+ * <p>Thread-safe; its work runs on the push client's threads and one scheduler thread, and reaches
+ * sessions only through tasks on their event loops.
+ */
+final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ManagerSubscription.class);
+    /** How long an acknowledgement of a hold waits for sessions in transactions to finish. */
+    static final long HOLD_WAIT_MILLIS = 30_000;
+
+    private final ChannelGroup sessions;
+    private final SessionServices services;
+    private final ConnectorControl control;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "turnout-hold");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final PushClient client;
+
+    ManagerSubscription(List<HostPort> managers, List<Integer> ports, ChannelGroup sessions, SessionServices services) {
+        this.sessions = sessions;
+        this.services = services;
+        this.control = services.control();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (HostPort manager : managers) {
+            addresses.add(new InetSocketAddress(manager.host(), manager.port())); // resolved once, at start
+        }
+        ConnectorTopology topology = services.topology();
+        topology.holder().addListener(snapshot -> forEachSession(FrontendHandler::wake));
+        this.client = PushClient.start(PushClient.Settings.defaults(addresses), PushClient.Identity.ofThisProcess(ports),
+                topology.holder(), this::stats, this);
+        log.info("following the topology of manager(s) {}", managers);
+    }
+
+    private PushMessage.Stats stats() {
+        long created = services.connectionIds().get() - SessionServices.FIRST_CONNECTION_ID;
+        return new PushMessage.Stats(created, sessions.size());
+    }
+
+    @Override
+    public void onHold(long request, Runnable ack) {
+        control.state(ConnectorState.ON_HOLD);
+        log.info("on hold (request {}): new transactions wait", request);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_WAIT_MILLIS);
+        scheduler.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (!control.holding()) {
+                    return; // released or changed meanwhile
+                }
+                if (allAtTransactionBoundary()) {
+                    log.info("every session held (request {})", request);
+                    ack.run();
+                } else if (System.nanoTime() < deadline) {
+                    scheduler.schedule(this, 20, TimeUnit.MILLISECONDS);
+                } else {
+                    log.warn("sessions still inside transactions after {} ms; not acknowledging hold request {}",
+                            HOLD_WAIT_MILLIS, request);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onRelease() {
+        control.state(ConnectorState.ONLINE);
+        log.info("released: statements run again");
+        forEachSession(FrontendHandler::wake);
+    }
+
+    @Override
+    public void onState(ConnectorState state) {
+        control.state(state);
+        log.info("state {} set by a manager", state.label());
+        forEachSession(state == ConnectorState.OFFLINE ? FrontendHandler::drain : FrontendHandler::wake);
+    }
+
+    /** Asks every session, on its own loop, whether it is at a transaction boundary. */
+    private boolean allAtTransactionBoundary() {
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (Channel session : sessions) {
+            answers.add(session.eventLoop().submit(() -> {
+                FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
+                return handler == null || handler.atTransactionBoundary();
+            }));
+        }
+        for (Future<Boolean> answer : answers) {
+            if (!answer.awaitUninterruptibly(1000) || !answer.isSuccess() || !answer.getNow()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void forEachSession(Consumer<FrontendHandler> action) {
+        for (Channel session : sessions) {
+            session.eventLoop().execute(() -> {
+                FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
+                if (handler != null) {
+                    action.accept(handler);
+                }
+            });
+        }
+    }
+
+    /** Managers this connector is subscribed to right now. */
+    int connectedManagers() {
+        return client.connectedManagers();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        scheduler.shutdownNow();
+    }
+}

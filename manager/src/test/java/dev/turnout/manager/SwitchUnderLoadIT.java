@@ -1,0 +1,170 @@
+package dev.turnout.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.connector.ConnectorServer;
+import dev.turnout.connector.config.ConnectorConfig;
+import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.routing.topology.Policy;
+import dev.turnout.sandbox.DbServer;
+import dev.turnout.sandbox.SandboxCluster;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A planned switch under load, end to end: a manager and a connector that follows it, in front of
+ * a sandbox cluster of the test's own; 8 client threads write and read through the connector
+ * while the manager switches the primary. No client sees an error, every acknowledged write is on
+ * the new primary, and the longest pause between two acknowledged writes is reported.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class SwitchUnderLoadIT {
+
+    private static final int THREADS = 8;
+    private static SandboxCluster cluster;
+    private static Manager manager;
+    private static ConnectorServer connector;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = SandboxCluster.builder().replicas(2).start();
+        List<DatasourceAddress> addresses = new ArrayList<>();
+        for (DbServer s : cluster.servers()) {
+            addresses.add(new DatasourceAddress(s.hostPort(), s.host(), s.port()));
+        }
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        manager = Manager.start(new ManagerSettings("alpha", addresses, cluster.primary().hostPort(), cluster.rootUser(),
+                cluster.rootPassword(), "repl", "repl", false, Duration.ofMillis(200), Policy.MAINTENANCE,
+                new InetSocketAddress(loopback, 0), null, "admin", "s3cret", Duration.ofSeconds(20), 3));
+        String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
+        String ini = """
+                [defaults]
+                application-user=%s
+                application-password=%s
+                application-port=3306
+                connector-listen-address=127.0.0.1
+                connector-worker-threads=2
+                connector-managers=127.0.0.1:%d
+                [alpha]
+                master=%s
+                members=%s
+                """.formatted(cluster.appUser(), cluster.appPassword(), manager.pushPort(), cluster.primary().hostPort(),
+                members);
+        connector = ConnectorServer.start(ConnectorConfig.parse(ini, "switch.ini", "alpha").withApplicationPort(0));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (connector.connectedManagers() == 0 || connector.topology().holder().current().version() < 1000) {
+            assertThat(System.nanoTime()).as("the connector subscribes to the manager").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        try (Connection root = cluster.primary().rootConnection(); Statement st = root.createStatement()) {
+            st.execute("CREATE TABLE test.load (id BIGINT PRIMARY KEY, thread INT, server INT)");
+        }
+        cluster.awaitReplication(Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connector != null) {
+            connector.shutdown(Duration.ofSeconds(2));
+        }
+        if (manager != null) {
+            manager.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aPlannedSwitchUnderLoadGivesNoClientErrorsAndLosesNoAcknowledgedWrite() throws Exception {
+        DbServer newPrimary = cluster.replicas().get(0);
+        String url = "jdbc:mariadb://127.0.0.1:" + connector.port() + "/test?connectTimeout=5000&socketTimeout=30000";
+        ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        AtomicLong lastWrite = new AtomicLong(System.nanoTime());
+        AtomicLong longestPause = new AtomicLong();
+        long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+        CountDownLatch done = new CountDownLatch(THREADS);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            Thread worker = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(url, cluster.appUser(), cluster.appPassword());
+                        PreparedStatement insert = c.prepareStatement("INSERT INTO test.load VALUES (?, ?, @@server_id)");
+                        PreparedStatement read = c.prepareStatement("SELECT COUNT(*) FROM test.load WHERE thread = ?")) {
+                    for (long i = 0; i < 1_000_000 && System.nanoTime() < stopAt; i++) {
+                        long id = thread * 1_000_000L + i;
+                        try {
+                            insert.setLong(1, id);
+                            insert.setInt(2, thread);
+                            insert.executeUpdate();
+                            acknowledged.add(id);
+                            long now = System.nanoTime();
+                            long previous = lastWrite.getAndSet(now);
+                            longestPause.accumulateAndGet(now - previous, Math::max);
+                            read.setInt(1, thread);
+                            try (ResultSet rs = read.executeQuery()) {
+                                rs.next();
+                            }
+                        } catch (SQLException e) {
+                            errors.add(e.getErrorCode() + " " + e.getMessage());
+                        }
+                    }
+                } catch (SQLException e) {
+                    errors.add("connection: " + e.getMessage());
+                } finally {
+                    done.countDown();
+                }
+            }, "load-" + t);
+            threads.add(worker);
+            worker.start();
+        }
+        Thread.sleep(2500);
+        int beforeSwitch = acknowledged.size();
+        long switchStart = System.nanoTime();
+        String outcome = manager.switchOver(newPrimary.hostPort());
+        long switchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switchStart);
+        assertThat(done.await(60, TimeUnit.SECONDS)).as("the load threads finish").isTrue();
+
+        System.out.printf("switch under load: %s in %d ms; %d writes acknowledged (%d before the switch); longest pause"
+                + " between acknowledged writes %d ms; errors %d%n", outcome, switchMillis, acknowledged.size(), beforeSwitch,
+                TimeUnit.NANOSECONDS.toMillis(longestPause.get()), errors.size());
+        assertThat(errors).as("client-visible errors").isEmpty();
+        assertThat(acknowledged.size()).isGreaterThan(beforeSwitch);
+        try (Connection root = newPrimary.rootConnection(); Statement st = root.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT @@read_only")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the new primary is writable").isZero();
+            }
+            List<Long> stored = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT id FROM test.load")) {
+                while (rs.next()) {
+                    stored.add(rs.getLong(1));
+                }
+            }
+            assertThat(stored).as("every acknowledged write is on the new primary").containsAll(acknowledged);
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM test.load WHERE server = " + newPrimary.serverId())) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("writes after the switch ran on the new primary").isPositive();
+            }
+        }
+    }
+}
