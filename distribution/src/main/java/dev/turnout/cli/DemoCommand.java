@@ -4,6 +4,11 @@ import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.ConnectorStartException;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
+import dev.turnout.manager.Manager;
+import dev.turnout.manager.ManagerSettings;
+import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushServer;
+import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
 import java.io.IOException;
@@ -12,6 +17,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -29,6 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     static final String USER = "app";
     static final String PASSWORD = "secret";
+    static final String REST_USER = "admin";
+    static final String REST_PASSWORD = "admin-secret";
 
     @Option(names = "--port", paramLabel = "PORT", description = "the connector's port (default: 3306, or the next free one)")
     Integer port;
@@ -45,22 +55,27 @@ public final class DemoCommand implements Callable<Integer> {
         try (SandboxCluster cluster = SandboxCluster.builder().replicas(replicas).appUser(USER, PASSWORD).start()) {
             int connectorPort = port != null ? port : firstFreePort(3306);
             int readOnlyPort = firstFreePort(connectorPort + 1);
+            int pushPort = firstFreePort(PushServer.DEFAULT_PORT);
+            int restPort = firstFreePort(8090);
             Path dir = Files.createTempDirectory("turnout-demo-");
             Path ini = dir.resolve("tungsten.ini");
-            Files.writeString(ini, configuration(cluster, connectorPort, readOnlyPort));
-            ConnectorServer server;
-            try {
-                server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
-            } catch (ConfigException | ConnectorStartException e) {
-                System.err.println("turnout: " + e.getMessage());
-                return 1;
-            }
-            try {
-                printBanner(cluster, connectorPort, readOnlyPort, ini);
-                stop.await();
-                System.out.println("\nStopping the connector and the cluster ...");
+            Files.writeString(ini, configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort));
+            try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort))) {
+                ConnectorServer server;
+                try {
+                    server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
+                } catch (ConfigException | ConnectorStartException e) {
+                    System.err.println("turnout: " + e.getMessage());
+                    return 1;
+                }
+                try {
+                    printBanner(cluster, connectorPort, readOnlyPort, restPort, ini);
+                    stop.await();
+                    System.out.println("\nStopping the connector, the manager and the cluster ...");
+                } finally {
+                    server.shutdown(Duration.ofSeconds(2));
+                }
             } finally {
-                server.shutdown(java.time.Duration.ofSeconds(2));
                 Files.deleteIfExists(ini);
                 Files.deleteIfExists(dir);
             }
@@ -69,7 +84,23 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String configuration(SandboxCluster cluster, int connectorPort, int readOnlyPort) {
+    /**
+     * The demo's manager: AUTOMATIC policy, probes every 500 ms, the sandbox's root account for the
+     * statements of a switch or failover (they need READ_ONLY ADMIN) and its replication account.
+     */
+    static ManagerSettings managerSettings(SandboxCluster cluster, int pushPort, int restPort) {
+        List<DatasourceAddress> datasources = new ArrayList<>();
+        for (DbServer server : cluster.servers()) {
+            datasources.add(new DatasourceAddress(server.hostPort(), server.host(), server.port()));
+        }
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        return new ManagerSettings("alpha", datasources, cluster.primary().hostPort(), cluster.rootUser(),
+                cluster.rootPassword(), "repl", "repl", false, Duration.ofMillis(500), Policy.AUTOMATIC,
+                new InetSocketAddress(loopback, pushPort), new InetSocketAddress(loopback, restPort), REST_USER,
+                REST_PASSWORD, Duration.ofSeconds(30), 3);
+    }
+
+    static String configuration(SandboxCluster cluster, int connectorPort, int readOnlyPort, int pushPort, int restPort) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 # Written by 'turnout demo' for its local cluster.
@@ -79,15 +110,20 @@ public final class DemoCommand implements Callable<Integer> {
                 application-port=%d
                 application-readonly-port=%d
                 connector-listen-address=127.0.0.1
+                connector-managers=127.0.0.1:%d
+                manager-rest-api-address=127.0.0.1:%d
+                rest-api-admin-user=%s
+                rest-api-admin-password=%s
 
                 [alpha]
                 topology=clustered
                 master=%s
                 members=%s
-                """.formatted(USER, PASSWORD, connectorPort, readOnlyPort, cluster.primary().hostPort(), members);
+                """.formatted(USER, PASSWORD, connectorPort, readOnlyPort, pushPort, restPort, REST_USER, REST_PASSWORD,
+                cluster.primary().hostPort(), members);
     }
 
-    private static void printBanner(SandboxCluster cluster, int connectorPort, int readOnlyPort, Path ini) {
+    private static void printBanner(SandboxCluster cluster, int connectorPort, int readOnlyPort, int restPort, Path ini) {
         StringBuilder servers = new StringBuilder();
         for (DbServer server : cluster.servers()) {
             servers.append(String.format("  %-4s %-16s server_id=%d %s%n", server.name(), server.hostPort(), server.serverId(),
@@ -111,8 +147,13 @@ public final class DemoCommand implements Callable<Integer> {
                           mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'tungsten explain select * from t'
                           mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'tungsten cluster status'
 
+                Manager (policy AUTOMATIC) with its REST API on 127.0.0.1:%7$d; the connector follows it:
+                          bin/turnout cctrl -c %3$s -e ls
+                          bin/turnout cctrl -c %3$s -e switch           # a planned switch
+                          kill -9 %8$d                                 # db1 dies: automatic failover
+
                 Press Ctrl-C to stop the connector and the cluster.
-                """, servers, connectorPort, ini, USER, PASSWORD, readOnlyPort);
+                """, servers, connectorPort, ini, USER, PASSWORD, readOnlyPort, restPort, cluster.primary().pid());
         System.out.flush();
     }
 

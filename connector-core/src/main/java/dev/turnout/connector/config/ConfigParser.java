@@ -200,6 +200,7 @@ final class ConfigParser {
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
+            case CONNECTOR_FAILOVER_WAIT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
             case REPLICATION_USER -> value;
             case REPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
             default -> throw new IllegalStateException("not a setting: " + key);
@@ -332,7 +333,8 @@ final class ConfigParser {
                 (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),
                 (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
                 (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
-                (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()));
+                (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
+                (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT));
     }
 
     /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */
@@ -347,6 +349,8 @@ final class ConfigParser {
         }
         return List.copyOf(managers);
     }
+
+    static final Duration DEFAULT_FAILOVER_WAIT = Duration.ofSeconds(10);
 
     /** The manager's push port, as in Tungsten. */
     static final int DEFAULT_MANAGER_PORT = 11999;

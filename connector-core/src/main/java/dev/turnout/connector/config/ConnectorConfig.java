@@ -210,6 +210,15 @@ public final class ConnectorConfig {
         return routing.managers();
     }
 
+    /**
+     * {@code connector-failover-wait} (default 10 s): after a session's primary connection is lost,
+     * how long a statement waits for a primary (the new one after a failover, or the same one back)
+     * before it gets an error; the session stays open either way.
+     */
+    public Duration failoverWait() {
+        return routing.failoverWait();
+    }
+
     /** {@code replication-user}: the user of probes and heartbeats; the application user when not set. */
     public String replicationUser() {
         return routing.replicationUser();

@@ -36,6 +36,7 @@ enum Key {
     CONNECTOR_PROBE_INTERVAL("connector-probe-interval", Scope.SETTING),
     CONNECTOR_HEARTBEAT_INTERVAL("connector-heartbeat-interval", Scope.SETTING),
     CONNECTOR_MANAGERS("connector-managers", Scope.SETTING),
+    CONNECTOR_FAILOVER_WAIT("connector-failover-wait", Scope.SETTING),
     REPLICATION_USER("replication-user", Scope.SETTING),
     REPLICATION_PASSWORD("replication-password", Scope.SETTING),
 

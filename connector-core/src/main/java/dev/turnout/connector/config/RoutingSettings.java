@@ -14,11 +14,12 @@ import java.util.Objects;
  * @param replicationUser       {@code replication-user}, or else the application user
  * @param replicationPassword   {@code replication-password}, or else the application password (UTF-8)
  * @param managers              {@code connector-managers}: the managers whose topology the connector follows; empty when not set
+ * @param failoverWait          {@code connector-failover-wait}: how long a statement waits for a primary after the primary was lost
  */
 record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
                        LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
                        Duration probeInterval, Duration heartbeatInterval, String replicationUser,
-                       byte[] replicationPassword, java.util.List<HostPort> managers) {
+                       byte[] replicationPassword, java.util.List<HostPort> managers, Duration failoverWait) {
 
     RoutingSettings {
         Objects.requireNonNull(qos, "qos");
@@ -30,5 +31,6 @@ record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWa
         Objects.requireNonNull(replicationUser, "replicationUser");
         Objects.requireNonNull(replicationPassword, "replicationPassword");
         managers = java.util.List.copyOf(managers);
+        Objects.requireNonNull(failoverWait, "failoverWait");
     }
 }

@@ -50,6 +50,18 @@ public final class ConnectorErrors {
         return of(ErrorCode.BACKEND_LOST, "Lost connection to backend " + host + " during query");
     }
 
+    /** The primary failed during a statement; the session goes on, on the next primary. */
+    public static ErrPacket primaryFailedDuringStatement(String dataservice, String host) {
+        return of(ErrorCode.PRIMARY_FAILED, "the primary " + host + " of dataservice " + dataservice
+                + " failed during the statement; it may or may not have been applied (the connection is usable: retry)");
+    }
+
+    /** No primary could be reached within connector-failover-wait; the session goes on. */
+    public static ErrPacket noPrimaryWithin(String dataservice, long millis) {
+        return of(ErrorCode.PRIMARY_FAILED, "no primary available for dataservice " + dataservice + " within "
+                + millis + " ms (connector-failover-wait); the connection is usable: retry");
+    }
+
     public static ErrPacket shuttingDown() {
         return of(ErrorCode.SHUTTING_DOWN, "connector is shutting down");
     }

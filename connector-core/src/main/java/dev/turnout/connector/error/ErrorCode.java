@@ -24,6 +24,12 @@ public enum ErrorCode {
     BACKEND_LOST(2013, "08S01"),
     /** ER_SERVER_SHUTDOWN: the connector is shutting down. */
     SHUTTING_DOWN(1053, "08S01"),
+    /**
+     * ER_UNKNOWN_ERROR, with SQLSTATE HY000 so that drivers and pools keep the connection: the
+     * primary failed while the statement ran (it may or may not have been applied), or no primary
+     * came back within connector-failover-wait. The session itself goes on.
+     */
+    PRIMARY_FAILED(1105, "HY000"),
     /** ER_PARSE_ERROR: an inline {@code tungsten ...} command the connector does not know. */
     SYNTAX(1064, "42000"),
     /** ER_UNKNOWN_ERROR: a failure of the connector itself. */

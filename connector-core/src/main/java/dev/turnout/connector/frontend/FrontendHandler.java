@@ -154,6 +154,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean waitForPosition;
     /** The new primary connection being opened after the master changed; null otherwise. */
     private SessionBackend movingTo;
+    /** The primary connection was lost; the next command waits for a primary (see {@link #recoverPrimary}). */
+    private boolean primaryLost;
+    /** When a command waiting for a primary gives up (System.nanoTime()); 0 when none waits. */
+    private long failoverDeadline;
+    private boolean retryScheduled;
+    /** A connection to the lost primary's server, to tell a killed connection from a failed server; null otherwise. */
+    private SessionBackend probe;
+    private SessionBackend lostPrimary;
     private boolean pinnedWarned;
     /** The client changed which variables the primary tracks: the connector's tracking is set again before the next command. */
     private boolean retrack;
@@ -485,10 +493,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         backend.tracker = new ResponseTracker(ready.capabilities());
         services.topology().sessionMoved(backend.datasource, 1);
+        backend.counted = true;
         if (!backend.primary) {
             log.debug("[{} {}] replica connection {} ready", connectionId, peer, backend);
             ready.read();
             resumeHeld();
+            return;
+        }
+        if (backend == probe) {
+            probe = null;
+            letGo(backend);
+            primaryKilled(lostPrimary);
+            lostPrimary = null;
             return;
         }
         if (backend == movingTo) {
@@ -498,7 +514,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             state.primaryStatus(ok.statusFlags());
             services.serverThreads().put(connectionId, ready.serverConnectionId());
             ready.read();
-            dropBackend(old, false);
+            if (primaryLost) {
+                primaryLost = false; // the old one is gone already
+                failoverDeadline = 0;
+                log.info("[{} {}] primary {} reached again", connectionId, peer, backend.datasource);
+            } else {
+                dropBackend(old, false);
+            }
             current = primary;
             if (routing.smartscale()) {
                 startTracking(backend); // then the waiting command goes on
@@ -554,8 +576,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (backend == null) {
             return;
         }
+        if (backend == probe) {
+            probe = null;
+            backends[backend.slot] = null;
+            SessionBackend lost = lostPrimary;
+            lostPrimary = null;
+            primaryLost(lost);
+            return;
+        }
         if (backend == movingTo) {
             movingTo = null;
+            if (primaryLost) {
+                log.debug("[{} {}] primary {} not reachable yet: {}", connectionId, peer, backend.datasource, error.message());
+                backends[backend.slot] = null;
+                retryLater();
+                return;
+            }
             log.warn("[{} {}] the new master {} is not reachable: {}; the session stays on {}", connectionId, peer,
                     backend.datasource, error.message(), primary.datasource);
         }
@@ -574,7 +610,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     // ---------------------------------------------------------------- command phase: from the client
 
     private void onCommandPacket(ByteBuf frame) {
-        if (held != null) {
+        if (held != null || probe != null) {
             pending.add(frame); // keeps the client's order behind the command that waits
             return;
         }
@@ -651,6 +687,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         int from = Packets.payloadIndex(frame) + 1;
         int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
         Dataservice service = services.topology().dataservice();
+        if (primaryLost) {
+            if (failoverDeadline != 0 && System.nanoTime() - failoverDeadline > 0) {
+                failoverDeadline = 0; // the next command waits again
+                frame.release();
+                writePacket(1, ConnectorErrors.noPrimaryWithin(config.serviceName(), config.failoverWait().toMillis())::encode);
+                ctx.flush();
+                return true;
+            }
+            if (!recoverPrimary(service)) {
+                return false;
+            }
+        }
         if (!followMaster(service)) {
             return false;
         }
@@ -778,6 +826,94 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 primary.datasource);
         movingTo = open(slot, master.name(), master.host(), master.port(), true);
         return false;
+    }
+
+    /**
+     * After the primary connection was lost: connects to the topology's master — a new one after a
+     * failover, or the same server back — and returns false meanwhile (the command waits, at most
+     * connector-failover-wait; topology changes and retries every 200 ms wake it).
+     */
+    private boolean recoverPrimary(Dataservice service) {
+        if (movingTo != null) {
+            return false;
+        }
+        if (failoverDeadline == 0) {
+            failoverDeadline = System.nanoTime() + config.failoverWait().toNanos();
+        }
+        Datasource master = service.master().orElse(null);
+        int slot = master == null ? -1 : services.topology().slot(master.name());
+        if (master == null || slot < 0 || !master.reachable() || master.state() != DatasourceState.ONLINE) {
+            retryLater();
+            return false;
+        }
+        SessionBackend existing = backends[slot];
+        if (existing != null) {
+            dropBackend(existing, false);
+        }
+        movingTo = open(slot, master.name(), master.host(), master.port(), true);
+        return false;
+    }
+
+    /** Wakes this session again in 200 ms (one timer at a time), to retry reaching a primary. */
+    private void retryLater() {
+        if (!retryScheduled) {
+            retryScheduled = true;
+            ctx.executor().schedule(() -> {
+                retryScheduled = false;
+                wake();
+            }, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The primary connection closed under the session. Was the connection killed (the server is
+     * alive: the session ends, as a direct connection would), or did the server go away (a failure:
+     * the session survives it)? A new connection to the same server tells; the client is not read
+     * meanwhile.
+     */
+    private void checkPrimary(SessionBackend backend) {
+        letGo(backend);
+        statements.forEach((id, statement) -> statement.forget(backend.slot));
+        lostPrimary = backend;
+        probe = open(backend.slot, backend.datasource, backend.connection.target().host(), backend.connection.target().port(),
+                true);
+    }
+
+    /** The server of the lost primary connection answered: the connection was killed, so the session ends. */
+    private void primaryKilled(SessionBackend lost) {
+        log.info("[{} {}] backend {} closed while the server is up; closing the session", connectionId, peer, lost);
+        if (lost.completions.isEmpty()) {
+            close();
+        } else {
+            fail(lastClientSequence + 1, ConnectorErrors.backendLost(lost.connection.target().toString()));
+        }
+    }
+
+    /**
+     * The primary server went away (its connection closed and a new one is refused): the commands it
+     * had not answered get an error of their own — the session is not closed — and the next command
+     * waits for a primary (see {@link #recoverPrimary}).
+     */
+    private void primaryLost(SessionBackend backend) {
+        int unanswered = backend.completions.size();
+        log.warn("[{} {}] lost the primary {} ({} command(s) unanswered); waiting for a primary", connectionId, peer,
+                backend.datasource, unanswered);
+        backend.completions.clear();
+        preparesInFlight = 0;
+        primaryLost = true;
+        failoverDeadline = 0;
+        state.primaryStatus(ServerStatus.AUTOCOMMIT); // its transaction, if any, is gone with it
+        if (current == backend) {
+            current = null;
+        }
+        for (int i = 0; i < unanswered; i++) {
+            writePacket(1, ConnectorErrors.primaryFailedDuringStatement(config.serviceName(), backend.datasource)::encode);
+        }
+        ctx.flush();
+        if (held == null && allIdle()) {
+            phase = FrontendPhase.COMMAND_IDLE;
+        }
+        resumeHeld();
     }
 
     /**
@@ -1175,14 +1311,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** Runs the command that waited, then the packets the client sent behind it. */
     private void resumeHeld() {
-        if (held == null || phase == FrontendPhase.CLOSING || phase == FrontendPhase.FAILED) {
+        if (probe != null || !isCommandPhase()) {
             return;
         }
-        ByteBuf frame = held;
-        held = null;
-        if (!tryDispatch(frame)) {
-            held = frame;
-            return;
+        if (held != null) {
+            ByteBuf frame = held;
+            held = null;
+            if (!tryDispatch(frame)) {
+                held = frame;
+                return;
+            }
         }
         while (held == null && !pending.isEmpty() && isCommandPhase()) {
             onCommandPacket(pending.poll());
@@ -1345,7 +1483,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         flushBackends();
-        if (held == null && (current == null || current.connection.isWritable())) {
+        if (held == null && probe == null && (current == null || current.connection.isWritable())) {
             ctx.read();
         }
     }
@@ -1392,6 +1530,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 waitForPosition = false;
             }
             resumeHeld();
+            return;
+        }
+        if (backend == primary && isCommandPhase() && !(responseStarted && current == backend)
+                && backend.internalPending == 0) {
+            checkPrimary(backend);
             return;
         }
         switch (phase) {
@@ -1656,8 +1799,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** Closes one backend connection: COM_QUIT at a command boundary, an abrupt close in the middle of a command. */
     private void letGo(SessionBackend backend) {
-        backends[backend.slot] = null;
-        if (backend.isReady()) {
+        if (backends[backend.slot] == backend) {
+            backends[backend.slot] = null;
+        }
+        if (backend.counted) {
+            backend.counted = false;
             services.topology().sessionMoved(backend.datasource, -1);
         }
         if (backend.isIdle()) {

@@ -32,6 +32,8 @@ final class SessionBackend {
     int replayedEpoch;
 
     Internal internal = Internal.NONE;
+    /** Counted in the datasource's sessions (see ConnectorTopology#sessionMoved) until let go. */
+    boolean counted;
     /** Responses of the connector's own commands still to come. */
     int internalPending;
     boolean internalFailed;

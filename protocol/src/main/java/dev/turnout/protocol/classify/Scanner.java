@@ -91,6 +91,8 @@ final class Scanner {
     private final byte[] window = new byte[WINDOW];
     private int windowStart;
     private int windowEnd;
+    /** Statements longer than a window are read through it; shorter ones byte by byte. */
+    private boolean windowed;
     private static final int WINDOW = 1024;
     /** How far back from the byte asked for a refilled window starts (the lexer looks back a little). */
     private static final int LOOK_BACK = 64;
@@ -137,6 +139,7 @@ final class Scanner {
         this.base = from;
         windowStart = 0;
         windowEnd = 0;
+        windowed = array == null && to - from > WINDOW;
         this.noBackslashEscapes = noBackslashEscapes;
         kind = EOF;
         start = from;
@@ -166,6 +169,10 @@ final class Scanner {
         if (a != null) {
             return a[arrayOffset + index] & 0xFF;
         }
+        return windowed ? windowAt(index) : buf.getByte(index) & 0xFF;
+    }
+
+    private int windowAt(int index) {
         if (index < windowStart || index >= windowEnd) {
             fill(index);
         }
