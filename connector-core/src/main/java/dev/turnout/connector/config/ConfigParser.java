@@ -200,7 +200,7 @@ final class ConfigParser {
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
-            case CONNECTOR_FAILOVER_WAIT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+            case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
             case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
             case REST_API_ADMIN_USER -> value;
             case REST_API_ADMIN_PASSWORD, REST_API_ADMIN_PASS -> value.getBytes(StandardCharsets.UTF_8);
@@ -338,6 +338,7 @@ final class ConfigParser {
                 (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
                 (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
+                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
                 (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),
                 (String) effective(Key.REST_API_ADMIN_USER, defaults, own, null),
                 (byte[]) effective(Key.REST_API_ADMIN_PASSWORD, defaults, own,
@@ -358,6 +359,7 @@ final class ConfigParser {
     }
 
     static final Duration DEFAULT_FAILOVER_WAIT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_DISCONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The connector's REST API port when {@code connector-rest-api-address} names none, as in Tungsten. */
     static final int DEFAULT_REST_API_PORT = 8096;
 

@@ -219,6 +219,15 @@ public final class ConnectorConfig {
         return routing.failoverWait();
     }
 
+    /**
+     * {@code connector-disconnect-timeout} (default 5 s): when a manager holds the connector for a
+     * switch, how long a session inside a transaction may go on before its transaction is aborted
+     * with an error and the session closed, so that the switch can proceed.
+     */
+    public Duration disconnectTimeout() {
+        return routing.disconnectTimeout();
+    }
+
     /** {@code connector-rest-api-address}: where the connector serves its REST API and metrics; empty when not set. */
     public Optional<HostPort> restApiAddress() {
         return Optional.ofNullable(routing.restApiAddress());

@@ -37,6 +37,7 @@ enum Key {
     CONNECTOR_HEARTBEAT_INTERVAL("connector-heartbeat-interval", Scope.SETTING),
     CONNECTOR_MANAGERS("connector-managers", Scope.SETTING),
     CONNECTOR_FAILOVER_WAIT("connector-failover-wait", Scope.SETTING),
+    CONNECTOR_DISCONNECT_TIMEOUT("connector-disconnect-timeout", Scope.SETTING),
     CONNECTOR_REST_API_ADDRESS("connector-rest-api-address", Scope.SETTING),
     REST_API_ADMIN_USER("rest-api-admin-user", Scope.SETTING),
     REST_API_ADMIN_PASSWORD("rest-api-admin-password", Scope.SETTING),
