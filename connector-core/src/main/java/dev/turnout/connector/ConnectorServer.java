@@ -2,6 +2,7 @@ package dev.turnout.connector;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
+import dev.turnout.connector.admin.AdminServer;
 import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.config.ConnectorConfig;
@@ -20,6 +21,7 @@ import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Balancer;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.ReadPolicy;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.turnout.protocol.auth.ClientAuthExchange;
@@ -81,6 +83,8 @@ public final class ConnectorServer implements AutoCloseable {
     private boolean stopped;
     /** The subscription to {@code connector-managers}; null when none is configured. */
     private volatile ManagerSubscription managers;
+    /** The REST API ({@code connector-rest-api-address}); null when not configured. */
+    private volatile AdminServer admin;
 
     private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
         this.config = config;
@@ -148,6 +152,7 @@ public final class ConnectorServer implements AutoCloseable {
             server.probePrimary();
             server.bind();
             server.subscribeToManagers();
+            server.startRestApi();
         } catch (ConnectorStartException | RuntimeException e) {
             server.stopLoops();
             throw e;
@@ -321,6 +326,53 @@ public final class ConnectorServer implements AutoCloseable {
         return topology;
     }
 
+    private void startRestApi() throws ConnectorStartException {
+        registerGauges();
+        if (config.restApiAddress().isEmpty()) {
+            return;
+        }
+        HostPort address = config.restApiAddress().get();
+        try {
+            admin = AdminServer.start(address, config.restApiUser().orElse(null), config.restApiPassword(),
+                    "connector@" + localHostName() + "[" + ProcessHandle.current().pid() + "]", topology,
+                    services.control(), metrics, sessions::size);
+        } catch (IOException | RuntimeException e) {
+            throw new ConnectorStartException("cannot serve the REST API on " + address + ": " + e.getMessage(), e);
+        }
+        log.info("REST API on http://{}:{}/api/v1/status and /metrics{}", address.host(), admin.address().getPort(),
+                config.restApiUser().isPresent() ? " (Basic authentication)" : "");
+    }
+
+    private void registerGauges() {
+        Gauge.builder("turnout.sessions.active", sessions, java.util.Set::size)
+                .description("Client sessions open").register(metrics);
+        Gauge.builder("turnout.topology.version", topology, t -> t.holder().current().version())
+                .description("Version of the topology snapshot the connector routes by").register(metrics);
+        for (var datasource : topology.dataservice().datasources()) {
+            String name = datasource.name();
+            Gauge.builder("turnout.datasource.sessions", topology, t -> t.sessions(name))
+                    .description("Sessions with a connection to the datasource").tag("datasource", name).register(metrics);
+            Gauge.builder("turnout.datasource.latency.ms", topology, t -> t.dataservice().datasource(name)
+                            .map(d -> (double) d.latencyMillis()).orElse(-1.0))
+                    .description("Applied latency of the datasource in milliseconds (-1: unknown)").tag("datasource", name)
+                    .register(metrics);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The REST API's address, when {@code connector-rest-api-address} is set. */
+    public java.util.Optional<InetSocketAddress> restApiAddress() {
+        AdminServer server = admin;
+        return server == null ? java.util.Optional.empty() : java.util.Optional.of(server.address());
+    }
+
     private void subscribeToManagers() {
         if (!config.managers().isEmpty()) {
             List<Integer> ports = readOnlyPort() < 0 ? List.of(port()) : List.of(port(), readOnlyPort());
@@ -335,6 +387,10 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private void stopLoops() {
+        AdminServer server = admin;
+        if (server != null) {
+            server.close();
+        }
         ManagerSubscription subscription = managers;
         if (subscription != null) {
             subscription.close();

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>hold</b>: the connector goes ON-HOLD (statements that would start outside a
  *       transaction wait), and acknowledges once every session is at a transaction boundary with
- *       nothing in flight — polled every 20 ms, for at most {@link #HOLD_WAIT_MILLIS};</li>
+ *       nothing in flight — polled every 20 ms, for at most {@link #HOLD_WAIT_MILLIS}; sessions
+ *       still inside a transaction after {@code connector-disconnect-timeout} are ended with an
+ *       error (their transactions roll back);</li>
  *   <li><b>release</b>: ONLINE again; the waiting statements run, on the new master if the
  *       topology changed meanwhile;</li>
  *   <li><b>state</b>: ONLINE, ON-HOLD, or OFFLINE (sessions are closed as at shutdown, with their
@@ -80,6 +82,7 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         control.state(ConnectorState.ON_HOLD);
         log.info("on hold (request {}): new transactions wait", request);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_WAIT_MILLIS);
+        long grace = System.nanoTime() + services.config().disconnectTimeout().toNanos();
         scheduler.execute(new Runnable() {
             @Override
             public void run() {
@@ -90,6 +93,9 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
                     log.info("every session held (request {})", request);
                     ack.run();
                 } else if (System.nanoTime() < deadline) {
+                    if (System.nanoTime() - grace > 0) {
+                        forEachSession(FrontendHandler::abortTransactionForSwitch);
+                    }
                     scheduler.schedule(this, 20, TimeUnit.MILLISECONDS);
                 } else {
                     log.warn("sessions still inside transactions after {} ms; not acknowledging hold request {}",

@@ -63,6 +63,7 @@ class SwitchUnderLoadIT {
                 connector-listen-address=127.0.0.1
                 connector-worker-threads=2
                 connector-managers=127.0.0.1:%d
+                connector-disconnect-timeout=1s
                 [alpha]
                 master=%s
                 members=%s
@@ -93,9 +94,40 @@ class SwitchUnderLoadIT {
         }
     }
 
+    /** The current master per the manager, and another server to switch to. */
+    private static DbServer[] masterAndCandidate() {
+        String master = manager.topology().dataservice("alpha").master().orElseThrow().name();
+        DbServer current = cluster.servers().stream().filter(s -> s.hostPort().equals(master)).findFirst().orElseThrow();
+        DbServer candidate = cluster.servers().stream().filter(s -> s != current).findFirst().orElseThrow();
+        return new DbServer[] {current, candidate};
+    }
+
+    @Test
+    void aTransactionLeftOpenDuringASwitchIsAbortedAfterTheGraceAndTheSwitchGoesOn() throws Exception {
+        DbServer newPrimary = masterAndCandidate()[1];
+        String url = "jdbc:mariadb://127.0.0.1:" + connector.port() + "/test?connectTimeout=5000&socketTimeout=30000";
+        try (Connection c = DriverManager.getConnection(url, cluster.appUser(), cluster.appPassword());
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.executeUpdate("INSERT INTO test.load VALUES (-1, -1, @@server_id)");
+            long start = System.nanoTime();
+            manager.switchOver(newPrimary.hostPort());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.println("switch with a transaction left open took " + millis + " ms");
+            assertThat(millis).as("the switch waited about connector-disconnect-timeout").isBetween(900L, 15_000L);
+            SQLException aborted = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, c::commit);
+            System.out.println("the open transaction's commit: " + aborted.getErrorCode() + " " + aborted.getMessage());
+        }
+        try (Connection root = newPrimary.rootConnection(); Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM test.load WHERE id = -1")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the aborted transaction's insert").isZero();
+        }
+    }
+
     @Test
     void aPlannedSwitchUnderLoadGivesNoClientErrorsAndLosesNoAcknowledgedWrite() throws Exception {
-        DbServer newPrimary = cluster.replicas().get(0);
+        DbServer newPrimary = masterAndCandidate()[1];
         String url = "jdbc:mariadb://127.0.0.1:" + connector.port() + "/test?connectTimeout=5000&socketTimeout=30000";
         ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();

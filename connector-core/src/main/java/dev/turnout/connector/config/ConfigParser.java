@@ -200,7 +200,10 @@ final class ConfigParser {
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
-            case CONNECTOR_FAILOVER_WAIT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+            case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+            case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
+            case REST_API_ADMIN_USER -> value;
+            case REST_API_ADMIN_PASSWORD, REST_API_ADMIN_PASS -> value.getBytes(StandardCharsets.UTF_8);
             case REPLICATION_USER -> value;
             case REPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
             default -> throw new IllegalStateException("not a setting: " + key);
@@ -334,7 +337,12 @@ final class ConfigParser {
                 (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
                 (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
                 (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
-                (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT));
+                (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
+                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
+                (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),
+                (String) effective(Key.REST_API_ADMIN_USER, defaults, own, null),
+                (byte[]) effective(Key.REST_API_ADMIN_PASSWORD, defaults, own,
+                        effective(Key.REST_API_ADMIN_PASS, defaults, own, null)));
     }
 
     /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */
@@ -351,6 +359,9 @@ final class ConfigParser {
     }
 
     static final Duration DEFAULT_FAILOVER_WAIT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_DISCONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The connector's REST API port when {@code connector-rest-api-address} names none, as in Tungsten. */
+    static final int DEFAULT_REST_API_PORT = 8096;
 
     /** The manager's push port, as in Tungsten. */
     static final int DEFAULT_MANAGER_PORT = 11999;

@@ -219,6 +219,34 @@ public final class ConnectorConfig {
         return routing.failoverWait();
     }
 
+    /**
+     * {@code connector-disconnect-timeout} (default 5 s): when a manager holds the connector for a
+     * switch, how long a session inside a transaction may go on before its transaction is aborted
+     * with an error and the session closed, so that the switch can proceed.
+     */
+    public Duration disconnectTimeout() {
+        return routing.disconnectTimeout();
+    }
+
+    /** {@code connector-rest-api-address}: where the connector serves its REST API and metrics; empty when not set. */
+    public Optional<HostPort> restApiAddress() {
+        return Optional.ofNullable(routing.restApiAddress());
+    }
+
+    /**
+     * {@code rest-api-admin-user} and {@code rest-api-admin-password}: the Basic-auth credentials of
+     * the REST API; empty when no user is set.
+     */
+    public Optional<String> restApiUser() {
+        return Optional.ofNullable(routing.restApiUser());
+    }
+
+    /** The REST API password (a copy; empty when not set). */
+    public byte[] restApiPassword() {
+        byte[] password = routing.restApiPassword();
+        return password == null ? new byte[0] : password.clone();
+    }
+
     /** {@code replication-user}: the user of probes and heartbeats; the application user when not set. */
     public String replicationUser() {
         return routing.replicationUser();

@@ -15,11 +15,16 @@ import java.util.Objects;
  * @param replicationPassword   {@code replication-password}, or else the application password (UTF-8)
  * @param managers              {@code connector-managers}: the managers whose topology the connector follows; empty when not set
  * @param failoverWait          {@code connector-failover-wait}: how long a statement waits for a primary after the primary was lost
+ * @param disconnectTimeout     {@code connector-disconnect-timeout}: the grace of a session inside a transaction when a manager holds the connector
+ * @param restApiAddress        {@code connector-rest-api-address}; null when not set (no REST API)
+ * @param restApiUser           {@code rest-api-admin-user}; null when not set
+ * @param restApiPassword       {@code rest-api-admin-password} (or its alias {@code rest-api-admin-pass}); null when not set
  */
 record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
                        LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
                        Duration probeInterval, Duration heartbeatInterval, String replicationUser,
-                       byte[] replicationPassword, java.util.List<HostPort> managers, Duration failoverWait) {
+                       byte[] replicationPassword, java.util.List<HostPort> managers, Duration failoverWait, Duration disconnectTimeout,
+                       HostPort restApiAddress, String restApiUser, byte[] restApiPassword) {
 
     RoutingSettings {
         Objects.requireNonNull(qos, "qos");

@@ -50,6 +50,12 @@ public final class ConnectorErrors {
         return of(ErrorCode.BACKEND_LOST, "Lost connection to backend " + host + " during query");
     }
 
+    /** A transaction that outlasted connector-disconnect-timeout while a switch waited for it. */
+    public static ErrPacket abortedBySwitch(long graceMillis) {
+        return of(ErrorCode.ABORTED_BY_SWITCH, "transaction aborted: the primary is being switched and the transaction"
+                + " was still open after " + graceMillis + " ms (connector-disconnect-timeout); the session is closed");
+    }
+
     /** The primary failed during a statement; the session goes on, on the next primary. */
     public static ErrPacket primaryFailedDuringStatement(String dataservice, String host) {
         return of(ErrorCode.PRIMARY_FAILED, "the primary " + host + " of dataservice " + dataservice

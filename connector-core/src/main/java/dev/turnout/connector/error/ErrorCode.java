@@ -30,6 +30,11 @@ public enum ErrorCode {
      * came back within connector-failover-wait. The session itself goes on.
      */
     PRIMARY_FAILED(1105, "HY000"),
+    /**
+     * ER_CONNECTION_KILLED: a session still inside a transaction when a switch could wait no longer
+     * (connector-disconnect-timeout); its transaction is rolled back and the session closed.
+     */
+    ABORTED_BY_SWITCH(1927, "70100"),
     /** ER_PARSE_ERROR: an inline {@code tungsten ...} command the connector does not know. */
     SYNTAX(1064, "42000"),
     /** ER_UNKNOWN_ERROR: a failure of the connector itself. */

@@ -1756,6 +1756,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         return allIdle() && !ServerStatus.has(state.primaryStatus(), ServerStatus.IN_TRANS);
     }
 
+    /**
+     * Called (on this session's loop) when a switch has waited connector-disconnect-timeout for this
+     * session to leave its transaction: the transaction is aborted (the primary rolls it back when
+     * its connection closes) and the session ends with an error — as the answer to a statement in
+     * flight, else unsolicited, as a server that kills a connection sends it.
+     */
+    public void abortTransactionForSwitch() {
+        if (atTransactionBoundary()) {
+            return;
+        }
+        log.info("[{} {}] still inside a transaction when the switch could wait no longer; aborting it", connectionId, peer);
+        ErrPacket error = ConnectorErrors.abortedBySwitch(config.disconnectTimeout().toMillis());
+        fail(responseStarted ? -1 : allIdle() ? 0 : lastClientSequence + 1, error);
+    }
+
     /** Closes the session, and its backends. */
     private void close() {
         if (phase == FrontendPhase.CLOSING || phase == FrontendPhase.FAILED) {

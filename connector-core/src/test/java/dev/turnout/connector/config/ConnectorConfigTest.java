@@ -86,8 +86,7 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(TUNGSTEN_EXAMPLE, "tungsten.ini", "alpha");
 
         assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("user", "install-directory",
-                "profile-script", "rest-api-admin-user", "rest-api-admin-password", "connector-rest-api-address",
-                "manager-rest-api-address", "replicator-rest-api-address");
+                "profile-script", "manager-rest-api-address", "replicator-rest-api-address");
     }
 
     @Test
@@ -113,9 +112,10 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
 
         assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("start-and-report",
-                "mysql-allow-intensive-checks", "disable-security-controls",
-                "rest-api-admin-pass", "witnesses", "enable-active-witnesses");
+                "mysql-allow-intensive-checks", "disable-security-controls", "witnesses", "enable-active-witnesses");
         assertThat(config.applicationPort()).isEqualTo(3306);
+        assertThat(config.restApiPassword()).as("rest-api-admin-pass is the password's alias")
+                .isEqualTo("secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
