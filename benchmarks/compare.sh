@@ -4,7 +4,7 @@
 # mode, through a bridge on another port, and with sysbench oltp_point_select.
 #
 #   usage: benchmarks/compare.sh [--threads 8] [--seconds 20] [--warmup 5] [--rounds 2] [--rows 10000]
-#                                [--haproxy] [--sysbench] [--bridge-port P] [--no-build]
+#                                [--haproxy] [--sysbench] [--bridge] [--bridge-port P] [--no-build]
 #
 # Builds the benchmarks and the distribution, starts 'bin/turnout demo' (benchmarks/demo-env.sh),
 # and for every round and every workload runs each target once, in the order direct, connector,
@@ -14,7 +14,7 @@
 # also on failure or Ctrl-C. JMH's own output and a CSV per run stay in the printed directory.
 set -euo pipefail
 threads=8; seconds=20; warmup=5; rounds=2; rows=10000
-with_haproxy=false; with_sysbench=false; bridge_port=""; build=true
+with_haproxy=false; with_sysbench=false; bridge_port=""; with_bridge=false; build=true
 usage() { sed -n '7,8p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
     --haproxy) with_haproxy=true; shift ;;
     --sysbench) with_sysbench=true; shift ;;
     --bridge-port) bridge_port=$2; shift 2 ;;
+    --bridge) with_bridge=true; shift ;;
     --no-build) build=false; shift ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
@@ -57,7 +58,7 @@ fi
 out=benchmarks/target/compare-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 . benchmarks/demo-env.sh
-haproxy_pid=""; running=""
+haproxy_pid=""; bridge_pid=""; running=""
 stop_children() { # JMH's host JVM forks the measuring JVM: stop both
   local pid=$1 child
   for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do stop_pid "$child"; done
@@ -66,6 +67,7 @@ stop_children() { # JMH's host JVM forks the measuring JVM: stop both
 cleanup() {
   [ -n "$running" ] && stop_children "$running"
   [ -n "$haproxy_pid" ] && stop_pid "$haproxy_pid"
+  [ -n "$bridge_pid" ] && stop_pid "$bridge_pid"
   stop_demo
 }
 trap cleanup EXIT
@@ -99,6 +101,26 @@ CFG
   for _ in $(seq 1 50); do listening "${port[haproxy]}" && break; sleep 0.1; done
   listening "${port[haproxy]}" || { cat "$out/haproxy.log" >&2; exit 1; }
   targets+=(haproxy)
+fi
+if $with_bridge && [ -z "$bridge_port" ]; then
+  # A second connector, in bridge mode (connector-bridge-mode=true), in front of the demo's primary.
+  for candidate in $(seq 24406 24505); do listening "$candidate" || { bridge_port=$candidate; break; }; done
+  [ -n "$bridge_port" ] || { echo "no free port in 24406..24505 for the bridge" >&2; exit 1; }
+  cat >"$out/bridge.ini" <<INI
+[defaults]
+application-user=app
+application-password=secret
+application-port=$bridge_port
+connector-listen-address=127.0.0.1
+connector-bridge-mode=true
+[alpha]
+master=127.0.0.1:$primary
+members=127.0.0.1:$primary
+INI
+  distribution/target/turnout/bin/turnout connector --config "$out/bridge.ini" --service alpha >"$out/bridge.log" 2>&1 &
+  bridge_pid=$!
+  for _ in $(seq 1 100); do listening "$bridge_port" && break; sleep 0.1; done
+  listening "$bridge_port" || { cat "$out/bridge.log" >&2; exit 1; }
 fi
 if [ -n "$bridge_port" ]; then port[bridge]=$bridge_port; targets+=(bridge); fi
 echo "primary :$primary, connector :$connector${port[haproxy]:+, haproxy :${port[haproxy]}}${bridge_port:+, bridge :$bridge_port}; output in $out" >&2
