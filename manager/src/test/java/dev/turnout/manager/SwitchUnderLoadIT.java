@@ -3,13 +3,9 @@ package dev.turnout.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.connector.ConnectorServer;
-import dev.turnout.connector.config.ConnectorConfig;
-import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,42 +34,18 @@ import org.junit.jupiter.api.Timeout;
 class SwitchUnderLoadIT {
 
     private static final int THREADS = 8;
+    private static ManagedCluster managed;
     private static SandboxCluster cluster;
     private static Manager manager;
     private static ConnectorServer connector;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = SandboxCluster.builder().replicas(2).start();
-        List<DatasourceAddress> addresses = new ArrayList<>();
-        for (DbServer s : cluster.servers()) {
-            addresses.add(new DatasourceAddress(s.hostPort(), s.host(), s.port()));
-        }
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        manager = Manager.start(new ManagerSettings("alpha", addresses, cluster.primary().hostPort(), cluster.rootUser(),
-                cluster.rootPassword(), "repl", "repl", false, Duration.ofMillis(200), Policy.MAINTENANCE,
-                new InetSocketAddress(loopback, 0), null, "admin", "s3cret", Duration.ofSeconds(20), 3));
-        String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
-        String ini = """
-                [defaults]
-                application-user=%s
-                application-password=%s
-                application-port=3306
-                connector-listen-address=127.0.0.1
-                connector-worker-threads=2
-                connector-managers=127.0.0.1:%d
-                connector-disconnect-timeout=1s
-                [alpha]
-                master=%s
-                members=%s
-                """.formatted(cluster.appUser(), cluster.appPassword(), manager.pushPort(), cluster.primary().hostPort(),
-                members);
-        connector = ConnectorServer.start(ConnectorConfig.parse(ini, "switch.ini", "alpha").withApplicationPort(0));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (connector.connectedManagers() == 0 || connector.topology().holder().current().version() < 1000) {
-            assertThat(System.nanoTime()).as("the connector subscribes to the manager").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        managed = new ManagedCluster(SandboxCluster.builder().replicas(2).start(), Policy.MAINTENANCE,
+                Duration.ofMillis(200), 0, "connector-disconnect-timeout=1s");
+        cluster = managed.cluster;
+        manager = managed.manager;
+        connector = managed.connector;
         try (Connection root = cluster.primary().rootConnection(); Statement st = root.createStatement()) {
             st.execute("CREATE TABLE test.load (id BIGINT PRIMARY KEY, thread INT, server INT)");
         }
@@ -83,14 +54,8 @@ class SwitchUnderLoadIT {
 
     @AfterAll
     static void stop() {
-        if (connector != null) {
-            connector.shutdown(Duration.ofSeconds(2));
-        }
-        if (manager != null) {
-            manager.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (managed != null) {
+            managed.close();
         }
     }
 
@@ -105,7 +70,7 @@ class SwitchUnderLoadIT {
     @Test
     void aTransactionLeftOpenDuringASwitchIsAbortedAfterTheGraceAndTheSwitchGoesOn() throws Exception {
         DbServer newPrimary = masterAndCandidate()[1];
-        String url = "jdbc:mariadb://127.0.0.1:" + connector.port() + "/test?connectTimeout=5000&socketTimeout=30000";
+        String url = managed.url();
         try (Connection c = DriverManager.getConnection(url, cluster.appUser(), cluster.appPassword());
                 Statement st = c.createStatement()) {
             c.setAutoCommit(false);
@@ -128,7 +93,7 @@ class SwitchUnderLoadIT {
     @Test
     void aPlannedSwitchUnderLoadGivesNoClientErrorsAndLosesNoAcknowledgedWrite() throws Exception {
         DbServer newPrimary = masterAndCandidate()[1];
-        String url = "jdbc:mariadb://127.0.0.1:" + connector.port() + "/test?connectTimeout=5000&socketTimeout=30000";
+        String url = managed.url();
         ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         AtomicLong lastWrite = new AtomicLong(System.nanoTime());
