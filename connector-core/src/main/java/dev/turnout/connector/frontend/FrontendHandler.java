@@ -725,7 +725,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 classification.noBackslashEscapes(ServerStatus.has(state.primaryStatus(), ServerStatus.NO_BACKSLASH_ESCAPES));
                 StatementClassifier.classify(frame, from, to, classification);
                 preparesInFlight++;
-                target = routePrimary(service, Reason.SESSION_COMMAND);
+                target = routePrimary(Reason.SESSION_COMMAND);
                 after = AfterResponse.prepared(payloadOf(frame), SessionState.statementReason(classification));
             }
             case Command.COM_STMT_EXECUTE -> {
@@ -738,7 +738,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 if (statement != null && command == Command.COM_STMT_SEND_LONG_DATA) {
                     statement.longData(true);
                 }
-                target = routePrimary(service, Reason.SESSION_COMMAND);
+                target = routePrimary(Reason.SESSION_COMMAND);
             }
             case Command.COM_STMT_CLOSE -> {
                 statement = statementOf(frame);
@@ -750,17 +750,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     frame.release();
                     return true;
                 }
-                target = routePrimary(service, Reason.SESSION_COMMAND);
+                target = routePrimary(Reason.SESSION_COMMAND);
             }
             case Command.COM_INIT_DB -> {
-                target = routePrimary(service, Reason.SESSION_COMMAND);
+                target = routePrimary(Reason.SESSION_COMMAND);
                 after = AfterResponse.record(payloadOf(frame));
             }
             case Command.COM_RESET_CONNECTION -> {
-                target = routePrimary(service, Reason.SESSION_COMMAND);
+                target = routePrimary(Reason.SESSION_COMMAND);
                 after = AfterResponse.RESET;
             }
-            default -> target = routePrimary(service, Reason.UNKNOWN_STATEMENT);
+            default -> target = routePrimary(Reason.UNKNOWN_STATEMENT);
         }
         if (!readyFor(target)) {
             return false;
@@ -984,7 +984,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 return waitedOn;
             }
             waitedOn = null;
-            return routePrimary(service, Reason.REPLICAS_NOT_CONSISTENT);
+            return routePrimary(Reason.REPLICAS_NOT_CONSISTENT);
         }
         if (reason == Reason.DIAGNOSTICS && current != null) {
             routedReason = reason; // SHOW WARNINGS and the like describe the previous statement, wherever it ran
@@ -1036,7 +1036,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     /** The session's primary connection, for {@code reason}. */
-    private SessionBackend routePrimary(Dataservice service, Reason reason) {
+    private SessionBackend routePrimary(Reason reason) {
         routedReason = reason;
         waitForPosition = false;
         return primary;
@@ -1045,15 +1045,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     /** An execute runs where its statement's reads may run, with the session's state considered. */
     private SessionBackend routeExecute(Dataservice service, ByteBuf frame, PreparedStatement statement) {
         if (statement == null) {
-            return routePrimary(service, Reason.SESSION_COMMAND); // prepared just before, or unknown: the primary knows
+            return routePrimary(Reason.SESSION_COMMAND); // prepared just before, or unknown: the primary knows
         }
         int payload = Packets.payloadIndex(frame);
         if (statement.reason() != null) {
-            return routePrimary(service, statement.reason());
+            return routePrimary(statement.reason());
         }
         if (statement.hasLongData() || Packets.payloadLength(frame) < 5 + 5 || frame.getUnsignedByte(payload + 5) != 0) {
             // Long data lives on the primary's copy of the statement; cursors are fetched from it.
-            return routePrimary(service, Reason.SESSION_PINNED);
+            return routePrimary(Reason.SESSION_PINNED);
         }
         return routeStatement(service, null, HintQos.NONE);
     }
