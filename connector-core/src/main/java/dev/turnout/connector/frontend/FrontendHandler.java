@@ -724,7 +724,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case Command.COM_STMT_PREPARE -> {
                 classification.noBackslashEscapes(ServerStatus.has(state.primaryStatus(), ServerStatus.NO_BACKSLASH_ESCAPES));
                 StatementClassifier.classify(frame, from, to, classification);
-                preparesInFlight++;
                 target = routePrimary(Reason.SESSION_COMMAND);
                 after = AfterResponse.prepared(payloadOf(frame), SessionState.statementReason(classification));
             }
@@ -955,6 +954,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         switch (step) {
             case COMMAND_STARTED -> {
                 target.completions.add(after);
+                if (after.kind == AfterResponse.Kind.PREPARED) {
+                    preparesInFlight++; // counted when sent, not when decided: a command may wait and be decided again
+                }
                 phase = FrontendPhase.COMMAND_IN_FLIGHT;
             }
             case COMMAND_COMPLETE_NO_RESPONSE, CONTINUATION, LOCAL_INFILE_END -> { }
