@@ -46,6 +46,12 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ManagerSubscription.class);
     /** How long an acknowledgement of a hold waits for sessions in transactions to finish. */
     static final long HOLD_WAIT_MILLIS = 30_000;
+    /** How long no manager may be reachable before {@code connector-without-managers=offline} takes the connector offline. */
+    static final long LOSS_GRACE_MILLIS = 2_000;
+
+    /** Touched only by the scheduler thread. */
+    private long lostSince;
+    private boolean offlineForLoss;
 
     private final ChannelGroup sessions;
     private final SessionServices services;
@@ -70,6 +76,34 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         this.client = PushClient.start(PushClient.Settings.defaults(addresses), PushClient.Identity.ofThisProcess(ports),
                 topology.holder(), this::stats, this);
         log.info("following the topology of manager(s) {}", managers);
+        if (services.config().offlineWithoutManagers()) {
+            scheduler.scheduleWithFixedDelay(this::checkManagers, LOSS_GRACE_MILLIS, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * With {@code connector-without-managers=offline}: OFFLINE once no manager has been reachable for
+     * {@link #LOSS_GRACE_MILLIS}, ONLINE again when one is.
+     */
+    private void checkManagers() {
+        if (client.connectedManagers() > 0) {
+            lostSince = 0;
+            if (offlineForLoss) {
+                offlineForLoss = false;
+                control.state(ConnectorState.ONLINE);
+                log.info("a manager is reachable again: ONLINE");
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        if (lostSince == 0) {
+            lostSince = now;
+        } else if (!offlineForLoss && now - lostSince > TimeUnit.MILLISECONDS.toNanos(LOSS_GRACE_MILLIS)) {
+            offlineForLoss = true;
+            control.state(ConnectorState.OFFLINE);
+            log.warn("no manager reachable for {} ms: OFFLINE (connector-without-managers=offline)", LOSS_GRACE_MILLIS);
+            forEachSession(FrontendHandler::drain);
+        }
     }
 
     private PushMessage.Stats stats() {

@@ -200,6 +200,11 @@ final class ConfigParser {
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
+            case CONNECTOR_WITHOUT_MANAGERS -> switch (value) {
+                case "keep-routing" -> Boolean.FALSE;
+                case "offline" -> Boolean.TRUE;
+                default -> throw new IllegalArgumentException(Values.quote(value) + " is not keep-routing or offline");
+            };
             case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
             case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
             case REST_API_ADMIN_USER -> value;
@@ -337,6 +342,7 @@ final class ConfigParser {
                 (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
                 (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
                 (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
+                (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
                 (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
                 (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),

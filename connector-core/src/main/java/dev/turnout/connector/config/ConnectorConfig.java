@@ -211,6 +211,15 @@ public final class ConnectorConfig {
     }
 
     /**
+     * {@code connector-without-managers}: true for {@code offline} (the connector refuses sessions
+     * while none of its managers is reachable), false for {@code keep-routing} (the default: it
+     * routes on the last topology it received).
+     */
+    public boolean offlineWithoutManagers() {
+        return routing.offlineWithoutManagers();
+    }
+
+    /**
      * {@code connector-failover-wait} (default 10 s): after a session's primary connection is lost,
      * how long a statement waits for a primary (the new one after a failover, or the same one back)
      * before it gets an error; the session stays open either way.

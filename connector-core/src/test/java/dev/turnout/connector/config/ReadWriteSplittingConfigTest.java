@@ -27,6 +27,32 @@ class ReadWriteSplittingConfigTest {
     }
 
     @Test
+    void readsTheSettingsOfFollowingManagers() throws ConfigException {
+        ConnectorConfig defaults = withDefaults("");
+        assertThat(defaults.managers()).isEmpty();
+        assertThat(defaults.offlineWithoutManagers()).isFalse();
+        assertThat(defaults.failoverWait()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.disconnectTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(defaults.restApiAddress()).isEmpty();
+
+        ConnectorConfig set = withDefaults("connector-managers=db1,db2:12000\nconnector-without-managers=offline\n"
+                + "connector-failover-wait=3s\nconnector-disconnect-timeout=500ms\nconnector-rest-api-address=127.0.0.1\n"
+                + "rest-api-admin-user=admin\nrest-api-admin-password=pw\n");
+        assertThat(set.managers()).containsExactly(new HostPort("db1", 11999), new HostPort("db2", 12000));
+        assertThat(set.offlineWithoutManagers()).isTrue();
+        assertThat(set.failoverWait()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(set.disconnectTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(set.restApiAddress()).contains(new HostPort("127.0.0.1", 8096));
+        assertThat(set.restApiUser()).contains("admin");
+        assertThat(set.restApiPassword()).isEqualTo("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(withDefaults("connector-without-managers=keep-routing\n").offlineWithoutManagers()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withDefaults("connector-without-managers=maybe\n"))
+                .hasMessageContaining("connector-without-managers: \"maybe\" is not keep-routing or offline");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withDefaults("connector-managers=db1,,db2\n"))
+                .hasMessageContaining("connector-managers");
+    }
+
+    @Test
     void appliesTheDocumentedDefaults() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(MINIMAL, "tungsten.ini", null);
 
