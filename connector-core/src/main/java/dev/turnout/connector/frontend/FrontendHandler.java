@@ -393,7 +393,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         sessionQos = qosOf(entry);
         router = new Router(readPolicyOf(entry), (int) (connectionId & Integer.MAX_VALUE));
         if (services.control().offline()) {
-            fail(authSequence, ConnectorErrors.of(ErrorCode.NO_PRIMARY, "connector is OFFLINE: a manager set it so, or none is reachable (connector-without-managers=offline)"));
+            fail(authSequence, ConnectorErrors.of(ErrorCode.NO_PRIMARY,
+                    "connector is OFFLINE: a manager set it so, or none is reachable (connector-without-managers=offline)"));
             return;
         }
         cancelHandshakeTimer();
