@@ -52,7 +52,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     private final Target target;
     private final ClientAuthExchange auth;
-    private final BackendListener listener;
+    private BackendListener listener;
     private final Consumer<HandshakeV10> greetingObserver;
     private Phase phase = Phase.CONNECTING;
     private Channel channel;
@@ -102,6 +102,24 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             }
         });
         return backend;
+    }
+
+    /**
+     * Hands the connection to another owner on the same event loop (a session takes it from the
+     * loop's pool, or gives it back): every later event goes to {@code owner}.
+     */
+    public void listener(BackendListener owner) {
+        this.listener = owner;
+    }
+
+    /** The allocator of the connection's channel. */
+    public io.netty.buffer.ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    /** The event loop the connection is registered on. */
+    public EventLoop eventLoop() {
+        return (EventLoop) channel.eventLoop();
     }
 
     /** The server greeting of this connection, once received. */

@@ -200,6 +200,7 @@ final class ConfigParser {
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
+            case CONNECTOR_BACKEND_POOL -> Values.integer(value, 0, 10_000);
             case CONNECTOR_WITHOUT_MANAGERS -> switch (value) {
                 case "keep-routing" -> Boolean.FALSE;
                 case "offline" -> Boolean.TRUE;
@@ -342,6 +343,7 @@ final class ConfigParser {
                 (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
                 (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
                 (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
+                (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
                 (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
                 (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),

@@ -211,6 +211,16 @@ public final class ConnectorConfig {
     }
 
     /**
+     * {@code connector-backend-pool} (default 0, off): how many idle, authenticated backend
+     * connections each event loop keeps per datasource and login (user, capabilities, character
+     * set, database), reset with COM_RESET_CONNECTION when a session lets them go, so that a new
+     * session does not pay a backend handshake.
+     */
+    public int backendPool() {
+        return routing.backendPool();
+    }
+
+    /**
      * {@code connector-without-managers}: true for {@code offline} (the connector refuses sessions
      * while none of its managers is reachable), false for {@code keep-routing} (the default: it
      * routes on the last topology it received).

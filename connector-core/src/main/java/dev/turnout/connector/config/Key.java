@@ -36,6 +36,7 @@ enum Key {
     CONNECTOR_PROBE_INTERVAL("connector-probe-interval", Scope.SETTING),
     CONNECTOR_HEARTBEAT_INTERVAL("connector-heartbeat-interval", Scope.SETTING),
     CONNECTOR_MANAGERS("connector-managers", Scope.SETTING),
+    CONNECTOR_BACKEND_POOL("connector-backend-pool", Scope.SETTING),
     CONNECTOR_WITHOUT_MANAGERS("connector-without-managers", Scope.SETTING),
     CONNECTOR_FAILOVER_WAIT("connector-failover-wait", Scope.SETTING),
     CONNECTOR_DISCONNECT_TIMEOUT("connector-disconnect-timeout", Scope.SETTING),

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param replicationUser       {@code replication-user}, or else the application user
  * @param replicationPassword   {@code replication-password}, or else the application password (UTF-8)
  * @param managers              {@code connector-managers}: the managers whose topology the connector follows; empty when not set
+ * @param backendPool           {@code connector-backend-pool}: idle backend connections kept per event loop and login; 0 = none
  * @param offlineWithoutManagers {@code connector-without-managers=offline}: OFFLINE while no manager is reachable
  * @param failoverWait          {@code connector-failover-wait}: how long a statement waits for a primary after the primary was lost
  * @param disconnectTimeout     {@code connector-disconnect-timeout}: the grace of a session inside a transaction when a manager holds the connector
@@ -24,7 +25,7 @@ import java.util.Objects;
 record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
                        LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
                        Duration probeInterval, Duration heartbeatInterval, String replicationUser,
-                       byte[] replicationPassword, java.util.List<HostPort> managers, boolean offlineWithoutManagers, Duration failoverWait, Duration disconnectTimeout,
+                       byte[] replicationPassword, java.util.List<HostPort> managers, int backendPool, boolean offlineWithoutManagers, Duration failoverWait, Duration disconnectTimeout,
                        HostPort restApiAddress, String restApiUser, byte[] restApiPassword) {
 
     RoutingSettings {

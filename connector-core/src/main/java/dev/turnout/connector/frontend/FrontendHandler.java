@@ -2,6 +2,7 @@ package dev.turnout.connector.frontend;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
+import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.config.QosSetting;
@@ -121,6 +122,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private int authSequence;
     /** The login being authenticated (kept across an auth switch and the backend connect). */
     private Login login;
+
+    /** What a session takes a pooled connection's login to have answered (it was reset to the defaults). */
+    private static final OkPacket POOLED_OK = new OkPacket(0, 0, ServerStatus.AUTOCOMMIT, 0, "");
 
     /** A replica that failed this session serves it no reads for this long. */
     private static final long REPLICA_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -1159,12 +1163,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (isPrimary && routing.smartscale()) {
             capabilities |= Capabilities.CLIENT_SESSION_TRACK; // to learn the GTID of every write
         }
+        BackendPool.Key poolKey = config.backendPool() > 0 && loginDatabase != null
+                ? new BackendPool.Key(name, backendUser, capabilities, loginCharacterSet, loginDatabase) : null;
+        BackendConnection pooled = poolKey == null ? null : BackendPool.of().take(poolKey);
+        if (pooled != null) {
+            // Authenticated already: the session takes it over and treats it as just logged in.
+            pooled.listener(this);
+            SessionBackend backend = new SessionBackend(pooled, slot, name, isPrimary);
+            backend.poolKey = poolKey;
+            backend.stripSessionState = isPrimary && routing.smartscale()
+                    && !Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK);
+            backends[slot] = backend;
+            ctx.executor().execute(() -> {
+                if (backends[slot] == backend) {
+                    backendReady(pooled, POOLED_OK);
+                }
+            });
+            return backend;
+        }
         ClientAuthExchange exchange = new ClientAuthExchange(backendUser, backendPassword, loginDatabase, capabilities,
                 loginCharacterSet, attributes);
         BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
         BackendConnection connection = BackendConnection.connect(ctx.channel().eventLoop(), services.backendChannelClass(),
                 target, exchange, this, isPrimary ? services.greetings()::update : greeting -> { });
         SessionBackend backend = new SessionBackend(connection, slot, name, isPrimary);
+        backend.poolKey = poolKey;
         backend.stripSessionState = isPrimary && routing.smartscale()
                 && !Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK);
         backends[slot] = backend;
@@ -1824,7 +1847,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             backend.counted = false;
             services.topology().sessionMoved(backend.datasource, -1);
         }
-        if (backend.isIdle()) {
+        if (backend.isIdle() && backend.poolKey != null) {
+            BackendPool.of().release(backend.connection, backend.poolKey, config.backendPool());
+        } else if (backend.isIdle()) {
             backend.connection.quit();
         } else {
             backend.connection.close();

@@ -1,6 +1,7 @@
 package dev.turnout.connector.frontend;
 
 import dev.turnout.connector.backend.BackendConnection;
+import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.session.PreparedStatement;
 import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.response.ResponseTracker;
@@ -32,6 +33,8 @@ final class SessionBackend {
     int replayedEpoch;
 
     Internal internal = Internal.NONE;
+    /** The pool this connection goes back to when the session lets it go; null when not pooled. */
+    @Nullable BackendPool.Key poolKey;
     /** Counted in the datasource's sessions (see ConnectorTopology#sessionMoved) until let go. */
     boolean counted;
     /** Responses of the connector's own commands still to come. */

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# New sessions per second (JMH JdbcLoadBenchmark.newConnection, 8 threads): direct, through the demo's
+# connector (no backend pool), and through a second connector with connector-backend-pool=8 in front
+# of the same primary, alternating, two rounds. Needs benchmarks/target/benchmarks.jar and the
+# distribution (./mvnw -q -B -pl benchmarks,distribution -am package -DskipTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. benchmarks/demo-env.sh
+pool_port=24507
+out=$(mktemp -d)
+cat > "$out/pool.ini" <<INI
+[defaults]
+application-user=app
+application-password=secret
+application-port=$pool_port
+connector-listen-address=127.0.0.1
+connector-backend-pool=8
+[alpha]
+master=127.0.0.1:$primary
+members=127.0.0.1:$primary
+INI
+distribution/target/turnout/bin/turnout connector --config "$out/pool.ini" --service alpha > "$out/pool-connector.log" 2>&1 &
+pool_pid=$!
+trap 'stop_pid $pool_pid; stop_demo; rm -rf "$out"' EXIT
+for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$pool_port) 2>/dev/null && break; sleep 0.1; done
+for round in 1 2; do
+  for target in direct:$primary connector:$connector pooled:$pool_port; do
+    name=${target%%:*}; port=${target#*:}
+    score=$(timeout 120 java -jar benchmarks/target/benchmarks.jar 'JdbcLoadBenchmark.newConnection' -f 1 -wi 1 -w 5 -i 1 -r 10 -t 8 \
+      -p url=jdbc:mysql://127.0.0.1:$port/test -p user=app -p password=secret 2>&1 | awk '/^JdbcLoadBenchmark.newConnection/ {print $(NF-1)}' | tail -1)
+    echo "round $round $name newConnection ops/s: $score"
+  done
+done
