@@ -1,6 +1,7 @@
 package dev.turnout.connector;
 
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.frontend.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
@@ -102,7 +103,7 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
             offlineForLoss = true;
             control.state(ConnectorState.OFFLINE);
             log.warn("no manager reachable for {} ms: OFFLINE (connector-without-managers=offline)", LOSS_GRACE_MILLIS);
-            forEachSession(FrontendHandler::drain);
+            forEachSession(session -> session.drain(ConnectorErrors.offline()));
         }
     }
 
@@ -150,7 +151,8 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
     public void onState(ConnectorState state) {
         control.state(state);
         log.info("state {} set by a manager", state.label());
-        forEachSession(state == ConnectorState.OFFLINE ? FrontendHandler::drain : FrontendHandler::wake);
+        forEachSession(state == ConnectorState.OFFLINE ? session -> session.drain(ConnectorErrors.offline())
+                : FrontendHandler::wake);
     }
 
     /** Asks every session, on its own loop, whether it is at a transaction boundary. */

@@ -68,6 +68,12 @@ public final class ConnectorErrors {
                 + millis + " ms (connector-failover-wait); the connection is usable: retry");
     }
 
+    /** The connector is OFFLINE: a manager set it so, or none is reachable with connector-without-managers=offline. */
+    public static ErrPacket offline() {
+        return of(ErrorCode.NO_PRIMARY,
+                "connector is OFFLINE: a manager set it so, or none is reachable (connector-without-managers=offline)");
+    }
+
     public static ErrPacket shuttingDown() {
         return of(ErrorCode.SHUTTING_DOWN, "connector is shutting down");
     }

@@ -397,8 +397,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         sessionQos = qosOf(entry);
         router = new Router(readPolicyOf(entry), (int) (connectionId & Integer.MAX_VALUE));
         if (services.control().offline()) {
-            fail(authSequence, ConnectorErrors.of(ErrorCode.NO_PRIMARY,
-                    "connector is OFFLINE: a manager set it so, or none is reachable (connector-without-managers=offline)"));
+            fail(authSequence, ConnectorErrors.offline());
             return;
         }
         cancelHandshakeTimer();
@@ -1753,10 +1752,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
      * a session with a command in flight when its response is complete.
      */
     public void drain() {
+        drain(ConnectorErrors.shuttingDown());
+    }
+
+    /**
+     * Like {@link #drain()}, with the error a client still logging in gets (a session going OFFLINE
+     * tells it so rather than that the connector shuts down).
+     */
+    public void drain(ErrPacket loginError) {
         draining = true;
         switch (phase) {
             case COMMAND_IN_FLIGHT, CLOSING, FAILED -> { }
-            case HANDSHAKE_SENT, AUTH_SWITCH_SENT -> fail(authSequence, ConnectorErrors.shuttingDown());
+            case HANDSHAKE_SENT, AUTH_SWITCH_SENT, CONNECTING_BACKEND, CHANGING_USER -> fail(authSequence, loginError);
             default -> close();
         }
     }
