@@ -116,12 +116,6 @@ public final class BackendPool implements BackendListener {
         return frame;
     }
 
-    /** Idle connections for {@code key} (for tests). */
-    public int idle(Key key) {
-        ArrayDeque<Idle> connections = idle.get(key);
-        return connections == null ? 0 : connections.size();
-    }
-
     // ---- the pool as the listener of the connections it holds
 
     @Override

@@ -33,8 +33,4 @@ public final class RouteMetrics {
         routed[role.ordinal()][reason.ordinal()].increment();
     }
 
-    /** How many statements went to datasources of this role for this reason. */
-    public long count(Role role, Reason reason) {
-        return (long) routed[role.ordinal()][reason.ordinal()].count();
-    }
 }

@@ -215,11 +215,6 @@ public final class ConnectorTopology implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
-    /** The latest probes (empty when the connector does not probe). */
-    public List<Probe> probes() {
-        return monitor == null ? List.of() : monitor.latest();
-    }
-
     @Override
     public void close() {
         if (monitor != null) {
