@@ -74,6 +74,13 @@ final class ManagedCluster implements AutoCloseable {
                 new InetSocketAddress(loopback, pushPort), null, "admin", "s3cret", Duration.ofSeconds(20), 3));
     }
 
+    /** A port free on this machine now, for a manager that must come back on the same one. */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** A MariaDB Connector/J URL of the connector. */
     String url() {
         return "jdbc:mariadb://127.0.0.1:" + connector.port() + "/test?connectTimeout=5000&socketTimeout=30000";

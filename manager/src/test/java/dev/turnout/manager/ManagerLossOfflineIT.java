@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.SandboxCluster;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,9 +23,7 @@ class ManagerLossOfflineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            pushPort = socket.getLocalPort();
-        }
+        pushPort = ManagedCluster.freePort();
         managed = new ManagedCluster(SandboxCluster.builder().replicas(1).start(), Policy.MAINTENANCE,
                 Duration.ofMillis(200), pushPort, "connector-without-managers=offline");
     }

@@ -6,7 +6,6 @@ import dev.turnout.connector.ConnectorServer;
 import dev.turnout.push.RouterInfo;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.SandboxCluster;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,9 +30,7 @@ class ManagerRestartIT {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            pushPort = socket.getLocalPort();
-        }
+        pushPort = ManagedCluster.freePort();
         managed = new ManagedCluster(SandboxCluster.builder().replicas(1).start(), Policy.MAINTENANCE,
                 Duration.ofMillis(200), pushPort, "");
     }

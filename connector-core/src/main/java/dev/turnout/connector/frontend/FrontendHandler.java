@@ -875,8 +875,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
      * meanwhile.
      */
     private void checkPrimary(SessionBackend backend) {
-        letGo(backend);
-        statements.forEach((id, statement) -> statement.forget(backend.slot));
+        dropBackend(backend, false);
         lostPrimary = backend;
         probe = open(backend.slot, backend.datasource, backend.connection.target().host(), backend.connection.target().port(),
                 true);

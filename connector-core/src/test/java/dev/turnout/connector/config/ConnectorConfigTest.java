@@ -204,7 +204,7 @@ class ConnectorConfigTest {
     }
 
     @Test
-    void letsTheCredentialsLiveInTheDataserviceSection() throws ConfigException {
+    void letsTheCredentialsLiveInTheDataserviceSectionAndProbesUseThem() throws ConfigException {
         String text = """
                 [alpha]
                 application-user=alpha_app
@@ -217,6 +217,8 @@ class ConnectorConfigTest {
 
         assertThat(config.applicationUser()).isEqualTo("alpha_app");
         assertThat(config.applicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.replicationUser()).as("replication-user falls back to them").isEqualTo("alpha_app");
+        assertThat(config.replicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -182,22 +182,6 @@ class ReadWriteSplittingConfigTest {
     }
 
     @Test
-    void fallsBackToTheApplicationCredentialsOfTheServedSection() throws ConfigException {
-        String text = """
-                [alpha]
-                application-user=alpha_app
-                application-password=alpha_secret
-                master=db1
-                members=db1
-                """;
-
-        ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
-
-        assertThat(config.replicationUser()).isEqualTo("alpha_app");
-        assertThat(config.replicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Test
     void handsOutACopyOfTheReplicationPasswordThatTheCallerMayWipe() throws ConfigException {
         ConnectorConfig config = withDefaults("replication-password=probe\n");
 
