@@ -1,29 +1,97 @@
 #!/usr/bin/env bash
-# sysbench oltp_point_select against the demo cluster's primary directly and through the connector,
-# alternating, with the connector JVM's CPU time per query (user + system, from /proc/PID/stat).
-#   usage: benchmarks/point-select-cpu.sh [threads=8] [seconds=20] [rounds=2]
-# Needs sysbench. Starts 'bin/turnout demo' and stops it by pid at exit.
+# sysbench oltp_point_select against the demo cluster's primary directly, through the demo's connector
+# (proxy mode), through a second connector in bridge mode and, with --haproxy, through HAProxy in TCP
+# mode, alternating; for each hop its process's CPU time per query (user + system, /proc/PID/stat).
+#   usage: benchmarks/point-select-cpu.sh [--threads 8] [--seconds 20] [--rounds 2] [--haproxy]
+# Needs sysbench (and haproxy for --haproxy). Starts 'bin/turnout demo', the bridge and HAProxy on
+# 127.0.0.1 and stops each by its pid at exit. Every target gets a 5 s warm-up run first, so that
+# the connectors' JIT compilation is not counted.
 set -euo pipefail
-threads=${1:-8}; seconds=${2:-20}; rounds=${3:-2}
+threads=8; seconds=20; rounds=2; with_haproxy=false
+while [ $# -gt 0 ]; do
+  case $1 in
+    --threads) threads=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --haproxy) with_haproxy=true; shift ;;
+    *) echo "usage: $0 [--threads N] [--seconds S] [--rounds R] [--haproxy]" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 command -v sysbench >/dev/null || { echo "sysbench is not installed (apt-get install sysbench)" >&2; exit 1; }
+if $with_haproxy && ! command -v haproxy >/dev/null; then echo "haproxy is not installed (apt-get install haproxy)" >&2; exit 1; fi
+out=$(mktemp -d)
 . benchmarks/demo-env.sh
+bridge_pid=""; haproxy_pid=""
+cleanup() {
+  [ -n "$haproxy_pid" ] && stop_pid "$haproxy_pid"
+  [ -n "$bridge_pid" ] && stop_pid "$bridge_pid"
+  stop_demo; rm -rf "$out"
+}
+trap cleanup EXIT
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p; for p in $(seq "$1" "$2"); do listening "$p" || { echo "$p"; return; }; done; return 1; }
+
+bridge_port=$(free_port 24406 24505)
+cat >"$out/bridge.ini" <<INI
+[defaults]
+application-user=app
+application-password=secret
+application-port=$bridge_port
+connector-listen-address=127.0.0.1
+connector-bridge-mode=true
+[alpha]
+master=127.0.0.1:$primary
+members=127.0.0.1:$primary
+INI
+distribution/target/turnout/bin/turnout connector --config "$out/bridge.ini" --service alpha >"$out/bridge.log" 2>&1 &
+bridge_pid=$!
+targets=(direct proxy bridge)
+declare -A port=([direct]=$primary [proxy]=$connector [bridge]=$bridge_port)
+declare -A pid=([direct]="" [proxy]=$demo [bridge]=$bridge_pid)
+if $with_haproxy; then
+  port[haproxy]=$(free_port 24306 24405)
+  cat >"$out/haproxy.cfg" <<CFG
+global
+  nbthread 1
+  maxconn 2000
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 10m
+  timeout server 10m
+frontend mysql
+  bind 127.0.0.1:${port[haproxy]}
+  default_backend primary
+backend primary
+  server db1 127.0.0.1:$primary
+CFG
+  haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 &
+  haproxy_pid=$!
+  pid[haproxy]=$haproxy_pid
+  targets+=(haproxy)
+fi
+for target in "${targets[@]}"; do
+  for _ in $(seq 1 100); do listening "${port[$target]}" && break; sleep 0.1; done
+  listening "${port[$target]}" || { cat "$out"/*.log >&2; exit 1; }
+done
+
 sb=(sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=secret
     --mysql-db=test --tables=4 --table-size=10000)
 "${sb[@]}" --mysql-port="$primary" prepare >/dev/null
+for target in "${targets[@]}"; do "${sb[@]}" --mysql-port="${port[$target]}" --threads="$threads" --time=5 run >/dev/null; done
 tick=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15}' "/proc/$demo/stat"; }
-echo "sysbench oltp_point_select, $threads threads, ${seconds}s per run; primary :$primary, connector :$connector"
+cpu() { if [ -n "$1" ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
+echo "sysbench oltp_point_select, $threads threads, ${seconds}s per run; primary :$primary, proxy :$connector, bridge :$bridge_port${port[haproxy]:+, haproxy :${port[haproxy]}}"
 for round in $(seq 1 "$rounds"); do
-  for target in direct connector; do
-    port=$primary; [ "$target" = connector ] && port=$connector
-    before=$(cpu)
-    out=$("${sb[@]}" --mysql-port="$port" --threads="$threads" --time="$seconds" run)
-    after=$(cpu)
-    queries=$(sed -n 's/^ *queries: *\([0-9]*\) .*/\1/p' <<<"$out")
-    qps=$(sed -n 's/^ *queries: *[0-9]* *(\([0-9.]*\) per sec.)/\1/p' <<<"$out")
-    p95=$(sed -n 's/^ *95th percentile: *\([0-9.]*\)/\1/p' <<<"$out")
-    per_query=$(( (after - before) * 1000000 / tick / (queries > 0 ? queries : 1) ))
-    printf 'round %d  %-9s  qps %9s  p95 %6s ms  connector CPU %3d us/query\n' "$round" "$target" "$qps" "$p95" "$per_query"
+  for target in "${targets[@]}"; do
+    before=$(cpu "${pid[$target]}")
+    result=$("${sb[@]}" --mysql-port="${port[$target]}" --threads="$threads" --time="$seconds" run)
+    after=$(cpu "${pid[$target]}")
+    queries=$(sed -n 's/^ *queries: *\([0-9]*\) .*/\1/p' <<<"$result")
+    qps=$(sed -n 's/^ *queries: *[0-9]* *(\([0-9.]*\) per sec.)/\1/p' <<<"$result")
+    p95=$(sed -n 's/^ *95th percentile: *\([0-9.]*\)/\1/p' <<<"$result")
+    per_query=$(awk -v t=$((after - before)) -v hz="$tick" -v q="$queries" 'BEGIN {printf "%.1f", (q > 0 ? t * 1e6 / hz / q : 0)}')
+    printf 'round %d  %-8s  qps %9s  p95 %6s ms  CPU of the hop %5s us/query\n' "$round" "$target" "$qps" "$p95" "$per_query"
   done
 done

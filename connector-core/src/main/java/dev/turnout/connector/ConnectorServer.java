@@ -31,6 +31,7 @@ import dev.turnout.protocol.message.server.OkPacket;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -179,6 +180,10 @@ public final class ConnectorServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
+                // Netty 4.2's default (adaptive) allocator makes every retained slice a new object,
+                // one per forwarded packet; the pooled allocator recycles its slices, so forwarding
+                // allocates nothing. Backend channels use the same allocator.
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<Channel>() {

@@ -10,6 +10,7 @@ import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -81,6 +82,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT) // as the client side: see ConnectorServer
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)

@@ -9,6 +9,7 @@ import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -97,6 +98,7 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
                 .group(ctx.channel().eventLoop())
                 .channel(services.backendChannelClass())
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT) // as the client side: see ConnectorServer
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))

@@ -477,7 +477,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         loginCharacterSet = candidate.characterSet();
         loginAttributes = candidate.attributes();
         Dataservice service = services.topology().dataservice();
-        Datasource master = service.master().orElse(null);
+        Datasource master = service.masterOrNull();
         if (master == null || services.topology().slot(master.name()) < 0) {
             var configured = config.dataservice().master();
             String name = config.dataservice().datasourceName(configured);
@@ -798,7 +798,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (movingTo != null) {
             return false; // resumed when the new primary is ready, or failed
         }
-        Datasource master = service.master().orElse(null);
+        Datasource master = service.masterOrNull();
         if (master == null || master.name().equals(primary.datasource) || !master.reachable()
                 || master.state() != DatasourceState.ONLINE) {
             return true;
@@ -843,7 +843,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (failoverDeadline == 0) {
             failoverDeadline = System.nanoTime() + config.failoverWait().toNanos();
         }
-        Datasource master = service.master().orElse(null);
+        Datasource master = service.masterOrNull();
         int slot = master == null ? -1 : services.topology().slot(master.name());
         if (master == null || slot < 0 || !master.reachable() || master.state() != DatasourceState.ONLINE) {
             retryLater();

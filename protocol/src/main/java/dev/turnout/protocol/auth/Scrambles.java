@@ -36,15 +36,23 @@ public final class Scrambles {
     /**
      * A new 20-byte nonce of printable ASCII (0x21..0x7E) without '$': never NUL, which would
      * end it early in the greeting, and never '$', which MySQL keeps out of its salts too.
+     *
+     * <p>Random bytes are drawn in one call per 64 (each accepted when its low 7 bits are such a
+     * character, 93 of 128): a {@link SecureRandom} call is costly (the default one locks and
+     * reads {@code /dev/urandom}), and a connector makes a seed for every new client connection.
      */
     public static byte[] newSeed(SecureRandom random) {
         byte[] seed = new byte[SEED_LENGTH];
-        for (int i = 0; i < seed.length; i++) {
-            int b;
-            do {
-                b = 0x21 + random.nextInt(0x7F - 0x21);
-            } while (b == '$');
-            seed[i] = (byte) b;
+        byte[] draw = new byte[64];
+        int filled = 0;
+        while (filled < seed.length) {
+            random.nextBytes(draw);
+            for (int i = 0; i < draw.length && filled < seed.length; i++) {
+                int b = draw[i] & 0x7F;
+                if (b >= 0x21 && b <= 0x7E && b != '$') {
+                    seed[filled++] = (byte) b;
+                }
+            }
         }
         return seed;
     }

@@ -146,6 +146,29 @@ class ScramblesTest {
     }
 
     @Test
+    void newSeedsDrawEveryAllowedCharacterAndFewRandomCalls() {
+        int[] calls = new int[1];
+        SecureRandom counting = new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                calls[0]++;
+                super.nextBytes(bytes);
+            }
+        };
+        boolean[] seen = new boolean[128];
+        int seeds = 2_000;
+        for (int i = 0; i < seeds; i++) {
+            for (byte b : Scrambles.newSeed(counting)) {
+                seen[b] = true;
+            }
+        }
+        for (int c = 0x21; c <= 0x7E; c++) {
+            assertThat(seen[c]).as("character 0x%02x", c).isEqualTo(c != '$');
+        }
+        assertThat(calls[0]).isLessThan(seeds * 11 / 10);
+    }
+
+    @Test
     void rsaEncryptedPasswordIsThePasswordWithNulXoredWithTheSeedUnderOaep() throws Exception {
         byte[] encrypted = Scrambles.rsaEncryptPassword(SECRET, SEED, keys.getPublic());
 

@@ -47,12 +47,17 @@ public record Dataservice(String name, List<Datasource> datasources) {
 
     /** The datasource with role MASTER, whatever its state. */
     public Optional<Datasource> master() {
+        return Optional.ofNullable(masterOrNull());
+    }
+
+    /** {@link #master()} without the {@code Optional}, for the per-statement path: allocates nothing. */
+    public @Nullable Datasource masterOrNull() {
         for (int i = 0; i < datasources.size(); i++) {
             if (datasources.get(i).role() == Role.MASTER) {
-                return Optional.of(datasources.get(i));
+                return datasources.get(i);
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** The datasources with role SLAVE or RELAY, whatever their state, in configuration order. */
