@@ -49,6 +49,7 @@ final class BenchClient implements AutoCloseable {
 
     private static final int UTF8MB4_GENERAL_CI = 45;
     private static final int RECEIVE_SIZE = 64 * 1024;
+    private static final int LOCAL_INFILE_REQUEST = 0xFB;
 
     private final Socket socket;
     private final InputStream in;
@@ -149,6 +150,9 @@ final class BenchClient implements AutoCloseable {
         }
         if (header == ErrPacket.HEADER) {
             throw failure(first, "the query");
+        }
+        if (header == LOCAL_INFILE_REQUEST) {
+            throw new IOException("a LOCAL INFILE request: not supported by this client");
         }
         long columns = Wire.getLenencInt(view, Packets.payloadIndex(view));
         for (long i = 0; i < columns; i++) {
