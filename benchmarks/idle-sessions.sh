@@ -8,11 +8,12 @@
 # sessions opened and closed, with the N sessions open and idle, and again after one SELECT 1 on each
 # of them. Each time: jcmd GC.run, then heap used (GC.heap_info), RSS and threads (/proc/PID/status),
 # native memory (VM.native_memory summary: total committed, and "Other", where Netty's direct buffers
-# are), and for information the kernel's TCP memory (/proc/net/sockstat "mem", in pages) and the
+# are), the class histogram, and for information the kernel's TCP memory (/proc/net/sockstat "mem", in pages) and the
 # server's RSS. Everything listens on 127.0.0.1; every process started is stopped by its pid at exit,
 # also on failure or Ctrl-C. Logs and results stay in benchmarks/target/idle-sessions-DATE/.
-# Needs the jars built (see benchmarks/README.md) and a file-descriptor limit of about
-# 2 x sessions + 1000 per process (raised here as far as the hard limit allows; root may raise that).
+# Needs the jars built (see benchmarks/README.md) and a file-descriptor limit of 2 x sessions + 400 per
+# process (raised here as far as the hard limit allows; raising the hard limit needs CAP_SYS_RESOURCE).
+# (The connector holds 2 descriptors per session, client and backend socket, plus about 100 of its own.)
 set -euo pipefail
 n=${1:-10000}
 cd "$(dirname "$0")/.."
@@ -25,12 +26,13 @@ for f in "$bench" "$lib"/turnout-distribution-*.jar; do
 done
 
 # File descriptors: the connector holds 2 per session, the server and the client 1 each.
-want=$(( 2 * n + 1000 < 65536 ? 65536 : 2 * n + 1000 ))
+need=$(( 2 * n + 400 ))
+want=$(( need < 65536 ? 65536 : need ))
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want" ]; then ulimit -Hn "$want" 2>/dev/null || true; fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fds=$(ulimit -n)
-[ "$fds" = unlimited ] || [ "$fds" -ge $(( 2 * n + 1000 )) ] || {
-  echo "the file-descriptor limit is $fds; $((2 * n + 1000)) are needed (raise the hard limit: ulimit -Hn, or run as root)" >&2
+[ "$fds" = unlimited ] || [ "$fds" -ge "$need" ] || {
+  echo "the file-descriptor limit is $fds (hard limit $(ulimit -Hn)); $need are needed for $n sessions" >&2
   exit 1; }
 
 out=benchmarks/target/idle-sessions-$(date -u +%Y%m%d-%H%M%S)
@@ -96,7 +98,7 @@ clients=$!
 # measure LABEL: one line of KiB figures for the connector JVM after a full GC.
 measure() {
   jcmd "$connector" GC.run >/dev/null
-  local heap rss threads nmt total other tcp db
+  local heap rss threads nmt total other tcp db fd
   heap=$(jcmd "$connector" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n 1)
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$connector/status")
   threads=$(awk '/^Threads:/ {print $2}' "/proc/$connector/status")
@@ -105,10 +107,12 @@ measure() {
   other=$(sed -n 's/^- *Other (reserved=[0-9]*KB, committed=\([0-9]*\)KB).*/\1/p' <<<"$nmt")
   tcp=$(awk '/^TCP:/ {for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1)}' /proc/net/sockstat)
   db=$(awk '/^VmRSS:/ {print $2}' "/proc/$mariadbd/status")
-  echo "$1 $heap $rss $total ${other:-0} $threads $tcp $db" >>"$out/measurements.txt"
-  printf '%-7s heap %8s KiB  RSS %8s KiB  NMT committed %8s KiB  NMT Other %7s KiB  threads %3s  TCP mem %6s pages  mariadbd RSS %8s KiB\n' \
-      "$1" "$heap" "$rss" "$total" "${other:-0}" "$threads" "$tcp" "$db"
+  fd=$(find "/proc/$connector/fd" -mindepth 1 -maxdepth 1 | wc -l)
+  echo "$1 $heap $rss $total ${other:-0} $threads $tcp $db $fd" >>"$out/measurements.txt"
+  printf '%-6s heap %7s KiB  RSS %7s KiB  NMT committed %7s KiB  NMT Other %6s KiB  threads %2s  fds %5s  TCP mem %6s pages  mariadbd RSS %7s KiB\n' \
+      "$1" "$heap" "$rss" "$total" "${other:-0}" "$threads" "$fd" "$tcp" "$db"
   echo "== $1" >>"$out/nmt.txt"; echo "$nmt" >>"$out/nmt.txt"
+  jcmd "$connector" GC.class_histogram >"$out/histogram-$1.txt"
 }
 
 await_line "$out/clients.log" '^warm$' "$clients"
@@ -142,5 +146,11 @@ awk -v n="$n" '
         (nmt[s] - nmt["before"]) / n, (other[s] - other["before"]) / n, (tcp[s] - tcp["before"]) * 4 / n, (db[s] - db["before"]) / n
     }
   }' "$out/measurements.txt" | tee "$out/result.txt"
+echo "what the heap holds per idle session (GC.class_histogram, idle minus before; top 15 by bytes):"
+awk -v n="$n" '
+  FNR == 1 { file++ }
+  $1 ~ /^[0-9]+:$/ { if (file == 1) { b[$4] = $3; i0[$4] = $2 } else { a[$4] = $3; i1[$4] = $2 } }
+  END { for (c in a) printf "%10.1f B %8.2f objects  %s\n", (a[c] - b[c]) / n, (i1[c] - i0[c]) / n, c }' \
+  "$out/histogram-before.txt" "$out/histogram-idle.txt" | sort -rn | head -n 15 | tee "$out/histogram-per-session.txt"
 [ "$alive" = "$n" ] && [ "$reported" = "$n" ] || { echo "FAILED: not every session was alive and counted" >&2; exit 1; }
 echo "logs and figures in $out"
