@@ -40,7 +40,7 @@ final class MariaDbClusterLauncher {
         List<DbServer> servers = new ArrayList<>();
         for (int id = 1; id <= settings.replicas() + 1; id++) {
             MariaDbServer node = new MariaDbServer(distribution, clusterDir, "db" + id, id, id > 1,
-                    settings.semiSync(), settings.startupTimeout());
+                    settings.semiSync(), settings.startupTimeout(), settings.maxConnections());
             nodes.add(node);
             servers.add(new DbServer(node.name(), id, node));
         }

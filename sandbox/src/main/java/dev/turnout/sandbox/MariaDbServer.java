@@ -38,6 +38,8 @@ final class MariaDbServer implements ServerNode {
     static final String ROOT_PASSWORD = "";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int PORT_ATTEMPTS = 4;
+    /** {@code max_connections} unless {@link SandboxCluster.Builder#maxConnections} says otherwise. */
+    static final int DEFAULT_MAX_CONNECTIONS = 500;
 
     private final MariaDbDistribution distribution;
     private final String name;
@@ -45,6 +47,7 @@ final class MariaDbServer implements ServerNode {
     private final boolean replica;
     private final boolean semiSync;
     private final Duration startupTimeout;
+    private final int maxConnections;
     private final Path dir;
     private final ReentrantLock lifecycle = new ReentrantLock();
 
@@ -53,13 +56,14 @@ final class MariaDbServer implements ServerNode {
     private ProcessWatchdog watchdog;
 
     MariaDbServer(MariaDbDistribution distribution, Path clusterDir, String name, int serverId,
-                  boolean replica, boolean semiSync, Duration startupTimeout) {
+                  boolean replica, boolean semiSync, Duration startupTimeout, int maxConnections) {
         this.distribution = distribution;
         this.name = name;
         this.serverId = serverId;
         this.replica = replica;
         this.semiSync = semiSync;
         this.startupTimeout = startupTimeout;
+        this.maxConnections = maxConnections;
         this.dir = clusterDir.resolve(name);
     }
 
@@ -295,12 +299,12 @@ final class MariaDbServer implements ServerNode {
                 "max_allowed_packet=1G",
                 "local_infile=ON",
                 "character-set-server=utf8mb4",
-                "max_connections=500",
                 // Small footprint: several developers share the machine.
                 "innodb_use_native_aio=OFF",
                 "innodb_flush_log_at_trx_commit=2",
                 "aria_pagecache_buffer_size=8M",
                 "key_buffer_size=8M"));
+        lines.addAll(connectionOptions(maxConnections));
         lines.addAll(MariaDbDistribution.INNODB_FILE_OPTIONS);
         if (replica) {
             lines.add("read_only=ON");
@@ -314,6 +318,20 @@ final class MariaDbServer implements ServerNode {
         }
         lines.add("");
         Files.writeString(dir.resolve("my.cnf"), String.join("\n", lines), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The option-file lines for {@code maxConnections}: {@code max_connections} alone up to
+     * {@link #DEFAULT_MAX_CONNECTIONS}; above it also MariaDB's thread pool, so that thousands of
+     * idle connections do not cost a thread each, and {@code open_files_limit} = 5 × connections,
+     * what {@code mariadbd} computes as its need for that many (it raises its own limit at start).
+     */
+    static List<String> connectionOptions(int maxConnections) {
+        if (maxConnections <= DEFAULT_MAX_CONNECTIONS) {
+            return List.of("max_connections=" + maxConnections);
+        }
+        return List.of("max_connections=" + maxConnections, "thread_handling=pool-of-threads",
+                "open_files_limit=" + 5L * maxConnections);
     }
 
     private void detachWatchdog() {

@@ -58,7 +58,7 @@ final class MySqlContainerLauncher {
                     .withCommand("--server-id=" + id, "--log-bin=" + name + "-bin", "--gtid-mode=ON",
                             "--enforce-gtid-consistency=ON", "--mysql-native-password=ON",
                             "--max-allowed-packet=1073741824", "--local-infile=ON",
-                            "--character-set-server=utf8mb4");
+                            "--character-set-server=utf8mb4", "--max-connections=" + settings.maxConnections());
             // MySQLContainer gives root the application user's password.
             MySqlContainerServer node = new MySqlContainerServer(name, container, settings.appPassword());
             nodes.add(node);

@@ -212,6 +212,7 @@ public final class SandboxCluster implements AutoCloseable {
         private String appPassword = "secret";
         private Path cacheDir = MariaDbDistribution.defaultCacheDir();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private int maxConnections = MariaDbServer.DEFAULT_MAX_CONNECTIONS;
 
         private Builder() {
         }
@@ -269,13 +270,31 @@ public final class SandboxCluster implements AutoCloseable {
         }
 
         /**
+         * The servers' {@code max_connections}, 10 to 100,000; 500 unless set (enough for tests and
+         * the demo). Above 500 a MariaDB server also runs {@code thread_handling=pool-of-threads}
+         * (a few threads serve every connection instead of one thread each) and asks for
+         * {@code open_files_limit} = 5 × {@code maxConnections}, the most {@code mariadbd} wants
+         * for that many connections: it raises its own file-descriptor limit to that at start,
+         * which needs a hard limit ({@code ulimit -Hn}) that high or a server running as root;
+         * with fewer descriptors it lowers {@code max_connections} itself and says so in its
+         * error log. For the MySQL flavor only {@code --max-connections} is passed.
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 10 || maxConnections > 100_000) {
+                throw new IllegalArgumentException("maxConnections: expected 10 to 100000, got " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
          * Starts the servers, creates the users, attaches the replicas and waits until they run.
          *
          * @throws SandboxException if anything fails; whatever was started is stopped again
          */
         public SandboxCluster start() {
             ClusterSettings settings = new ClusterSettings(replicas, semiSync, appUser, appPassword, cacheDir,
-                    startupTimeout);
+                    startupTimeout, maxConnections);
             return flavor == Flavor.MARIADB
                     ? MariaDbClusterLauncher.start(settings)
                     : MySqlContainerLauncher.start(settings);

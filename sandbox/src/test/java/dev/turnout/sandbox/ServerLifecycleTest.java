@@ -111,6 +111,22 @@ class ServerLifecycleTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("appUser:");
         assertThatThrownBy(() -> SandboxCluster.builder().startupTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("startupTimeout:");
+        assertThatThrownBy(() -> SandboxCluster.builder().maxConnections(9))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxConnections:");
+        assertThatThrownBy(() -> SandboxCluster.builder().maxConnections(100_001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxConnections:");
+    }
+
+    @Test
+    void aRaisedConnectionLimitReachesTheServerWithItsThreadPool() throws Exception {
+        try (SandboxCluster cluster = SandboxCluster.builder().replicas(0).maxConnections(2000).start();
+             Connection c = cluster.primary().rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@max_connections, @@thread_handling, @@open_files_limit")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2000);
+            assertThat(rs.getString(2)).isEqualTo("pool-of-threads");
+            assertThat(rs.getLong(3)).isGreaterThanOrEqualTo(10_000);
+        }
     }
 
     @Test
