@@ -158,6 +158,16 @@ sysbench_run() {
   result["$round|sysbench point select|$target"]=$(sed -n 's/^ *queries: *[0-9]* *(\([0-9.]*\) per sec.)/\1/p' "$log")
 }
 
+# The hops are warmed up first, unmeasured: a fresh connector JVM is slower while its JIT compiles.
+for target in "${targets[@]:1}"; do
+  echo "warm-up: $target" >&2
+  for name in pointSelect newConnection; do
+    run java -jar benchmarks/target/benchmarks.jar "JdbcLoadBenchmark\.$name\$" -f 1 -t "$threads" -wi 0 -i 1 -r 5s \
+        -p rows="$rows" -p url="jdbc:mysql://127.0.0.1:${port[$target]}/test" -p user=app -p password=secret \
+        >"$out/warm-up-$name-$target.log" 2>&1 || echo "warm-up $name $target failed: see $out/warm-up-$name-$target.log" >&2
+  done
+done
+
 for round in $(seq 1 "$rounds"); do
   for name in pointSelect readOnlyMix readWriteMix newConnection; do
     for target in "${targets[@]}"; do
