@@ -206,7 +206,8 @@ final class ConfigParser {
                 case "offline" -> Boolean.TRUE;
                 default -> throw new IllegalArgumentException(Values.quote(value) + " is not keep-routing or offline");
             };
-            case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+            case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT, CONNECTOR_IDLE_RELEASE ->
+                    Values.duration(value, Duration.ZERO, MAX_INTERVAL);
             case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
             case REST_API_ADMIN_USER -> value;
             case REST_API_ADMIN_PASSWORD, REST_API_ADMIN_PASS -> value.getBytes(StandardCharsets.UTF_8);
@@ -346,6 +347,7 @@ final class ConfigParser {
                 (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
                 (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
+                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO),
                 (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
                 (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),
                 (String) effective(Key.REST_API_ADMIN_USER, defaults, own, null),

@@ -239,6 +239,16 @@ public final class ConnectorConfig {
     }
 
     /**
+     * {@code connector-idle-release} (default 0: never): how long a session may stay idle, outside
+     * a transaction and with no state pinning it to its connections, before it lets its backend
+     * connections go (to the pool with {@code connector-backend-pool}); its next statement opens a
+     * connection to the master again and replays the session's state.
+     */
+    public Duration idleRelease() {
+        return routing.idleRelease();
+    }
+
+    /**
      * {@code connector-disconnect-timeout} (default 5 s): when a manager holds the connector for a
      * switch, how long a session inside a transaction may go on before its transaction is aborted
      * with an error and the session closed, so that the switch can proceed.

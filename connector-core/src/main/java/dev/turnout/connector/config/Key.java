@@ -39,6 +39,7 @@ enum Key {
     CONNECTOR_BACKEND_POOL("connector-backend-pool", Scope.SETTING),
     CONNECTOR_WITHOUT_MANAGERS("connector-without-managers", Scope.SETTING),
     CONNECTOR_FAILOVER_WAIT("connector-failover-wait", Scope.SETTING),
+    CONNECTOR_IDLE_RELEASE("connector-idle-release", Scope.SETTING),
     CONNECTOR_DISCONNECT_TIMEOUT("connector-disconnect-timeout", Scope.SETTING),
     CONNECTOR_REST_API_ADDRESS("connector-rest-api-address", Scope.SETTING),
     REST_API_ADMIN_USER("rest-api-admin-user", Scope.SETTING),

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param backendPool           {@code connector-backend-pool}: idle backend connections kept per event loop and login; 0 = none
  * @param offlineWithoutManagers {@code connector-without-managers=offline}: OFFLINE while no manager is reachable
  * @param failoverWait          {@code connector-failover-wait}: how long a statement waits for a primary after the primary was lost
+ * @param idleRelease           {@code connector-idle-release}: how long a session stays idle before it lets its backend connections go; zero = never
  * @param disconnectTimeout     {@code connector-disconnect-timeout}: the grace of a session inside a transaction when a manager holds the connector
  * @param restApiAddress        {@code connector-rest-api-address}; null when not set (no REST API)
  * @param restApiUser           {@code rest-api-admin-user}; null when not set
@@ -25,7 +26,7 @@ import java.util.Objects;
 record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
                        LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
                        Duration probeInterval, Duration heartbeatInterval, String replicationUser,
-                       byte[] replicationPassword, java.util.List<HostPort> managers, int backendPool, boolean offlineWithoutManagers, Duration failoverWait, Duration disconnectTimeout,
+                       byte[] replicationPassword, java.util.List<HostPort> managers, int backendPool, boolean offlineWithoutManagers, Duration failoverWait, Duration idleRelease, Duration disconnectTimeout,
                        HostPort restApiAddress, String restApiUser, byte[] restApiPassword) {
 
     RoutingSettings {
@@ -39,5 +40,6 @@ record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWa
         Objects.requireNonNull(replicationPassword, "replicationPassword");
         managers = java.util.List.copyOf(managers);
         Objects.requireNonNull(failoverWait, "failoverWait");
+        Objects.requireNonNull(idleRelease, "idleRelease");
     }
 }

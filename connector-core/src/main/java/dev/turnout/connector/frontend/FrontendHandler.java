@@ -192,6 +192,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean draining;
     /** Closes a session that does not complete the connection phase in time; null once it did. */
     private ScheduledFuture<?> handshakeTimer;
+    /** Checks every connector-idle-release whether the session has been idle since the last check; null when off. */
+    private ScheduledFuture<?> idleTimer;
+    /** Commands started, and their count at the last idle check. */
+    private int commands;
+    private int commandsAtIdleCheck;
+    /** The session let its connections go while idle (connector-idle-release); its next command reconnects. */
+    private boolean released;
     /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls()}). */
     private boolean tlsSwitching;
 
@@ -521,7 +528,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             if (primaryLost) {
                 primaryLost = false; // the old one is gone already
                 failoverDeadline = 0;
-                log.info("[{} {}] primary {} reached again", connectionId, peer, backend.datasource);
+                if (released) {
+                    released = false;
+                    log.debug("[{} {}] active again on {}", connectionId, peer, backend.datasource);
+                } else {
+                    log.info("[{} {}] primary {} reached again", connectionId, peer, backend.datasource);
+                }
             } else {
                 dropBackend(old, false);
             }
@@ -555,6 +567,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         ctx.flush();
         phase = FrontendPhase.COMMAND_IDLE;
         clientPacketContinues = false;
+        long idleMillis = config.idleRelease().toMillis();
+        if (idleMillis > 0 && idleTimer == null) {
+            idleTimer = ctx.executor().scheduleWithFixedDelay(this::releaseIfIdle, idleMillis, idleMillis, TimeUnit.MILLISECONDS);
+        }
         log.debug("[{} {}] authenticated as '{}', primary {} thread {}, qos {}", connectionId, peer, login.user(),
                 primary.connection.target(), primary.connection.serverConnectionId(), sessionQos);
         login = null;
@@ -629,6 +645,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         lastClientSequence = Packets.sequenceId(frame);
+        commands++;
         if (continuation || (current != null && current.tracker.state() == ResponseTracker.State.LOCAL_INFILE_DATA)) {
             forward(current, frame); // more of the packet or the file the server asked for: same backend
             return;
@@ -829,6 +846,39 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 primary.datasource);
         movingTo = open(slot, master.name(), master.host(), master.port(), true);
         return false;
+    }
+
+    /**
+     * connector-idle-release: a session that started no command since the last check, has nothing
+     * in flight and whose state the history can rebuild ({@link SessionState#releasable()}, no
+     * statement waiting for long data) lets its connections go, to the pool when there is one. Its
+     * next command connects to the master as after a lost primary ({@link #recoverPrimary}), with
+     * the history replayed and prepared statements prepared again on first use.
+     */
+    private void releaseIfIdle() {
+        if (commands != commandsAtIdleCheck) {
+            commandsAtIdleCheck = commands;
+            return;
+        }
+        if (released || primaryLost || phase != FrontendPhase.COMMAND_IDLE || held != null || !pending.isEmpty()
+                || movingTo != null || probe != null || primary == null || !allIdle() || !state.releasable()) {
+            return;
+        }
+        for (PreparedStatement statement : statements.values()) {
+            if (statement.hasLongData()) {
+                return;
+            }
+        }
+        log.debug("[{} {}] idle for {}: letting its backend connections go", connectionId, peer, config.idleRelease());
+        for (SessionBackend backend : backends) {
+            if (backend != null) {
+                dropBackend(backend, false);
+            }
+        }
+        services.serverThreads().remove(connectionId);
+        released = true;
+        primaryLost = true;
+        failoverDeadline = 0;
     }
 
     /**
@@ -1058,6 +1108,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         if (statement.hasLongData() || Packets.payloadLength(frame) < 5 + 5 || frame.getUnsignedByte(payload + 5) != 0) {
             // Long data lives on the primary's copy of the statement; cursors are fetched from it.
+            if (frame.getUnsignedByte(payload + 5) != 0) {
+                state.cursorOpened();
+            }
             return routePrimary(Reason.SESSION_PINNED);
         }
         return routeStatement(service, null, HintQos.NONE);
@@ -1877,6 +1930,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     public void channelInactive(ChannelHandlerContext ctx) {
         log.debug("[{} {}] client disconnected", connectionId, peer);
         cancelHandshakeTimer();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         services.sessionCount().decrementAndGet();
         services.serverThreads().remove(connectionId);
         if (phase != FrontendPhase.FAILED) {

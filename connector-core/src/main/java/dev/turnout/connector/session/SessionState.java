@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import dev.turnout.protocol.classify.Classification;
 import dev.turnout.protocol.classify.StatementFlag;
+import dev.turnout.protocol.classify.StatementType;
 import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.routing.policy.Reason;
 import dev.turnout.routing.topology.GtidPosition;
@@ -41,6 +42,11 @@ public final class SessionState {
     static final int MAX_HISTORY = 64;
 
     private final EnumSet<Pin> pins = EnumSet.noneOf(Pin.class);
+    /**
+     * The session has state that only its primary connection holds and the history cannot bring
+     * back: user variables used outside SET, SQL-level prepared statements, an open cursor.
+     */
+    private boolean connectionBound;
     private final List<byte[]> history = new ArrayList<>();
     /** Bumped whenever the history is rewritten (not only appended): replicas must then replay it all. */
     private int historyEpoch;
@@ -107,6 +113,24 @@ public final class SessionState {
         if (c.has(StatementFlag.LOCK_FUNCTION)) {
             pins.add(Pin.NAMED_LOCK);
         }
+        if (c.has(StatementFlag.USER_VARIABLE) || c.type() == StatementType.PREPARE || c.type() == StatementType.EXECUTE) {
+            connectionBound = true;
+        }
+    }
+
+    /** A cursor was opened on the primary connection: its rows are fetched from that connection. */
+    public void cursorOpened() {
+        connectionBound = true;
+    }
+
+    /**
+     * Whether the session could let its connections go now and rebuild its state on new ones from
+     * the history: outside a transaction, in autocommit, with no pin and nothing bound to the
+     * primary connection ({@code connector-idle-release}).
+     */
+    public boolean releasable() {
+        return !connectionBound && pins.isEmpty() && !ServerStatus.has(primaryStatus, ServerStatus.IN_TRANS)
+                && ServerStatus.has(primaryStatus, ServerStatus.AUTOCOMMIT);
     }
 
     /** Whether a successful statement of this classification belongs in the history. */
@@ -178,6 +202,7 @@ public final class SessionState {
      */
     public void reset() {
         pins.clear();
+        connectionBound = false;
         history.clear();
         historyEpoch++;
     }
