@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The connector's memory per idle client session, end to end:
-#   usage: benchmarks/idle-sessions.sh [sessions=10000]
+#   usage: benchmarks/idle-sessions.sh [sessions=10000] [idle-release]
+# With an idle-release duration (e.g. 2s) the connector runs with connector-idle-release: idle
+# sessions hold no backend connection, so it needs about 1 descriptor per session instead of 2.
 # Starts a sandbox primary allowing sessions + 100 connections (benchmarks/IdleSessions.java server),
 # a connector in its own JVM in front of it (bin/turnout's jars, a generated configuration, native
 # memory tracking on) and a client JVM (IdleSessions.java clients) that opens the sessions with
@@ -16,6 +18,7 @@
 # (The connector holds 2 descriptors per session, client and backend socket, plus about 100 of its own.)
 set -euo pipefail
 n=${1:-10000}
+release=${2:-}
 cd "$(dirname "$0")/.."
 lib=distribution/target/turnout/lib
 bench=benchmarks/target/benchmarks.jar
@@ -27,6 +30,8 @@ done
 
 # File descriptors: the connector holds 2 per session, the server and the client 1 each.
 need=$(( 2 * n + 400 ))
+# With idle release only the sessions active in the last 2 x release hold a backend connection.
+if [ -n "$release" ] && [ $(( n + 4000 + 400 )) -lt "$need" ]; then need=$(( n + 4000 + 400 )); fi
 want=$(( need < 65536 ? 65536 : need ))
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want" ]; then ulimit -Hn "$want" 2>/dev/null || true; fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -77,6 +82,7 @@ application-user=app
 application-password=secret
 application-port=$port
 connector-listen-address=127.0.0.1
+${release:+connector-idle-release=$release}
 
 [alpha]
 topology=clustered

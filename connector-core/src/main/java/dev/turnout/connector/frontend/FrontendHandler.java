@@ -876,6 +876,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
         }
         services.serverThreads().remove(connectionId);
+        primary = null; // nothing keeps the closed connection reachable while the session is idle
+        current = null;
         released = true;
         primaryLost = true;
         failoverDeadline = 0;
