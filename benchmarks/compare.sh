@@ -81,21 +81,7 @@ targets=(direct connector); declare -A port=([direct]=$primary [connector]=$conn
 if $with_haproxy; then
   for candidate in $(seq 24306 24405); do listening "$candidate" || { port[haproxy]=$candidate; break; }; done
   [ -n "${port[haproxy]:-}" ] || { echo "no free port in 24306..24405 for HAProxy" >&2; exit 1; }
-  cat >"$out/haproxy.cfg" <<CFG
-global
-  nbthread 1
-  maxconn 2000
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 10m
-  timeout server 10m
-frontend mysql
-  bind 127.0.0.1:${port[haproxy]}
-  default_backend primary
-backend primary
-  server db1 127.0.0.1:$primary
-CFG
+  haproxy_config "${port[haproxy]}" >"$out/haproxy.cfg"
   haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 &
   haproxy_pid=$!
   for _ in $(seq 1 50); do listening "${port[haproxy]}" && break; sleep 0.1; done

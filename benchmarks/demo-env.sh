@@ -2,7 +2,8 @@
 #   demo       the demo's pid (bin/turnout execs java, so it is the JVM's pid)
 #   primary    the primary's port
 #   connector  the connector's port
-# It defines stop_pid PID (TERM, at most 60 s for it to stop, then KILL) and stop_demo, and installs an EXIT trap
+# It defines haproxy_config PORT (HAProxy 2.x in TCP mode, one thread, on 127.0.0.1:PORT in front of
+# the primary, printed on stdout), stop_pid PID (TERM, at most 60 s for it to stop, then KILL) and stop_demo, and installs an EXIT trap
 # that calls stop_demo; a script that starts more processes replaces the trap with one that stops
 # those too and then calls stop_demo.
 stop_pid() {
@@ -21,3 +22,20 @@ for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$demo_log" && break; kill -0 "
 grep -q 'Press Ctrl-C' "$demo_log" || { cat "$demo_log" >&2; exit 1; }
 connector=$(sed -n 's/.*on 127.0.0.1:\([0-9]*\) (configuration.*/\1/p' "$demo_log")
 primary=$(sed -n 's/^  db1 *127.0.0.1:\([0-9]*\) .*/\1/p' "$demo_log")
+haproxy_config() {
+  cat <<CFG
+global
+  nbthread 1
+  maxconn 2000
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 10m
+  timeout server 10m
+frontend mysql
+  bind 127.0.0.1:$1
+  default_backend primary
+backend primary
+  server db1 127.0.0.1:$primary
+CFG
+}

@@ -51,21 +51,7 @@ declare -A port=([direct]=$primary [proxy]=$connector [bridge]=$bridge_port)
 declare -A pid=([direct]="" [proxy]=$demo [bridge]=$bridge_pid)
 if $with_haproxy; then
   port[haproxy]=$(free_port 24306 24405)
-  cat >"$out/haproxy.cfg" <<CFG
-global
-  nbthread 1
-  maxconn 2000
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 10m
-  timeout server 10m
-frontend mysql
-  bind 127.0.0.1:${port[haproxy]}
-  default_backend primary
-backend primary
-  server db1 127.0.0.1:$primary
-CFG
+  haproxy_config "${port[haproxy]}" >"$out/haproxy.cfg"
   haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 &
   haproxy_pid=$!
   pid[haproxy]=$haproxy_pid

@@ -1110,7 +1110,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         if (statement.hasLongData() || Packets.payloadLength(frame) < 5 + 5 || frame.getUnsignedByte(payload + 5) != 0) {
             // Long data lives on the primary's copy of the statement; cursors are fetched from it.
-            if (frame.getUnsignedByte(payload + 5) != 0) {
+            if (Packets.payloadLength(frame) >= 5 + 5 && frame.getUnsignedByte(payload + 5) != 0) {
                 state.cursorOpened();
             }
             return routePrimary(Reason.SESSION_PINNED);
