@@ -96,7 +96,7 @@ public final class ConnectorServer implements AutoCloseable {
         this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
                 topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers,
-                new ConnectorControl());
+                new ConnectorControl(), new ConcurrentHashMap<>());
         this.bridgeTargets = config.bridgeMode()
                 ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice()) : null;
     }

@@ -530,6 +530,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 failoverDeadline = 0;
                 if (released) {
                     released = false;
+                    services.releasedSessions().remove(connectionId);
                     log.debug("[{} {}] active again on {}", connectionId, peer, backend.datasource);
                 } else {
                     log.info("[{} {}] primary {} reached again", connectionId, peer, backend.datasource);
@@ -876,11 +877,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
         }
         services.serverThreads().remove(connectionId);
+        services.releasedSessions().put(connectionId, this);
         primary = null; // nothing keeps the closed connection reachable while the session is idle
         current = null;
         released = true;
         primaryLost = true;
         failoverDeadline = 0;
+    }
+
+    /** Another session's {@code KILL} named this one while it had let its connections go: it ends, as a killed connection does. */
+    private void killed() {
+        if (isCommandPhase()) {
+            log.info("[{} {}] killed while idle", connectionId, peer);
+            close();
+        }
     }
 
     /**
@@ -1687,6 +1697,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (kill == null || kill.id() < SessionServices.FIRST_CONNECTION_ID) {
             return frame;
         }
+        FrontendHandler idle = services.releasedSessions().get(kill.id());
+        if (idle != null) {
+            // A released session runs nothing: KILL QUERY has nothing to stop; KILL ends it.
+            frame.release();
+            if (!kill.queryOnly()) {
+                idle.ctx.executor().execute(idle::killed);
+            }
+            OkPacket ok = new OkPacket(0, 0, state.primaryStatus(), 0, "");
+            writePacket(1, out -> ok.encode(out, clientCapabilities));
+            ctx.flush();
+            return null;
+        }
         Long serverThread = services.serverThreads().get(kill.id());
         if (serverThread == null) {
             frame.release();
@@ -1937,6 +1959,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         services.sessionCount().decrementAndGet();
         services.serverThreads().remove(connectionId);
+        services.releasedSessions().remove(connectionId);
         if (phase != FrontendPhase.FAILED) {
             phase = FrontendPhase.CLOSING;
         }

@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * @param sslContext null when no certificate is configured (TLS is then not offered)
  * @param serverThreads connection id of a session → id of the server thread of its backend
  *     connection, for {@code KILL}; written when a backend becomes ready, removed when the session ends
+ *     or lets its connections go
+ * @param releasedSessions sessions that let their connections go while idle (connector-idle-release),
+ *     by connection id, for {@code KILL}
  * @param topology      the dataservice's topology and per-datasource session counts
  * @param routing       the connector-wide routing settings
  * @param metrics       counters of routed statements
@@ -31,7 +34,8 @@ import java.util.function.Supplier;
 public record SessionServices(ConnectorConfig config, SslContext sslContext, GreetingCache greetings,
         Class<? extends Channel> backendChannelClass, AtomicLong connectionIds, SecureRandom random,
         ConcurrentHashMap<Long, Long> serverThreads, ConnectorTopology topology, RoutingSettings routing,
-        RouteMetrics metrics, AtomicInteger sessionCount, Supplier<String> usersReload, ConnectorControl control) {
+        RouteMetrics metrics, AtomicInteger sessionCount, Supplier<String> usersReload, ConnectorControl control,
+        ConcurrentHashMap<Long, FrontendHandler> releasedSessions) {
 
     /**
      * Connection ids the connector gives its clients start here, far above the thread ids a server

@@ -98,6 +98,29 @@ class IdleReleaseIT {
     }
 
     @Test
+    void killQueryLeavesAReleasedSessionAloneAndKillEndsIt() throws Exception {
+        awaitSessionConnections(0);
+        try (Connection victim = turnout.connect(Driver.MYSQL, ""); Connection killer = turnout.connect(Driver.MYSQL, "")) {
+            long victimId = ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
+            ConnectorHarness.queryLong(victim, "SELECT 1");
+            awaitSessionConnections(0); // both idle, both released
+
+            try (Statement st = killer.createStatement()) {
+                st.execute("KILL QUERY " + victimId);
+            }
+            assertThat(ConnectorHarness.queryLong(victim, "SELECT 2")).as("after KILL QUERY").isEqualTo(2);
+            awaitSessionConnections(0);
+
+            try (Statement st = killer.createStatement()) {
+                st.execute("KILL " + victimId);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorHarness.queryLong(victim, "SELECT 3"))
+                    .as("the killed session").isInstanceOf(java.sql.SQLException.class);
+            assertThat(ConnectorHarness.queryLong(killer, "SELECT 4")).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aSessionInATransactionOrWithConnectionBoundStateKeepsItsConnection() throws Exception {
         awaitSessionConnections(0);
         try (Connection inTransaction = turnout.connect(Driver.MARIADB, "");
