@@ -92,17 +92,7 @@ if $with_bridge && [ -z "$bridge_port" ]; then
   # A second connector, in bridge mode (connector-bridge-mode=true), in front of the demo's primary.
   for candidate in $(seq 24406 24505); do listening "$candidate" || { bridge_port=$candidate; break; }; done
   [ -n "$bridge_port" ] || { echo "no free port in 24406..24505 for the bridge" >&2; exit 1; }
-  cat >"$out/bridge.ini" <<INI
-[defaults]
-application-user=app
-application-password=secret
-application-port=$bridge_port
-connector-listen-address=127.0.0.1
-connector-bridge-mode=true
-[alpha]
-master=127.0.0.1:$primary
-members=127.0.0.1:$primary
-INI
+  connector_config "$bridge_port" connector-bridge-mode=true >"$out/bridge.ini"
   distribution/target/turnout/bin/turnout connector --config "$out/bridge.ini" --service alpha >"$out/bridge.log" 2>&1 &
   bridge_pid=$!
   for _ in $(seq 1 100); do listening "$bridge_port" && break; sleep 0.1; done

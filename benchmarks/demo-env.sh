@@ -2,7 +2,9 @@
 #   demo       the demo's pid (bin/turnout execs java, so it is the JVM's pid)
 #   primary    the primary's port
 #   connector  the connector's port
-# It defines haproxy_config PORT (HAProxy 2.x in TCP mode, one thread, on 127.0.0.1:PORT in front of
+# It defines connector_config PORT [LINE...] (a second connector's configuration: on 127.0.0.1:PORT in
+# front of the demo's primary, with the LINEs added to its [defaults]; printed on stdout),
+# haproxy_config PORT (HAProxy 2.x in TCP mode, one thread, on 127.0.0.1:PORT in front of
 # the primary, printed on stdout), stop_pid PID (TERM, at most 60 s for it to stop, then KILL) and stop_demo, and installs an EXIT trap
 # that calls stop_demo; a script that starts more processes replaces the trap with one that stops
 # those too and then calls stop_demo.
@@ -38,4 +40,10 @@ frontend mysql
 backend primary
   server db1 127.0.0.1:$primary
 CFG
+}
+connector_config() {
+  local port=$1; shift
+  printf '[defaults]\napplication-user=app\napplication-password=secret\napplication-port=%s\nconnector-listen-address=127.0.0.1\n' "$port"
+  [ $# -eq 0 ] || printf '%s\n' "$@"
+  printf '[alpha]\nmaster=127.0.0.1:%s\nmembers=127.0.0.1:%s\n' "$primary" "$primary"
 }

@@ -33,17 +33,7 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p; for p in $(seq "$1" "$2"); do listening "$p" || { echo "$p"; return; }; done; return 1; }
 
 bridge_port=$(free_port 24406 24505)
-cat >"$out/bridge.ini" <<INI
-[defaults]
-application-user=app
-application-password=secret
-application-port=$bridge_port
-connector-listen-address=127.0.0.1
-connector-bridge-mode=true
-[alpha]
-master=127.0.0.1:$primary
-members=127.0.0.1:$primary
-INI
+connector_config "$bridge_port" connector-bridge-mode=true >"$out/bridge.ini"
 distribution/target/turnout/bin/turnout connector --config "$out/bridge.ini" --service alpha >"$out/bridge.log" 2>&1 &
 bridge_pid=$!
 targets=(direct proxy bridge)

@@ -8,17 +8,7 @@ cd "$(dirname "$0")/.."
 . benchmarks/demo-env.sh
 pool_port=24507
 out=$(mktemp -d)
-cat > "$out/pool.ini" <<INI
-[defaults]
-application-user=app
-application-password=secret
-application-port=$pool_port
-connector-listen-address=127.0.0.1
-connector-backend-pool=8
-[alpha]
-master=127.0.0.1:$primary
-members=127.0.0.1:$primary
-INI
+connector_config "$pool_port" connector-backend-pool=8 >"$out/pool.ini"
 distribution/target/turnout/bin/turnout connector --config "$out/pool.ini" --service alpha > "$out/pool-connector.log" 2>&1 &
 pool_pid=$!
 trap 'stop_pid $pool_pid; stop_demo; rm -rf "$out"' EXIT
