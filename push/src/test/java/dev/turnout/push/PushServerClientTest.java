@@ -123,6 +123,7 @@ class PushServerClientTest {
         TopologyHolder holder = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
         PushClient client = client(holder, PushClient.Listener.acknowledging(), first);
         await("subscribed", () -> first.routers().size() == 1);
+        await("snapshot 5 applied", () -> holder.current().version() == 5); // listed before it has read the snapshot
 
         first.close();
         await("disconnected", () -> client.connectedManagers() == 0);
