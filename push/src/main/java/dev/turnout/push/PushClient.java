@@ -260,6 +260,7 @@ public final class PushClient implements AutoCloseable {
 
     private void readLoop(LineChannel channel) throws IOException {
         PushMessage m;
+        long lastHold = -1;
         while (!closed && (m = channel.read()) != null) {
             if (m instanceof PushMessage.Topology t) {
                 TopologySnapshot s = t.snapshot();
@@ -268,6 +269,12 @@ public final class PushClient implements AutoCloseable {
                 }
             } else if (m instanceof PushMessage.Hold h) {
                 long request = h.request();
+                if (request == lastHold) {
+                    // A manager may send a hold twice to a connector that subscribed while it began
+                    // (once with the topology, once to every subscriber); the first ack answers both.
+                    continue;
+                }
+                lastHold = request;
                 listener.onHold(request, () -> {
                     try {
                         channel.send(new PushMessage.Ack(request));
