@@ -1118,11 +1118,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (statement.reason() != null) {
             return routePrimary(statement.reason());
         }
-        if (statement.hasLongData() || Packets.payloadLength(frame) < 5 + 5 || frame.getUnsignedByte(payload + 5) != 0) {
+        boolean complete = Packets.payloadLength(frame) >= 5 + 5;
+        boolean cursor = complete && frame.getUnsignedByte(payload + 5) != 0;
+        if (cursor) {
+            state.cursorOpened();
+        }
+        if (statement.hasLongData() || !complete || cursor) {
             // Long data lives on the primary's copy of the statement; cursors are fetched from it.
-            if (Packets.payloadLength(frame) >= 5 + 5 && frame.getUnsignedByte(payload + 5) != 0) {
-                state.cursorOpened();
-            }
             return routePrimary(Reason.SESSION_PINNED);
         }
         return routeStatement(service, null, HintQos.NONE);
