@@ -60,6 +60,9 @@ class ManagerRestartIT {
         SandboxCluster cluster = managed.cluster;
         Manager first = managed.manager;
         await("the manager lists the connector", () -> listed(first));
+        // Listed once its hello arrived; the manager's snapshot reaches the connector just after.
+        await("the connector has the manager's topology",
+                () -> connector.topology().holder().current().version() >= first.topology().version());
         long version = connector.topology().holder().current().version();
         first.close();
         managed.manager = null;
