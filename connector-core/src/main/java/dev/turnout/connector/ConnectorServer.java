@@ -1,6 +1,7 @@
 package dev.turnout.connector;
 
 import dev.turnout.connector.backend.BackendConnection;
+import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.admin.AdminServer;
 import dev.turnout.connector.bridge.BridgeHandler;
@@ -40,6 +41,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
@@ -93,7 +95,8 @@ public final class ConnectorServer implements AutoCloseable {
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.topology = ConnectorTopology.start(config);
-        this.services = new SessionServices(config, sslContext, new GreetingCache(), transport.socketChannelClass(),
+        this.services = new SessionServices(config, sslContext, new GreetingCache(),
+                BackendDialer.tcp(transport.socketChannelClass()), Ticker.systemTicker(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
                 topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers,
                 new ConnectorControl(), new ConcurrentHashMap<>());
@@ -220,7 +223,7 @@ public final class ConnectorServer implements AutoCloseable {
                 capabilities, 45, Map.of("_client_name", "turnout-probe"));
         BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), master.host(), master.port(),
                 config.connectTimeout());
-        BackendConnection.connect(workerGroup.next(), transport.socketChannelClass(), target, exchange, new BackendListener() {
+        BackendConnection.connect(workerGroup.next(), services.dialer(), target, exchange, new BackendListener() {
             @Override
             public void backendReady(BackendConnection backend, OkPacket ok) {
                 backend.quit();

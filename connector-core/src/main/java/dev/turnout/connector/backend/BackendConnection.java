@@ -8,18 +8,14 @@ import dev.turnout.protocol.message.client.HandshakeResponse41;
 import dev.turnout.protocol.message.server.HandshakeV10;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.protocol.wire.Packets;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,25 +70,17 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
      * @param greetingObserver told about every server greeting seen (to keep the connector's own
      *     handshake in line with the primary's version and capabilities)
      */
-    public static BackendConnection connect(EventLoop loop, Class<? extends Channel> channelClass, Target target,
+    public static BackendConnection connect(EventLoop loop, BackendDialer dialer, Target target,
             ClientAuthExchange auth, BackendListener listener, Consumer<HandshakeV10> greetingObserver) {
         BackendConnection backend = new BackendConnection(target, auth, listener, greetingObserver);
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, target.connectTimeout().toMillis());
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(channelClass)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT) // as the client side: see ConnectorServer
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+        ChannelFuture connect = dialer.dial(loop, target.host(), target.port(), target.connectTimeout(),
+                new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("frames", new PacketFrameDecoder()).addLast("backend", backend);
                     }
                 });
-        ChannelFuture connect = bootstrap.connect(new InetSocketAddress(target.host(), target.port()));
         backend.channel = connect.channel();
         backend.timeout = loop.schedule(() -> backend.fail(new TimeoutException("connect timed out")),
                 timeoutMillis, TimeUnit.MILLISECONDS);

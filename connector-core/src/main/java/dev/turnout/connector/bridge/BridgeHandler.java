@@ -7,16 +7,13 @@ import dev.turnout.connector.frontend.Listener;
 import dev.turnout.connector.frontend.SessionServices;
 import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.wire.Packets;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -94,16 +91,8 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
         client = ctx;
         target = targets.choose(listener);
         long timeoutMillis = services.config().connectTimeout().toMillis();
-        Bootstrap bootstrap = new Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channel(services.backendChannelClass())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT) // as the client side: see ConnectorServer
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
-                .handler(datasourceSide);
-        ChannelFuture connect = bootstrap.connect(new InetSocketAddress(target.host(), target.port()));
+        ChannelFuture connect = services.dialer().dial(ctx.channel().eventLoop(), target.host(), target.port(),
+                services.config().connectTimeout(), datasourceSide);
         datasource = connect.channel();
         connectTimer = ctx.executor().schedule(() -> unreachable(new TimeoutException("connect timed out")),
                 timeoutMillis, TimeUnit.MILLISECONDS);

@@ -160,7 +160,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private SessionBackend movingTo;
     /** The primary connection was lost; the next command waits for a primary (see {@link #recoverPrimary}). */
     private boolean primaryLost;
-    /** When a command waiting for a primary gives up (System.nanoTime()); 0 when none waits. */
+    /** When a command waiting for a primary gives up (services.ticker().nanoTime()); 0 when none waits. */
     private long failoverDeadline;
     private boolean retryScheduled;
     /** A connection to the lost primary's server, to tell a killed connection from a failed server; null otherwise. */
@@ -620,7 +620,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             log.info("[{} {}] {} unavailable for this session: {}", connectionId, peer, backend.datasource,
                     error.message());
             backends[backend.slot] = null;
-            backoffUntil[backend.slot] = System.nanoTime() + REPLICA_BACKOFF_NANOS;
+            backoffUntil[backend.slot] = services.ticker().nanoTime() + REPLICA_BACKOFF_NANOS;
             resumeHeld();
             return;
         }
@@ -710,7 +710,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
         Dataservice service = services.topology().dataservice();
         if (primaryLost) {
-            if (failoverDeadline != 0 && System.nanoTime() - failoverDeadline > 0) {
+            if (failoverDeadline != 0 && services.ticker().nanoTime() - failoverDeadline > 0) {
                 failoverDeadline = 0; // the next command waits again
                 frame.release();
                 writePacket(1, ConnectorErrors.noPrimaryWithin(config.serviceName(), config.failoverWait().toMillis())::encode);
@@ -822,7 +822,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return true;
         }
         int slot = services.topology().slot(master.name());
-        if (slot < 0 || backoffUntil[slot] - System.nanoTime() > 0) {
+        if (slot < 0 || backoffUntil[slot] - services.ticker().nanoTime() > 0) {
             return true;
         }
         if (!allIdle()) {
@@ -903,7 +903,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return false;
         }
         if (failoverDeadline == 0) {
-            failoverDeadline = System.nanoTime() + config.failoverWait().toNanos();
+            failoverDeadline = services.ticker().nanoTime() + config.failoverWait().toNanos();
         }
         Datasource master = service.masterOrNull();
         int slot = master == null ? -1 : services.topology().slot(master.name());
@@ -1094,7 +1094,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return null;
         }
         int slot = services.topology().slot(chosen.name());
-        if (slot < 0 || backoffUntil[slot] - System.nanoTime() > 0) {
+        if (slot < 0 || backoffUntil[slot] - services.ticker().nanoTime() > 0) {
             routedReason = Reason.NO_REPLICA_ONLINE;
             return null;
         }
@@ -1249,7 +1249,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         ClientAuthExchange exchange = new ClientAuthExchange(backendUser, backendPassword, loginDatabase, capabilities,
                 loginCharacterSet, attributes);
         BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
-        BackendConnection connection = BackendConnection.connect(ctx.channel().eventLoop(), services.backendChannelClass(),
+        BackendConnection connection = BackendConnection.connect(ctx.channel().eventLoop(), services.dialer(),
                 target, exchange, this, isPrimary ? services.greetings()::update : greeting -> { });
         SessionBackend backend = new SessionBackend(connection, slot, name, isPrimary);
         backend.poolKey = poolKey;
@@ -1646,7 +1646,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         letGo(backend);
         statements.forEach((id, statement) -> statement.forget(backend.slot));
         if (backoff) {
-            backoffUntil[backend.slot] = System.nanoTime() + REPLICA_BACKOFF_NANOS;
+            backoffUntil[backend.slot] = services.ticker().nanoTime() + REPLICA_BACKOFF_NANOS;
         }
         if (current == backend) {
             current = primary;

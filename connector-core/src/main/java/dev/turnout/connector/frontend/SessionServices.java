@@ -5,8 +5,9 @@ import dev.turnout.connector.session.RouteMetrics;
 import dev.turnout.connector.session.RoutingSettings;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
-import io.netty.channel.Channel;
+import dev.turnout.connector.backend.BackendDialer;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Ticker;
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,8 @@ import java.util.function.Supplier;
  * the primary's greeting, the source of connection ids, and which server thread serves each
  * session. Immutable or thread-safe; read by all event loops.
  *
+ * @param dialer        opens the channels of backend connections
+ * @param ticker        the clock of sessions (back-offs, deadlines); a mock one in tests
  * @param sslContext null when no certificate is configured (TLS is then not offered)
  * @param serverThreads connection id of a session → id of the server thread of its backend
  *     connection, for {@code KILL}; written when a backend becomes ready, removed when the session ends
@@ -32,7 +35,7 @@ import java.util.function.Supplier;
  * @param control       the connector's state (ONLINE, ON-HOLD, OFFLINE) as managers set it
  */
 public record SessionServices(ConnectorConfig config, SslContext sslContext, GreetingCache greetings,
-        Class<? extends Channel> backendChannelClass, AtomicLong connectionIds, SecureRandom random,
+        BackendDialer dialer, Ticker ticker, AtomicLong connectionIds, SecureRandom random,
         ConcurrentHashMap<Long, Long> serverThreads, ConnectorTopology topology, RoutingSettings routing,
         RouteMetrics metrics, AtomicInteger sessionCount, Supplier<String> usersReload, ConnectorControl control,
         ConcurrentHashMap<Long, FrontendHandler> releasedSessions) {

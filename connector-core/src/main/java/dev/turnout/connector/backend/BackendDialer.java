@@ -1,0 +1,43 @@
+package dev.turnout.connector.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Opens the channel of a connection to a database server on a given event loop: a TCP connection
+ * with the connector's socket options ({@link #tcp}), or, in the session tests, a channel to a
+ * scripted server in the same thread. The channel starts with auto-read off.
+ *
+ * <p>Thread-safe; {@link #dial} is called on {@code loop}.
+ */
+@FunctionalInterface
+public interface BackendDialer {
+
+    /**
+     * Starts connecting to {@code host:port} on {@code loop}; {@code handler} is installed on the
+     * new channel (usually a {@code ChannelInitializer}).
+     */
+    ChannelFuture dial(EventLoop loop, String host, int port, Duration connectTimeout, ChannelHandler handler);
+
+    /** TCP connections through {@code channelClass} (epoll or NIO), with the connector's socket options. */
+    static BackendDialer tcp(Class<? extends Channel> channelClass) {
+        return (loop, host, port, connectTimeout, handler) -> new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.AUTO_READ, false)
+                // As the client side: the pooled allocator recycles the slices of forwarded packets (see ConnectorServer).
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .handler(handler)
+                .connect(new InetSocketAddress(host, port));
+    }
+}
