@@ -196,7 +196,7 @@ final class ConfigParser {
             case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
             case CONNECTOR_MAX_SLAVE_LATENCY -> Values.secondsDuration(value, Duration.ZERO, MAX_SLAVE_LATENCY);
             case CONNECTOR_LOAD_BALANCER -> LoadBalancerSetting.parse(value);
-            case CONNECTOR_AFFINITY -> Affinity.parse(value);
+            case CONNECTOR_AFFINITY -> AffinitySetting.parse(value);
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
@@ -337,7 +337,7 @@ final class ConfigParser {
                 (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
                 maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
                 (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
-                (Affinity) effective(Key.CONNECTOR_AFFINITY, defaults, own, Affinity.NONE),
+                (AffinitySetting) effective(Key.CONNECTOR_AFFINITY, defaults, own, AffinitySetting.NONE),
                 userMapFile,
                 (Duration) effective(Key.CONNECTOR_PROBE_INTERVAL, defaults, own, DEFAULT_PROBE_INTERVAL),
                 (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),

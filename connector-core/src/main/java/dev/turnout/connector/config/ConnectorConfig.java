@@ -186,8 +186,8 @@ public final class ConnectorConfig {
         return routing.loadBalancer();
     }
 
-    /** {@code connector-affinity}: the datasources reads prefer and avoid; {@link Affinity#NONE} when not set. */
-    public Affinity affinity() {
+    /** {@code connector-affinity}: the datasources reads prefer and avoid; {@link AffinitySetting#NONE} when not set. */
+    public AffinitySetting affinity() {
         return routing.affinity();
     }
 

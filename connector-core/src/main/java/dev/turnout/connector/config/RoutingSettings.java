@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param restApiPassword       {@code rest-api-admin-password} (or its alias {@code rest-api-admin-pass}); null when not set
  */
 record RoutingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
-                       LoadBalancerSetting loadBalancer, Affinity affinity, UserMapFile userMapFile,
+                       LoadBalancerSetting loadBalancer, AffinitySetting affinity, UserMapFile userMapFile,
                        Duration probeInterval, Duration heartbeatInterval, String replicationUser,
                        byte[] replicationPassword, java.util.List<HostPort> managers, int backendPool, boolean offlineWithoutManagers, Duration failoverWait, Duration idleRelease, Duration disconnectTimeout,
                        HostPort restApiAddress, String restApiUser, byte[] restApiPassword) {

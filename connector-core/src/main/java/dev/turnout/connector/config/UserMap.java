@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code user password service [affinity]}: an application user, its password (any
  *       characters but whitespace, taken as UTF-8), the dataservice it connects to, and an optional
- *       {@link Affinity} in the syntax of {@code connector-affinity};</li>
+ *       {@link AffinitySetting} in the syntax of {@code connector-affinity};</li>
  *   <li>{@code @direct user}: that user's autocommit reads may go to replicas
  *       ({@link QosSetting#RO_RELAXED}); the user must be defined in the file;</li>
  *   <li>{@code @hostoption host qos=RO_RELAXED|RW_STRICT}: sessions that connected to that local
@@ -55,10 +55,10 @@ public final class UserMap {
      * @param password the password as UTF-8 bytes; the record keeps its own copy and
      *                 {@link #password()} returns a fresh copy the caller may wipe
      * @param service  the dataservice (or composite) the user's sessions are served by
-     * @param affinity the user's affinity; {@link Affinity#NONE} when the line has none
+     * @param affinity the user's affinity; {@link AffinitySetting#NONE} when the line has none
      * @param direct   true when an {@code @direct} line names the user
      */
-    public record UserEntry(String user, byte[] password, String service, Affinity affinity, boolean direct) {
+    public record UserEntry(String user, byte[] password, String service, AffinitySetting affinity, boolean direct) {
 
         public UserEntry {
             Objects.requireNonNull(user, "user");
@@ -122,7 +122,7 @@ public final class UserMap {
         Map<String, Integer> directLines = new LinkedHashMap<>();
         Map<String, QosSetting> hostOptions = new LinkedHashMap<>();
         Map<String, Integer> hostLines = new HashMap<>();
-        Map<String, Affinity> affinities = new HashMap<>();
+        Map<String, AffinitySetting> affinities = new HashMap<>();
         String[] textLines = text.split("\r\n|\r|\n", -1);
         for (int i = 0; i < textLines.length; i++) {
             int lineNo = i + 1;
@@ -162,7 +162,7 @@ public final class UserMap {
             fields.put(f[0], f);
             if (f.length == 4) {
                 try {
-                    affinities.put(f[0], Affinity.parse(f[3]));
+                    affinities.put(f[0], AffinitySetting.parse(f[3]));
                 } catch (IllegalArgumentException e) {
                     problems.addLine(lineNo, "affinity: " + e.getMessage());
                 }
@@ -178,7 +178,7 @@ public final class UserMap {
 
         Map<String, UserEntry> users = new LinkedHashMap<>();
         fields.forEach((user, f) -> users.put(user, new UserEntry(user, f[1].getBytes(StandardCharsets.UTF_8), f[2],
-                affinities.getOrDefault(user, Affinity.NONE), directLines.containsKey(user))));
+                affinities.getOrDefault(user, AffinitySetting.NONE), directLines.containsKey(user))));
         return new UserMap(sourceName, users, lines, hostOptions);
     }
 

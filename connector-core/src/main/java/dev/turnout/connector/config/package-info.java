@@ -13,7 +13,7 @@
  * of the read/write splitting keys are this package's own types
  * ({@link dev.turnout.connector.config.QosSetting},
  * {@link dev.turnout.connector.config.LoadBalancerSetting},
- * {@link dev.turnout.connector.config.Affinity}); the connector maps them to the routing module's.
+ * {@link dev.turnout.connector.config.AffinitySetting}); the connector maps them to the routing module's.
  *
  * <p>Threading: parsing runs on whichever thread calls it (once, at start); the resulting
  * objects are immutable and safe to share between event loops. The one exception is the user map

@@ -61,7 +61,7 @@ class ReadWriteSplittingConfigTest {
         assertThat(config.smartScaleWait()).isZero();
         assertThat(config.maxSlaveLatencyMillis()).isEqualTo(-1);
         assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
-        assertThat(config.affinity()).isEqualTo(Affinity.NONE);
+        assertThat(config.affinity()).isEqualTo(AffinitySetting.NONE);
         assertThat(config.affinity().isNone()).isTrue();
         assertThat(config.userMapPath()).isEmpty();
         assertThat(config.userMap()).isEmpty();
@@ -92,7 +92,7 @@ class ReadWriteSplittingConfigTest {
         assertThat(config.smartScaleWait()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.maxSlaveLatencyMillis()).isEqualTo(5000);
         assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.LEAST_ACTIVE);
-        assertThat(config.affinity()).isEqualTo(new Affinity(List.of("db2"), Set.of("db3")));
+        assertThat(config.affinity()).isEqualTo(new AffinitySetting(List.of("db2"), Set.of("db3")));
         assertThat(config.probeInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.replicationUser()).isEqualTo("tungsten");
@@ -143,7 +143,7 @@ class ReadWriteSplittingConfigTest {
 
     @Test
     void keepsAffinityNamesInTheOrderWritten() throws ConfigException {
-        Affinity affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n").affinity();
+        AffinitySetting affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n").affinity();
 
         assertThat(affinity.preferred()).containsExactly("db3", "db2:13306", "beta");
         assertThat(affinity.excluded()).containsExactly("db1", "[::1]");
@@ -177,7 +177,7 @@ class ReadWriteSplittingConfigTest {
         assertThat(alpha.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
         assertThat(beta.qos()).isEqualTo(QosSetting.RO_RELAXED);
         assertThat(beta.maxSlaveLatencyMillis()).isEqualTo(10_000);
-        assertThat(beta.affinity()).isEqualTo(Affinity.NONE);
+        assertThat(beta.affinity()).isEqualTo(AffinitySetting.NONE);
         assertThat(beta.replicationUser()).isEqualTo("app");
     }
 

@@ -39,10 +39,10 @@ class UserMapTest {
         UserMap.UserEntry app = map.user("app").orElseThrow();
         assertThat(app.password()).isEqualTo("s3cr3t".getBytes(StandardCharsets.UTF_8));
         assertThat(app.service()).isEqualTo("alpha");
-        assertThat(app.affinity()).isEqualTo(Affinity.NONE);
+        assertThat(app.affinity()).isEqualTo(AffinitySetting.NONE);
         assertThat(app.direct()).isFalse();
         UserMap.UserEntry reporting = map.user("reporting").orElseThrow();
-        assertThat(reporting.affinity()).isEqualTo(new Affinity(List.of("db3"), Set.of("db1")));
+        assertThat(reporting.affinity()).isEqualTo(new AffinitySetting(List.of("db3"), Set.of("db1")));
         assertThat(reporting.direct()).isTrue();
         assertThat(map.user("batch").orElseThrow().affinity().excluded()).containsExactly("db2");
         assertThat(map.user("nobody")).isEmpty();
@@ -187,12 +187,12 @@ class UserMapTest {
 
         java.util.Arrays.fill(entry.password(), (byte) 0);
         byte[] given = "secret".getBytes(StandardCharsets.UTF_8);
-        UserMap.UserEntry built = new UserMap.UserEntry("app", given, "alpha", Affinity.NONE, false);
+        UserMap.UserEntry built = new UserMap.UserEntry("app", given, "alpha", AffinitySetting.NONE, false);
         given[0] = 'X';
 
         assertThat(entry.password()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
         assertThat(built).isEqualTo(entry).hasSameHashCodeAs(entry);
-        assertThat(new UserMap.UserEntry("app", "secret".getBytes(StandardCharsets.UTF_8), "alpha", Affinity.NONE, true))
+        assertThat(new UserMap.UserEntry("app", "secret".getBytes(StandardCharsets.UTF_8), "alpha", AffinitySetting.NONE, true))
                 .isNotEqualTo(entry);
     }
 

@@ -11,20 +11,22 @@ import java.util.Set;
  * {@code connector-affinity=db2,-db3} and the fourth field of a user map line: a comma-separated
  * list of names, a leading {@code -} excludes the name. Names are kept as written; each is a host
  * name, an address (optionally with a port, e.g. {@code db2:13306}) or a section name. A name may
- * appear only once, preferred or excluded.
+ * appear only once, preferred or excluded. The configuration's own form, as {@link QosSetting} and
+ * {@link LoadBalancerSetting} are; the connector maps it to the routing module's
+ * {@code dev.turnout.routing.policy.Affinity}.
  *
  * @param preferred the names to prefer, in the order written (unmodifiable)
  * @param excluded  the names never to read from, in the order written (unmodifiable)
  */
-public record Affinity(List<String> preferred, Set<String> excluded) {
+public record AffinitySetting(List<String> preferred, Set<String> excluded) {
 
     /** No preference, no exclusion: the default. */
-    public static final Affinity NONE = new Affinity(List.of(), Set.of());
+    public static final AffinitySetting NONE = new AffinitySetting(List.of(), Set.of());
 
     private static final String SYNTAX =
             " (expected names separated by commas, a leading - excludes one: db2,-db3)";
 
-    public Affinity {
+    public AffinitySetting {
         preferred = List.copyOf(preferred);
         excluded = Collections.unmodifiableSet(new LinkedHashSet<>(excluded));
     }
@@ -39,7 +41,7 @@ public record Affinity(List<String> preferred, Set<String> excluded) {
      *
      * @throws IllegalArgumentException with the part of an operator message that follows the key
      */
-    static Affinity parse(String text) {
+    static AffinitySetting parse(String text) {
         List<String> preferred = new ArrayList<>();
         Set<String> excluded = new LinkedHashSet<>();
         for (String raw : text.split(",", -1)) {
@@ -61,7 +63,7 @@ public record Affinity(List<String> preferred, Set<String> excluded) {
                 preferred.add(name);
             }
         }
-        return new Affinity(preferred, excluded);
+        return new AffinitySetting(preferred, excluded);
     }
 
     private static boolean isName(String name) {
