@@ -93,19 +93,17 @@ final class ConfigParser {
         }
 
         Layer defaultLayer = defaults == null ? new Layer() : layer(defaults);
-        Map<String, Settings> settings = new LinkedHashMap<>();
-        Map<String, RoutingSettings> routing = new LinkedHashMap<>();
+        Map<String, SectionSettings> settings = new LinkedHashMap<>();
         List<DataserviceConfig> dataservices = new ArrayList<>();
         for (IniSection section : services) {
             Layer own = layer(section);
-            Settings effective = settings(section, defaultLayer, own);
+            Settings core = settings(section, defaultLayer, own);
             int replicationPort = (Integer) effective(Key.REPLICATION_PORT, defaultLayer, own, DEFAULT_PORT);
             DataserviceConfig dataservice = section.has(Key.COMPOSITE_DATASOURCES)
                     ? composite(section, plainNames, compositeNames)
                     : dataservice(section, replicationPort, plainNames, compositeNames);
-            if (effective != null && dataservice != null) {
-                settings.put(section.name(), effective);
-                routing.put(section.name(), routing(defaultLayer, own, effective));
+            if (core != null && dataservice != null) {
+                settings.put(section.name(), section(defaultLayer, own, core));
                 dataservices.add(dataservice);
             }
         }
@@ -114,25 +112,25 @@ final class ConfigParser {
         }
         Set<String> serviceNames = new HashSet<>(plainNames);
         serviceNames.addAll(compositeNames);
-        Map<Path, UserMap> userMaps = userMaps(routing.values(), serviceNames);
+        Map<Path, UserMap> userMaps = userMaps(settings.values(), serviceNames);
         problems.throwIfAny();
 
         DataserviceConfig selected = select(dataservices, service);
-        RoutingSettings selectedRouting = routing.get(selected.name());
-        UserMapFile userMapFile = selectedRouting.userMapFile();
-        return new ConnectorConfig(selected, dataservices, settings.get(selected.name()), acceptedUnused,
-                selectedRouting, userMapFile == null ? null : userMaps.get(userMapFile.path()));
+        SectionSettings selectedSettings = settings.get(selected.name());
+        UserMapFile userMapFile = selectedSettings.splitting().userMapFile();
+        return new ConnectorConfig(selected, dataservices, selectedSettings, acceptedUnused,
+                userMapFile == null ? null : userMaps.get(userMapFile.path()));
     }
 
     /**
      * Loads every user map the sections name, each path once, so that every section is validated
      * and not only the served one; a problem is recorded at the line that names the file.
      */
-    private Map<Path, UserMap> userMaps(Iterable<RoutingSettings> routing, Set<String> serviceNames) {
+    private Map<Path, UserMap> userMaps(Iterable<SectionSettings> sections, Set<String> serviceNames) {
         Map<Path, UserMap> loaded = new HashMap<>();
         Set<Path> failed = new HashSet<>();
-        for (RoutingSettings r : routing) {
-            UserMapFile file = r.userMapFile();
+        for (SectionSettings section : sections) {
+            UserMapFile file = section.splitting().userMapFile();
             if (file == null || loaded.containsKey(file.path()) || failed.contains(file.path())) {
                 continue;
             }
@@ -321,9 +319,13 @@ final class ConfigParser {
                 (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false));
     }
 
-    /** The read/write splitting settings of a section whose {@link Settings} are valid. */
-    @SuppressWarnings("unchecked") // the values are what value() parsed for each key
-    private RoutingSettings routing(Layer defaults, Layer own, Settings settings) {
+    /** Everything else a section sets, once its core {@link Settings} are valid (the groups add no problems). */
+    private SectionSettings section(Layer defaults, Layer own, Settings core) {
+        return new SectionSettings(core, splitting(defaults, own), probes(defaults, own, core), failover(defaults, own),
+                backend(defaults, own), restApi(defaults, own));
+    }
+
+    private SplittingSettings splitting(Layer defaults, Layer own) {
         Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
         UserMapFile userMapFile = null;
         if (userMap != null) {
@@ -331,24 +333,41 @@ final class ConfigParser {
             userMapFile = new UserMapFile(userMap, problems.source(), entry.line());
         }
         Duration maxSlaveLatency = (Duration) effective(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own, null);
-        return new RoutingSettings(
+        return new SplittingSettings(
                 (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
                 (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
                 maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
                 (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
                 (AffinitySetting) effective(Key.CONNECTOR_AFFINITY, defaults, own, AffinitySetting.NONE),
-                userMapFile,
+                userMapFile);
+    }
+
+    private static ProbeSettings probes(Layer defaults, Layer own, Settings core) {
+        return new ProbeSettings(
                 (Duration) effective(Key.CONNECTOR_PROBE_INTERVAL, defaults, own, DEFAULT_PROBE_INTERVAL),
                 (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),
-                (String) effective(Key.REPLICATION_USER, defaults, own, settings.applicationUser()),
-                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, settings.applicationPassword()),
+                (String) effective(Key.REPLICATION_USER, defaults, own, core.applicationUser()),
+                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, core.applicationPassword()));
+    }
+
+    @SuppressWarnings("unchecked") // connector-managers parses to List<HostPort>
+    private static FailoverSettings failover(Layer defaults, Layer own) {
+        return new FailoverSettings(
                 (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
-                (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
                 (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
-                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO),
-                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
+                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT));
+    }
+
+    private static BackendSettings backend(Layer defaults, Layer own) {
+        return new BackendSettings(
+                (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
+                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO));
+    }
+
+    private static RestApiSettings restApi(Layer defaults, Layer own) {
+        return new RestApiSettings(
                 (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),
                 (String) effective(Key.REST_API_ADMIN_USER, defaults, own, null),
                 (byte[]) effective(Key.REST_API_ADMIN_PASSWORD, defaults, own,

@@ -37,27 +37,35 @@ public final class ConnectorConfig {
 
     private final DataserviceConfig dataservice;
     private final List<DataserviceConfig> dataservices;
-    private final Settings settings;
     private final Set<String> acceptedUnusedKeys;
-    private final RoutingSettings routing;
+    private final Settings settings;
+    private final SplittingSettings splitting;
+    private final ProbeSettings probes;
+    private final FailoverSettings failover;
+    private final BackendSettings backend;
+    private final RestApiSettings restApi;
     /** Shared with the copies made by the {@code with...} methods, so that a reload reaches them all. */
     private final AtomicReference<UserMap> userMap;
 
-    /** @param userMap the loaded {@code routing.userMapFile()}; null when that is null */
-    ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, Settings settings,
-                    Set<String> acceptedUnusedKeys, RoutingSettings routing, UserMap userMap) {
-        this(dataservice, dataservices, settings, acceptedUnusedKeys, routing, new AtomicReference<>(userMap));
+    /** @param userMap the loaded {@code section.splitting().userMapFile()}; null when that is null */
+    ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, SectionSettings section,
+                    Set<String> acceptedUnusedKeys, UserMap userMap) {
+        this(dataservice, dataservices, section, acceptedUnusedKeys, new AtomicReference<>(userMap));
     }
 
-    private ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, Settings settings,
-                            Set<String> acceptedUnusedKeys, RoutingSettings routing, AtomicReference<UserMap> userMap) {
+    private ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, SectionSettings section,
+                            Set<String> acceptedUnusedKeys, AtomicReference<UserMap> userMap) {
         this.dataservice = Objects.requireNonNull(dataservice, "dataservice");
         this.dataservices = List.copyOf(dataservices);
-        this.settings = Objects.requireNonNull(settings, "settings");
         this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
-        this.routing = Objects.requireNonNull(routing, "routing");
+        this.settings = section.core();
+        this.splitting = section.splitting();
+        this.probes = section.probes();
+        this.failover = section.failover();
+        this.backend = section.backend();
+        this.restApi = section.restApi();
         this.userMap = userMap;
-        if ((routing.userMapFile() == null) != (userMap.get() == null)) {
+        if ((splitting.userMapFile() == null) != (userMap.get() == null)) {
             throw new IllegalArgumentException("a user map is loaded exactly when connector-user-map is set");
         }
     }
@@ -157,12 +165,12 @@ public final class ConnectorConfig {
 
     /** {@code connector-qos}: the quality of service of sessions when nothing more specific applies. */
     public QosSetting qos() {
-        return routing.qos();
+        return splitting.qos();
     }
 
     /** {@code connector-smartscale}: read-your-writes for {@code RO_RELAXED} reads. */
     public boolean smartScale() {
-        return routing.smartScale();
+        return splitting.smartScale();
     }
 
     /**
@@ -170,7 +178,7 @@ public final class ConnectorConfig {
      * session's last write; zero reads from the primary at once instead.
      */
     public Duration smartScaleWait() {
-        return routing.smartScaleWait();
+        return splitting.smartScaleWait();
     }
 
     /**
@@ -178,27 +186,27 @@ public final class ConnectorConfig {
      * it receives no reads; -1 when the key is not set (no bound).
      */
     public long maxSlaveLatencyMillis() {
-        return routing.maxSlaveLatencyMillis();
+        return splitting.maxSlaveLatencyMillis();
     }
 
     /** {@code connector-load-balancer}: how reads are spread among the qualifying replicas. */
     public LoadBalancerSetting loadBalancer() {
-        return routing.loadBalancer();
+        return splitting.loadBalancer();
     }
 
     /** {@code connector-affinity}: the datasources reads prefer and avoid; {@link AffinitySetting#NONE} when not set. */
     public AffinitySetting affinity() {
-        return routing.affinity();
+        return splitting.affinity();
     }
 
     /** {@code connector-probe-interval}: how often the connector probes the datasources itself. */
     public Duration probeInterval() {
-        return routing.probeInterval();
+        return probes.probeInterval();
     }
 
     /** {@code connector-heartbeat-interval}: how often the connector writes its heartbeat row on the primary. */
     public Duration heartbeatInterval() {
-        return routing.heartbeatInterval();
+        return probes.heartbeatInterval();
     }
 
     /**
@@ -207,7 +215,7 @@ public final class ConnectorConfig {
      * itself.
      */
     public List<HostPort> managers() {
-        return routing.managers();
+        return failover.managers();
     }
 
     /**
@@ -217,7 +225,7 @@ public final class ConnectorConfig {
      * session does not pay a backend handshake.
      */
     public int backendPool() {
-        return routing.backendPool();
+        return backend.backendPool();
     }
 
     /**
@@ -226,7 +234,7 @@ public final class ConnectorConfig {
      * routes on the last topology it received).
      */
     public boolean offlineWithoutManagers() {
-        return routing.offlineWithoutManagers();
+        return failover.offlineWithoutManagers();
     }
 
     /**
@@ -235,7 +243,7 @@ public final class ConnectorConfig {
      * before it gets an error; the session stays open either way.
      */
     public Duration failoverWait() {
-        return routing.failoverWait();
+        return failover.failoverWait();
     }
 
     /**
@@ -245,7 +253,7 @@ public final class ConnectorConfig {
      * connection to the master again and replays the session's state.
      */
     public Duration idleRelease() {
-        return routing.idleRelease();
+        return backend.idleRelease();
     }
 
     /**
@@ -254,12 +262,12 @@ public final class ConnectorConfig {
      * with an error and the session closed, so that the switch can proceed.
      */
     public Duration disconnectTimeout() {
-        return routing.disconnectTimeout();
+        return failover.disconnectTimeout();
     }
 
     /** {@code connector-rest-api-address}: where the connector serves its REST API and metrics; empty when not set. */
     public Optional<HostPort> restApiAddress() {
-        return Optional.ofNullable(routing.restApiAddress());
+        return Optional.ofNullable(restApi.address());
     }
 
     /**
@@ -267,18 +275,18 @@ public final class ConnectorConfig {
      * the REST API; empty when no user is set.
      */
     public Optional<String> restApiUser() {
-        return Optional.ofNullable(routing.restApiUser());
+        return Optional.ofNullable(restApi.user());
     }
 
     /** The REST API password (a copy; empty when not set). */
     public byte[] restApiPassword() {
-        byte[] password = routing.restApiPassword();
+        byte[] password = restApi.password();
         return password == null ? new byte[0] : password.clone();
     }
 
     /** {@code replication-user}: the user of probes and heartbeats; the application user when not set. */
     public String replicationUser() {
-        return routing.replicationUser();
+        return probes.replicationUser();
     }
 
     /**
@@ -286,12 +294,12 @@ public final class ConnectorConfig {
      * fresh copy on every call, for the caller to wipe.
      */
     public byte[] replicationPassword() {
-        return routing.replicationPassword().clone();
+        return probes.replicationPassword().clone();
     }
 
     /** {@code connector-user-map}: the user map file, absolute; empty when not set. */
     public Optional<Path> userMapPath() {
-        UserMapFile file = routing.userMapFile();
+        UserMapFile file = splitting.userMapFile();
         return file == null ? Optional.empty() : Optional.of(file.path());
     }
 
@@ -312,7 +320,7 @@ public final class ConnectorConfig {
      *                         file and line; also when {@code connector-user-map} is not set
      */
     public UserMap reloadUserMap() throws ConfigException {
-        UserMapFile file = routing.userMapFile();
+        UserMapFile file = splitting.userMapFile();
         if (file == null) {
             throw new ConfigException(Key.CONNECTOR_USER_MAP.keyName() + ": not set (there is no user map to reload)");
         }
@@ -396,7 +404,8 @@ public final class ConnectorConfig {
     }
 
     private ConnectorConfig with(Settings changed) {
-        return new ConnectorConfig(dataservice, dataservices, changed, acceptedUnusedKeys, routing, userMap);
+        return new ConnectorConfig(dataservice, dataservices,
+                new SectionSettings(changed, splitting, probes, failover, backend, restApi), acceptedUnusedKeys, userMap);
     }
 
     private static Duration positive(Duration timeout, String what) {
@@ -427,17 +436,17 @@ public final class ConnectorConfig {
                 + ", maxAllowedPacket=" + Values.formatSize(settings.maxAllowedPacket())
                 + ", workerThreads=" + settings.workerThreads()
                 + ", tls=" + (tls == null ? "off" : "certificate=" + tls.certificate() + " key=" + tls.key())
-                + ", qos=" + routing.qos()
-                + ", smartscale=" + routing.smartScale()
-                + ", smartscaleWait=" + Values.format(routing.smartScaleWait())
-                + ", maxSlaveLatency=" + (routing.maxSlaveLatencyMillis() < 0 ? "unset"
-                        : Values.format(Duration.ofMillis(routing.maxSlaveLatencyMillis())))
-                + ", loadBalancer=" + routing.loadBalancer().keyword()
-                + ", affinity=" + (routing.affinity().isNone() ? "none" : routing.affinity())
+                + ", qos=" + splitting.qos()
+                + ", smartscale=" + splitting.smartScale()
+                + ", smartscaleWait=" + Values.format(splitting.smartScaleWait())
+                + ", maxSlaveLatency=" + (splitting.maxSlaveLatencyMillis() < 0 ? "unset"
+                        : Values.format(Duration.ofMillis(splitting.maxSlaveLatencyMillis())))
+                + ", loadBalancer=" + splitting.loadBalancer().keyword()
+                + ", affinity=" + (splitting.affinity().isNone() ? "none" : splitting.affinity())
                 + ", userMap=" + userMapPath().map(Path::toString).orElse("none")
-                + ", probeInterval=" + Values.format(routing.probeInterval())
-                + ", heartbeatInterval=" + Values.format(routing.heartbeatInterval())
-                + ", replicationUser=" + routing.replicationUser()
+                + ", probeInterval=" + Values.format(probes.probeInterval())
+                + ", heartbeatInterval=" + Values.format(probes.heartbeatInterval())
+                + ", replicationUser=" + probes.replicationUser()
                 + ", replicationPassword=***"
                 + "]";
     }

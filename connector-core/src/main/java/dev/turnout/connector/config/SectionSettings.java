@@ -1,0 +1,32 @@
+package dev.turnout.connector.config;
+
+import java.util.Objects;
+
+/**
+ * Every connector setting in effect for one section ([defaults] overridden by the section's own
+ * values), by concern, so that each group grows on its own. Package-private carrier between
+ * {@link ConfigParser} and {@link ConnectorConfig}; immutable.
+ *
+ * @param core      listener, login, timeouts, TLS, threads
+ * @param splitting read/write splitting, session consistency and the user map
+ * @param probes    the connector's own probes and heartbeats
+ * @param failover  the managers followed, failover and switch
+ * @param backend   backend connection pooling and release
+ * @param restApi   the REST API
+ */
+record SectionSettings(Settings core, SplittingSettings splitting, ProbeSettings probes, FailoverSettings failover,
+                       BackendSettings backend, RestApiSettings restApi) {
+
+    SectionSettings {
+        Objects.requireNonNull(core, "core");
+        Objects.requireNonNull(splitting, "splitting");
+        Objects.requireNonNull(probes, "probes");
+        Objects.requireNonNull(failover, "failover");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(restApi, "restApi");
+    }
+
+    SectionSettings withCore(Settings changed) {
+        return new SectionSettings(changed, splitting, probes, failover, backend, restApi);
+    }
+}
