@@ -380,7 +380,7 @@ public final class ConnectorConfig {
 
     /** A copy listening on {@code address}, with the rules of {@code connector-listen-address}. */
     public ConnectorConfig withListenAddress(String address) {
-        return with(settings.withListenAddress(ConfigParser.listenAddress(address)));
+        return with(settings.withListenAddress(SettingsParser.listenAddress(address)));
     }
 
     /** A copy with another backend connect timeout (positive). */

@@ -1,0 +1,325 @@
+package dev.turnout.connector.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The connector settings of {@link ConfigParser}'s sections: reads each section's setting keys
+ * into a {@link Layer} (checking every key against {@link Key} and parsing its value), and merges
+ * [defaults] into a section's own layer to give the {@link SectionSettings} in effect there, with
+ * the built-in defaults below for the keys neither sets. Problems go to the parse's
+ * {@link Problems}; one instance per parse, confined to the calling thread.
+ */
+final class SettingsParser {
+
+    static final int DEFAULT_PORT = 3306;
+    static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(60);
+    static final long DEFAULT_MAX_ALLOWED_PACKET = Values.G;
+    static final long MIN_MAX_ALLOWED_PACKET = Values.K;
+    static final long MAX_MAX_ALLOWED_PACKET = Values.G;
+    static final int MAX_WORKER_THREADS = 256;
+    private static final long MAX_PEM_BYTES = 1024 * 1024;
+    static final QosSetting DEFAULT_QOS = QosSetting.RW_STRICT;
+    static final Duration MAX_SMARTSCALE_WAIT = Duration.ofMinutes(10);
+    static final Duration MAX_SLAVE_LATENCY = Duration.ofMinutes(60);
+    static final LoadBalancerSetting DEFAULT_LOAD_BALANCER = LoadBalancerSetting.ROUND_ROBIN;
+    static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(200);
+    static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+    static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
+    static final Duration DEFAULT_FAILOVER_WAIT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_DISCONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The connector's REST API port when {@code connector-rest-api-address} names none, as in Tungsten. */
+    static final int DEFAULT_REST_API_PORT = 8096;
+
+    /** The manager's push port, as in Tungsten. */
+    static final int DEFAULT_MANAGER_PORT = 11999;
+
+    /** The valid values one section sets itself, and which setting keys it names at all (valid or not). */
+    static final class Layer {
+        final Map<Key, Object> values = new EnumMap<>(Key.class);
+        final Map<Key, IniSection.Entry> entries = new EnumMap<>(Key.class);
+    }
+
+    private final Problems problems;
+    private final Path baseDir;
+    private final int defaultWorkerThreads;
+    private final Set<String> acceptedUnused;
+
+    /** @param acceptedUnused collects the keys this version accepts but does not use */
+    SettingsParser(Problems problems, Path baseDir, int defaultWorkerThreads, Set<String> acceptedUnused) {
+        this.problems = problems;
+        this.baseDir = baseDir;
+        this.defaultWorkerThreads = defaultWorkerThreads;
+        this.acceptedUnused = acceptedUnused;
+    }
+
+    /** Reads one section's setting keys; an unknown key, a misplaced key and a bad value are recorded. */
+    Layer layer(IniSection section) {
+        Layer layer = new Layer();
+        for (IniSection.Entry entry : section.entries().values()) {
+            Optional<Key> known = Key.byName(entry.key());
+            if (known.isEmpty()) {
+                String hint = Key.closest(entry.key()).map(k -> " (did you mean " + k.keyName() + "?)").orElse("");
+                problems.add(entry.line(), entry.key(), "unknown key" + hint);
+                continue;
+            }
+            Key key = known.get();
+            switch (key.scope()) {
+                case ACCEPTED -> acceptedUnused.add(key.keyName());
+                case DATASERVICE -> {
+                    if (section.isDefaults()) {
+                        problems.add(entry.line(), entry.key(), "only valid in a dataservice section, not in [defaults]");
+                    }
+                }
+                case SETTING -> {
+                    layer.entries.put(key, entry);
+                    try {
+                        layer.values.put(key, settingValue(key, entry.value()));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(entry.line(), entry.key(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return layer;
+    }
+
+    private Object settingValue(Key key, String value) {
+        return switch (key) {
+            case APPLICATION_USER -> value;
+            case APPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
+            case APPLICATION_PORT, REPLICATION_PORT, APPLICATION_READONLY_PORT -> Values.port(value);
+            case CONNECTOR_BRIDGE_MODE -> Values.bool(value);
+            case CONNECTOR_LISTEN_ADDRESS -> listenAddress(value);
+            case CONNECTOR_CONNECT_TIMEOUT, CONNECTOR_HANDSHAKE_TIMEOUT -> Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
+            case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
+            case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
+            case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
+            case CONNECTOR_SSL_CERTIFICATE -> pemFile(value, "CERTIFICATE-----", "certificate");
+            case CONNECTOR_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+            case CONNECTOR_QOS -> QosSetting.parse(value);
+            case CONNECTOR_SMARTSCALE -> Values.bool(value);
+            case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
+            case CONNECTOR_MAX_SLAVE_LATENCY -> Values.secondsDuration(value, Duration.ZERO, MAX_SLAVE_LATENCY);
+            case CONNECTOR_LOAD_BALANCER -> LoadBalancerSetting.parse(value);
+            case CONNECTOR_AFFINITY -> AffinitySetting.parse(value);
+            case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
+            case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
+            case CONNECTOR_MANAGERS -> managers(value);
+            case CONNECTOR_BACKEND_POOL -> Values.integer(value, 0, 10_000);
+            case CONNECTOR_WITHOUT_MANAGERS -> switch (value) {
+                case "keep-routing" -> Boolean.FALSE;
+                case "offline" -> Boolean.TRUE;
+                default -> throw new IllegalArgumentException(Values.quote(value) + " is not keep-routing or offline");
+            };
+            case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT, CONNECTOR_IDLE_RELEASE ->
+                    Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+            case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
+            case REST_API_ADMIN_USER -> value;
+            case REST_API_ADMIN_PASSWORD, REST_API_ADMIN_PASS -> value.getBytes(StandardCharsets.UTF_8);
+            case REPLICATION_USER -> value;
+            case REPLICATION_PASSWORD -> value.getBytes(StandardCharsets.UTF_8);
+            default -> throw new IllegalStateException("not a setting: " + key);
+        };
+    }
+
+    static String listenAddress(String value) {
+        String address = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
+                ? value.substring(1, value.length() - 1) : value;
+        if (HostPort.isIpv6Literal(address) || HostPort.isHostName(address.toLowerCase(Locale.ROOT))) {
+            return address;
+        }
+        throw new IllegalArgumentException(Values.quote(value)
+                + " is not an address (an IPv4 or IPv6 address or a host name, e.g. 0.0.0.0, ::, 127.0.0.1)");
+    }
+
+    /** Resolves against the file's directory and checks the file now, so that a bad path fails at start. */
+    private Path pemFile(String value, String marker, String what) {
+        Path path = baseDir.resolve(value).normalize();
+        String quoted = Values.quote(path.toString());
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(quoted + " does not exist");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(quoted + " is not a regular file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(quoted + " is not readable by this user");
+        }
+        String text;
+        try {
+            if (Files.size(path) > MAX_PEM_BYTES) {
+                throw new IllegalArgumentException(quoted + " is too large for a PEM file (over 1M)");
+            }
+            text = Files.readString(path, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(quoted + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+        if (!text.contains("-----BEGIN ") || !text.contains(marker)) {
+            throw new IllegalArgumentException(quoted + " is not a PEM " + what + " (no -----BEGIN ..." + marker + " line)");
+        }
+        return path;
+    }
+
+    /** The replication port in effect for a section: the default port of its datasource hosts. */
+    static int replicationPort(Layer defaults, Layer own) {
+        return (Integer) effective(Key.REPLICATION_PORT, defaults, own, DEFAULT_PORT);
+    }
+
+    private static Object effective(Key key, Layer defaults, Layer own, Object fallback) {
+        Object value = own.values.get(key);
+        if (value == null && !own.entries.containsKey(key)) {
+            value = defaults.values.get(key);
+        }
+        return value == null ? fallback : value;
+    }
+
+    private static IniSection.Entry effectiveEntry(Key key, Layer defaults, Layer own) {
+        IniSection.Entry entry = own.entries.get(key);
+        return entry != null ? entry : defaults.entries.get(key);
+    }
+
+    /**
+     * The settings in effect for one section ([defaults] overridden by its own values), or null
+     * after recording why there are none.
+     */
+    SectionSettings section(IniSection section, Layer defaults, Layer own) {
+        Settings core = core(section, defaults, own);
+        if (core == null) {
+            return null;
+        }
+        return new SectionSettings(core, splitting(defaults, own), probes(defaults, own, core), failover(defaults, own),
+                backend(defaults, own), restApi(defaults, own));
+    }
+
+    private Settings core(IniSection section, Layer defaults, Layer own) {
+        boolean ok = true;
+        for (Key required : List.of(Key.APPLICATION_USER, Key.APPLICATION_PASSWORD)) {
+            if (effectiveEntry(required, defaults, own) == null) {
+                problems.add(section.line(), required.keyName(),
+                        "missing for [" + section.name() + "] (set it in [defaults] or in [" + section.name() + "])");
+                ok = false;
+            }
+        }
+        IniSection.Entry certificate = effectiveEntry(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own);
+        IniSection.Entry key = effectiveEntry(Key.CONNECTOR_SSL_KEY, defaults, own);
+        if (certificate != null && key == null) {
+            problems.add(certificate.line(), certificate.key(), "set without connector-ssl-key (set both or neither)");
+            ok = false;
+        } else if (key != null && certificate == null) {
+            problems.add(key.line(), key.key(), "set without connector-ssl-certificate (set both or neither)");
+            ok = false;
+        }
+        IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
+        if (readOnlyPort != null && effective(Key.APPLICATION_READONLY_PORT, defaults, own, null) instanceof Integer port
+                && port.equals(effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT))) {
+            problems.add(readOnlyPort.line(), readOnlyPort.key(), Values.quote(readOnlyPort.value())
+                    + " is application-port too (the read-only port must be another port)");
+            ok = false;
+        }
+        // A present but invalid value was reported where it stands.
+        for (Key k : Key.values()) {
+            IniSection.Entry entry = effectiveEntry(k, defaults, own);
+            if (entry != null && k.scope() == Key.Scope.SETTING && effective(k, defaults, own, null) == null) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        Path certificatePath = (Path) effective(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own, null);
+        Path keyPath = (Path) effective(Key.CONNECTOR_SSL_KEY, defaults, own, null);
+        return new Settings(
+                (String) effective(Key.APPLICATION_USER, defaults, own, null),
+                (byte[]) effective(Key.APPLICATION_PASSWORD, defaults, own, null),
+                (Integer) effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT),
+                (String) effective(Key.CONNECTOR_LISTEN_ADDRESS, defaults, own, DEFAULT_LISTEN_ADDRESS),
+                (Duration) effective(Key.CONNECTOR_CONNECT_TIMEOUT, defaults, own, DEFAULT_CONNECT_TIMEOUT),
+                (Duration) effective(Key.CONNECTOR_HANDSHAKE_TIMEOUT, defaults, own, DEFAULT_HANDSHAKE_TIMEOUT),
+                (Long) effective(Key.CONNECTOR_MAX_ALLOWED_PACKET, defaults, own, DEFAULT_MAX_ALLOWED_PACKET),
+                (Duration) effective(Key.CONNECTOR_SHUTDOWN_TIMEOUT, defaults, own, DEFAULT_SHUTDOWN_TIMEOUT),
+                certificatePath == null ? null : new TlsFiles(certificatePath, keyPath),
+                (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads),
+                (Integer) effective(Key.APPLICATION_READONLY_PORT, defaults, own, -1),
+                (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false));
+    }
+
+    private SplittingSettings splitting(Layer defaults, Layer own) {
+        Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
+        UserMapFile userMapFile = null;
+        if (userMap != null) {
+            IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own);
+            userMapFile = new UserMapFile(userMap, problems.source(), entry.line());
+        }
+        Duration maxSlaveLatency = (Duration) effective(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own, null);
+        return new SplittingSettings(
+                (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
+                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
+                (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
+                maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
+                (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
+                (AffinitySetting) effective(Key.CONNECTOR_AFFINITY, defaults, own, AffinitySetting.NONE),
+                userMapFile);
+    }
+
+    private static ProbeSettings probes(Layer defaults, Layer own, Settings core) {
+        return new ProbeSettings(
+                (Duration) effective(Key.CONNECTOR_PROBE_INTERVAL, defaults, own, DEFAULT_PROBE_INTERVAL),
+                (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),
+                (String) effective(Key.REPLICATION_USER, defaults, own, core.applicationUser()),
+                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, core.applicationPassword()));
+    }
+
+    @SuppressWarnings("unchecked") // connector-managers parses to List<HostPort>
+    private static FailoverSettings failover(Layer defaults, Layer own) {
+        return new FailoverSettings(
+                (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
+                (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
+                (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
+                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT));
+    }
+
+    private static BackendSettings backend(Layer defaults, Layer own) {
+        return new BackendSettings(
+                (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
+                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO));
+    }
+
+    private static RestApiSettings restApi(Layer defaults, Layer own) {
+        return new RestApiSettings(
+                (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),
+                (String) effective(Key.REST_API_ADMIN_USER, defaults, own, null),
+                (byte[]) effective(Key.REST_API_ADMIN_PASSWORD, defaults, own,
+                        effective(Key.REST_API_ADMIN_PASS, defaults, own, null)));
+    }
+
+    /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */
+    private static List<HostPort> managers(String value) {
+        List<HostPort> managers = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            String host = part.trim();
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException(Values.quote(value) + " has an empty manager address");
+            }
+            managers.add(HostPort.parse(host, DEFAULT_MANAGER_PORT));
+        }
+        return List.copyOf(managers);
+    }
+}
