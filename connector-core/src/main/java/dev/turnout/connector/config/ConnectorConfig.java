@@ -229,6 +229,16 @@ public final class ConnectorConfig {
     }
 
     /**
+     * {@code connector-backend-pool-idle} (default 30 s): how long a connection may stay idle in
+     * the backend pool before it is closed. The pool keeps it below the server's
+     * {@code wait_timeout} too: the limit in force is the smaller of this and half the primary's
+     * global {@code wait_timeout}, read at start.
+     */
+    public Duration backendPoolIdle() {
+        return backend.backendPoolIdle();
+    }
+
+    /**
      * {@code connector-without-managers}: true for {@code offline} (the connector refuses sessions
      * while none of its managers is reachable), false for {@code keep-routing} (the default: it
      * routes on the last topology it received).
@@ -247,6 +257,14 @@ public final class ConnectorConfig {
     }
 
     /**
+     * {@code connector-failover-retry} (default 200 ms): how often a statement waiting for a
+     * primary (see {@link #failoverWait()}) tries again; every topology change wakes it too.
+     */
+    public Duration failoverRetry() {
+        return failover.failoverRetry();
+    }
+
+    /**
      * {@code connector-idle-release} (default 0: never): how long a session may stay idle, outside
      * a transaction and with no state pinning it to its connections, before it lets its backend
      * connections go (to the pool with {@code connector-backend-pool}); its next statement opens a
@@ -254,6 +272,15 @@ public final class ConnectorConfig {
      */
     public Duration idleRelease() {
         return backend.idleRelease();
+    }
+
+    /**
+     * {@code connector-replica-backoff} (default 5 s): a replica that failed a session (its
+     * connection could not be opened, broke, or could not take the session's state) serves that
+     * session no reads for this long; zero = it may be chosen again at once.
+     */
+    public Duration replicaBackoff() {
+        return backend.replicaBackoff();
     }
 
     /**

@@ -45,6 +45,13 @@ final class SettingsParser {
     static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
     static final Duration DEFAULT_FAILOVER_WAIT = Duration.ofSeconds(10);
     static final Duration DEFAULT_DISCONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_FAILOVER_RETRY = Duration.ofMillis(200);
+    static final Duration MAX_FAILOVER_RETRY = Duration.ofSeconds(10);
+    static final Duration DEFAULT_REPLICA_BACKOFF = Duration.ofSeconds(5);
+    static final Duration MAX_REPLICA_BACKOFF = Duration.ofMinutes(10);
+    static final Duration DEFAULT_BACKEND_POOL_IDLE = Duration.ofSeconds(30);
+    static final Duration MIN_BACKEND_POOL_IDLE = Duration.ofSeconds(1);
+    static final Duration MAX_BACKEND_POOL_IDLE = Duration.ofHours(8);
     /** The connector's REST API port when {@code connector-rest-api-address} names none, as in Tungsten. */
     static final int DEFAULT_REST_API_PORT = 8096;
 
@@ -124,6 +131,7 @@ final class SettingsParser {
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
             case CONNECTOR_BACKEND_POOL -> Values.integer(value, 0, 10_000);
+            case CONNECTOR_BACKEND_POOL_IDLE -> Values.duration(value, MIN_BACKEND_POOL_IDLE, MAX_BACKEND_POOL_IDLE);
             case CONNECTOR_WITHOUT_MANAGERS -> switch (value) {
                 case "keep-routing" -> Boolean.FALSE;
                 case "offline" -> Boolean.TRUE;
@@ -131,6 +139,8 @@ final class SettingsParser {
             };
             case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT, CONNECTOR_IDLE_RELEASE ->
                     Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+            case CONNECTOR_FAILOVER_RETRY -> Values.duration(value, MIN_INTERVAL, MAX_FAILOVER_RETRY);
+            case CONNECTOR_REPLICA_BACKOFF -> Values.duration(value, Duration.ZERO, MAX_REPLICA_BACKOFF);
             case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
             case REST_API_ADMIN_USER -> value;
             case REST_API_ADMIN_PASSWORD, REST_API_ADMIN_PASS -> value.getBytes(StandardCharsets.UTF_8);
@@ -293,13 +303,16 @@ final class SettingsParser {
                 (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
                 (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
+                (Duration) effective(Key.CONNECTOR_FAILOVER_RETRY, defaults, own, DEFAULT_FAILOVER_RETRY),
                 (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT));
     }
 
     private static BackendSettings backend(Layer defaults, Layer own) {
         return new BackendSettings(
                 (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
-                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO));
+                (Duration) effective(Key.CONNECTOR_BACKEND_POOL_IDLE, defaults, own, DEFAULT_BACKEND_POOL_IDLE),
+                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO),
+                (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF));
     }
 
     private static RestApiSettings restApi(Layer defaults, Layer own) {
