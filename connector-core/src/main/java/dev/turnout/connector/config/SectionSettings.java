@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Every connector setting in effect for one section ([defaults] overridden by the section's own
  * values), by concern, so that each group grows on its own. Package-private carrier between
- * {@link ConfigParser} and {@link ConnectorConfig}; immutable.
+ * {@link SettingsParser}, which builds one per section, and {@link ConnectorConfig}; immutable.
  *
  * @param core      listener, login, timeouts, TLS, threads
  * @param splitting read/write splitting, session consistency and the user map

@@ -3,9 +3,10 @@ package dev.turnout.connector.config;
 import java.time.Duration;
 
 /**
- * The connector settings in effect for one section: [defaults] overridden by the section's own
- * values. Package-private carrier between {@link ConfigParser} and {@link ConnectorConfig}, which
- * keeps one and derives changed copies with the {@code with...} methods.
+ * The core connector settings in effect for one section (listener, login, timeouts, TLS,
+ * threads): [defaults] overridden by the section's own values. The {@code core} of a
+ * {@link SectionSettings}, built by {@link SettingsParser}; {@link ConnectorConfig} keeps one and
+ * derives changed copies with the {@code with...} methods.
  *
  * @param tls null when TLS is not configured
  * @param readOnlyPort {@code application-readonly-port}; -1 when not set
