@@ -15,15 +15,20 @@ import dev.turnout.protocol.message.client.HandshakeResponse41;
 import dev.turnout.protocol.message.client.SslRequest;
 import dev.turnout.protocol.message.server.AuthMoreData;
 import dev.turnout.protocol.message.server.AuthSwitchRequest;
+import dev.turnout.protocol.message.server.EofPacket;
 import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.message.server.HandshakeV10;
 import dev.turnout.protocol.message.server.OkPacket;
+import dev.turnout.protocol.message.server.SessionStateInfo;
+import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * Every decoder, fed mutated real packets, random bytes and every truncation of real packets,
  * either decodes or throws {@link MalformedPacketException}, and nothing else: the connection
  * phase answers that exception "Bad handshake", so any other one would hide a connector bug
- * behind a client's fault.
+ * behind a client's fault. The frame views (peeks on a whole packet, header included) are held to
+ * the same rule for frames whose header is consistent, the only ones the frame decoder makes.
  */
 class DecodersRejectGarbageTest {
 
@@ -54,6 +60,8 @@ class DecodersRejectGarbageTest {
      */
     private static final List<Decoder> EVERY_DECODER = everyDecoder();
 
+    /** The frame views over OK, ERR and EOF packets. */
+    private static final Map<String, Function<ByteBuf, ?>> FRAME_VIEWS = frameViews();
 
     private static final Map<String, Function<ByteBuf, ?>> DECODERS = Map.of(
             "HandshakeV10", HandshakeV10::decode,
@@ -157,6 +165,47 @@ class DecodersRejectGarbageTest {
         }
     }
 
+    @Test
+    void frameViewsThrowOnlyMalformedPacketExceptionForConsistentFrames() {
+        List<byte[]> seeds = List.of(TEXT.payload("ok-track-vars"), TEXT.payload("ok-use"), TEXT.payload("ok-autocommit"),
+                TEXT.payload("ok-auth"), TEXT.payload("eof"), TEXT.payload("err-syntax"), NATIVE.payload("ok-insert"),
+                NATIVE.payload("ok-eof"), DENIED.payload("err"));
+        Random random = new Random(3);
+        List<byte[]> payloads = new ArrayList<>();
+        for (byte[] seed : seeds) {
+            for (int length = 0; length <= seed.length; length++) {
+                payloads.add(Arrays.copyOf(seed, length));
+            }
+            for (int round = 0; round < 200; round++) {
+                byte[] payload = seed.clone();
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    payload[random.nextInt(payload.length)] = (byte) random.nextInt(256);
+                }
+                payloads.add(payload);
+            }
+        }
+        for (int round = 0; round < 300; round++) {
+            byte[] payload = new byte[random.nextInt(40)];
+            random.nextBytes(payload);
+            payloads.add(payload);
+        }
+        for (byte[] payload : payloads) {
+            for (Map.Entry<String, Function<ByteBuf, ?>> view : FRAME_VIEWS.entrySet()) {
+                ByteBuf frame = Unpooled.buffer(Packets.HEADER_SIZE + payload.length);
+                try {
+                    Packets.writeHeader(frame, payload.length, 1);
+                    frame.writeBytes(payload);
+                    view.getValue().apply(frame);
+                } catch (Throwable t) {
+                    assertThat(t).as("%s of the frame with payload %s", view.getKey(), hex(payload))
+                            .isExactlyInstanceOf(MalformedPacketException.class);
+                } finally {
+                    frame.release();
+                }
+            }
+        }
+    }
+
     /**
      * Decodes {@code payload} from a heap buffer and from one-byte components: true when it
      * decodes (the same both ways), false when both throw {@code MalformedPacketException}.
@@ -252,5 +301,19 @@ class DecodersRejectGarbageTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Function<ByteBuf, ?>> frameViews() {
+        Map<String, Function<ByteBuf, ?>> views = new LinkedHashMap<>();
+        views.put("OkPacket.statusFlags", frame -> OkPacket.statusFlags(frame, ALL));
+        views.put("OkPacket.statusFlags without CLIENT_PROTOCOL_41", frame -> OkPacket.statusFlags(frame, CLIENT_TRANSACTIONS));
+        views.put("ErrPacket.errorCode", ErrPacket::errorCode);
+        views.put("EofPacket.isEof", EofPacket::isEof);
+        views.put("EofPacket.statusFlags", EofPacket::statusFlags);
+        views.put("EofPacket.warnings", EofPacket::warnings);
+        views.put("SessionStateInfo.entriesIndex", SessionStateInfo::entriesIndex);
+        views.put("SessionStateInfo.trackedGtid", SessionStateInfo::trackedGtid);
+        views.put("SessionStateInfo.strip", SessionStateInfo::strip);
+        return views;
     }
 }
