@@ -2,7 +2,6 @@ package dev.turnout.connector.bridge;
 
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.error.ConnectorErrors;
-import dev.turnout.connector.error.ErrorCode;
 import dev.turnout.connector.frontend.Listener;
 import dev.turnout.connector.frontend.SessionServices;
 import dev.turnout.protocol.message.server.ErrPacket;
@@ -172,8 +171,7 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
         datasource.close();
         ErrPacket error = switch (listener) {
             case READ_WRITE -> ConnectorErrors.noPrimary(services.config().serviceName(), target.toString(), cause);
-            case READ_ONLY -> ConnectorErrors.of(ErrorCode.NO_PRIMARY, "no replica available for dataservice "
-                    + services.config().serviceName() + " (" + target + ": " + ConnectorErrors.describe(cause) + ")");
+            case READ_ONLY -> ConnectorErrors.noReplica(services.config().serviceName(), target.toString(), cause);
         };
         log.info("[bridge {} -> {}] datasource unavailable: {}", peer(), target, ConnectorErrors.describe(cause));
         ByteBuf out = client.alloc().buffer();

@@ -42,6 +42,12 @@ public final class ConnectorErrors {
                 + describe(cause) + ")");
     }
 
+    /** No replica of {@code dataservice} could be reached for the bridge's read-only port. */
+    public static ErrPacket noReplica(String dataservice, String host, Throwable cause) {
+        return of(ErrorCode.NO_PRIMARY, "no replica available for dataservice " + dataservice + " (" + host + ": "
+                + describe(cause) + ")");
+    }
+
     public static ErrPacket unknownThread(long id) {
         return of(ErrorCode.UNKNOWN_THREAD, "Unknown thread id: " + id);
     }

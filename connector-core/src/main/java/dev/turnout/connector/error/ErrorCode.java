@@ -18,7 +18,7 @@ public enum ErrorCode {
     UNKNOWN_THREAD(1094, "HY000"),
     /** ER_NOT_SUPPORTED_AUTH_MODE: the client cannot use any authentication method offered. */
     AUTH_MODE_NOT_SUPPORTED(1251, "08004"),
-    /** CR_CONN_HOST_ERROR: no primary could be reached for the dataservice. */
+    /** CR_CONN_HOST_ERROR: no primary (or, on the bridge's read-only port, no replica) could be reached for the dataservice. */
     NO_PRIMARY(2003, "08001"),
     /** CR_SERVER_LOST: the backend connection failed while a command was in flight. */
     BACKEND_LOST(2013, "08S01"),

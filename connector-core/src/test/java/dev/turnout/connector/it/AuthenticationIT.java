@@ -6,6 +6,7 @@ import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.message.server.AuthMoreData;
 import dev.turnout.sandbox.SandboxCluster;
+import dev.turnout.testkit.RawClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

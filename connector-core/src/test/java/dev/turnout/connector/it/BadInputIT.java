@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.server.ErrPacket;
+import dev.turnout.testkit.RawClient;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -119,7 +119,7 @@ class BadInputIT {
 
     private static void assertErr(RawClient.Packet packet, int code, String sqlState) {
         assertThat(packet.isErr()).as("an ERR packet, not 0x%02x", packet.firstByte()).isTrue();
-        ErrPacket err = packet.err();
+        RawClient.Err err = packet.err();
         assertThat(err.errorCode()).as("error code of %s", err).isEqualTo(code);
         assertThat(err.sqlState()).as("SQLSTATE of %s", err).isEqualTo(sqlState);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.constant.Command;
+import dev.turnout.testkit.RawClient;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.testkit.RawClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -2,6 +2,7 @@ package dev.turnout.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.testkit.RawClient;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;

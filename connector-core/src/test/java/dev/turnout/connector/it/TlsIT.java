@@ -10,6 +10,7 @@ import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.Scrambles;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.server.AuthSwitchRequest;
+import dev.turnout.testkit.RawClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,14 @@
 package dev.turnout.protocol.response;
 
-import static dev.turnout.protocol.response.RawClient.int4;
-import static dev.turnout.protocol.response.RawClient.nul;
-import static dev.turnout.protocol.response.RawClient.payload;
-import static dev.turnout.protocol.response.RawClient.text;
+import static dev.turnout.testkit.RawClient.int4;
+import static dev.turnout.testkit.RawClient.nul;
+import static dev.turnout.testkit.RawClient.payload;
+import static dev.turnout.testkit.RawClient.text;
 
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
+import dev.turnout.testkit.RawClient;
+import dev.turnout.testkit.RawClient.Packet;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -275,7 +277,7 @@ final class RecordFixtures {
                 | (deprecateEof ? Capabilities.CLIENT_DEPRECATE_EOF : 0);
         recorder.recordNext(dir.resolve(file), "Other commands through a bare protocol client: INIT_DB, PING, STATISTICS, FIELD_LIST, SET_OPTION,"
                 + " PROCESS_KILL, RESET_CONNECTION, STMT_RESET, SEND_LONG_DATA, unknown commands, CHANGE_USER with auth switch, QUIT", 0);
-        try (RawClient raw = new RawClient(recorder.port(), "rec", "recpw", "fx", caps)) {
+        try (RawClient raw = rawClient(caps)) {
             raw.command(payload(Command.COM_INIT_DB, text("fx")));
             raw.command(payload(Command.COM_INIT_DB, text("no_such_db")));
             raw.command(payload(Command.COM_PING));
@@ -286,11 +288,11 @@ final class RecordFixtures {
             raw.command(payload(Command.COM_SET_OPTION, new byte[] {1, 0}));
             raw.command(payload(Command.COM_PROCESS_KILL, int4(999999)));
             raw.command(payload(Command.COM_RESET_CONNECTION));
-            List<byte[]> prepared = raw.command(payload(Command.COM_STMT_PREPARE, text("SELECT ? AS p")));
-            byte[] statementId = java.util.Arrays.copyOfRange(prepared.get(0), 5, 9);
-            raw.send(payload(Command.COM_STMT_SEND_LONG_DATA, statementId, new byte[] {0, 0}, text("long data")), 0);
+            List<Packet> prepared = raw.command(payload(Command.COM_STMT_PREPARE, text("SELECT ? AS p")));
+            byte[] statementId = java.util.Arrays.copyOfRange(prepared.get(0).payload(), 1, 5);
+            raw.writePacket(0, payload(Command.COM_STMT_SEND_LONG_DATA, statementId, new byte[] {0, 0}, text("long data")));
             raw.command(payload(Command.COM_STMT_RESET, statementId));
-            raw.send(payload(Command.COM_STMT_CLOSE, statementId), 0);
+            raw.writePacket(0, payload(Command.COM_STMT_CLOSE, statementId));
             raw.command(payload(Command.COM_STMT_RESET, int4(12345)));
             raw.command(payload(Command.COM_SLEEP));
             raw.command(payload(0x20));
@@ -300,20 +302,33 @@ final class RecordFixtures {
         recorder.awaitWritten();
     }
 
+    /** A bare client logged in as rec to fx through the recorder, announcing exactly {@code caps}. */
+    private RawClient rawClient(long caps) throws Exception {
+        RawClient raw = RawClient.connect(recorder.port());
+        try {
+            raw.authenticate("rec", "recpw", "fx", caps);
+            return raw;
+        } catch (Exception e) {
+            raw.close();
+            throw e;
+        }
+    }
+
     /** COM_CHANGE_USER naming another plugin than the account's, so the server answers with an AuthSwitchRequest. */
     private static void changeUser(RawClient raw, String user, String password) throws Exception {
-        List<byte[]> answer = raw.command(payload(Command.COM_CHANGE_USER, nul(user), new byte[] {20}, new byte[20], nul("fx"),
+        List<Packet> answer = raw.command(payload(Command.COM_CHANGE_USER, nul(user), new byte[] {20}, new byte[20], nul("fx"),
                 new byte[] {45, 0}, nul("caching_sha2_password")));
-        byte[] switchRequest = answer.get(answer.size() - 1);
-        if ((switchRequest[4] & 0xFF) != 0xFE) {
+        Packet switchRequest = answer.get(answer.size() - 1);
+        if (switchRequest.firstByte() != 0xFE) {
             throw new IllegalStateException("expected an AuthSwitchRequest");
         }
-        int nameEnd = 5;
-        while (switchRequest[nameEnd] != 0) {
+        byte[] switchPayload = switchRequest.payload();
+        int nameEnd = 1;
+        while (switchPayload[nameEnd] != 0) {
             nameEnd++;
         }
-        byte[] seed = java.util.Arrays.copyOfRange(switchRequest, nameEnd + 1, nameEnd + 21);
-        raw.send(RawClient.nativeScramble(password, seed), (switchRequest[3] & 0xFF) + 1);
+        byte[] seed = java.util.Arrays.copyOfRange(switchPayload, nameEnd + 1, nameEnd + 21);
+        raw.writePacket(switchRequest.sequenceId() + 1, RawClient.nativeScramble(password, seed));
         raw.drain();
     }
 
@@ -334,17 +349,22 @@ final class RecordFixtures {
                 | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_DEPRECATE_EOF
                 | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.MARIADB_CLIENT_PROGRESS;
         recorder.recordNext(dir.resolve(file), "MariaDB progress reports (ERR packets with code 0xFFFF) during ALTER TABLE ... ALGORITHM=COPY", 0);
-        try (RawClient raw = new RawClient(recorder.port(), "rec", "recpw", "fx", caps)) {
+        try (RawClient raw = rawClient(caps)) {
             raw.command(payload(Command.COM_QUERY, text("SET progress_report_time = 1")));
-            raw.send(payload(Command.COM_QUERY, text("ALTER TABLE big FORCE, ALGORITHM=COPY")), 0);
-            List<byte[]> packets;
+            raw.writePacket(0, payload(Command.COM_QUERY, text("ALTER TABLE big FORCE, ALGORITHM=COPY")));
+            List<Packet> packets;
             do {
                 packets = raw.drain();
-            } while (packets.isEmpty() || (packets.get(packets.size() - 1)[4] & 0xFF) == 0xFF
-                    && (packets.get(packets.size() - 1)[5] & 0xFF) == 0xFF && (packets.get(packets.size() - 1)[6] & 0xFF) == 0xFF);
-            raw.send(payload(Command.COM_QUIT), 0);
+            } while (packets.isEmpty() || isProgressReport(packets.get(packets.size() - 1)));
+            raw.writePacket(0, payload(Command.COM_QUIT));
         }
         recorder.awaitWritten();
+    }
+
+    /** MariaDB's progress report: an ERR header with the code 0xFFFF. */
+    private static boolean isProgressReport(Packet packet) {
+        byte[] payload = packet.payload();
+        return payload.length >= 3 && (payload[0] & 0xFF) == 0xFF && (payload[1] & 0xFF) == 0xFF && (payload[2] & 0xFF) == 0xFF;
     }
 
     private static void drain(ResultSet rs) throws SQLException {

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Views of the session-state-tracking block an OK packet (or a 0xFE OK that ends a result set)
  * carries when {@code CLIENT_SESSION_TRACK} is negotiated and the status says
- * {@code SESSION_STATE_CHANGED}. They work on the frame in place, without moving its indexes.
+ * {@code SESSION_STATE_CHANGED}. They work on the frame in place, without moving its indexes,
+ * read nothing past the packet's end, and throw {@link MalformedPacketException} for a block that
+ * overruns it or a length-encoded integer that starts with 0xFF.
  *
  * <p>The block is a length-encoded list of entries {@code type, lenenc data}: type 0 (system
  * variable: lenenc name, lenenc value — MariaDB reports {@code last_gtid} so), 1 (schema),
@@ -43,9 +45,34 @@ public final class SessionStateInfo {
             if (index >= end) {
                 return -1;
             }
-            index += Wire.lenencIntSize(frame, index);
+            index += lenencSize(frame, index, Integer.MAX_VALUE, "OK packet");
         }
         return index + 4 <= end ? index : -1;
+    }
+
+    /**
+     * Bytes taken by the length-encoded integer at {@code index}, which must end by {@code limit}.
+     *
+     * @throws MalformedPacketException naming {@code what} if it does not, or starts with 0xFF
+     */
+    private static int lenencSize(ByteBuf frame, int index, int limit, String what) {
+        if (index >= limit) {
+            throw new MalformedPacketException(what + " truncated before a length-encoded integer");
+        }
+        if (frame.getUnsignedByte(index) == 0xFF) {
+            throw new MalformedPacketException(what + " has 0xFF where a length-encoded integer belongs");
+        }
+        int size = Wire.lenencIntSize(frame, index);
+        if (index + size > limit) {
+            throw new MalformedPacketException(what + " truncated inside a length-encoded integer");
+        }
+        return size;
+    }
+
+    /** The length-encoded integer at {@code index}, checked as {@link #lenencSize} does. */
+    private static long lenenc(ByteBuf frame, int index, int limit, String what) {
+        lenencSize(frame, index, limit, what);
+        return Wire.getLenencInt(frame, index);
     }
 
     private static int end(ByteBuf frame) {
@@ -58,7 +85,7 @@ public final class SessionStateInfo {
         if (index >= end) {
             return -1;
         }
-        long length = Wire.getLenencInt(frame, index);
+        long length = lenenc(frame, index, end, "OK packet info");
         long after = index + Wire.lenencIntSize(frame, index) + length;
         if (length < 0 || after > end) {
             throw new MalformedPacketException("OK packet info overruns the packet");
@@ -80,7 +107,7 @@ public final class SessionStateInfo {
         if (index < 0 || index >= end) {
             return -1;
         }
-        return index + Wire.lenencIntSize(frame, index);
+        return index + lenencSize(frame, index, end, "session state block");
     }
 
     /**
@@ -97,17 +124,20 @@ public final class SessionStateInfo {
         String gtid = null;
         while (index < end) {
             int type = frame.getUnsignedByte(index++);
-            long dataLength = Wire.getLenencInt(frame, index);
+            long dataLength = lenenc(frame, index, end, "session state entry");
             int data = index + Wire.lenencIntSize(frame, index);
             long next = data + dataLength;
             if (dataLength < 0 || next > end) {
                 throw new MalformedPacketException("session state entry overruns the OK packet");
             }
             if (type == SYSTEM_VARIABLES) {
-                int nameLength = (int) Wire.getLenencInt(frame, data);
+                long nameLength = lenenc(frame, data, (int) next, "session state variable");
                 int name = data + Wire.lenencIntSize(frame, data);
-                if (equalsAscii(frame, name, nameLength, LAST_GTID)) {
-                    int value = name + nameLength;
+                if (nameLength < 0 || name + nameLength > next) {
+                    throw new MalformedPacketException("session state variable name overruns its entry");
+                }
+                if (equalsAscii(frame, name, (int) nameLength, LAST_GTID)) {
+                    int value = name + (int) nameLength;
                     gtid = lenencString(frame, value, (int) next);
                 }
             } else if (type == GTIDS && dataLength > 1) {
@@ -119,7 +149,7 @@ public final class SessionStateInfo {
     }
 
     private static String lenencString(ByteBuf frame, int index, int limit) {
-        long length = Wire.getLenencInt(frame, index);
+        long length = lenenc(frame, index, limit, "session state value");
         int start = index + Wire.lenencIntSize(frame, index);
         if (length < 0 || start + length > limit) {
             throw new MalformedPacketException("session state value overruns its entry");
@@ -157,8 +187,8 @@ public final class SessionStateInfo {
         if (!ServerStatus.has(flags, ServerStatus.SESSION_STATE_CHANGED)) {
             return false;
         }
+        int infoEnd = infoEnd(frame, status, end); // before any change: a malformed frame is left as it was
         frame.setShortLE(status, flags & ~ServerStatus.SESSION_STATE_CHANGED);
-        int infoEnd = infoEnd(frame, status, end);
         if (infoEnd < 0) {
             return true;
         }

@@ -1,9 +1,11 @@
 package dev.turnout.protocol.message.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.protocol.message.Fixtures;
+import dev.turnout.protocol.message.MalformedPacketException;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -64,5 +66,51 @@ class SessionStateInfoTest {
         ByteBuf ok = frame("07000001 00 00 00 0200 0000");
         assertThat(SessionStateInfo.strip(ok)).isFalse();
         assertThat(ok.readableBytes()).isEqualTo(11);
+    }
+
+    @Test
+    void anEntryCutBeforeItsLengthIsMalformedNotAnIndexError() {
+        // Found by DecodersRejectGarbageTest: a state-change entry (type 2) whose data length is missing.
+        ByteBuf ok = frame("0a000001 00 00 00 0240 0000 00 03 02");
+        try {
+            assertThatThrownBy(() -> SessionStateInfo.trackedGtid(ok)).isExactlyInstanceOf(MalformedPacketException.class)
+                    .hasMessageContaining("session state entry");
+        } finally {
+            ok.release();
+        }
+    }
+
+    @Test
+    void aVariableNameOverrunningItsEntryIsMalformed() {
+        ByteBuf ok = frame(MARIADB_LAST_GTID.replace(" 11 09 ", " 11 7f "));
+        try {
+            assertThatThrownBy(() -> SessionStateInfo.trackedGtid(ok)).isExactlyInstanceOf(MalformedPacketException.class)
+                    .hasMessageContaining("overruns its entry");
+        } finally {
+            ok.release();
+        }
+    }
+
+    @Test
+    void aLengthStartingWithFfIsMalformed() {
+        ByteBuf ok = frame("0a000001 00 ff 00 0240 0000 00 00");
+        try {
+            assertThatThrownBy(() -> SessionStateInfo.entriesIndex(ok)).isExactlyInstanceOf(MalformedPacketException.class)
+                    .hasMessageContaining("0xFF");
+        } finally {
+            ok.release();
+        }
+    }
+
+    @Test
+    void stripLeavesAFrameWhoseInfoOverrunsThePacketAsItWas() {
+        String truncatedInfo = "09000001 00 00 00 0240 0000 fc 10";
+        ByteBuf ok = frame(truncatedInfo);
+        try {
+            assertThatThrownBy(() -> SessionStateInfo.strip(ok)).isExactlyInstanceOf(MalformedPacketException.class);
+            assertThat(ByteBufUtil.hexDump(ok)).isEqualTo(truncatedInfo.replace(" ", ""));
+        } finally {
+            ok.release();
+        }
     }
 }
