@@ -9,6 +9,8 @@ class SessionLifecycleTest {
 
     /** ER_ACCESS_DENIED_ERROR. */
     private static final int ACCESS_DENIED = 1045;
+    /** CR_CONN_HOST_ERROR, as the connector reports a primary it cannot reach. */
+    private static final int NO_PRIMARY = 2003;
     /** ER_NET_PACKET_TOO_LARGE. */
     private static final int PACKET_TOO_LARGE = 1153;
 
@@ -35,6 +37,21 @@ class SessionLifecycleTest {
             assertThat(denied.sqlState()).isEqualTo("28000");
             assertThat(client.isClosed()).isTrue();
             assertThat(harness.server("db1").connections()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLoginWhileThePrimaryRefusesConnectionsIsAnsweredNoPrimaryAvailable() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
+            harness.server("db1").goDown();
+
+            ClientDriver client = harness.connect(SessionHarness.USER, SessionHarness.PASSWORD, SessionHarness.DATABASE);
+
+            Reply.Err refused = client.loginReply().asErr();
+            assertThat(refused.code()).isEqualTo(NO_PRIMARY);
+            assertThat(refused.message()).contains("no primary available", "db1");
+            assertThat(client.isClosed()).isTrue();
+            assertThat(harness.server("db2").connections()).isEmpty();
         }
     }
 
