@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.routing.topology.DatasourceState;
 import org.junit.jupiter.api.Test;
 
 /** Where a session's statements run: read/write splitting by quality of service, transaction and statement. */
@@ -146,6 +147,21 @@ class RoutingSessionTest {
 
             assertThat(harness.server("db2").commands()).containsExactly("SET NAMES utf8mb4", "SELECT name FROM t",
                     "SET time_zone = '+00:00'", "SELECT name FROM t", "SELECT name FROM t");
+        }
+    }
+
+    @Test
+    void readsLeaveAReplicaTheTopologyTakesOutOfServiceAndComeBackWhenItIsOnlineAgain() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+            assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
+
+            harness.setState("db2", DatasourceState.OFFLINE);
+            assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db1");
+
+            harness.setState("db2", DatasourceState.ONLINE);
+            assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
+            assertThat(harness.server("db2").commands()).containsExactly("SELECT name FROM t", "SELECT name FROM t");
         }
     }
 

@@ -18,6 +18,7 @@ import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.ReadPolicy;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
+import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.Role;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.MockTicker;
@@ -217,8 +218,12 @@ final class SessionHarness implements AutoCloseable {
         });
     }
 
-    /** A manager pushes a topology in which the dataservice is {@code change}d; sessions are woken. */
-    void changeTopology(UnaryOperator<Dataservice> change) {
+    /** A manager pushes a topology in which datasource {@code name} has {@code state}; sessions are woken. */
+    void setState(String name, DatasourceState state) {
+        changeTopology(service -> service.with(service.datasource(name).orElseThrow().withState(state)));
+    }
+
+    private void changeTopology(UnaryOperator<Dataservice> change) {
         topology.holder().update(snapshot -> snapshot.withDataservice(change.apply(snapshot.dataservice(topology.service()))));
         settle();
     }
@@ -234,11 +239,6 @@ final class SessionHarness implements AutoCloseable {
         services.control().state(ConnectorState.ONLINE);
         wakeSessions();
         settle();
-    }
-
-    /** Sessions with a connection to {@code datasource}, as the least-active balancer counts them. */
-    int sessionsOn(String datasource) {
-        return topology.sessions(datasource);
     }
 
     private void wakeSessions() {
