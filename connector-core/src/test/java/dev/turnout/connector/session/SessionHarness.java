@@ -69,8 +69,15 @@ import java.util.function.UnaryOperator;
  * {@code SessionServices.ticker()}; {@link #advance} moves it from one scheduled deadline to the
  * next, settling at each, as a real clock would pass them.
  *
- * <p>Server packets are captured MariaDB 11.4 packets where one fits, encoded otherwise (see
- * {@link ServerPackets}). Close the harness at the end of each test: it closes every channel and
+ * <p><b>Server packets</b> ({@link ServerPackets}) are MariaDB 11.4.5 packets captured by the protocol
+ * module and copied with their annotation to {@code session/mariadb-11.4.hex}: the greeting (its
+ * connection id patched per connection), OK (status patched), PREPARE_OK (ids and counts patched)
+ * with its parameter and column definitions, the 0xFE OK ending rows, ERR 1047. Encoded with the
+ * protocol module's encoders because no capture fits: the text result sets ({@code @@server_id},
+ * the one-row answer of other reads, {@code MASTER_GTID_WAIT}), the login OK, the other ERRs
+ * (1045, 1210, 1243, scripted ones); by hand: the column count and the row of a binary result.
+ *
+ * <p>Close the harness at the end of each test: it closes every channel and
  * releases every buffer, so that Netty's paranoid leak detection judges the session alone.
  */
 final class SessionHarness implements AutoCloseable {
