@@ -111,7 +111,7 @@ class PrimaryFailureSessionTest {
     }
 
     @Test
-    void aReplicaThatDiesDuringARead() {
+    void aReplicaThatDiesDuringAReadEndsTheSessionWithServerLost() {
         try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
             ClientDriver client = harness.connect();
             client.query("SELECT name FROM t").asRows();
