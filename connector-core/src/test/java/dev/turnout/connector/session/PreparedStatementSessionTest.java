@@ -1,0 +1,123 @@
+package dev.turnout.connector.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Server-side prepared statements across backends: the client knows a statement by an id of the
+ * connector's own, every server that runs it prepares it on first use under its own id, and each
+ * command carries the id of the server it goes to. The fake servers give ids 100 × server_id + n.
+ */
+class PreparedStatementSessionTest {
+
+    private static final String SELECT = "SELECT name FROM t WHERE id = ?";
+    /** MYSQL_TYPE_VAR_STRING, unsigned flag clear: what the test client declares for every parameter. */
+    private static final String VAR_STRING = "fd00";
+
+    @Test
+    void aStatementPreparedOnThePrimaryRunsOnAReplicaUnderTheReplicasOwnIdAndOnThePrimaryUnderThePrimarysId() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+
+            Reply.Prepared prepared = client.prepare(SELECT);
+            assertThat(prepared.parameters()).isEqualTo(1);
+            assertThat(prepared.columns()).isEqualTo(1);
+            assertThat(prepared.statementId()).isNotEqualTo(101);
+            assertThat(harness.server("db1").commands()).containsExactly("COM_STMT_PREPARE " + SELECT);
+            assertThat(harness.server("db2").connections()).isEmpty();
+
+            assertThat(client.execute(prepared.statementId(), "1").asRows().values()).containsExactly("db2");
+            assertThat(harness.server("db2").commands()).containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 201");
+
+            client.query("BEGIN").asOk();
+            assertThat(client.execute(prepared.statementId(), "2").asRows().values()).containsExactly("db1");
+            client.query("COMMIT").asOk();
+            assertThat(harness.server("db1").commands())
+                    .containsExactly("COM_STMT_PREPARE " + SELECT, "BEGIN", "COM_STMT_EXECUTE 101", "COMMIT");
+
+            client.closeStatement(prepared.statementId());
+            assertThat(harness.server("db1").commands()).endsWith("COM_STMT_CLOSE 101");
+            assertThat(harness.server("db2").commands()).endsWith("COM_STMT_CLOSE 201");
+        }
+    }
+
+    @Test
+    void twoStatementsKeepTheirIdsApartOnEveryServer() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+            int first = client.prepare(SELECT).statementId();
+            int second = client.prepare("SELECT name FROM t WHERE v = ?").statementId();
+            assertThat(first).isNotEqualTo(second);
+
+            client.execute(second, "b").asRows();
+            client.execute(first, "a").asRows();
+
+            assertThat(harness.server("db1").commands()).containsExactly("COM_STMT_PREPARE " + SELECT,
+                    "COM_STMT_PREPARE SELECT name FROM t WHERE v = ?");
+            assertThat(harness.server("db2").commands()).containsExactly(
+                    "COM_STMT_PREPARE SELECT name FROM t WHERE v = ?", "COM_STMT_EXECUTE 201",
+                    "COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 202");
+        }
+    }
+
+    @Test
+    void anExecuteWithoutParameterTypesGetsTheTypesTheClientSentBeforeWhenItGoesToAServerThatNeverSawThem() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+            int id = client.prepare(SELECT).statementId();
+            client.query("BEGIN").asOk();
+            client.execute(id, "1").asRows();
+            client.query("COMMIT").asOk();
+
+            assertThat(client.executeWithoutTypes(id, "2").asRows().values()).containsExactly("db2");
+
+            ReceivedCommand onReplica = harness.server("db2").received().get(1);
+            assertThat(onReplica).hasToString("COM_STMT_EXECUTE 201");
+            assertThat(onReplica.typesBound()).isTrue();
+            assertThat(onReplica.parameterTypes()).isEqualTo(VAR_STRING);
+        }
+    }
+
+    @Test
+    void anExecuteWithoutParameterTypesGoesAsItIsToAServerThatWasToldThem() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+            int id = client.prepare(SELECT).statementId();
+            client.execute(id, "1").asRows();
+
+            assertThat(client.executeWithoutTypes(id, "2").asRows().values()).containsExactly("db2");
+
+            assertThat(harness.server("db2").received()).extracting(ReceivedCommand::typesBound).containsExactly(false, true, false);
+        }
+    }
+
+    @Test
+    void aPreparedWriteRunsOnThePrimary() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+            int id = client.prepare("INSERT INTO t VALUES (?)").statementId();
+
+            assertThat(client.execute(id, "7").asOk().affectedRows()).isEqualTo(1);
+
+            assertThat(harness.server("db1").commands()).containsExactly("COM_STMT_PREPARE INSERT INTO t VALUES (?)",
+                    "COM_STMT_EXECUTE 101");
+            assertThat(harness.server("db2").connections()).isEmpty();
+        }
+    }
+
+    @Test
+    void afterASwitchAStatementIsPreparedAgainOnTheNewMasterAtItsFirstExecute() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
+            ClientDriver client = harness.connect();
+            int id = client.prepare(SELECT).statementId();
+            client.execute(id, "1").asRows();
+
+            harness.promote("db2");
+
+            assertThat(client.executeWithoutTypes(id, "2").asRows().values()).containsExactly("db2");
+            assertThat(harness.server("db2").commands()).containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 201");
+            assertThat(harness.server("db2").received().get(1).parameterTypes()).isEqualTo(VAR_STRING);
+        }
+    }
+}
