@@ -1,8 +1,6 @@
 package dev.turnout.connector;
 
-import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendDialer;
-import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.admin.AdminServer;
 import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
@@ -11,11 +9,16 @@ import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.frontend.FrontendHandler;
-import dev.turnout.connector.frontend.GreetingCache;
-import dev.turnout.connector.frontend.Listener;
-import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.connector.backend.GreetingCache;
+import dev.turnout.connector.session.Listener;
+import dev.turnout.connector.session.SessionServices;
 import dev.turnout.connector.session.RouteMetrics;
+import dev.turnout.connector.session.LoopSessions;
 import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.session.EventTally;
+import dev.turnout.connector.session.SessionRegistry;
+import dev.turnout.connector.backend.BackendPool;
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.routing.policy.Affinity;
@@ -25,13 +28,8 @@ import dev.turnout.routing.policy.ReadPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.turnout.protocol.auth.ClientAuthExchange;
-import dev.turnout.protocol.constant.Capabilities;
-import dev.turnout.protocol.message.server.ErrPacket;
-import dev.turnout.protocol.message.server.OkPacket;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -48,11 +46,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +78,8 @@ public final class ConnectorServer implements AutoCloseable {
     /** The {@code application-readonly-port} listener; null when not configured. */
     private Channel readOnlyListener;
     private boolean stopped;
+    /** connector-backend-pool-idle, or less: below the primary's wait_timeout. */
+    private volatile Duration poolIdle;
     /** The subscription to {@code connector-managers}; null when none is configured. */
     private volatile ManagerSubscription managers;
     /** The REST API ({@code connector-rest-api-address}); null when not configured. */
@@ -92,16 +88,41 @@ public final class ConnectorServer implements AutoCloseable {
     private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
         this.config = config;
         this.transport = Transport.best();
+        this.poolIdle = config.backendPoolIdle();
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.topology = ConnectorTopology.start(config);
         this.services = new SessionServices(config, sslContext, new GreetingCache(),
                 BackendDialer.tcp(transport.socketChannelClass()), Ticker.systemTicker(),
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
-                topology, routingSettings(config), new RouteMetrics(metrics), new AtomicInteger(), this::reloadUsers,
-                new ConnectorControl(), new ConcurrentHashMap<>());
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), topology, routingSettings(config),
+                new RouteMetrics(metrics), this::reloadUsers, new ConnectorControl(), newRegistry(config), new EventTally());
         this.bridgeTargets = config.bridgeMode()
                 ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice()) : null;
+    }
+
+    /**
+     * The sessions, with per event loop a backend pool and the timers of failover retries and idle
+     * release. A loop's state is made when its first session registers, after {@link #probePrimary}.
+     */
+    private SessionRegistry newRegistry(ConnectorConfig config) {
+        Ticker ticker = Ticker.systemTicker();
+        return new SessionRegistry(loop -> new LoopSessions(loop, new BackendPool(ticker, poolIdle),
+                config.failoverRetry(), config.idleRelease()));
+    }
+
+    /**
+     * Logs in to the primary once: the first client sees the primary's version and capabilities, and
+     * pooled connections are closed after at most half the primary's {@code wait_timeout}.
+     */
+    private void probePrimary() {
+        long waitTimeout = PrimaryProbe.run(config, workerGroup.next(), services.dialer(), services.greetings());
+        if (waitTimeout > 0 && Duration.ofSeconds(waitTimeout).dividedBy(2).compareTo(poolIdle) < 0) {
+            poolIdle = Duration.ofSeconds(waitTimeout).dividedBy(2);
+            if (config.backendPool() > 0) {
+                log.info("pooled backend connections stay idle at most {} s (half the primary's wait_timeout of {} s)",
+                        poolIdle.toSeconds(), waitTimeout);
+            }
+        }
     }
 
     /** The connector-wide routing settings of the configuration, in routing's terms. */
@@ -209,56 +230,6 @@ public final class ConnectorServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Logs in to the primary once, so that the first client already sees the primary's version and
-     * capabilities. A primary that is down is logged, not fatal.
-     */
-    private void probePrimary() {
-        HostPort master = config.dataservice().master();
-        CompletableFuture<String> outcome = new CompletableFuture<>();
-        long capabilities = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
-                | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_TRANSACTIONS
-                | Capabilities.CLIENT_CONNECT_ATTRS | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
-        ClientAuthExchange exchange = new ClientAuthExchange(config.applicationUser(), config.applicationPassword(), null,
-                capabilities, 45, Map.of("_client_name", "turnout-probe"));
-        BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), master.host(), master.port(),
-                config.connectTimeout());
-        BackendConnection.connect(workerGroup.next(), services.dialer(), target, exchange, new BackendListener() {
-            @Override
-            public void backendReady(BackendConnection backend, OkPacket ok) {
-                backend.quit();
-                outcome.complete("primary " + target + " is " + backend.greeting().serverVersion());
-            }
-
-            @Override
-            public void backendFailed(BackendConnection backend, ErrPacket error) {
-                outcome.complete("primary " + target + " is not available yet: " + error.message());
-            }
-
-            @Override
-            public void backendPacket(BackendConnection backend, ByteBuf frame) {
-                frame.release();
-            }
-
-            @Override
-            public void backendReadComplete(BackendConnection backend) {
-            }
-
-            @Override
-            public void backendWritabilityChanged(BackendConnection backend, boolean writable) {
-            }
-
-            @Override
-            public void backendClosed(BackendConnection backend) {
-            }
-        }, services.greetings()::update);
-        try {
-            log.info(outcome.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
-        } catch (Exception e) {
-            log.warn("primary {} did not answer in time", target);
-        }
-    }
-
     /** The address the connector listens on (with the actual port when 0 was configured). */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
@@ -299,14 +270,7 @@ public final class ConnectorServer implements AutoCloseable {
         if (readOnlyListener != null) {
             readOnlyListener.close().syncUninterruptibly();
         }
-        for (Channel session : sessions) {
-            session.eventLoop().execute(() -> {
-                FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
-                if (handler != null) {
-                    handler.drain();
-                }
-            });
-        }
+        services.registry().forEach(session -> session.drain(ConnectorErrors.shuttingDown()));
         long deadline = System.nanoTime() + grace.toNanos();
         while (!sessions.isEmpty() && System.nanoTime() < deadline) {
             try {

@@ -2,23 +2,22 @@ package dev.turnout.connector;
 
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.error.ConnectorErrors;
-import dev.turnout.connector.frontend.FrontendHandler;
-import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.connector.session.Session;
+import dev.turnout.connector.session.SessionRegistry;
+import dev.turnout.connector.session.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.push.ConnectorState;
 import dev.turnout.push.PushClient;
 import dev.turnout.push.PushMessage;
-import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +55,7 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
 
     private final ChannelGroup sessions;
     private final SessionServices services;
+    private final SessionRegistry registry;
     private final ConnectorControl control;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "turnout-hold");
@@ -67,13 +67,14 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
     ManagerSubscription(List<HostPort> managers, List<Integer> ports, ChannelGroup sessions, SessionServices services) {
         this.sessions = sessions;
         this.services = services;
+        this.registry = services.registry();
         this.control = services.control();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (HostPort manager : managers) {
             addresses.add(new InetSocketAddress(manager.host(), manager.port())); // resolved once, at start
         }
         ConnectorTopology topology = services.topology();
-        topology.holder().addListener(snapshot -> forEachSession(FrontendHandler::wake));
+        topology.holder().addListener(snapshot -> registry.forEach(Session::wake));
         this.client = PushClient.start(PushClient.Settings.defaults(addresses), PushClient.Identity.ofThisProcess(ports),
                 topology.holder(), this::stats, this);
         log.info("following the topology of manager(s) {}", managers);
@@ -96,14 +97,14 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
             }
             return;
         }
-        long now = System.nanoTime();
+        long now = services.ticker().nanoTime();
         if (lostSince == 0) {
             lostSince = now;
         } else if (!offlineForLoss && now - lostSince > TimeUnit.MILLISECONDS.toNanos(LOSS_GRACE_MILLIS)) {
             offlineForLoss = true;
             control.state(ConnectorState.OFFLINE);
             log.warn("no manager reachable for {} ms: OFFLINE (connector-without-managers=offline)", LOSS_GRACE_MILLIS);
-            forEachSession(session -> session.drain(ConnectorErrors.offline()));
+            registry.forEach(session -> session.drain(ConnectorErrors.offline()));
         }
     }
 
@@ -116,20 +117,21 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
     public void onHold(long request, Runnable ack) {
         control.state(ConnectorState.ON_HOLD);
         log.info("on hold (request {}): new transactions wait", request);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_WAIT_MILLIS);
-        long grace = System.nanoTime() + services.config().disconnectTimeout().toNanos();
+        Ticker ticker = services.ticker();
+        long deadline = ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_WAIT_MILLIS);
+        long grace = ticker.nanoTime() + services.config().disconnectTimeout().toNanos();
         scheduler.execute(new Runnable() {
             @Override
             public void run() {
                 if (!control.holding()) {
                     return; // released or changed meanwhile
                 }
-                if (allAtTransactionBoundary()) {
+                if (registry.allAtTransactionBoundary(1000)) {
                     log.info("every session held (request {})", request);
                     ack.run();
-                } else if (System.nanoTime() < deadline) {
-                    if (System.nanoTime() - grace > 0) {
-                        forEachSession(FrontendHandler::abortTransactionForSwitch);
+                } else if (ticker.nanoTime() - deadline < 0) {
+                    if (ticker.nanoTime() - grace > 0) {
+                        registry.forEach(Session::abortTransactionForSwitch);
                     }
                     scheduler.schedule(this, 20, TimeUnit.MILLISECONDS);
                 } else {
@@ -144,43 +146,15 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
     public void onRelease() {
         control.state(ConnectorState.ONLINE);
         log.info("released: statements run again");
-        forEachSession(FrontendHandler::wake);
+        registry.forEach(Session::wake);
     }
 
     @Override
     public void onState(ConnectorState state) {
         control.state(state);
         log.info("state {} set by a manager", state.label());
-        forEachSession(state == ConnectorState.OFFLINE ? session -> session.drain(ConnectorErrors.offline())
-                : FrontendHandler::wake);
-    }
-
-    /** Asks every session, on its own loop, whether it is at a transaction boundary. */
-    private boolean allAtTransactionBoundary() {
-        List<Future<Boolean>> answers = new ArrayList<>();
-        for (Channel session : sessions) {
-            answers.add(session.eventLoop().submit(() -> {
-                FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
-                return handler == null || handler.atTransactionBoundary();
-            }));
-        }
-        for (Future<Boolean> answer : answers) {
-            if (!answer.awaitUninterruptibly(1000) || !answer.isSuccess() || !answer.getNow()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void forEachSession(Consumer<FrontendHandler> action) {
-        for (Channel session : sessions) {
-            session.eventLoop().execute(() -> {
-                FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
-                if (handler != null) {
-                    action.accept(handler);
-                }
-            });
-        }
+        registry.forEach(state == ConnectorState.OFFLINE ? session -> session.drain(ConnectorErrors.offline())
+                : Session::wake);
     }
 
     /** Managers this connector is subscribed to right now. */

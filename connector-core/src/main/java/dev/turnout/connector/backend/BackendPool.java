@@ -5,13 +5,13 @@ import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.message.server.OkPacket;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Authenticated idle backend connections of one event loop ({@code connector-backend-pool}), so
@@ -21,16 +21,14 @@ import java.util.concurrent.TimeUnit;
  * <p>A session gives a connection back at a command boundary; the pool sends
  * {@code COM_RESET_CONNECTION} (the server forgets variables, temporary tables, locks, prepared
  * statements, and rolls back) and {@code COM_INIT_DB} (the login's database again), and keeps the
- * connection once both succeed. Idle connections older than {@link #IDLE_MILLIS} are closed when
- * the pool is next used. A pooled connection keeps the connection attributes of the session that
- * opened it.
+ * connection once both succeed. Idle connections older than the idle limit
+ * ({@code connector-backend-pool-idle}, kept below the server's {@code wait_timeout}) are closed
+ * when the pool is next used. A pooled connection keeps the connection attributes of the session
+ * that opened it.
  *
- * <p>Threading: one pool per event loop ({@link #of}), used only on that loop; no locks.
+ * <p>Threading: one pool per event loop, used only on that loop; no locks.
  */
 public final class BackendPool implements BackendListener {
-
-    /** How long a connection may stay idle in the pool. */
-    static final long IDLE_MILLIS = 30_000;
 
     /** What a pooled connection's login fixed. */
     public record Key(String datasource, String user, long capabilities, int characterSet, String database) {
@@ -39,30 +37,27 @@ public final class BackendPool implements BackendListener {
     private record Idle(BackendConnection connection, long since) {
     }
 
-    private static final FastThreadLocal<BackendPool> POOLS = new FastThreadLocal<>() {
-        @Override
-        protected BackendPool initialValue() {
-            return new BackendPool();
-        }
-    };
-
     private final Map<Key, ArrayDeque<Idle>> idle = new HashMap<>();
     /** Connections being reset, with their key and the responses still to come. */
     private final Map<BackendConnection, Key> resetting = new IdentityHashMap<>();
     private final Map<BackendConnection, int[]> pendingResponses = new IdentityHashMap<>();
 
-    /** The pool of the calling event loop's thread. */
-    public static BackendPool of() {
-        return POOLS.get();
+    private final Ticker ticker;
+    private final long idleNanos;
+
+    /** @param idle how long a connection may stay idle in the pool */
+    public BackendPool(Ticker ticker, Duration idle) {
+        this.ticker = ticker;
+        this.idleNanos = idle.toNanos();
     }
 
     /** An idle connection for {@code key}, or null; the caller becomes its listener. */
     public BackendConnection take(Key key) {
         ArrayDeque<Idle> connections = idle.get(key);
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         while (connections != null && !connections.isEmpty()) {
             Idle candidate = connections.pollLast();
-            if (now - candidate.since() > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS) || !candidate.connection().isReady()) {
+            if (now - candidate.since() > idleNanos || !candidate.connection().isReady()) {
                 candidate.connection().quit();
                 continue;
             }
@@ -101,10 +96,9 @@ public final class BackendPool implements BackendListener {
         return count;
     }
 
-    private static void expire(ArrayDeque<Idle> connections) {
-        long now = System.nanoTime();
-        while (!connections.isEmpty()
-                && now - connections.peekFirst().since() > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
+    private void expire(ArrayDeque<Idle> connections) {
+        long now = ticker.nanoTime();
+        while (!connections.isEmpty() && now - connections.peekFirst().since() > idleNanos) {
             connections.pollFirst().connection().quit();
         }
     }
@@ -131,7 +125,7 @@ public final class BackendPool implements BackendListener {
         int[] left = pendingResponses.get(connection);
         if (--left[0] == 0) {
             forget(connection);
-            idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Idle(connection, System.nanoTime()));
+            idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Idle(connection, ticker.nanoTime()));
         }
     }
 

@@ -2,8 +2,8 @@ package dev.turnout.connector.bridge;
 
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.error.ConnectorErrors;
-import dev.turnout.connector.frontend.Listener;
-import dev.turnout.connector.frontend.SessionServices;
+import dev.turnout.connector.session.Listener;
+import dev.turnout.connector.session.SessionServices;
 import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;

@@ -2,7 +2,7 @@ package dev.turnout.connector.bridge;
 
 import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
-import dev.turnout.connector.frontend.Listener;
+import dev.turnout.connector.session.Listener;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 

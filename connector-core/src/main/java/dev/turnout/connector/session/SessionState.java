@@ -173,6 +173,11 @@ public final class SessionState {
         return historyEpoch;
     }
 
+    /** The primary's last status flags say the session is inside a transaction. */
+    public boolean inTransaction() {
+        return ServerStatus.has(primaryStatus, ServerStatus.IN_TRANS);
+    }
+
     /** The primary's status flags after its last complete response. */
     public void primaryStatus(int status) {
         primaryStatus = status;

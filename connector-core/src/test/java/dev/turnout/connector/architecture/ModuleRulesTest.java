@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency rules of ARCHITECTURE.md, checked on the compiled classes (the enforcer plugin
  * checks the same at the level of Maven artifacts): protocol knows no routing and no connector,
- * routing imports no Netty.
+ * routing imports no Netty, and the parts of a session never reach up into its Netty handler.
  */
 class ModuleRulesTest {
 
@@ -36,6 +36,21 @@ class ModuleRulesTest {
         noClasses().that().resideInAPackage("dev.turnout.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty.channel.socket..", "io.netty.bootstrap..",
                         "java.net..")
+                .check(classes);
+    }
+
+    @Test
+    void sessionPartsAndBackendsDoNotKnowTheFrontend() {
+        noClasses().that().resideInAnyPackage("dev.turnout.connector.session..", "dev.turnout.connector.backend..")
+                .should().dependOnClassesThat().resideInAPackage("dev.turnout.connector.frontend..")
+                .check(classes);
+    }
+
+    @Test
+    void theLoginDoesNotKnowTheNettyHandler() {
+        noClasses().that().resideInAPackage("dev.turnout.connector.frontend..")
+                .and().doNotHaveFullyQualifiedName("dev.turnout.connector.frontend.FrontendHandler")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.turnout.connector.frontend.FrontendHandler")
                 .check(classes);
     }
 

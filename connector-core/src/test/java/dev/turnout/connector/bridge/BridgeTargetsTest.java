@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
-import dev.turnout.connector.frontend.Listener;
+import dev.turnout.connector.session.Listener;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

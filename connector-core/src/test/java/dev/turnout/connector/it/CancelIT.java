@@ -54,7 +54,7 @@ class CancelIT {
         try (Connection victim = turnout.connect(ConnectorHarness.Driver.MYSQL, "");
                 Connection killer = turnout.connect(ConnectorHarness.Driver.MYSQL, "")) {
             long victimId = ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
-            assertThat(victimId).isGreaterThanOrEqualTo(dev.turnout.connector.frontend.SessionServices.FIRST_CONNECTION_ID);
+            assertThat(victimId).isGreaterThanOrEqualTo(dev.turnout.connector.session.SessionServices.FIRST_CONNECTION_ID);
             try (Statement statement = killer.createStatement()) {
                 statement.execute("KILL " + victimId);
             }

@@ -1,13 +1,12 @@
 package dev.turnout.connector.session;
 
 import dev.turnout.connector.backend.BackendDialer;
+import dev.turnout.connector.backend.BackendPool;
+import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.frontend.FrontendHandler;
-import dev.turnout.connector.frontend.GreetingCache;
-import dev.turnout.connector.frontend.Listener;
-import dev.turnout.connector.frontend.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
@@ -30,9 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -55,8 +52,8 @@ import java.util.function.UnaryOperator;
  * a session (the pipeline of {@code ConnectorServer}: {@code PacketFrameDecoder} then
  * {@link FrontendHandler}), what it is given ({@link SessionServices}, {@link BackendDialer},
  * {@link ConnectorTopology}, {@link ConnectorControl}), and how managers reach live sessions
- * ({@link FrontendHandler#wake()} after a topology push or a release, as {@code ManagerSubscription}
- * does). When the session is decomposed, only this class should have to change; the tests speak
+ * ({@link SessionRegistry#forEach} of {@link Session#wake()} after a topology push or a release, as
+ * {@code ManagerSubscription} does). When the session is decomposed, only this class should have to change; the tests speak
  * in packets, servers and topology.
  *
  * <p><b>Pumping.</b> {@link #settle()} loops until nothing moves: it runs the pending and due
@@ -152,10 +149,12 @@ final class SessionHarness implements AutoCloseable {
             channel.eventLoop().execute(() -> refused.setFailure(new ConnectException("no fake server at " + host + ":" + port)));
             return refused;
         };
+        SessionRegistry registry = new SessionRegistry(loop -> new LoopSessions(loop,
+                new BackendPool(ticker, config.backendPoolIdle()), config.failoverRetry(), config.idleRelease()));
         this.services = new SessionServices(config, null, new GreetingCache(), dialer, ticker,
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), new ConcurrentHashMap<>(),
-                topology, routingSettings(config), new RouteMetrics(new SimpleMeterRegistry()), new AtomicInteger(),
-                () -> "no user map configured (connector-user-map)", new ConnectorControl(), new ConcurrentHashMap<>());
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), topology, routingSettings(config),
+                new RouteMetrics(new SimpleMeterRegistry()), () -> "no user map configured (connector-user-map)",
+                new ConnectorControl(), registry, new EventTally());
         // As ManagerSubscription: every accepted topology change wakes every session, on its own loop.
         topology.holder().addListener(snapshot -> wakeSessions());
     }
@@ -249,16 +248,7 @@ final class SessionHarness implements AutoCloseable {
     }
 
     private void wakeSessions() {
-        for (ReadGatedChannel session : sessions) {
-            if (session.isOpen()) {
-                session.eventLoop().execute(() -> {
-                    FrontendHandler handler = session.pipeline().get(FrontendHandler.class);
-                    if (handler != null) {
-                        handler.wake();
-                    }
-                });
-            }
-        }
+        services.registry().forEach(Session::wake);
     }
 
     // ---------------------------------------------------------------- pumping and time

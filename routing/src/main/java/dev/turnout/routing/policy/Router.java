@@ -51,6 +51,14 @@ public final class Router {
         this.cursor = start;
     }
 
+    /**
+     * A router with the same policy whose round robin starts where this one's is now: it decides
+     * as this one would, and moving it leaves this one where it is (for "explain").
+     */
+    public Router copy() {
+        return new Router(policy, cursor);
+    }
+
     /** The session's read policy. */
     public ReadPolicy policy() {
         return policy;

@@ -205,6 +205,18 @@ class RouterTest {
         }
 
         @Test
+        void aCopyDecidesAsTheOriginalWithoutMovingItsRoundRobin() {
+            Dataservice s = service(MASTER, replica("db2"), replica("db3"));
+            Router router = new Router(ReadPolicy.DEFAULT);
+            router.read(s, GtidPosition.EMPTY, ActiveSessions.NONE, out);
+            Datasource first = out.target();
+            RouteDecision copied = new RouteDecision();
+            router.copy().read(s, GtidPosition.EMPTY, ActiveSessions.NONE, copied);
+            router.read(s, GtidPosition.EMPTY, ActiveSessions.NONE, out);
+            assertThat(copied.target()).isEqualTo(out.target()).isNotEqualTo(first);
+        }
+
+        @Test
         void noPrimaryEitherMeansNoTarget() {
             read(ReadPolicy.DEFAULT, service(replica("db2").withState(DatasourceState.OFFLINE)));
             assertThat(out.target()).isNull();

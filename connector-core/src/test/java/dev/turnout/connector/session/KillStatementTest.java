@@ -1,4 +1,4 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

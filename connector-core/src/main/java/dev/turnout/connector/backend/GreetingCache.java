@@ -1,4 +1,4 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.backend;
 
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.constant.Capabilities;
@@ -64,7 +64,7 @@ public final class GreetingCache {
     }
 
     /** The connector's own greeting for a new client session. */
-    HandshakeV10 greetingFor(long connectionId, byte[] seed, boolean tls) {
+    public HandshakeV10 greetingFor(long connectionId, byte[] seed, boolean tls) {
         HandshakeV10 seen = primary.get();
         String version = seen == null ? "8.0.0" : seen.serverVersion();
         long capabilities = (seen == null ? DEFAULT_CAPABILITIES : seen.capabilities()) & SUPPORTED;

@@ -1,4 +1,4 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.session;
 
 import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Reason;

@@ -1,8 +1,7 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.session;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendPool;
-import dev.turnout.connector.session.PreparedStatement;
 import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.response.ResponseTracker;
 import java.util.ArrayDeque;
@@ -10,8 +9,8 @@ import java.util.ArrayDeque;
 /**
  * One backend connection of a client session, with what the session keeps about it: its response
  * tracker, how much of the session-command history it has replayed, the commands the connector
- * itself sent on it (whose responses the client never sees), and what to do when each of the
- * client's commands on it completes.
+ * itself sent on it (whose responses the client never sees, see {@link Preparation}), and what to
+ * do when each of the client's commands on it completes.
  *
  * <p>Confined to the session's event loop, like the session.
  */
@@ -25,6 +24,7 @@ final class SessionBackend {
     final int slot;
     final String datasource;
     final boolean primary;
+    /** Set when the connection is ready. */
     @Nullable ResponseTracker tracker;
     /** The server sends session state the client did not ask for: it is cut from OK packets. */
     boolean stripSessionState;
@@ -62,6 +62,14 @@ final class SessionBackend {
     /** Ready and at a command boundary, with none of the connector's own commands outstanding. */
     boolean isIdle() {
         return isReady() && tracker.isIdle() && internalPending == 0;
+    }
+
+    /**
+     * A response is still to come here — of a client command or of one of the connector's own —
+     * whether or not the connection is still open.
+     */
+    boolean isBusy() {
+        return tracker != null && (!tracker.isIdle() || internalPending > 0);
     }
 
     @Override

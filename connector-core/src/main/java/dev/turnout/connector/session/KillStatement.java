@@ -1,4 +1,4 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.session;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;

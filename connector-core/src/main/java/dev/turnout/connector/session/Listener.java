@@ -1,4 +1,4 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.session;
 
 /**
  * The listening port a client connected to: {@code application-port} or

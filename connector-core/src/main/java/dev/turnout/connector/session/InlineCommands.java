@@ -1,7 +1,5 @@
-package dev.turnout.connector.frontend;
+package dev.turnout.connector.session;
 
-import dev.turnout.connector.session.RoutingSettings;
-import dev.turnout.connector.session.SessionState;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.classify.Classification;
 import dev.turnout.protocol.message.Nullable;
@@ -45,13 +43,9 @@ final class InlineCommands {
 
     static TextResultSet connectionStatus(long connectionId, String service, Qos qos, Listener listener,
             String datasource, Role role, Reason reason, SessionState state, RoutingSettings routing,
-            SessionBackend[] backends) {
+            SessionBackends backends) {
         List<String> open = new ArrayList<>();
-        for (SessionBackend backend : backends) {
-            if (backend != null) {
-                open.add(backend.toString());
-            }
-        }
+        backends.forEach(backend -> open.add(backend.toString()));
         return new TextResultSet(List.of("connection_id", "dataservice", "datasource", "role", "reason", "qos", "listener",
                 "smartscale", "in_transaction", "autocommit", "pinned", "last_write", "backends"), List.of(Arrays.asList(
                 Long.toString(connectionId), service, datasource, lower(role), lower(reason), qos.name(), lower(listener),

@@ -1,0 +1,25 @@
+package dev.turnout.connector.frontend;
+
+import java.util.Map;
+
+/**
+ * The identity and credentials a client presented, from HandshakeResponse41 or COM_CHANGE_USER
+ * (kept across an auth switch). {@link #toString()} never shows the auth response.
+ *
+ * @param plugin     the authentication method the response was made with
+ * @param response   the client's auth response (a scramble, or a clear password over TLS)
+ * @param changeUser it came with COM_CHANGE_USER
+ */
+record Login(String user, String plugin, byte[] response, String database, int characterSet,
+        Map<String, String> attributes, boolean changeUser) {
+
+    /** The same login, answered again with {@code plugin} after an auth switch. */
+    Login switched(String switchedPlugin, byte[] switchedResponse) {
+        return new Login(user, switchedPlugin, switchedResponse, database, characterSet, attributes, changeUser);
+    }
+
+    @Override
+    public String toString() {
+        return "Login[user=" + user + ", plugin=" + plugin + ", database=" + database + "]";
+    }
+}
