@@ -88,7 +88,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 backend.channel.read();
             } else {
-                backend.fail(f.cause());
+                // Never from inside connect() (a dial may fail at once, e.g. on a name that does not
+                // resolve): the caller has not kept the connection yet and would not know it.
+                loop.execute(() -> backend.fail(f.cause()));
             }
         });
         return backend;

@@ -225,7 +225,8 @@ final class BackendEvents implements BackendListener {
         if (backend == null) {
             return;
         }
-        boolean inFlight = !backend.isIdle() && backend.internalPending == 0;
+        // A client command's response was still to come (the connection is closed: isIdle() no longer says).
+        boolean inFlight = backend.isBusy() && backend.internalPending == 0;
         SessionBackend current = backends.current();
         if (!backend.primary && !(inFlight && backend == current)) {
             log.info("{} replica connection {} closed", tag, backend);

@@ -41,6 +41,7 @@ final class FakeServer {
     private final byte[] password;
     private final List<FakeConnection> connections = new ArrayList<>();
     private final List<ReceivedCommand> received = new ArrayList<>();
+    private boolean unresolvable;
     private final Map<String, Reply.Err> scriptedErrors = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private boolean down;
     private boolean holding;
@@ -102,6 +103,15 @@ final class FakeServer {
 
     void comeBack() {
         down = false;
+        unresolvable = false;
+    }
+
+    /**
+     * New connections fail inside the dial itself, as a host name that does not resolve makes
+     * {@code Bootstrap.connect} fail, until {@link #comeBack()}.
+     */
+    void unresolvable() {
+        unresolvable = true;
     }
 
     /** {@code sql} (the whole statement, any case) is answered with this ERR instead of the default. */
@@ -149,6 +159,9 @@ final class FakeServer {
      * dial, as a TCP connect never does.
      */
     ChannelFuture accept(ReadGatedChannel channel) {
+        if (unresolvable) {
+            return channel.newFailedFuture(new java.net.UnknownHostException(host));
+        }
         ChannelPromise promise = channel.newPromise();
         if (down) {
             channel.eventLoop().execute(() -> promise.setFailure(new ConnectException("Connection refused: " + host + ":" + port)));

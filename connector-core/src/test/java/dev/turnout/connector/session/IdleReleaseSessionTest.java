@@ -117,4 +117,22 @@ class IdleReleaseSessionTest {
             assertThat(harness.server("db1").commands()).containsExactly("COM_QUIT"); // the release; no KILL reached it
         }
     }
+
+    @Test
+    void aSessionWhoseHeldCommandTheConnectorAnsweredItselfIsReleasedWhenIdle() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with(ONE_SECOND).start()) {
+            ClientDriver client = harness.connect();
+            FakeConnection primary = harness.server("db1").lastConnection();
+            harness.hold();
+            client.sendQuery("tungsten help");
+            harness.settle();
+            harness.release();
+            assertThat(client.takeReply()).isInstanceOf(Reply.Rows.class);
+
+            harness.advance(Duration.ofMillis(2500));
+
+            assertThat(primary.isOpen()).isFalse();
+            assertThat(primary.commands()).containsExactly("COM_QUIT");
+        }
+    }
 }

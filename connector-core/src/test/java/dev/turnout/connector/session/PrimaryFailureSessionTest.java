@@ -142,4 +142,19 @@ class PrimaryFailureSessionTest {
             assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db1");
         }
     }
+
+    @Test
+    void aSessionGoesOnWhenTheReplicaItsLastReadRanOnDiesWhileIdle() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+            ClientDriver client = harness.connect();
+            assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
+
+            harness.server("db2").crash();
+            harness.settle();
+
+            assertThat(client.isClosed()).isFalse();
+            assertThat(client.takeReplies()).isEmpty();
+            assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db1");
+        }
+    }
 }

@@ -56,6 +56,18 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void aLoginWhosePrimaryConnectionFailsInsideTheDialIsAnsweredNoPrimaryAvailable() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
+            harness.server("db1").unresolvable();
+
+            ClientDriver client = harness.connect(SessionHarness.USER, SessionHarness.PASSWORD, SessionHarness.DATABASE);
+
+            assertThat(client.loginReply().asErr().code()).isEqualTo(NO_PRIMARY);
+            assertThat(client.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void comQuitClosesTheSessionAndQuitsEveryBackendConnection() {
         try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
             ClientDriver client = harness.connect();
