@@ -84,7 +84,7 @@ final class ConfigParser {
 
         DataserviceConfig selected = select(dataservices, service);
         SectionSettings selectedSettings = settings.get(selected.name());
-        UserMapFile userMapFile = selectedSettings.splitting().userMapFile();
+        UserMapFile userMapFile = selectedSettings.userMapFile();
         return new ConnectorConfig(selected, dataservices, selectedSettings, acceptedUnused,
                 userMapFile == null ? null : userMaps.get(userMapFile.path()));
     }
@@ -97,7 +97,7 @@ final class ConfigParser {
         Map<Path, UserMap> loaded = new HashMap<>();
         Set<Path> failed = new HashSet<>();
         for (SectionSettings section : sections) {
-            UserMapFile file = section.splitting().userMapFile();
+            UserMapFile file = section.userMapFile();
             if (file == null || loaded.containsKey(file.path()) || failed.contains(file.path())) {
                 continue;
             }

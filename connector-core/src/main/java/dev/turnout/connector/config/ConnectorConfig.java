@@ -40,6 +40,7 @@ public final class ConnectorConfig {
     private final Set<String> acceptedUnusedKeys;
     private final Settings settings;
     private final SplittingSettings splitting;
+    private final UserMapFile userMapFile;
     private final ProbeSettings probes;
     private final FailoverSettings failover;
     private final BackendSettings backend;
@@ -47,7 +48,7 @@ public final class ConnectorConfig {
     /** Shared with the copies made by the {@code with...} methods, so that a reload reaches them all. */
     private final AtomicReference<UserMap> userMap;
 
-    /** @param userMap the loaded {@code section.splitting().userMapFile()}; null when that is null */
+    /** @param userMap the loaded {@code section.userMapFile()}; null when that is null */
     ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, SectionSettings section,
                     Set<String> acceptedUnusedKeys, UserMap userMap) {
         this(dataservice, dataservices, section, acceptedUnusedKeys, new AtomicReference<>(userMap));
@@ -60,12 +61,13 @@ public final class ConnectorConfig {
         this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
         this.settings = section.core();
         this.splitting = section.splitting();
+        this.userMapFile = section.userMapFile();
         this.probes = section.probes();
         this.failover = section.failover();
         this.backend = section.backend();
         this.restApi = section.restApi();
         this.userMap = userMap;
-        if ((splitting.userMapFile() == null) != (userMap.get() == null)) {
+        if ((userMapFile == null) != (userMap.get() == null)) {
             throw new IllegalArgumentException("a user map is loaded exactly when connector-user-map is set");
         }
     }
@@ -326,8 +328,7 @@ public final class ConnectorConfig {
 
     /** {@code connector-user-map}: the user map file, absolute; empty when not set. */
     public Optional<Path> userMapPath() {
-        UserMapFile file = splitting.userMapFile();
-        return file == null ? Optional.empty() : Optional.of(file.path());
+        return userMapFile == null ? Optional.empty() : Optional.of(userMapFile.path());
     }
 
     /** The user map, as loaded at start or by the last successful {@link #reloadUserMap()}; empty when not set. */
@@ -347,7 +348,7 @@ public final class ConnectorConfig {
      *                         file and line; also when {@code connector-user-map} is not set
      */
     public UserMap reloadUserMap() throws ConfigException {
-        UserMapFile file = splitting.userMapFile();
+        UserMapFile file = userMapFile;
         if (file == null) {
             throw new ConfigException(Key.CONNECTOR_USER_MAP.keyName() + ": not set (there is no user map to reload)");
         }
@@ -432,7 +433,8 @@ public final class ConnectorConfig {
 
     private ConnectorConfig with(Settings changed) {
         return new ConnectorConfig(dataservice, dataservices,
-                new SectionSettings(changed, splitting, probes, failover, backend, restApi), acceptedUnusedKeys, userMap);
+                new SectionSettings(changed, splitting, userMapFile, probes, failover, backend, restApi), acceptedUnusedKeys,
+                userMap);
     }
 
     private static Duration positive(Duration timeout, String what) {

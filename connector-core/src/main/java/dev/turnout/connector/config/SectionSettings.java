@@ -7,15 +7,17 @@ import java.util.Objects;
  * values), by concern, so that each group grows on its own. Package-private carrier between
  * {@link SettingsParser}, which builds one per section, and {@link ConnectorConfig}; immutable.
  *
- * @param core      listener, login, timeouts, TLS, threads
- * @param splitting read/write splitting, session consistency and the user map
+ * @param core        listener, login, timeouts, TLS, threads
+ * @param splitting   read/write splitting and session consistency
+ * @param userMapFile {@code connector-user-map} and where it was set; null when not set. Kept
+ *                    apart from {@code splitting}: the file's origin only serves messages
  * @param probes    the connector's own probes and heartbeats
  * @param failover  the managers followed, failover and switch
  * @param backend   backend connection pooling and release
  * @param restApi   the REST API
  */
-record SectionSettings(Settings core, SplittingSettings splitting, ProbeSettings probes, FailoverSettings failover,
-                       BackendSettings backend, RestApiSettings restApi) {
+record SectionSettings(Settings core, SplittingSettings splitting, UserMapFile userMapFile, ProbeSettings probes,
+                       FailoverSettings failover, BackendSettings backend, RestApiSettings restApi) {
 
     SectionSettings {
         Objects.requireNonNull(core, "core");
@@ -27,6 +29,6 @@ record SectionSettings(Settings core, SplittingSettings splitting, ProbeSettings
     }
 
     SectionSettings withCore(Settings changed) {
-        return new SectionSettings(changed, splitting, probes, failover, backend, restApi);
+        return new SectionSettings(changed, splitting, userMapFile, probes, failover, backend, restApi);
     }
 }

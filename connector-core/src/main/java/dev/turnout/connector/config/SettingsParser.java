@@ -215,8 +215,8 @@ final class SettingsParser {
         if (core == null) {
             return null;
         }
-        return new SectionSettings(core, splitting(defaults, own), probes(defaults, own, core), failover(defaults, own),
-                backend(defaults, own), restApi(defaults, own));
+        return new SectionSettings(core, splitting(defaults, own), userMapFile(defaults, own), probes(defaults, own, core),
+                failover(defaults, own), backend(defaults, own), restApi(defaults, own));
     }
 
     private Settings core(IniSection section, Layer defaults, Layer own) {
@@ -271,13 +271,7 @@ final class SettingsParser {
                 (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false));
     }
 
-    private SplittingSettings splitting(Layer defaults, Layer own) {
-        Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
-        UserMapFile userMapFile = null;
-        if (userMap != null) {
-            IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own);
-            userMapFile = new UserMapFile(userMap, problems.source(), entry.line());
-        }
+    private static SplittingSettings splitting(Layer defaults, Layer own) {
         Duration maxSlaveLatency = (Duration) effective(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own, null);
         return new SplittingSettings(
                 (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
@@ -285,8 +279,17 @@ final class SettingsParser {
                 (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
                 maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
                 (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
-                (AffinitySetting) effective(Key.CONNECTOR_AFFINITY, defaults, own, AffinitySetting.NONE),
-                userMapFile);
+                (AffinitySetting) effective(Key.CONNECTOR_AFFINITY, defaults, own, AffinitySetting.NONE));
+    }
+
+    /** {@code connector-user-map} in effect, with the line that set it; null when not set. */
+    private UserMapFile userMapFile(Layer defaults, Layer own) {
+        Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
+        if (userMap == null) {
+            return null;
+        }
+        IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own);
+        return new UserMapFile(userMap, problems.source(), entry.line());
     }
 
     private static ProbeSettings probes(Layer defaults, Layer own, Settings core) {

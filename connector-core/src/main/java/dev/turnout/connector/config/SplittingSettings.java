@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Read/write splitting and session consistency in effect for one section: which sessions read
- * from replicas, which replicas qualify, how reads are spread, and the user map that may decide
- * otherwise per user. Part of {@link SectionSettings}.
+ * from replicas, which replicas qualify, and how reads are spread. Part of {@link SectionSettings},
+ * which also holds the user map file that may decide otherwise per user.
  *
  * @param qos                   {@code connector-qos}
  * @param smartScale            {@code connector-smartscale}
@@ -14,10 +14,9 @@ import java.util.Objects;
  * @param maxSlaveLatencyMillis {@code connector-max-slave-latency}; -1 when not set (no bound)
  * @param loadBalancer          {@code connector-load-balancer}
  * @param affinity              {@code connector-affinity}; {@link AffinitySetting#NONE} when not set
- * @param userMapFile           {@code connector-user-map}; null when not set
  */
 record SplittingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait, long maxSlaveLatencyMillis,
-                         LoadBalancerSetting loadBalancer, AffinitySetting affinity, UserMapFile userMapFile) {
+                         LoadBalancerSetting loadBalancer, AffinitySetting affinity) {
 
     SplittingSettings {
         Objects.requireNonNull(qos, "qos");
