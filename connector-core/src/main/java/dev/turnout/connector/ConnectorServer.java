@@ -8,6 +8,7 @@ import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.QosSetting;
+import dev.turnout.connector.config.SplittingSettings;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.session.Listener;
@@ -88,7 +89,7 @@ public final class ConnectorServer implements AutoCloseable {
     private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
         this.config = config;
         this.transport = Transport.best();
-        this.poolIdle = config.backendPoolIdle();
+        this.poolIdle = config.backends().poolIdle();
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.topology = ConnectorTopology.start(config);
@@ -107,7 +108,7 @@ public final class ConnectorServer implements AutoCloseable {
     private SessionRegistry newRegistry(ConnectorConfig config) {
         Ticker ticker = Ticker.systemTicker();
         return new SessionRegistry(loop -> new LoopSessions(loop, new BackendPool(ticker, poolIdle),
-                config.failoverRetry(), config.idleRelease()));
+                config.failover().retryInterval(), config.backends().idleRelease()));
     }
 
     /**
@@ -118,7 +119,7 @@ public final class ConnectorServer implements AutoCloseable {
         long waitTimeout = PrimaryProbe.run(config, workerGroup.next(), services.dialer(), services.greetings());
         if (waitTimeout > 0 && Duration.ofSeconds(waitTimeout).dividedBy(2).compareTo(poolIdle) < 0) {
             poolIdle = Duration.ofSeconds(waitTimeout).dividedBy(2);
-            if (config.backendPool() > 0) {
+            if (config.backends().pool() > 0) {
                 log.info("pooled backend connections stay idle at most {} s (half the primary's wait_timeout of {} s)",
                         poolIdle.toSeconds(), waitTimeout);
             }
@@ -127,11 +128,12 @@ public final class ConnectorServer implements AutoCloseable {
 
     /** The connector-wide routing settings of the configuration, in routing's terms. */
     static RoutingSettings routingSettings(ConnectorConfig config) {
-        Qos qos = config.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
-        ReadPolicy policy = new ReadPolicy(config.maxSlaveLatencyMillis(), Balancer.valueOf(config.loadBalancer().name()),
-                new Affinity(config.affinity().preferred(), config.affinity().excluded()), config.smartScale(),
-                config.smartScaleWait().toMillis());
-        return new RoutingSettings(qos, config.smartScale(), config.smartScaleWait().toMillis(), policy);
+        SplittingSettings splitting = config.splitting();
+        Qos qos = splitting.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
+        ReadPolicy policy = new ReadPolicy(splitting.maxSlaveLatencyMillis(), Balancer.valueOf(splitting.loadBalancer().name()),
+                new Affinity(splitting.affinity().preferred(), splitting.affinity().excluded()), splitting.smartScale(),
+                splitting.smartScaleWait().toMillis());
+        return new RoutingSettings(qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
     }
 
     private String reloadUsers() {
@@ -300,19 +302,19 @@ public final class ConnectorServer implements AutoCloseable {
 
     private void startRestApi() throws ConnectorStartException {
         registerGauges();
-        if (config.restApiAddress().isEmpty()) {
+        if (config.restApi().address().isEmpty()) {
             return;
         }
-        HostPort address = config.restApiAddress().get();
+        HostPort address = config.restApi().address().get();
         try {
-            admin = AdminServer.start(address, config.restApiUser().orElse(null), config.restApiPassword(),
+            admin = AdminServer.start(address, config.restApi().user().orElse(null), config.restApi().password(),
                     "connector@" + localHostName() + "[" + ProcessHandle.current().pid() + "]", topology,
                     services.control(), metrics, sessions::size);
         } catch (IOException | RuntimeException e) {
             throw new ConnectorStartException("cannot serve the REST API on " + address + ": " + e.getMessage(), e);
         }
         log.info("REST API on http://{}:{}/api/v1/status and /metrics{}", address.host(), admin.address().getPort(),
-                config.restApiUser().isPresent() ? " (Basic authentication)" : "");
+                config.restApi().user().isPresent() ? " (Basic authentication)" : "");
     }
 
     private void registerGauges() {
@@ -346,9 +348,9 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private void subscribeToManagers() {
-        if (!config.managers().isEmpty()) {
+        if (!config.failover().managers().isEmpty()) {
             List<Integer> ports = readOnlyPort() < 0 ? List.of(port()) : List.of(port(), readOnlyPort());
-            managers = new ManagerSubscription(config.managers(), ports, sessions, services);
+            managers = new ManagerSubscription(config.failover().managers(), ports, sessions, services);
         }
     }
 

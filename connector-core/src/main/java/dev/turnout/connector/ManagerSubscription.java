@@ -78,7 +78,7 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         this.client = PushClient.start(PushClient.Settings.defaults(addresses), PushClient.Identity.ofThisProcess(ports),
                 topology.holder(), this::stats, this);
         log.info("following the topology of manager(s) {}", managers);
-        if (services.config().offlineWithoutManagers()) {
+        if (services.config().failover().offlineWithoutManagers()) {
             scheduler.scheduleWithFixedDelay(this::checkManagers, LOSS_GRACE_MILLIS, 200, TimeUnit.MILLISECONDS);
         }
     }
@@ -119,7 +119,7 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         log.info("on hold (request {}): new transactions wait", request);
         Ticker ticker = services.ticker();
         long deadline = ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_WAIT_MILLIS);
-        long grace = ticker.nanoTime() + services.config().disconnectTimeout().toNanos();
+        long grace = ticker.nanoTime() + services.config().failover().disconnectTimeout().toNanos();
         scheduler.execute(new Runnable() {
             @Override
             public void run() {

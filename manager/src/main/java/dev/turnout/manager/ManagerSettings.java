@@ -4,6 +4,7 @@ import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.config.ProbeSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Nullable;
@@ -116,9 +117,10 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
             }
         }
         String restPassword = raw.getOrDefault("rest-api-admin-password", raw.getOrDefault("rest-api-admin-pass", ""));
-        String replicationPassword = new String(config.replicationPassword(), StandardCharsets.UTF_8);
-        return new ManagerSettings(config.serviceName(), addresses, master, config.replicationUser(),
-                replicationPassword, config.replicationUser(), replicationPassword, false, probeInterval, policy,
+        ProbeSettings probes = config.probes();
+        String replicationPassword = new String(probes.replicationPassword(), StandardCharsets.UTF_8);
+        return new ManagerSettings(config.serviceName(), addresses, master, probes.replicationUser(),
+                replicationPassword, probes.replicationUser(), replicationPassword, false, probeInterval, policy,
                 pushAddress, rest, raw.getOrDefault("rest-api-admin-user", "admin"), restPassword,
                 Duration.ofSeconds(10), DEFAULT_FAILOVER_PROBES);
     }

@@ -6,17 +6,32 @@ import java.util.Objects;
 /**
  * How sessions hold their backend connections: the pool of idle authenticated connections, when
  * an idle session lets its connections go, and how long a replica that failed a session is left
- * out of its reads. Part of {@link SectionSettings}.
+ * out of its reads. {@link ConnectorConfig#backends()}.
  *
- * @param backendPool     {@code connector-backend-pool}: idle connections kept per event loop and login; 0 = none
- * @param backendPoolIdle {@code connector-backend-pool-idle}: how long a pooled connection may stay idle
- * @param idleRelease     {@code connector-idle-release}: how long a session stays idle before it lets its connections go; zero = never
- * @param replicaBackoff  {@code connector-replica-backoff}: how long a replica that failed a session serves it no reads; zero = none
+ * @param pool           {@code connector-backend-pool} (default 0, off): how many idle,
+ *                       authenticated backend connections each event loop keeps per datasource and
+ *                       login (user, capabilities, character set, database), reset with
+ *                       COM_RESET_CONNECTION when a session lets them go, so that a new session
+ *                       does not pay a backend handshake
+ * @param poolIdle       {@code connector-backend-pool-idle} (default 30 s): how long a connection
+ *                       may stay idle in the backend pool before it is closed. The pool keeps it
+ *                       below the server's {@code wait_timeout} too: the limit in force is the
+ *                       smaller of this and half the primary's global {@code wait_timeout}, read at
+ *                       start
+ * @param idleRelease    {@code connector-idle-release} (default 0: never): how long a session may
+ *                       stay idle, outside a transaction and with no state pinning it to its
+ *                       connections, before it lets its backend connections go (to the pool with
+ *                       {@code connector-backend-pool}); its next statement opens a connection to
+ *                       the master again and replays the session's state
+ * @param replicaBackoff {@code connector-replica-backoff} (default 5 s): a replica that failed a
+ *                       session (its connection could not be opened, broke, or could not take the
+ *                       session's state) serves that session no reads for this long; zero = it may
+ *                       be chosen again at once
  */
-record BackendSettings(int backendPool, Duration backendPoolIdle, Duration idleRelease, Duration replicaBackoff) {
+public record BackendSettings(int pool, Duration poolIdle, Duration idleRelease, Duration replicaBackoff) {
 
-    BackendSettings {
-        Objects.requireNonNull(backendPoolIdle, "backendPoolIdle");
+    public BackendSettings {
+        Objects.requireNonNull(poolIdle, "poolIdle");
         Objects.requireNonNull(idleRelease, "idleRelease");
         Objects.requireNonNull(replicaBackoff, "replicaBackoff");
     }

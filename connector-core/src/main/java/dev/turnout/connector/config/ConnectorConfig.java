@@ -31,20 +31,21 @@ import java.util.stream.Collectors;
  *         """, "demo", null).withListenAddress("127.0.0.1").withApplicationPort(0);
  * }</pre>
  *
- * <p>{@link #toString()} never shows a password.
+ * <p>The core settings (listener, login, timeouts, TLS, threads) have one accessor each; the
+ * others come in groups, one record per concern: {@link #splitting()}, {@link #probes()},
+ * {@link #failover()}, {@link #backends()} and {@link #restApi()}, e.g.
+ * {@code config.failover().waitTime()} for {@code connector-failover-wait}.
+ *
+ * <p>{@link #toString()} never shows a password, nor do the groups'.
  */
 public final class ConnectorConfig {
 
     private final DataserviceConfig dataservice;
     private final List<DataserviceConfig> dataservices;
     private final Set<String> acceptedUnusedKeys;
+    private final SectionSettings section;
+    /** {@code section.core()}, the settings most accessors read. */
     private final Settings settings;
-    private final SplittingSettings splitting;
-    private final UserMapFile userMapFile;
-    private final ProbeSettings probes;
-    private final FailoverSettings failover;
-    private final BackendSettings backend;
-    private final RestApiSettings restApi;
     /** Shared with the copies made by the {@code with...} methods, so that a reload reaches them all. */
     private final AtomicReference<UserMap> userMap;
 
@@ -59,15 +60,10 @@ public final class ConnectorConfig {
         this.dataservice = Objects.requireNonNull(dataservice, "dataservice");
         this.dataservices = List.copyOf(dataservices);
         this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
+        this.section = section;
         this.settings = section.core();
-        this.splitting = section.splitting();
-        this.userMapFile = section.userMapFile();
-        this.probes = section.probes();
-        this.failover = section.failover();
-        this.backend = section.backend();
-        this.restApi = section.restApi();
         this.userMap = userMap;
-        if ((userMapFile == null) != (userMap.get() == null)) {
+        if ((section.userMapFile() == null) != (userMap.get() == null)) {
             throw new IllegalArgumentException("a user map is loaded exactly when connector-user-map is set");
         }
     }
@@ -165,170 +161,35 @@ public final class ConnectorConfig {
         return Optional.ofNullable(settings.tls());
     }
 
-    /** {@code connector-qos}: the quality of service of sessions when nothing more specific applies. */
-    public QosSetting qos() {
-        return splitting.qos();
+    /** Read/write splitting and session consistency ({@code connector-qos}, {@code connector-smartscale}, ...). */
+    public SplittingSettings splitting() {
+        return section.splitting();
     }
 
-    /** {@code connector-smartscale}: read-your-writes for {@code RO_RELAXED} reads. */
-    public boolean smartScale() {
-        return splitting.smartScale();
+    /** The connector's own probes and heartbeats, and their login ({@code connector-probe-interval}, ...). */
+    public ProbeSettings probes() {
+        return section.probes();
     }
 
-    /**
-     * {@code connector-smartscale-wait}: how long a read may wait for a replica to apply the
-     * session's last write; zero reads from the primary at once instead.
-     */
-    public Duration smartScaleWait() {
-        return splitting.smartScaleWait();
+    /** The managers followed, and how sessions ride out a failover or switch ({@code connector-failover-wait}, ...). */
+    public FailoverSettings failover() {
+        return section.failover();
     }
 
-    /**
-     * {@code connector-max-slave-latency} in milliseconds: a replica whose applied latency exceeds
-     * it receives no reads; -1 when the key is not set (no bound).
-     */
-    public long maxSlaveLatencyMillis() {
-        return splitting.maxSlaveLatencyMillis();
+    /** How sessions hold backend connections ({@code connector-backend-pool}, {@code connector-idle-release}, ...). */
+    public BackendSettings backends() {
+        return section.backends();
     }
 
-    /** {@code connector-load-balancer}: how reads are spread among the qualifying replicas. */
-    public LoadBalancerSetting loadBalancer() {
-        return splitting.loadBalancer();
-    }
-
-    /** {@code connector-affinity}: the datasources reads prefer and avoid; {@link AffinitySetting#NONE} when not set. */
-    public AffinitySetting affinity() {
-        return splitting.affinity();
-    }
-
-    /** {@code connector-probe-interval}: how often the connector probes the datasources itself. */
-    public Duration probeInterval() {
-        return probes.probeInterval();
-    }
-
-    /** {@code connector-heartbeat-interval}: how often the connector writes its heartbeat row on the primary. */
-    public Duration heartbeatInterval() {
-        return probes.heartbeatInterval();
-    }
-
-    /**
-     * {@code connector-managers}: the managers whose topology pushes the connector follows (it
-     * subscribes to every one); empty when not set, and the connector then probes the datasources
-     * itself.
-     */
-    public List<HostPort> managers() {
-        return failover.managers();
-    }
-
-    /**
-     * {@code connector-backend-pool} (default 0, off): how many idle, authenticated backend
-     * connections each event loop keeps per datasource and login (user, capabilities, character
-     * set, database), reset with COM_RESET_CONNECTION when a session lets them go, so that a new
-     * session does not pay a backend handshake.
-     */
-    public int backendPool() {
-        return backend.backendPool();
-    }
-
-    /**
-     * {@code connector-backend-pool-idle} (default 30 s): how long a connection may stay idle in
-     * the backend pool before it is closed. The pool keeps it below the server's
-     * {@code wait_timeout} too: the limit in force is the smaller of this and half the primary's
-     * global {@code wait_timeout}, read at start.
-     */
-    public Duration backendPoolIdle() {
-        return backend.backendPoolIdle();
-    }
-
-    /**
-     * {@code connector-without-managers}: true for {@code offline} (the connector refuses sessions
-     * while none of its managers is reachable), false for {@code keep-routing} (the default: it
-     * routes on the last topology it received).
-     */
-    public boolean offlineWithoutManagers() {
-        return failover.offlineWithoutManagers();
-    }
-
-    /**
-     * {@code connector-failover-wait} (default 10 s): after a session's primary connection is lost,
-     * how long a statement waits for a primary (the new one after a failover, or the same one back)
-     * before it gets an error; the session stays open either way.
-     */
-    public Duration failoverWait() {
-        return failover.failoverWait();
-    }
-
-    /**
-     * {@code connector-failover-retry} (default 200 ms): how often a statement waiting for a
-     * primary (see {@link #failoverWait()}) tries again; every topology change wakes it too.
-     */
-    public Duration failoverRetry() {
-        return failover.failoverRetry();
-    }
-
-    /**
-     * {@code connector-idle-release} (default 0: never): how long a session may stay idle, outside
-     * a transaction and with no state pinning it to its connections, before it lets its backend
-     * connections go (to the pool with {@code connector-backend-pool}); its next statement opens a
-     * connection to the master again and replays the session's state.
-     */
-    public Duration idleRelease() {
-        return backend.idleRelease();
-    }
-
-    /**
-     * {@code connector-replica-backoff} (default 5 s): a replica that failed a session (its
-     * connection could not be opened, broke, or could not take the session's state) serves that
-     * session no reads for this long; zero = it may be chosen again at once.
-     */
-    public Duration replicaBackoff() {
-        return backend.replicaBackoff();
-    }
-
-    /**
-     * {@code connector-disconnect-timeout} (default 5 s): when a manager holds the connector for a
-     * switch, how long a session inside a transaction may go on before its transaction is aborted
-     * with an error and the session closed, so that the switch can proceed.
-     */
-    public Duration disconnectTimeout() {
-        return failover.disconnectTimeout();
-    }
-
-    /** {@code connector-rest-api-address}: where the connector serves its REST API and metrics; empty when not set. */
-    public Optional<HostPort> restApiAddress() {
-        return Optional.ofNullable(restApi.address());
-    }
-
-    /**
-     * {@code rest-api-admin-user} and {@code rest-api-admin-password}: the Basic-auth credentials of
-     * the REST API; empty when no user is set.
-     */
-    public Optional<String> restApiUser() {
-        return Optional.ofNullable(restApi.user());
-    }
-
-    /** The REST API password (a copy; empty when not set). */
-    public byte[] restApiPassword() {
-        byte[] password = restApi.password();
-        return password == null ? new byte[0] : password.clone();
-    }
-
-    /** {@code replication-user}: the user of probes and heartbeats; the application user when not set. */
-    public String replicationUser() {
-        return probes.replicationUser();
-    }
-
-    /**
-     * {@code replication-password} as UTF-8 bytes (the application password when not set): a
-     * fresh copy on every call, for the caller to wipe.
-     */
-    public byte[] replicationPassword() {
-        return probes.replicationPassword().clone();
+    /** The REST API ({@code connector-rest-api-address}) and its credentials. */
+    public RestApiSettings restApi() {
+        return section.restApi();
     }
 
     /** {@code connector-user-map}: the user map file, absolute; empty when not set. */
     public Optional<Path> userMapPath() {
-        return userMapFile == null ? Optional.empty() : Optional.of(userMapFile.path());
+        UserMapFile file = section.userMapFile();
+        return file == null ? Optional.empty() : Optional.of(file.path());
     }
 
     /** The user map, as loaded at start or by the last successful {@link #reloadUserMap()}; empty when not set. */
@@ -348,7 +209,7 @@ public final class ConnectorConfig {
      *                         file and line; also when {@code connector-user-map} is not set
      */
     public UserMap reloadUserMap() throws ConfigException {
-        UserMapFile file = userMapFile;
+        UserMapFile file = section.userMapFile();
         if (file == null) {
             throw new ConfigException(Key.CONNECTOR_USER_MAP.keyName() + ": not set (there is no user map to reload)");
         }
@@ -432,9 +293,7 @@ public final class ConnectorConfig {
     }
 
     private ConnectorConfig with(Settings changed) {
-        return new ConnectorConfig(dataservice, dataservices,
-                new SectionSettings(changed, splitting, userMapFile, probes, failover, backend, restApi), acceptedUnusedKeys,
-                userMap);
+        return new ConnectorConfig(dataservice, dataservices, section.withCore(changed), acceptedUnusedKeys, userMap);
     }
 
     private static Duration positive(Duration timeout, String what) {
@@ -447,6 +306,8 @@ public final class ConnectorConfig {
     /** One line for the start-up log; the password shows as {@code ***}. */
     @Override
     public String toString() {
+        SplittingSettings splitting = section.splitting();
+        ProbeSettings probes = section.probes();
         String listenAddress = settings.listenAddress();
         TlsFiles tls = settings.tls();
         String listen = listenAddress.indexOf(':') >= 0 ? "[" + listenAddress + "]" : listenAddress;

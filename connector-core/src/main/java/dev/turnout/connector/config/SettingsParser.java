@@ -216,7 +216,7 @@ final class SettingsParser {
             return null;
         }
         return new SectionSettings(core, splitting(defaults, own), userMapFile(defaults, own), probes(defaults, own, core),
-                failover(defaults, own), backend(defaults, own), restApi(defaults, own));
+                failover(defaults, own), backends(defaults, own), restApi(defaults, own));
     }
 
     private Settings core(IniSection section, Layer defaults, Layer own) {
@@ -310,7 +310,7 @@ final class SettingsParser {
                 (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT));
     }
 
-    private static BackendSettings backend(Layer defaults, Layer own) {
+    private static BackendSettings backends(Layer defaults, Layer own) {
         return new BackendSettings(
                 (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
                 (Duration) effective(Key.CONNECTOR_BACKEND_POOL_IDLE, defaults, own, DEFAULT_BACKEND_POOL_IDLE),
@@ -320,8 +320,8 @@ final class SettingsParser {
 
     private static RestApiSettings restApi(Layer defaults, Layer own) {
         return new RestApiSettings(
-                (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null),
-                (String) effective(Key.REST_API_ADMIN_USER, defaults, own, null),
+                Optional.ofNullable((HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null)),
+                Optional.ofNullable((String) effective(Key.REST_API_ADMIN_USER, defaults, own, null)),
                 (byte[]) effective(Key.REST_API_ADMIN_PASSWORD, defaults, own,
                         effective(Key.REST_API_ADMIN_PASS, defaults, own, null)));
     }

@@ -8,6 +8,13 @@
  * the key; all problems of a file are reported at once. The keys are documented in
  * {@code docs/configuration.md}.
  *
+ * <p>Beyond its core settings, a {@code ConnectorConfig} hands out its settings in one record per
+ * concern: {@link dev.turnout.connector.config.SplittingSettings},
+ * {@link dev.turnout.connector.config.ProbeSettings},
+ * {@link dev.turnout.connector.config.FailoverSettings},
+ * {@link dev.turnout.connector.config.BackendSettings} and
+ * {@link dev.turnout.connector.config.RestApiSettings}.
+ *
  * <p>The file may name a Tungsten {@code user.map} ({@code connector-user-map}), parsed into a
  * {@link dev.turnout.connector.config.UserMap} and validated with the configuration. The values
  * of the read/write splitting keys are this package's own types

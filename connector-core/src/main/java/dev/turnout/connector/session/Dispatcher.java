@@ -112,7 +112,7 @@ final class Dispatcher {
             case GAVE_UP -> {
                 frame.release();
                 client.answerError(1, ConnectorErrors.noPrimaryWithin(services.config().serviceName(),
-                        services.config().failoverWait().toMillis()));
+                        services.config().failover().waitTime().toMillis()));
                 client.flush();
                 return true;
             }

@@ -158,7 +158,7 @@ final class PrimaryLink {
             return Gate.WAIT;
         }
         if (deadline == 0) {
-            deadline = now + services.config().failoverWait().toNanos();
+            deadline = now + services.config().failover().waitTime().toNanos();
             if (deadline == 0) {
                 deadline = 1;
             }

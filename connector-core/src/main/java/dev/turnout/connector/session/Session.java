@@ -176,7 +176,7 @@ public final class Session {
             return;
         }
         log.info("{} still inside a transaction when the switch could wait no longer; aborting it", tag);
-        ErrPacket error = ConnectorErrors.abortedBySwitch(services.config().disconnectTimeout().toMillis());
+        ErrPacket error = ConnectorErrors.abortedBySwitch(services.config().failover().disconnectTimeout().toMillis());
         client.fail(client.responseStarted() ? -1 : backends.allIdle() ? 0 : intake.lastSequence() + 1, error);
     }
 
@@ -196,7 +196,7 @@ public final class Session {
                 || !state.releasable() || statements.anyLongData()) {
             return;
         }
-        log.debug("{} idle for {}: letting its backend connections go", tag, services.config().idleRelease());
+        log.debug("{} idle for {}: letting its backend connections go", tag, services.config().backends().idleRelease());
         backends.forEach(backend -> backends.drop(backend, false));
         services.registry().released(this);
         link.released();

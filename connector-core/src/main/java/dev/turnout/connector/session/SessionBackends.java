@@ -108,7 +108,7 @@ final class SessionBackends {
         if (isPrimary && smartscale) {
             capabilities |= Capabilities.CLIENT_SESSION_TRACK; // to learn the GTID of every write
         }
-        BackendPool.Key poolKey = config.backendPool() > 0 && session.database() != null
+        BackendPool.Key poolKey = config.backends().pool() > 0 && session.database() != null
                 ? new BackendPool.Key(name, session.backendUser(), capabilities, session.characterSet(), session.database())
                 : null;
         BackendConnection pooled = poolKey == null ? null : pool.take(poolKey);
@@ -166,7 +166,7 @@ final class SessionBackends {
             services.topology().sessionMoved(backend.datasource, -1);
         }
         if (backend.isIdle() && backend.poolKey != null) {
-            pool.release(backend.connection, backend.poolKey, config.backendPool());
+            pool.release(backend.connection, backend.poolKey, config.backends().pool());
         } else if (backend.isIdle()) {
             backend.connection.quit();
         } else {
@@ -197,7 +197,7 @@ final class SessionBackends {
 
     /** The datasource in {@code slot} serves this session nothing for connector-replica-backoff. */
     void backOff(int slot) {
-        backoffUntil[slot] = services.ticker().nanoTime() + config.replicaBackoff().toNanos();
+        backoffUntil[slot] = services.ticker().nanoTime() + config.backends().replicaBackoff().toNanos();
     }
 
     boolean backedOff(int slot) {

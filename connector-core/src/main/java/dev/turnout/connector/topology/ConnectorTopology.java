@@ -3,6 +3,7 @@ package dev.turnout.connector.topology;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.config.ProbeSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.monitor.DatasourceMonitor;
 import dev.turnout.monitor.MonitorSettings;
@@ -86,7 +87,7 @@ public final class ConnectorTopology implements AutoCloseable {
      */
     public static ConnectorTopology start(ConnectorConfig config) {
         ConnectorTopology topology = new ConnectorTopology(config);
-        if (topology.addresses.size() > 1 && config.managers().isEmpty()) {
+        if (topology.addresses.size() > 1 && config.failover().managers().isEmpty()) {
             topology.startMonitor(config);
         }
         return topology;
@@ -98,10 +99,11 @@ public final class ConnectorTopology implements AutoCloseable {
             targets.add(new DatasourceAddress(config.dataservice().datasourceName(address), address.host(), address.port()));
         }
         String master = config.dataservice().datasourceName(config.dataservice().master());
-        MonitorSettings defaults = MonitorSettings.defaults(config.replicationUser(),
-                new String(config.replicationPassword(), StandardCharsets.UTF_8), "connector@" + localHost() + "[" + pid() + "]");
-        MonitorSettings settings = new MonitorSettings(defaults.user(), defaults.password(), config.probeInterval(),
-                config.heartbeatInterval(), config.connectTimeout(), defaults.heartbeatSchema(), defaults.heartbeatSource());
+        ProbeSettings probes = config.probes();
+        MonitorSettings defaults = MonitorSettings.defaults(probes.replicationUser(),
+                new String(probes.replicationPassword(), StandardCharsets.UTF_8), "connector@" + localHost() + "[" + pid() + "]");
+        MonitorSettings settings = new MonitorSettings(defaults.user(), defaults.password(), probes.probeInterval(),
+                probes.heartbeatInterval(), config.connectTimeout(), defaults.heartbeatSchema(), defaults.heartbeatSource());
         monitor = DatasourceMonitor.start(settings, targets, () -> master, this::apply);
     }
 

@@ -31,9 +31,9 @@ class BackendConnectionConfigTest {
     void appliesTheDocumentedDefaults() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(MINIMAL, "tungsten.ini", null);
 
-        assertThat(config.replicaBackoff()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.failoverRetry()).isEqualTo(Duration.ofMillis(200));
-        assertThat(config.backendPoolIdle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.backends().replicaBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.failover().retryInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.backends().poolIdle()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -45,10 +45,10 @@ class BackendConnectionConfigTest {
                 connector-backend-pool-idle=5m
                 """);
 
-        assertThat(config.replicaBackoff()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.failoverRetry()).isEqualTo(Duration.ofMillis(50));
-        assertThat(config.backendPool()).isEqualTo(4);
-        assertThat(config.backendPoolIdle()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.backends().replicaBackoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.failover().retryInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.backends().pool()).isEqualTo(4);
+        assertThat(config.backends().poolIdle()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -64,9 +64,9 @@ class BackendConnectionConfigTest {
         ConnectorConfig config = withDefaults(key + "=" + value + "\n");
 
         Duration read = switch (key) {
-            case "connector-replica-backoff" -> config.replicaBackoff();
-            case "connector-failover-retry" -> config.failoverRetry();
-            case "connector-backend-pool-idle" -> config.backendPoolIdle();
+            case "connector-replica-backoff" -> config.backends().replicaBackoff();
+            case "connector-failover-retry" -> config.failover().retryInterval();
+            case "connector-backend-pool-idle" -> config.backends().poolIdle();
             default -> throw new IllegalArgumentException(key);
         };
         assertThat(read).isEqualTo(Duration.ofMillis(millis));
@@ -88,18 +88,18 @@ class BackendConnectionConfigTest {
         ConnectorConfig alpha = ConnectorConfig.parse(text, "tungsten.ini", "alpha");
         ConnectorConfig beta = ConnectorConfig.parse(text, "tungsten.ini", "beta");
 
-        assertThat(alpha.replicaBackoff()).isZero();
-        assertThat(alpha.failoverRetry()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(alpha.backendPoolIdle()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(beta.replicaBackoff()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(beta.failoverRetry()).isEqualTo(Duration.ofMillis(200));
-        assertThat(beta.backendPoolIdle()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(alpha.backends().replicaBackoff()).isZero();
+        assertThat(alpha.failover().retryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(alpha.backends().poolIdle()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(beta.backends().replicaBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(beta.failover().retryInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(beta.backends().poolIdle()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void keepsTheSettingsInCopiesWithAnotherPort() throws ConfigException {
         ConnectorConfig copy = withDefaults("connector-replica-backoff=2s\n").withApplicationPort(0);
 
-        assertThat(copy.replicaBackoff()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(copy.backends().replicaBackoff()).isEqualTo(Duration.ofSeconds(2));
     }
 }

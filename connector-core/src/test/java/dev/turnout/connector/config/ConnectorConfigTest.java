@@ -93,8 +93,8 @@ class ConnectorConfigTest {
     void usesTheReplicationCredentialsOfTungstensExampleForProbes() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(TUNGSTEN_EXAMPLE, "tungsten.ini", "alpha");
 
-        assertThat(config.replicationUser()).isEqualTo("tungsten");
-        assertThat(config.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.probes().replicationUser()).isEqualTo("tungsten");
+        assertThat(config.probes().replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -114,7 +114,7 @@ class ConnectorConfigTest {
         assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("start-and-report",
                 "mysql-allow-intensive-checks", "disable-security-controls", "witnesses", "enable-active-witnesses");
         assertThat(config.applicationPort()).isEqualTo(3306);
-        assertThat(config.restApiPassword()).as("rest-api-admin-pass is the password's alias")
+        assertThat(config.restApi().password()).as("rest-api-admin-pass is the password's alias")
                 .isEqualTo("secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -217,8 +217,8 @@ class ConnectorConfigTest {
 
         assertThat(config.applicationUser()).isEqualTo("alpha_app");
         assertThat(config.applicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
-        assertThat(config.replicationUser()).as("replication-user falls back to them").isEqualTo("alpha_app");
-        assertThat(config.replicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.probes().replicationUser()).as("replication-user falls back to them").isEqualTo("alpha_app");
+        assertThat(config.probes().replicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -63,16 +63,16 @@ class DocumentationTest {
 
         ConnectorConfig config = ConnectorConfig.load(ini, null);
 
-        assertThat(config.qos()).isEqualTo(QosSetting.RO_RELAXED);
-        assertThat(config.smartScale()).isTrue();
-        assertThat(config.smartScaleWait()).isEqualTo(Duration.ofMillis(200));
-        assertThat(config.maxSlaveLatencyMillis()).isEqualTo(5000);
-        assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
-        assertThat(config.affinity().preferred()).containsExactly("127.0.0.1:3308");
-        assertThat(config.affinity().excluded()).containsExactly("127.0.0.1:3309");
-        assertThat(config.probeInterval()).isEqualTo(Duration.ofMillis(200));
-        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(config.replicationUser()).isEqualTo("tungsten");
+        assertThat(config.splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(config.splitting().smartScale()).isTrue();
+        assertThat(config.splitting().smartScaleWait()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.splitting().maxSlaveLatencyMillis()).isEqualTo(5000);
+        assertThat(config.splitting().loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
+        assertThat(config.splitting().affinity().preferred()).containsExactly("127.0.0.1:3308");
+        assertThat(config.splitting().affinity().excluded()).containsExactly("127.0.0.1:3309");
+        assertThat(config.probes().probeInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.probes().heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.probes().replicationUser()).isEqualTo("tungsten");
         UserMap users = config.userMap().orElseThrow();
         assertThat(users.users()).extracting(UserMap.UserEntry::user).containsExactly("app", "reporting");
         assertThat(users.user("reporting").orElseThrow().direct()).isTrue();

@@ -29,23 +29,23 @@ class ReadWriteSplittingConfigTest {
     @Test
     void readsTheSettingsOfFollowingManagers() throws ConfigException {
         ConnectorConfig defaults = withDefaults("");
-        assertThat(defaults.managers()).isEmpty();
-        assertThat(defaults.offlineWithoutManagers()).isFalse();
-        assertThat(defaults.failoverWait()).isEqualTo(java.time.Duration.ofSeconds(10));
-        assertThat(defaults.disconnectTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
-        assertThat(defaults.restApiAddress()).isEmpty();
+        assertThat(defaults.failover().managers()).isEmpty();
+        assertThat(defaults.failover().offlineWithoutManagers()).isFalse();
+        assertThat(defaults.failover().waitTime()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.failover().disconnectTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(defaults.restApi().address()).isEmpty();
 
         ConnectorConfig set = withDefaults("connector-managers=db1,db2:12000\nconnector-without-managers=offline\n"
                 + "connector-failover-wait=3s\nconnector-disconnect-timeout=500ms\nconnector-rest-api-address=127.0.0.1\n"
                 + "rest-api-admin-user=admin\nrest-api-admin-password=pw\n");
-        assertThat(set.managers()).containsExactly(new HostPort("db1", 11999), new HostPort("db2", 12000));
-        assertThat(set.offlineWithoutManagers()).isTrue();
-        assertThat(set.failoverWait()).isEqualTo(java.time.Duration.ofSeconds(3));
-        assertThat(set.disconnectTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
-        assertThat(set.restApiAddress()).contains(new HostPort("127.0.0.1", 8096));
-        assertThat(set.restApiUser()).contains("admin");
-        assertThat(set.restApiPassword()).isEqualTo("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(withDefaults("connector-without-managers=keep-routing\n").offlineWithoutManagers()).isFalse();
+        assertThat(set.failover().managers()).containsExactly(new HostPort("db1", 11999), new HostPort("db2", 12000));
+        assertThat(set.failover().offlineWithoutManagers()).isTrue();
+        assertThat(set.failover().waitTime()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(set.failover().disconnectTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(set.restApi().address()).contains(new HostPort("127.0.0.1", 8096));
+        assertThat(set.restApi().user()).contains("admin");
+        assertThat(set.restApi().password()).isEqualTo("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(withDefaults("connector-without-managers=keep-routing\n").failover().offlineWithoutManagers()).isFalse();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> withDefaults("connector-without-managers=maybe\n"))
                 .hasMessageContaining("connector-without-managers: \"maybe\" is not keep-routing or offline");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> withDefaults("connector-managers=db1,,db2\n"))
@@ -56,19 +56,19 @@ class ReadWriteSplittingConfigTest {
     void appliesTheDocumentedDefaults() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(MINIMAL, "tungsten.ini", null);
 
-        assertThat(config.qos()).isEqualTo(QosSetting.RW_STRICT);
-        assertThat(config.smartScale()).isFalse();
-        assertThat(config.smartScaleWait()).isZero();
-        assertThat(config.maxSlaveLatencyMillis()).isEqualTo(-1);
-        assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
-        assertThat(config.affinity()).isEqualTo(AffinitySetting.NONE);
-        assertThat(config.affinity().isNone()).isTrue();
+        assertThat(config.splitting().qos()).isEqualTo(QosSetting.RW_STRICT);
+        assertThat(config.splitting().smartScale()).isFalse();
+        assertThat(config.splitting().smartScaleWait()).isZero();
+        assertThat(config.splitting().maxSlaveLatencyMillis()).isEqualTo(-1);
+        assertThat(config.splitting().loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
+        assertThat(config.splitting().affinity()).isEqualTo(AffinitySetting.NONE);
+        assertThat(config.splitting().affinity().isNone()).isTrue();
         assertThat(config.userMapPath()).isEmpty();
         assertThat(config.userMap()).isEmpty();
-        assertThat(config.probeInterval()).isEqualTo(Duration.ofMillis(200));
-        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(config.replicationUser()).isEqualTo("app");
-        assertThat(config.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.probes().probeInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.probes().heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.probes().replicationUser()).isEqualTo("app");
+        assertThat(config.probes().replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
         assertThat(config.acceptedUnusedKeys()).isEmpty();
     }
 
@@ -87,16 +87,16 @@ class ReadWriteSplittingConfigTest {
                 replication-password=r#pl pass
                 """);
 
-        assertThat(config.qos()).isEqualTo(QosSetting.RO_RELAXED);
-        assertThat(config.smartScale()).isTrue();
-        assertThat(config.smartScaleWait()).isEqualTo(Duration.ofMillis(250));
-        assertThat(config.maxSlaveLatencyMillis()).isEqualTo(5000);
-        assertThat(config.loadBalancer()).isEqualTo(LoadBalancerSetting.LEAST_ACTIVE);
-        assertThat(config.affinity()).isEqualTo(new AffinitySetting(List.of("db2"), Set.of("db3")));
-        assertThat(config.probeInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
-        assertThat(config.replicationUser()).isEqualTo("tungsten");
-        assertThat(config.replicationPassword()).isEqualTo("r#pl pass".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(config.splitting().smartScale()).isTrue();
+        assertThat(config.splitting().smartScaleWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.splitting().maxSlaveLatencyMillis()).isEqualTo(5000);
+        assertThat(config.splitting().loadBalancer()).isEqualTo(LoadBalancerSetting.LEAST_ACTIVE);
+        assertThat(config.splitting().affinity()).isEqualTo(new AffinitySetting(List.of("db2"), Set.of("db3")));
+        assertThat(config.probes().probeInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.probes().heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.probes().replicationUser()).isEqualTo("tungsten");
+        assertThat(config.probes().replicationPassword()).isEqualTo("r#pl pass".getBytes(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest(name = "{0} = {1} ms")
@@ -114,7 +114,7 @@ class ReadWriteSplittingConfigTest {
             """)
     void readsTheMaximumSlaveLatencyInSecondsUnlessAUnitSaysOtherwise(String value, long millis)
             throws ConfigException {
-        assertThat(withDefaults("connector-max-slave-latency=" + value + "\n").maxSlaveLatencyMillis())
+        assertThat(withDefaults("connector-max-slave-latency=" + value + "\n").splitting().maxSlaveLatencyMillis())
                 .isEqualTo(millis);
     }
 
@@ -129,21 +129,21 @@ class ReadWriteSplittingConfigTest {
     void readsEveryLoadBalancer(String value, LoadBalancerSetting expected) throws ConfigException {
         ConnectorConfig config = withDefaults("connector-load-balancer=" + value + "\n");
 
-        assertThat(config.loadBalancer()).isEqualTo(expected);
-        assertThat(config.loadBalancer().keyword()).isEqualTo(value.toLowerCase(java.util.Locale.ROOT));
+        assertThat(config.splitting().loadBalancer()).isEqualTo(expected);
+        assertThat(config.splitting().loadBalancer().keyword()).isEqualTo(value.toLowerCase(java.util.Locale.ROOT));
     }
 
     @Test
     void readsQosAndBooleansInAnyCase() throws ConfigException {
-        assertThat(withDefaults("connector-qos=ro_relaxed\n").qos()).isEqualTo(QosSetting.RO_RELAXED);
-        assertThat(withDefaults("connector-qos=RW_STRICT\n").qos()).isEqualTo(QosSetting.RW_STRICT);
-        assertThat(withDefaults("connector-smartscale=TRUE\n").smartScale()).isTrue();
-        assertThat(withDefaults("connector-smartscale=false\n").smartScale()).isFalse();
+        assertThat(withDefaults("connector-qos=ro_relaxed\n").splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(withDefaults("connector-qos=RW_STRICT\n").splitting().qos()).isEqualTo(QosSetting.RW_STRICT);
+        assertThat(withDefaults("connector-smartscale=TRUE\n").splitting().smartScale()).isTrue();
+        assertThat(withDefaults("connector-smartscale=false\n").splitting().smartScale()).isFalse();
     }
 
     @Test
     void keepsAffinityNamesInTheOrderWritten() throws ConfigException {
-        AffinitySetting affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n").affinity();
+        AffinitySetting affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n").splitting().affinity();
 
         assertThat(affinity.preferred()).containsExactly("db3", "db2:13306", "beta");
         assertThat(affinity.excluded()).containsExactly("db1", "[::1]");
@@ -169,25 +169,25 @@ class ReadWriteSplittingConfigTest {
         ConnectorConfig alpha = ConnectorConfig.parse(text, "tungsten.ini", "alpha");
         ConnectorConfig beta = ConnectorConfig.parse(text, "tungsten.ini", "beta");
 
-        assertThat(alpha.qos()).isEqualTo(QosSetting.RW_STRICT);
-        assertThat(alpha.maxSlaveLatencyMillis()).isEqualTo(500);
-        assertThat(alpha.loadBalancer()).isEqualTo(LoadBalancerSetting.LOWEST_LATENCY);
-        assertThat(alpha.affinity().excluded()).containsExactly("db1");
-        assertThat(alpha.replicationUser()).isEqualTo("alpha_probe");
-        assertThat(alpha.replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
-        assertThat(beta.qos()).isEqualTo(QosSetting.RO_RELAXED);
-        assertThat(beta.maxSlaveLatencyMillis()).isEqualTo(10_000);
-        assertThat(beta.affinity()).isEqualTo(AffinitySetting.NONE);
-        assertThat(beta.replicationUser()).isEqualTo("app");
+        assertThat(alpha.splitting().qos()).isEqualTo(QosSetting.RW_STRICT);
+        assertThat(alpha.splitting().maxSlaveLatencyMillis()).isEqualTo(500);
+        assertThat(alpha.splitting().loadBalancer()).isEqualTo(LoadBalancerSetting.LOWEST_LATENCY);
+        assertThat(alpha.splitting().affinity().excluded()).containsExactly("db1");
+        assertThat(alpha.probes().replicationUser()).isEqualTo("alpha_probe");
+        assertThat(alpha.probes().replicationPassword()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(beta.splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(beta.splitting().maxSlaveLatencyMillis()).isEqualTo(10_000);
+        assertThat(beta.splitting().affinity()).isEqualTo(AffinitySetting.NONE);
+        assertThat(beta.probes().replicationUser()).isEqualTo("app");
     }
 
     @Test
     void handsOutACopyOfTheReplicationPasswordThatTheCallerMayWipe() throws ConfigException {
         ConnectorConfig config = withDefaults("replication-password=probe\n");
 
-        java.util.Arrays.fill(config.replicationPassword(), (byte) 0);
+        java.util.Arrays.fill(config.probes().replicationPassword(), (byte) 0);
 
-        assertThat(config.replicationPassword()).isEqualTo("probe".getBytes(StandardCharsets.UTF_8));
+        assertThat(config.probes().replicationPassword()).isEqualTo("probe".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -214,7 +214,7 @@ class ReadWriteSplittingConfigTest {
 
         ConnectorConfig derived = config.withApplicationPort(0).withConnectTimeout(Duration.ofMillis(100));
 
-        assertThat(derived.qos()).isEqualTo(QosSetting.RO_RELAXED);
-        assertThat(derived.maxSlaveLatencyMillis()).isEqualTo(2000);
+        assertThat(derived.splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
+        assertThat(derived.splitting().maxSlaveLatencyMillis()).isEqualTo(2000);
     }
 }

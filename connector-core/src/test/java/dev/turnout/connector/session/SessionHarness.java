@@ -6,6 +6,7 @@ import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.QosSetting;
+import dev.turnout.connector.config.SplittingSettings;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
@@ -150,7 +151,8 @@ final class SessionHarness implements AutoCloseable {
             return refused;
         };
         SessionRegistry registry = new SessionRegistry(loop -> new LoopSessions(loop,
-                new BackendPool(ticker, config.backendPoolIdle()), config.failoverRetry(), config.idleRelease()));
+                new BackendPool(ticker, config.backends().poolIdle()), config.failover().retryInterval(),
+                config.backends().idleRelease()));
         this.services = new SessionServices(config, null, new GreetingCache(), dialer, ticker,
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), topology, routingSettings(config),
                 new RouteMetrics(new SimpleMeterRegistry()), () -> "no user map configured (connector-user-map)",
@@ -161,11 +163,12 @@ final class SessionHarness implements AutoCloseable {
 
     /** The connector-wide routing settings, as {@code ConnectorServer.routingSettings} derives them. */
     private static RoutingSettings routingSettings(ConnectorConfig config) {
-        Qos qos = config.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
-        ReadPolicy policy = new ReadPolicy(config.maxSlaveLatencyMillis(), Balancer.valueOf(config.loadBalancer().name()),
-                new Affinity(config.affinity().preferred(), config.affinity().excluded()), config.smartScale(),
-                config.smartScaleWait().toMillis());
-        return new RoutingSettings(qos, config.smartScale(), config.smartScaleWait().toMillis(), policy);
+        SplittingSettings splitting = config.splitting();
+        Qos qos = splitting.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
+        ReadPolicy policy = new ReadPolicy(splitting.maxSlaveLatencyMillis(), Balancer.valueOf(splitting.loadBalancer().name()),
+                new Affinity(splitting.affinity().preferred(), splitting.affinity().excluded()), splitting.smartScale(),
+                splitting.smartScaleWait().toMillis());
+        return new RoutingSettings(qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
     }
 
     // ---------------------------------------------------------------- clients
