@@ -10,17 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session after its login: it holds the session's parts — client side
- * ({@link ClientConnection}), command queue and dispatcher, route decision, prepared statements,
- * backends and the primary's lifecycle, preparation of backends, response path — and routes the
- * events of its backends to them. It also answers what the connector asks of every session:
- * {@link #drain}, {@link #wake}, {@link #atTransactionBoundary}, {@link #abortTransactionForSwitch},
- * {@link #releaseIfIdle}.
+ * One client session: it makes the session's parts — client side ({@link ClientConnection}), command
+ * queue and dispatcher, route decision, prepared statements, backends and the primary's lifecycle,
+ * preparation of backends, response path, and {@link BackendEvents}, which hears the backends — and
+ * takes what the client side gives it after the login. It also answers what the connector asks of
+ * every session: {@link #drain}, {@link #wake}, {@link #atTransactionBoundary},
+ * {@link #abortTransactionForSwitch}, {@link #releaseIfIdle}.
  *
  * <p><b>Threading.</b> A session lives on its client channel's event loop, and every backend
- * channel of the session is registered on the same loop, so every method here (including the
- * {@link BackendListener} callbacks) runs on that one thread: no locks, no volatile fields. Only
- * the {@link SessionServices} (immutable or thread-safe) and the {@link SessionRegistry} cross loops.
+ * channel of the session is registered on the same loop, so every method of every part runs on
+ * that one thread: no locks, no volatile fields. Only the {@link SessionServices} (immutable or
+ * thread-safe) and the {@link SessionRegistry} cross loops.
  */
 public final class Session {
 
