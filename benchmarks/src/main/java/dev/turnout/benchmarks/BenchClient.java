@@ -43,9 +43,13 @@ import java.util.Map;
 final class BenchClient implements AutoCloseable {
 
     /** What the client announces; {@code CLIENT_LONG_PASSWORD} (MariaDB's {@code CLIENT_MYSQL}) says it sends no extended capabilities. */
-    static final long CAPABILITIES = Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_PROTOCOL_41
-            | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_TRANSACTIONS
-            | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_DEPRECATE_EOF;
+    static final long CAPABILITIES = Capabilities.CLIENT_LONG_PASSWORD
+            | Capabilities.CLIENT_PROTOCOL_41
+            | Capabilities.CLIENT_SECURE_CONNECTION
+            | Capabilities.CLIENT_PLUGIN_AUTH
+            | Capabilities.CLIENT_TRANSACTIONS
+            | Capabilities.CLIENT_CONNECT_WITH_DB
+            | Capabilities.CLIENT_DEPRECATE_EOF;
 
     private static final int UTF8MB4_GENERAL_CI = 45;
     private static final int RECEIVE_SIZE = 64 * 1024;
@@ -57,9 +61,11 @@ final class BenchClient implements AutoCloseable {
     private final byte[] received = new byte[RECEIVE_SIZE];
     /** The one view of {@link #received}; its indexes are set to the packet being looked at. */
     private final ByteBuf view = Unpooled.wrappedBuffer(received);
+
     private final boolean deprecateEof;
     /** Next unread byte and end of the received bytes in {@link #received}. */
     private int position;
+
     private int end;
     /** Index in {@link #received} of the last packet read (its header). */
     private int packet;
@@ -73,9 +79,15 @@ final class BenchClient implements AutoCloseable {
         HandshakeV10 greeting = HandshakeV10.decode(payload(nextPacket()));
         deprecateEof = Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF);
         byte[] secret = password.getBytes(StandardCharsets.UTF_8);
-        HandshakeResponse41 response = new HandshakeResponse41(CAPABILITIES, 1 << 24, UTF8MB4_GENERAL_CI, user,
-                Scrambles.nativePassword(secret, greeting.authPluginData()), database,
-                AuthPlugins.MYSQL_NATIVE_PASSWORD, Map.of());
+        HandshakeResponse41 response = new HandshakeResponse41(
+                CAPABILITIES,
+                1 << 24,
+                UTF8MB4_GENERAL_CI,
+                user,
+                Scrambles.nativePassword(secret, greeting.authPluginData()),
+                database,
+                AuthPlugins.MYSQL_NATIVE_PASSWORD,
+                Map.of());
         ByteBuf encoded = Unpooled.buffer();
         try {
             response.encode(encoded);

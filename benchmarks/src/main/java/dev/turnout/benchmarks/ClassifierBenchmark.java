@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ClassifierBenchmark {
 
     private static final String POINT_SELECT = "SELECT c FROM sbtest1 WHERE id=5012";
-    private static final String RANGE_SELECT = "SELECT DISTINCT c FROM sbtest3 WHERE id BETWEEN 4012 AND 4111 ORDER BY c";
+    private static final String RANGE_SELECT =
+            "SELECT DISTINCT c FROM sbtest3 WHERE id BETWEEN 4012 AND 4111 ORDER BY c";
     private static final String UPDATE = "UPDATE sbtest2 SET k=k+1 WHERE id=5034";
     private static final String INSERT = "INSERT INTO sbtest4 (id, k, c, pad) VALUES (5003, 4993, "
             + "'83868641912-28773972837-60736120486-75162659906-27563526494-20381887404-41576422241-93426793964-56405065102-33518432330', "
@@ -45,9 +46,27 @@ public class ClassifierBenchmark {
 
     /** The statements of a sysbench oltp_read_write transaction, in their proportions. */
     private static final String[] MIX = {
-        BEGIN, POINT_SELECT, POINT_SELECT, POINT_SELECT, POINT_SELECT, POINT_SELECT, POINT_SELECT, POINT_SELECT,
-        POINT_SELECT, POINT_SELECT, POINT_SELECT, RANGE_SELECT, RANGE_SELECT, RANGE_SELECT, RANGE_SELECT,
-        UPDATE, UPDATE, "DELETE FROM sbtest2 WHERE id=5034", INSERT, COMMIT, longSelect(),
+        BEGIN,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        POINT_SELECT,
+        RANGE_SELECT,
+        RANGE_SELECT,
+        RANGE_SELECT,
+        RANGE_SELECT,
+        UPDATE,
+        UPDATE,
+        "DELETE FROM sbtest2 WHERE id=5034",
+        INSERT,
+        COMMIT,
+        longSelect(),
     };
 
     @Param({"MIX", "POINT_SELECT", "RANGE_SELECT", "UPDATE", "INSERT", "BEGIN", "COMMIT", "LONG_SELECT"})
@@ -74,7 +93,10 @@ public class ClassifierBenchmark {
         for (int i = 0; i < texts.length; i++) {
             byte[] sql = texts[i].getBytes(StandardCharsets.UTF_8);
             // a COM_QUERY packet: 4-byte header, command byte, statement
-            buffers[i] = Unpooled.directBuffer(5 + sql.length).writeZero(4).writeByte(3).writeBytes(sql);
+            buffers[i] = Unpooled.directBuffer(5 + sql.length)
+                    .writeZero(4)
+                    .writeByte(3)
+                    .writeBytes(sql);
         }
     }
 
@@ -103,8 +125,15 @@ public class ClassifierBenchmark {
                 + "SELECT c.id, c.name, SUM(r.total) AS revenue,\n");
         int i = 0;
         while (sb.length() < 1900) {
-            sb.append("  MAX(CASE WHEN r.total > ").append(i * 100).append(" THEN 'tier ").append(i)
-                    .append("' ELSE \"none\" END) AS `tier_").append(i).append("`, /* column ").append(i).append(" */\n");
+            sb.append("  MAX(CASE WHEN r.total > ")
+                    .append(i * 100)
+                    .append(" THEN 'tier ")
+                    .append(i)
+                    .append("' ELSE \"none\" END) AS `tier_")
+                    .append(i)
+                    .append("`, /* column ")
+                    .append(i)
+                    .append(" */\n");
             i++;
         }
         sb.append("  COUNT(*) AS orders\nFROM customers c JOIN recent r ON r.customer_id = c.id\n"

@@ -57,7 +57,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
 public class ConnectorRoundTripBenchmark {
 
     static final String USER = "app";
@@ -72,6 +74,7 @@ public class ConnectorRoundTripBenchmark {
     private ConnectorServer connector;
     /** Where the clients connect, and the server that must answer them. */
     private int port;
+
     private DbServer answering;
     private long primarySelectsBefore;
     private long replicaSelectsBefore;
@@ -115,7 +118,8 @@ public class ConnectorRoundTripBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
         try {
-            cluster = SandboxCluster.builder().replicas(1).appUser(USER, PASSWORD).start();
+            cluster =
+                    SandboxCluster.builder().replicas(1).appUser(USER, PASSWORD).start();
             createTable(cluster.primary());
             cluster.awaitReplication(Duration.ofSeconds(30));
             String benchmark = params.getBenchmark();
@@ -125,8 +129,9 @@ public class ConnectorRoundTripBenchmark {
                 answering = cluster.primary();
             } else {
                 boolean split = benchmark.endsWith(".proxySplit");
-                connector = ConnectorServer.start(ConnectorConfig.parse(configuration(split ? "RO_RELAXED" : "RW_STRICT"),
-                        "bench.ini", SERVICE).withApplicationPort(0));
+                connector = ConnectorServer.start(
+                        ConnectorConfig.parse(configuration(split ? "RO_RELAXED" : "RW_STRICT"), "bench.ini", SERVICE)
+                                .withApplicationPort(0));
                 port = connector.port();
                 answering = split ? replica : cluster.primary();
             }
@@ -142,9 +147,12 @@ public class ConnectorRoundTripBenchmark {
     public void tearDown() {
         try {
             if (cluster != null && answering != null) {
-                System.out.printf("%nCom_select during the trial: %s (primary) +%d, %s (replica) +%d%n",
-                        cluster.primary().name(), comSelect(cluster.primary()) - primarySelectsBefore,
-                        cluster.replicas().get(0).name(), comSelect(cluster.replicas().get(0)) - replicaSelectsBefore);
+                System.out.printf(
+                        "%nCom_select during the trial: %s (primary) +%d, %s (replica) +%d%n",
+                        cluster.primary().name(),
+                        comSelect(cluster.primary()) - primarySelectsBefore,
+                        cluster.replicas().get(0).name(),
+                        comSelect(cluster.replicas().get(0)) - replicaSelectsBefore);
             }
         } catch (SQLException | RuntimeException e) {
             System.out.println("cannot read Com_select: " + e);
@@ -200,13 +208,22 @@ public class ConnectorRoundTripBenchmark {
 
     /** sysbench's table with {@link #ROWS} rows; {@code c} is 119 characters like sysbench's. */
     private static void createTable(DbServer primary) throws SQLException {
-        try (Connection connection = primary.rootConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = primary.rootConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE sbtest1 (id INT PRIMARY KEY, k INT NOT NULL, c CHAR(120) NOT NULL,"
                     + " pad CHAR(60) NOT NULL)");
             StringBuilder insert = new StringBuilder("INSERT INTO sbtest1 (id, k, c, pad) VALUES ");
             for (int id = 1; id <= ROWS; id++) {
-                insert.append(id == 1 ? "" : ", ").append('(').append(id).append(", ").append(id * 31 % ROWS)
-                        .append(", '").append(cValue(id)).append("', '").append(cValue(id), 0, 59).append("')");
+                insert.append(id == 1 ? "" : ", ")
+                        .append('(')
+                        .append(id)
+                        .append(", ")
+                        .append(id * 31 % ROWS)
+                        .append(", '")
+                        .append(cValue(id))
+                        .append("', '")
+                        .append(cValue(id), 0, 59)
+                        .append("')");
             }
             statement.execute(insert.toString());
         }
@@ -216,14 +233,16 @@ public class ConnectorRoundTripBenchmark {
     static String cValue(int id) {
         StringBuilder c = new StringBuilder(119);
         for (int group = 0; group < 10; group++) {
-            c.append(group == 0 ? "" : "-").append(String.format("%011d", (id * 7_919L + group * 104_729L) % 100_000_000_000L));
+            c.append(group == 0 ? "" : "-")
+                    .append(String.format("%011d", (id * 7_919L + group * 104_729L) % 100_000_000_000L));
         }
         return c.toString();
     }
 
     private static long comSelect(DbServer server) throws SQLException {
-        try (Connection connection = server.rootConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_select'")) {
+        try (Connection connection = server.rootConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_select'")) {
             rs.next();
             return rs.getLong(2);
         }

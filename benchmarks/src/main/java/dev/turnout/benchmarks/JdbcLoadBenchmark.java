@@ -253,9 +253,11 @@ public class JdbcLoadBenchmark {
         properties.setProperty("rewriteBatchedStatements", "true");
         try (Connection connection = DriverManager.getConnection(url, properties);
                 Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS sbtest1 (id INT NOT NULL, k INT NOT NULL DEFAULT 0,"
-                    + " c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', PRIMARY KEY (id), KEY k_1 (k))");
-            try (ResultSet rs = statement.executeQuery("SELECT COUNT(*), COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM sbtest1")) {
+            statement.execute(
+                    "CREATE TABLE IF NOT EXISTS sbtest1 (id INT NOT NULL, k INT NOT NULL DEFAULT 0,"
+                            + " c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', PRIMARY KEY (id), KEY k_1 (k))");
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT COUNT(*), COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM sbtest1")) {
                 rs.next();
                 if (rs.getLong(1) == rows && rs.getLong(2) == 1 && rs.getLong(3) == rows) {
                     return;

@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ResponseTrackerBenchmark {
 
-    private final ResponseTracker tracker = new ResponseTracker(Capabilities.CLIENT_PROTOCOL_41
-            | Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.CLIENT_MULTI_RESULTS);
+    private final ResponseTracker tracker = new ResponseTracker(
+            Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.CLIENT_MULTI_RESULTS);
     private ByteBuf query;
     private ByteBuf columnCount;
     private ByteBuf column;

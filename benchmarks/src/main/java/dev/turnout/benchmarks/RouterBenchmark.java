@@ -52,11 +52,15 @@ public class RouterBenchmark {
     @Setup
     public void setUp() {
         GtidPosition position = GtidPosition.parse("0-1-1000");
-        service = new Dataservice("alpha", List.of(
-                Datasource.configured("db1", "10.0.0.1", 3306, Role.MASTER).withHealth(true, ReplicationState.NONE, 0, position),
-                Datasource.configured("db2", "10.0.0.2", 3306, Role.SLAVE).withHealth(true, ReplicationState.RUNNING, 12, position),
-                Datasource.configured("db3", "10.0.0.3", 3307, Role.SLAVE).withHealth(true, ReplicationState.RUNNING, 40,
-                        GtidPosition.parse("0-1-990"))));
+        service = new Dataservice(
+                "alpha",
+                List.of(
+                        Datasource.configured("db1", "10.0.0.1", 3306, Role.MASTER)
+                                .withHealth(true, ReplicationState.NONE, 0, position),
+                        Datasource.configured("db2", "10.0.0.2", 3306, Role.SLAVE)
+                                .withHealth(true, ReplicationState.RUNNING, 12, position),
+                        Datasource.configured("db3", "10.0.0.3", 3307, Role.SLAVE)
+                                .withHealth(true, ReplicationState.RUNNING, 40, GtidPosition.parse("0-1-990"))));
         router = new Router(new ReadPolicy(500, balancer, Affinity.NONE, true, 0));
         lastWrite = GtidPosition.parse("0-1-980");
     }

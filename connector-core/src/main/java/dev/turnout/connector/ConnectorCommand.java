@@ -14,14 +14,22 @@ import sun.misc.Signal;
  * SIGINT, then stops accepting, lets running statements finish (bounded by
  * {@code connector-shutdown-timeout}) and exits 0.
  */
-@Command(name = "connector", mixinStandardHelpOptions = true,
+@Command(
+        name = "connector",
+        mixinStandardHelpOptions = true,
         description = "Run a connector for one dataservice of a tungsten.ini-style configuration file.")
 public final class ConnectorCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the tungsten.ini-style configuration file")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "the tungsten.ini-style configuration file")
     Path config;
 
-    @Option(names = {"-s", "--service"}, paramLabel = "NAME",
+    @Option(
+            names = {"-s", "--service"},
+            paramLabel = "NAME",
             description = "the dataservice to serve (default: the only dataservice of the file)")
     String service;
 

@@ -1,27 +1,28 @@
 package dev.turnout.connector;
 
-import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.admin.AdminServer;
+import dev.turnout.connector.backend.BackendDialer;
+import dev.turnout.connector.backend.BackendPool;
+import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
+import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
-import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.config.SplittingSettings;
-import dev.turnout.connector.frontend.FrontendHandler;
-import dev.turnout.connector.backend.GreetingCache;
-import dev.turnout.connector.session.Listener;
-import dev.turnout.connector.session.SessionServices;
-import dev.turnout.connector.session.RouteMetrics;
-import dev.turnout.connector.session.LoopSessions;
-import dev.turnout.connector.session.RoutingSettings;
-import dev.turnout.connector.session.EventTally;
-import dev.turnout.connector.session.SessionRegistry;
-import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.connector.frontend.FrontendHandler;
+import dev.turnout.connector.session.EventTally;
+import dev.turnout.connector.session.Listener;
+import dev.turnout.connector.session.LoopSessions;
+import dev.turnout.connector.session.RouteMetrics;
+import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.session.SessionRegistry;
+import dev.turnout.connector.session.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
+import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Balancer;
 import dev.turnout.routing.policy.Qos;
@@ -29,7 +30,6 @@ import dev.turnout.routing.policy.ReadPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.turnout.protocol.wire.PacketFrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -75,9 +75,11 @@ public final class ConnectorServer implements AutoCloseable {
     private final MeterRegistry metrics = new SimpleMeterRegistry();
     /** Chooses the datasource of each bridged connection; null unless {@code connector-bridge-mode}. */
     private final BridgeTargets bridgeTargets;
+
     private Channel listener;
     /** The {@code application-readonly-port} listener; null when not configured. */
     private Channel readOnlyListener;
+
     private boolean stopped;
     /** connector-backend-pool-idle, or less: below the primary's wait_timeout. */
     private volatile Duration poolIdle;
@@ -93,12 +95,24 @@ public final class ConnectorServer implements AutoCloseable {
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.topology = ConnectorTopology.start(config);
-        this.services = new SessionServices(config, sslContext, new GreetingCache(),
-                BackendDialer.tcp(transport.socketChannelClass()), Ticker.systemTicker(),
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), topology, routingSettings(config),
-                new RouteMetrics(metrics), this::reloadUsers, new ConnectorControl(), newRegistry(config), new EventTally());
+        this.services = new SessionServices(
+                config,
+                sslContext,
+                new GreetingCache(),
+                BackendDialer.tcp(transport.socketChannelClass()),
+                Ticker.systemTicker(),
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
+                new SecureRandom(),
+                topology,
+                routingSettings(config),
+                new RouteMetrics(metrics),
+                this::reloadUsers,
+                new ConnectorControl(),
+                newRegistry(config),
+                new EventTally());
         this.bridgeTargets = config.bridgeMode()
-                ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice()) : null;
+                ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice())
+                : null;
     }
 
     /**
@@ -107,8 +121,11 @@ public final class ConnectorServer implements AutoCloseable {
      */
     private SessionRegistry newRegistry(ConnectorConfig config) {
         Ticker ticker = Ticker.systemTicker();
-        return new SessionRegistry(loop -> new LoopSessions(loop, new BackendPool(ticker, poolIdle),
-                config.failover().retryInterval(), config.backends().idleRelease()));
+        return new SessionRegistry(loop -> new LoopSessions(
+                loop,
+                new BackendPool(ticker, poolIdle),
+                config.failover().retryInterval(),
+                config.backends().idleRelease()));
     }
 
     /**
@@ -120,8 +137,10 @@ public final class ConnectorServer implements AutoCloseable {
         if (waitTimeout > 0 && Duration.ofSeconds(waitTimeout).dividedBy(2).compareTo(poolIdle) < 0) {
             poolIdle = Duration.ofSeconds(waitTimeout).dividedBy(2);
             if (config.backends().pool() > 0) {
-                log.info("pooled backend connections stay idle at most {} s (half the primary's wait_timeout of {} s)",
-                        poolIdle.toSeconds(), waitTimeout);
+                log.info(
+                        "pooled backend connections stay idle at most {} s (half the primary's wait_timeout of {} s)",
+                        poolIdle.toSeconds(),
+                        waitTimeout);
             }
         }
     }
@@ -130,10 +149,15 @@ public final class ConnectorServer implements AutoCloseable {
     static RoutingSettings routingSettings(ConnectorConfig config) {
         SplittingSettings splitting = config.splitting();
         Qos qos = splitting.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
-        ReadPolicy policy = new ReadPolicy(splitting.maxSlaveLatencyMillis(), Balancer.valueOf(splitting.loadBalancer().name()),
-                new Affinity(splitting.affinity().preferred(), splitting.affinity().excluded()), splitting.smartScale(),
+        ReadPolicy policy = new ReadPolicy(
+                splitting.maxSlaveLatencyMillis(),
+                Balancer.valueOf(splitting.loadBalancer().name()),
+                new Affinity(
+                        splitting.affinity().preferred(), splitting.affinity().excluded()),
+                splitting.smartScale(),
                 splitting.smartScaleWait().toMillis());
-        return new RoutingSettings(qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
+        return new RoutingSettings(
+                qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
     }
 
     private String reloadUsers() {
@@ -162,17 +186,20 @@ public final class ConnectorServer implements AutoCloseable {
             try {
                 sslContext = ServerTls.context(files);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                throw new ConnectorStartException("cannot load the TLS certificate " + files.certificate() + " and key "
-                        + files.key() + " (the key must be PEM, PKCS#8 or PKCS#1 RSA, unencrypted): " + e.getMessage(), e);
+                throw new ConnectorStartException(
+                        "cannot load the TLS certificate " + files.certificate() + " and key " + files.key()
+                                + " (the key must be PEM, PKCS#8 or PKCS#1 RSA, unencrypted): " + e.getMessage(),
+                        e);
             }
         }
         if (!config.acceptedUnusedKeys().isEmpty()) {
-            log.info("configuration keys accepted but not used by this version: {}",
+            log.info(
+                    "configuration keys accepted but not used by this version: {}",
                     String.join(", ", new java.util.TreeSet<>(config.acceptedUnusedKeys())));
         }
         if (config.bridgeMode() && config.dataservice().isComposite()) {
-            throw new ConnectorStartException("bridge mode serves a dataservice, not the composite dataservice "
-                    + config.serviceName(), null);
+            throw new ConnectorStartException(
+                    "bridge mode serves a dataservice, not the composite dataservice " + config.serviceName(), null);
         }
         ConnectorServer server = new ConnectorServer(config, sslContext);
         try {
@@ -192,10 +219,15 @@ public final class ConnectorServer implements AutoCloseable {
         if (config.readOnlyPort().isPresent()) {
             readOnlyListener = bind(config.readOnlyPort().getAsInt(), Listener.READ_ONLY);
         }
-        log.info("connector for dataservice {} listening on {}{} ({}, {} worker threads{}), primary {}",
-                config.serviceName(), listener.localAddress(),
-                readOnlyListener == null ? "" : " and read-only on " + readOnlyListener.localAddress(), transport.name(),
-                config.workerThreads(), config.bridgeMode() ? ", bridge mode" : "", config.dataservice().master());
+        log.info(
+                "connector for dataservice {} listening on {}{} ({}, {} worker threads{}), primary {}",
+                config.serviceName(),
+                listener.localAddress(),
+                readOnlyListener == null ? "" : " and read-only on " + readOnlyListener.localAddress(),
+                transport.name(),
+                config.workerThreads(),
+                config.bridgeMode() ? ", bridge mode" : "",
+                config.dataservice().master());
     }
 
     /** Binds one listener on the listen address; its sessions are {@code kind} sessions. */
@@ -219,7 +251,8 @@ public final class ConnectorServer implements AutoCloseable {
                         if (bridgeTargets != null) {
                             ch.pipeline().addLast("bridge", new BridgeHandler(services, bridgeTargets, kind));
                         } else {
-                            ch.pipeline().addLast("frames", new PacketFrameDecoder())
+                            ch.pipeline()
+                                    .addLast("frames", new PacketFrameDecoder())
                                     .addLast("session", new FrontendHandler(services, kind));
                         }
                     }
@@ -307,28 +340,51 @@ public final class ConnectorServer implements AutoCloseable {
         }
         HostPort address = config.restApi().address().get();
         try {
-            admin = AdminServer.start(address, config.restApi().user().orElse(null), config.restApi().password(),
-                    "connector@" + localHostName() + "[" + ProcessHandle.current().pid() + "]", topology,
-                    services.control(), metrics, sessions::size);
+            admin = AdminServer.start(
+                    address,
+                    config.restApi().user().orElse(null),
+                    config.restApi().password(),
+                    "connector@" + localHostName() + "["
+                            + ProcessHandle.current().pid() + "]",
+                    topology,
+                    services.control(),
+                    metrics,
+                    sessions::size);
         } catch (IOException | RuntimeException e) {
             throw new ConnectorStartException("cannot serve the REST API on " + address + ": " + e.getMessage(), e);
         }
-        log.info("REST API on http://{}:{}/api/v1/status and /metrics{}", address.host(), admin.address().getPort(),
+        log.info(
+                "REST API on http://{}:{}/api/v1/status and /metrics{}",
+                address.host(),
+                admin.address().getPort(),
                 config.restApi().user().isPresent() ? " (Basic authentication)" : "");
     }
 
     private void registerGauges() {
         Gauge.builder("turnout.sessions.active", sessions, java.util.Set::size)
-                .description("Client sessions open").register(metrics);
-        Gauge.builder("turnout.topology.version", topology, t -> t.holder().current().version())
-                .description("Version of the topology snapshot the connector routes by").register(metrics);
+                .description("Client sessions open")
+                .register(metrics);
+        Gauge.builder(
+                        "turnout.topology.version",
+                        topology,
+                        t -> t.holder().current().version())
+                .description("Version of the topology snapshot the connector routes by")
+                .register(metrics);
         for (var datasource : topology.dataservice().datasources()) {
             String name = datasource.name();
             Gauge.builder("turnout.datasource.sessions", topology, t -> t.sessions(name))
-                    .description("Sessions with a connection to the datasource").tag("datasource", name).register(metrics);
-            Gauge.builder("turnout.datasource.latency.ms", topology, t -> t.dataservice().datasource(name)
-                            .map(d -> (double) d.latencyMillis()).orElse(-1.0))
-                    .description("Applied latency of the datasource in milliseconds (-1: unknown)").tag("datasource", name)
+                    .description("Sessions with a connection to the datasource")
+                    .tag("datasource", name)
+                    .register(metrics);
+            Gauge.builder(
+                            "turnout.datasource.latency.ms",
+                            topology,
+                            t -> t.dataservice()
+                                    .datasource(name)
+                                    .map(d -> (double) d.latencyMillis())
+                                    .orElse(-1.0))
+                    .description("Applied latency of the datasource in milliseconds (-1: unknown)")
+                    .tag("datasource", name)
                     .register(metrics);
         }
     }

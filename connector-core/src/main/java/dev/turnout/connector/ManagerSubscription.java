@@ -51,6 +51,7 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
 
     /** Touched only by the scheduler thread. */
     private long lostSince;
+
     private boolean offlineForLoss;
 
     private final ChannelGroup sessions;
@@ -75,8 +76,12 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         }
         ConnectorTopology topology = services.topology();
         topology.holder().addListener(snapshot -> registry.forEach(Session::wake));
-        this.client = PushClient.start(PushClient.Settings.defaults(addresses), PushClient.Identity.ofThisProcess(ports),
-                topology.holder(), this::stats, this);
+        this.client = PushClient.start(
+                PushClient.Settings.defaults(addresses),
+                PushClient.Identity.ofThisProcess(ports),
+                topology.holder(),
+                this::stats,
+                this);
         log.info("following the topology of manager(s) {}", managers);
         if (services.config().failover().offlineWithoutManagers()) {
             scheduler.scheduleWithFixedDelay(this::checkManagers, LOSS_GRACE_MILLIS, 200, TimeUnit.MILLISECONDS);
@@ -119,7 +124,8 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         log.info("on hold (request {}): new transactions wait", request);
         Ticker ticker = services.ticker();
         long deadline = ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_WAIT_MILLIS);
-        long grace = ticker.nanoTime() + services.config().failover().disconnectTimeout().toNanos();
+        long grace = ticker.nanoTime()
+                + services.config().failover().disconnectTimeout().toNanos();
         scheduler.execute(new Runnable() {
             @Override
             public void run() {
@@ -135,8 +141,10 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
                     }
                     scheduler.schedule(this, 20, TimeUnit.MILLISECONDS);
                 } else {
-                    log.warn("sessions still inside transactions after {} ms; not acknowledging hold request {}",
-                            HOLD_WAIT_MILLIS, request);
+                    log.warn(
+                            "sessions still inside transactions after {} ms; not acknowledging hold request {}",
+                            HOLD_WAIT_MILLIS,
+                            request);
                 }
             }
         });
@@ -153,8 +161,8 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
     public void onState(ConnectorState state) {
         control.state(state);
         log.info("state {} set by a manager", state.label());
-        registry.forEach(state == ConnectorState.OFFLINE ? session -> session.drain(ConnectorErrors.offline())
-                : Session::wake);
+        registry.forEach(
+                state == ConnectorState.OFFLINE ? session -> session.drain(ConnectorErrors.offline()) : Session::wake);
     }
 
     /** Managers this connector is subscribed to right now. */

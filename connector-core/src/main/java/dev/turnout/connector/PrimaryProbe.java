@@ -38,6 +38,7 @@ final class PrimaryProbe implements BackendListener {
     private final String target;
     /** The primary's wait_timeout in seconds, or -1 when it was not read. */
     private final CompletableFuture<Long> waitTimeout = new CompletableFuture<>();
+
     private ResponseTracker tracker;
     private long seconds = -1;
 
@@ -51,13 +52,22 @@ final class PrimaryProbe implements BackendListener {
      */
     static long run(ConnectorConfig config, EventLoop loop, BackendDialer dialer, GreetingCache greetings) {
         HostPort master = config.dataservice().master();
-        long capabilities = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
-                | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_TRANSACTIONS
-                | Capabilities.CLIENT_CONNECT_ATTRS | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
-        ClientAuthExchange exchange = new ClientAuthExchange(config.applicationUser(), config.applicationPassword(), null,
-                capabilities, 45, Map.of("_client_name", "turnout-probe"));
-        BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), master.host(), master.port(),
-                config.connectTimeout());
+        long capabilities = Capabilities.CLIENT_PROTOCOL_41
+                | Capabilities.CLIENT_SECURE_CONNECTION
+                | Capabilities.CLIENT_PLUGIN_AUTH
+                | Capabilities.CLIENT_LONG_PASSWORD
+                | Capabilities.CLIENT_TRANSACTIONS
+                | Capabilities.CLIENT_CONNECT_ATTRS
+                | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
+        ClientAuthExchange exchange = new ClientAuthExchange(
+                config.applicationUser(),
+                config.applicationPassword(),
+                null,
+                capabilities,
+                45,
+                Map.of("_client_name", "turnout-probe"));
+        BackendConnection.Target target = new BackendConnection.Target(
+                config.serviceName(), master.host(), master.port(), config.connectTimeout());
         PrimaryProbe probe = new PrimaryProbe(target.toString());
         loop.execute(() -> BackendConnection.connect(loop, dialer, target, exchange, probe, greetings::update));
         try {
@@ -124,8 +134,7 @@ final class PrimaryProbe implements BackendListener {
     }
 
     @Override
-    public void backendWritabilityChanged(BackendConnection backend, boolean writable) {
-    }
+    public void backendWritabilityChanged(BackendConnection backend, boolean writable) {}
 
     @Override
     public void backendClosed(BackendConnection backend) {

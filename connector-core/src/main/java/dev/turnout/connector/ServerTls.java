@@ -27,17 +27,19 @@ final class ServerTls {
     private static final String PKCS1_BEGIN = "-----BEGIN RSA PRIVATE KEY-----";
     private static final String PKCS1_END = "-----END RSA PRIVATE KEY-----";
     /** AlgorithmIdentifier of rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters, DER. */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7,
-        0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    private static final byte[] RSA_ALGORITHM = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00
+    };
 
-    private ServerTls() {
-    }
+    private ServerTls() {}
 
     static SslContext context(TlsFiles files) throws IOException, GeneralSecurityException {
         String key = Files.readString(files.key(), StandardCharsets.US_ASCII);
         int begin = key.indexOf(PKCS1_BEGIN);
         if (begin < 0) {
-            return SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile()).build();
+            return SslContextBuilder.forServer(
+                            files.certificate().toFile(), files.key().toFile())
+                    .build();
         }
         int end = key.indexOf(PKCS1_END, begin);
         if (end < 0) {
@@ -47,7 +49,9 @@ final class ServerTls {
         PrivateKey privateKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8(pkcs1)));
         X509Certificate[] chain;
         try (InputStream in = Files.newInputStream(files.certificate())) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new X509Certificate[0]);
+            chain = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)
+                    .toArray(new X509Certificate[0]);
         }
         return SslContextBuilder.forServer(privateKey, chain).build();
     }

@@ -31,7 +31,9 @@ import sun.misc.Signal;
  * {@code turnout demo}: a local MariaDB cluster (a primary and two replicas with GTID replication)
  * with a connector in front of it on 127.0.0.1, until Ctrl-C, which stops everything it started.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Start a local MariaDB cluster (primary + 2 replicas) and a connector in front of it.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -40,10 +42,17 @@ public final class DemoCommand implements Callable<Integer> {
     static final String REST_USER = "admin";
     static final String REST_PASSWORD = "admin-secret";
 
-    @Option(names = "--port", paramLabel = "PORT", description = "the connector's port (default: 3306, or the next free one)")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "the connector's port (default: 3306, or the next free one)")
     Integer port;
 
-    @Option(names = "--replicas", paramLabel = "N", defaultValue = "2", description = "number of replicas (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "number of replicas (default: ${DEFAULT-VALUE})")
     int replicas;
 
     @Override
@@ -52,7 +61,10 @@ public final class DemoCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         System.out.println("Starting a MariaDB cluster: 1 primary + " + replicas + " replicas ...");
-        try (SandboxCluster cluster = SandboxCluster.builder().replicas(replicas).appUser(USER, PASSWORD).start()) {
+        try (SandboxCluster cluster = SandboxCluster.builder()
+                .replicas(replicas)
+                .appUser(USER, PASSWORD)
+                .start()) {
             int connectorPort = port != null ? port : firstFreePort(3306);
             int readOnlyPort = firstFreePort(connectorPort + 1);
             int pushPort = firstFreePort(PushServer.DEFAULT_PORT);
@@ -94,13 +106,27 @@ public final class DemoCommand implements Callable<Integer> {
             datasources.add(new DatasourceAddress(server.hostPort(), server.host(), server.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return new ManagerSettings("alpha", datasources, cluster.primary().hostPort(), cluster.rootUser(),
-                cluster.rootPassword(), "repl", "repl", false, Duration.ofMillis(500), Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, pushPort), new InetSocketAddress(loopback, restPort), REST_USER,
-                REST_PASSWORD, Duration.ofSeconds(30), 3);
+        return new ManagerSettings(
+                "alpha",
+                datasources,
+                cluster.primary().hostPort(),
+                cluster.rootUser(),
+                cluster.rootPassword(),
+                "repl",
+                "repl",
+                false,
+                Duration.ofMillis(500),
+                Policy.AUTOMATIC,
+                new InetSocketAddress(loopback, pushPort),
+                new InetSocketAddress(loopback, restPort),
+                REST_USER,
+                REST_PASSWORD,
+                Duration.ofSeconds(30),
+                3);
     }
 
-    static String configuration(SandboxCluster cluster, int connectorPort, int readOnlyPort, int pushPort, int restPort) {
+    static String configuration(
+            SandboxCluster cluster, int connectorPort, int readOnlyPort, int pushPort, int restPort) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 # Written by 'turnout demo' for its local cluster.
@@ -119,17 +145,32 @@ public final class DemoCommand implements Callable<Integer> {
                 topology=clustered
                 master=%s
                 members=%s
-                """.formatted(USER, PASSWORD, connectorPort, readOnlyPort, pushPort, restPort, REST_USER, REST_PASSWORD,
-                cluster.primary().hostPort(), members);
+                """.formatted(
+                        USER,
+                        PASSWORD,
+                        connectorPort,
+                        readOnlyPort,
+                        pushPort,
+                        restPort,
+                        REST_USER,
+                        REST_PASSWORD,
+                        cluster.primary().hostPort(),
+                        members);
     }
 
-    private static void printBanner(SandboxCluster cluster, int connectorPort, int readOnlyPort, int restPort, Path ini) {
+    private static void printBanner(
+            SandboxCluster cluster, int connectorPort, int readOnlyPort, int restPort, Path ini) {
         StringBuilder servers = new StringBuilder();
         for (DbServer server : cluster.servers()) {
-            servers.append(String.format("  %-4s %-16s server_id=%d %s%n", server.name(), server.hostPort(), server.serverId(),
+            servers.append(String.format(
+                    "  %-4s %-16s server_id=%d %s%n",
+                    server.name(),
+                    server.hostPort(),
+                    server.serverId(),
                     server == cluster.primary() ? "(primary)" : "(replica)"));
         }
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 Turnout demo is running.
                 %s
@@ -153,7 +194,15 @@ public final class DemoCommand implements Callable<Integer> {
                           kill -9 %8$d                                 # db1 dies: automatic failover
 
                 Press Ctrl-C to stop the connector and the cluster.
-                """, servers, connectorPort, ini, USER, PASSWORD, readOnlyPort, restPort, cluster.primary().pid());
+                """,
+                servers,
+                connectorPort,
+                ini,
+                USER,
+                PASSWORD,
+                readOnlyPort,
+                restPort,
+                cluster.primary().pid());
         System.out.flush();
     }
 

@@ -7,7 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code turnout} command line: {@code turnout connector …}, {@code turnout manager …}, {@code turnout cctrl}, {@code turnout demo}. */
-@Command(name = "turnout", mixinStandardHelpOptions = true, versionProvider = Turnout.Version.class,
+@Command(
+        name = "turnout",
+        mixinStandardHelpOptions = true,
+        versionProvider = Turnout.Version.class,
         description = "Turnout: a MySQL-protocol routing connector for replicated MySQL/MariaDB clusters.",
         subcommands = {ConnectorCommand.class, ManagerCommand.class, CctrlCommand.class, DemoCommand.class})
 public final class Turnout implements Runnable {

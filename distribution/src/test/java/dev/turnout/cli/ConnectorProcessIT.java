@@ -78,13 +78,23 @@ class ConnectorProcessIT {
                 long terminated = System.nanoTime();
                 connector.destroy(); // SIGTERM
 
-                assertThat(awaitRefused(port, Duration.ofSeconds(2))).as("new connections are refused").isTrue();
-                assertThat(sleeping).as("the running statement still runs once the listener is closed").isNotDone();
-                assertThat(sleeping.get(10, TimeUnit.SECONDS)).as("select sleep(2) completed normally").isZero();
+                assertThat(awaitRefused(port, Duration.ofSeconds(2)))
+                        .as("new connections are refused")
+                        .isTrue();
+                assertThat(sleeping)
+                        .as("the running statement still runs once the listener is closed")
+                        .isNotDone();
+                assertThat(sleeping.get(10, TimeUnit.SECONDS))
+                        .as("select sleep(2) completed normally")
+                        .isZero();
                 assertThat(connector.waitFor(SHUTDOWN_TIMEOUT.plus(EXIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS))
-                        .as("the connector exited; its output:%n%s", output(log)).isTrue();
-                assertThat(Duration.ofNanos(System.nanoTime() - terminated)).isLessThan(SHUTDOWN_TIMEOUT.plus(EXIT_MARGIN));
-                assertThat(connector.exitValue()).as("exit status; output:%n%s", output(log)).isZero();
+                        .as("the connector exited; its output:%n%s", output(log))
+                        .isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - terminated))
+                        .isLessThan(SHUTDOWN_TIMEOUT.plus(EXIT_MARGIN));
+                assertThat(connector.exitValue())
+                        .as("exit status; output:%n%s", output(log))
+                        .isZero();
             }
             assertThat(output(log)).contains("connector stopped");
         } finally {
@@ -100,7 +110,9 @@ class ConnectorProcessIT {
         Path log = dir.resolve("bad.log");
         Process connector = launch(log, "connector", "--config", config.toString());
         try {
-            assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector exited").isTrue();
+            assertThat(connector.waitFor(60, TimeUnit.SECONDS))
+                    .as("the connector exited")
+                    .isTrue();
             assertThat(connector.exitValue()).isNotZero();
             assertThat(output(log)).contains(config + ":" + line + ": conector-listen-address: unknown key");
         } finally {
@@ -122,8 +134,13 @@ class ConnectorProcessIT {
                 [alpha]
                 master=%s
                 members=%s
-                """.formatted(cluster.appUser(), cluster.appPassword(), port, SHUTDOWN_TIMEOUT.toSeconds(),
-                cluster.primary().hostPort(), members);
+                """.formatted(
+                        cluster.appUser(),
+                        cluster.appPassword(),
+                        port,
+                        SHUTDOWN_TIMEOUT.toSeconds(),
+                        cluster.primary().hostPort(),
+                        members);
     }
 
     private static int lineOf(String text, String prefix) {
@@ -139,10 +156,13 @@ class ConnectorProcessIT {
     /** Runs {@code dev.turnout.cli.Turnout} with this JVM's classpath; stdout and stderr go to {@code log}. */
     private static Process launch(Path log, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), Turnout.class.getName()));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Turnout.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static void stop(Process process) throws InterruptedException {
@@ -163,23 +183,29 @@ class ConnectorProcessIT {
     }
 
     private static Connection connect(int port) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/test?connectTimeout=5000&socketTimeout=30000",
-                cluster.appUser(), cluster.appPassword());
+        return DriverManager.getConnection(
+                "jdbc:mariadb://127.0.0.1:" + port + "/test?connectTimeout=5000&socketTimeout=30000",
+                cluster.appUser(),
+                cluster.appPassword());
     }
 
     /** Waits (at most 60 s) until the connector answers a login on {@code port}. */
     private static void awaitListening(Process connector, int port, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            assertThat(connector.isAlive()).as("the connector is running; its output:%n%s", output(log)).isTrue();
+            assertThat(connector.isAlive())
+                    .as("the connector is running; its output:%n%s", output(log))
+                    .isTrue();
             try (Connection connection = connect(port)) {
-                assertThat(queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+                assertThat(queryLong(connection, "select @@server_id"))
+                        .isEqualTo(cluster.primary().serverId());
                 return;
             } catch (SQLException e) {
                 Thread.sleep(200);
             }
         }
-        throw new AssertionError("the connector did not listen on " + port + " within 60 s; its output:\n" + output(log));
+        throw new AssertionError(
+                "the connector did not listen on " + port + " within 60 s; its output:\n" + output(log));
     }
 
     /** Whether a TCP connection to {@code port} is refused within {@code timeout}. */
@@ -219,7 +245,8 @@ class ConnectorProcessIT {
     }
 
     private static long queryLong(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

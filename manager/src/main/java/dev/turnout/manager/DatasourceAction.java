@@ -24,7 +24,8 @@ public enum DatasourceAction {
                 return a;
             }
         }
-        throw new IllegalArgumentException("datasource action '" + word + "' is none of shun, recover, online, offline");
+        throw new IllegalArgumentException(
+                "datasource action '" + word + "' is none of shun, recover, online, offline");
     }
 
     /** The word in lower case, as cctrl spells it. */

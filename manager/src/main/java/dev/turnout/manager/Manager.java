@@ -65,6 +65,7 @@ public final class Manager implements AutoCloseable {
     private volatile List<Probe> lastRound = List.of();
     /** Old masters a failover fenced: made read-only whenever they are seen writable, until recovered. */
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+
     private final ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "turnout-manager-failover");
         t.setDaemon(true);
@@ -80,11 +81,14 @@ public final class Manager implements AutoCloseable {
         this.settings = settings;
         List<Datasource> sources = new ArrayList<>();
         for (DatasourceAddress a : settings.datasources()) {
-            sources.add(Datasource.configured(a.name(), a.host(), a.port(),
+            sources.add(Datasource.configured(
+                    a.name(),
+                    a.host(),
+                    a.port(),
                     a.name().equals(settings.configuredMaster()) ? Role.MASTER : Role.SLAVE));
         }
-        this.holder = new TopologyHolder(TopologySnapshot.of(System.currentTimeMillis(), settings.policy(),
-                new Dataservice(settings.service(), sources)));
+        this.holder = new TopologyHolder(TopologySnapshot.of(
+                System.currentTimeMillis(), settings.policy(), new Dataservice(settings.service(), sources)));
         this.sql = new Sql(settings.dbUser(), settings.dbPassword(), PROBE_TIMEOUT.multipliedBy(2));
         String host;
         try {
@@ -104,16 +108,24 @@ public final class Manager implements AutoCloseable {
             if (settings.restAddress() != null) {
                 m.rest = RestApi.start(settings.restAddress(), m, settings.restUser(), settings.restPassword());
             }
-            MonitorSettings monitorSettings = new MonitorSettings(settings.dbUser(), settings.dbPassword(),
-                    settings.probeInterval(), Duration.ofMillis(100), PROBE_TIMEOUT, "turnout",
+            MonitorSettings monitorSettings = new MonitorSettings(
+                    settings.dbUser(),
+                    settings.dbPassword(),
+                    settings.probeInterval(),
+                    Duration.ofMillis(100),
+                    PROBE_TIMEOUT,
+                    "turnout",
                     "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]");
-            m.monitor = DatasourceMonitor.start(monitorSettings, settings.datasources(), m::heartbeatTarget,
-                    m::onRound);
+            m.monitor =
+                    DatasourceMonitor.start(monitorSettings, settings.datasources(), m::heartbeatTarget, m::onRound);
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
         }
-        log.info("manager of '{}' started: push port {}, REST {}", settings.service(), m.push.port(),
+        log.info(
+                "manager of '{}' started: push port {}, REST {}",
+                settings.service(),
+                m.push.port(),
                 m.rest == null ? "off" : m.rest.address());
         return m;
     }
@@ -172,26 +184,34 @@ public final class Manager implements AutoCloseable {
      */
     public void datasource(String name, DatasourceAction action) throws ManagerException {
         synchronized (operations) {
-            Datasource d = dataservice().datasource(name).orElseThrow(() -> new ManagerException(
-                    "no datasource '" + name + "'; known: " + names(), true));
+            Datasource d = dataservice()
+                    .datasource(name)
+                    .orElseThrow(() -> new ManagerException("no datasource '" + name + "'; known: " + names(), true));
             switch (action) {
                 case SHUN -> overrides.put(name, DatasourceState.SHUNNED);
                 case OFFLINE -> overrides.put(name, DatasourceState.OFFLINE);
                 case ONLINE -> overrides.remove(name);
                 case RECOVER -> {
-                    Datasource master = dataservice().master().orElseThrow(() -> new ManagerException(
-                            "no master to recover '" + name + "' to", false));
+                    Datasource master = dataservice()
+                            .master()
+                            .orElseThrow(() -> new ManagerException("no master to recover '" + name + "' to", false));
                     if (master.name().equals(name)) {
                         throw new ManagerException("'" + name + "' is the master; nothing to recover", true);
                     }
                     try {
                         DatasourceAddress a = address(name);
-                        sql.execute(a, "SET GLOBAL read_only = 1", "STOP SLAVE",
-                                "SET GLOBAL gtid_slave_pos = @@global.gtid_current_pos", changeMaster(master),
+                        sql.execute(
+                                a,
+                                "SET GLOBAL read_only = 1",
+                                "STOP SLAVE",
+                                "SET GLOBAL gtid_slave_pos = @@global.gtid_current_pos",
+                                changeMaster(master),
                                 "START SLAVE");
                     } catch (SQLException e) {
-                        throw new ManagerException("cannot recover '" + name + "' as a replica of '" + master.name()
-                                + "': " + e.getMessage(), e);
+                        throw new ManagerException(
+                                "cannot recover '" + name + "' as a replica of '" + master.name() + "': "
+                                        + e.getMessage(),
+                                e);
                     }
                     overrides.remove(name);
                     fenced.remove(name);
@@ -217,7 +237,8 @@ public final class Manager implements AutoCloseable {
             Dataservice ds = dataservice();
             Datasource old = ds.master().orElseThrow(() -> new ManagerException("no master to switch from", false));
             if (!old.reachable()) {
-                throw new ManagerException("master '" + old.name() + "' is unreachable: a failover, not a switch", false);
+                throw new ManagerException(
+                        "master '" + old.name() + "' is unreachable: a failover, not a switch", false);
             }
             Datasource candidate = candidate(ds, old, target);
             log.info("switch: {} -> {}", old.name(), candidate.name());
@@ -240,10 +261,15 @@ public final class Manager implements AutoCloseable {
                 }
             } finally {
                 switching = false;
-                foldAfterMillis = System.currentTimeMillis() + PROBE_TIMEOUT.toMillis() + settings.probeInterval().toMillis();
+                foldAfterMillis = System.currentTimeMillis()
+                        + PROBE_TIMEOUT.toMillis()
+                        + settings.probeInterval().toMillis();
             }
-            log.info("switch: {} is the master, {} a replica ({} ms with connectors held)", candidate.name(),
-                    old.name(), (System.nanoTime() - started) / 1_000_000);
+            log.info(
+                    "switch: {} is the master, {} a replica ({} ms with connectors held)",
+                    candidate.name(),
+                    old.name(),
+                    (System.nanoTime() - started) / 1_000_000);
             return candidate.name();
         }
     }
@@ -255,32 +281,40 @@ public final class Manager implements AutoCloseable {
         try {
             sql.execute(oldAddress, "SET GLOBAL read_only = 1");
         } catch (SQLException e) {
-            throw new ManagerException("switch abandoned: cannot make '" + old.name() + "' read-only: "
-                    + e.getMessage(), e);
+            throw new ManagerException(
+                    "switch abandoned: cannot make '" + old.name() + "' read-only: " + e.getMessage(), e);
         }
         try {
             position = sql.queryString(oldAddress, "SELECT @@global.gtid_binlog_pos");
         } catch (SQLException e) {
             undoReadOnly(oldAddress);
-            throw new ManagerException("switch abandoned: cannot read the position of '" + old.name() + "': "
-                    + e.getMessage(), e);
+            throw new ManagerException(
+                    "switch abandoned: cannot read the position of '" + old.name() + "': " + e.getMessage(), e);
         }
         try {
             if (!sql.awaitPosition(newAddress, position == null ? "" : position, settings.switchTimeout())) {
                 undoReadOnly(oldAddress);
-                throw new ManagerException("switch abandoned: '" + candidate.name() + "' did not apply " + position
-                        + " within " + settings.switchTimeout().toMillis() + " ms; '" + old.name()
-                        + "' is writable again", false);
+                throw new ManagerException(
+                        "switch abandoned: '" + candidate.name() + "' did not apply " + position
+                                + " within " + settings.switchTimeout().toMillis() + " ms; '" + old.name()
+                                + "' is writable again",
+                        false);
             }
             sql.execute(newAddress, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
         } catch (SQLException e) {
             undoReadOnly(oldAddress);
-            throw new ManagerException("switch abandoned: promoting '" + candidate.name() + "' failed: "
-                    + e.getMessage() + "; '" + old.name() + "' is writable again", e);
+            throw new ManagerException(
+                    "switch abandoned: promoting '" + candidate.name() + "' failed: " + e.getMessage() + "; '"
+                            + old.name() + "' is writable again",
+                    e);
         }
-        Datasource newMaster = candidate.withRole(Role.MASTER)
-                .withHealth(true, ReplicationState.NONE, 0, position == null ? candidate.position()
-                        : GtidPosition.parse(position));
+        Datasource newMaster = candidate
+                .withRole(Role.MASTER)
+                .withHealth(
+                        true,
+                        ReplicationState.NONE,
+                        0,
+                        position == null ? candidate.position() : GtidPosition.parse(position));
         List<String> failed = new ArrayList<>();
         for (Datasource d : ds.datasources()) {
             if (d.name().equals(candidate.name())) {
@@ -301,9 +335,13 @@ public final class Manager implements AutoCloseable {
         }
         holder.update(s -> {
             Dataservice cur = s.dataservice(settings.service());
-            Dataservice next = cur.with(cur.datasource(old.name()).orElseThrow().withRole(Role.SLAVE)
+            Dataservice next = cur.with(cur.datasource(old.name())
+                    .orElseThrow()
+                    .withRole(Role.SLAVE)
                     .withHealth(true, ReplicationState.RUNNING, -1, old.position()));
-            next = next.with(next.datasource(candidate.name()).orElseThrow().withRole(Role.MASTER)
+            next = next.with(next.datasource(candidate.name())
+                    .orElseThrow()
+                    .withRole(Role.MASTER)
                     .withHealth(true, ReplicationState.NONE, 0, newMaster.position()));
             return s.withDataservice(next);
         });
@@ -324,25 +362,29 @@ public final class Manager implements AutoCloseable {
         return "CHANGE MASTER TO MASTER_HOST=" + Sql.literal(master.host()) + ", MASTER_PORT=" + master.port()
                 + ", MASTER_USER=" + Sql.literal(settings.replicationUser())
                 + ", MASTER_PASSWORD=" + Sql.literal(settings.replicationPassword())
-                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=" + (settings.replicationSsl() ? 1 : 0);
+                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL="
+                + (settings.replicationSsl() ? 1 : 0);
     }
 
     private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
         if (target != null) {
-            Datasource d = ds.datasource(target).orElseThrow(() -> new ManagerException(
-                    "no datasource '" + target + "'; known: " + names(), true));
+            Datasource d = ds.datasource(target)
+                    .orElseThrow(() -> new ManagerException("no datasource '" + target + "'; known: " + names(), true));
             if (d.name().equals(old.name())) {
                 throw new ManagerException("'" + target + "' is already the master", true);
             }
             if (!d.reachable() || d.state() != DatasourceState.ONLINE) {
-                throw new ManagerException("'" + target + "' is " + d.state() + (d.reachable() ? "" : ", unreachable")
-                        + ": cannot promote it", false);
+                throw new ManagerException(
+                        "'" + target + "' is " + d.state() + (d.reachable() ? "" : ", unreachable")
+                                + ": cannot promote it",
+                        false);
             }
             return d;
         }
         Datasource best = null;
         for (Datasource d : ds.slaves()) {
-            if (d.reachable() && d.state() == DatasourceState.ONLINE
+            if (d.reachable()
+                    && d.state() == DatasourceState.ONLINE
                     && (best == null || d.position().isAheadOf(best.position()))) {
                 best = d;
             }
@@ -392,13 +434,20 @@ public final class Manager implements AutoCloseable {
     /** Counts consecutive failed probes of the master and queues a failover at the threshold. */
     private void watchMaster(List<Probe> round) {
         String master = dataservice().master().map(Datasource::name).orElse(null);
-        Probe p = master == null ? null : round.stream().filter(x -> x.name().equals(master)).findFirst().orElse(null);
+        Probe p = master == null
+                ? null
+                : round.stream()
+                        .filter(x -> x.name().equals(master))
+                        .findFirst()
+                        .orElse(null);
         if (p == null || p.reachable()) {
             masterMisses = 0;
             return;
         }
         masterMisses++;
-        if (masterMisses >= settings.failoverProbes() && topology().policy() == Policy.AUTOMATIC && !failoverQueued
+        if (masterMisses >= settings.failoverProbes()
+                && topology().policy() == Policy.AUTOMATIC
+                && !failoverQueued
                 && !switching) {
             failoverQueued = true;
             log.warn("failover: master {} unreachable in {} consecutive probes ({})", master, masterMisses, p.error());
@@ -480,7 +529,9 @@ public final class Manager implements AutoCloseable {
                 DatasourceAddress candidate = address(best);
                 try {
                     if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
-                        log.warn("failover: {} did not apply all it received ({}) in time; promoting anyway", best,
+                        log.warn(
+                                "failover: {} did not apply all it received ({}) in time; promoting anyway",
+                                best,
                                 bestPos);
                     }
                     sql.execute(candidate, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
@@ -503,28 +554,41 @@ public final class Manager implements AutoCloseable {
                 String promoted = best;
                 holder.update(s -> {
                     Dataservice cur = s.dataservice(settings.service());
-                    Dataservice next = cur.with(cur.datasource(dead).orElseThrow().withRole(Role.SLAVE)
+                    Dataservice next = cur.with(cur.datasource(dead)
+                            .orElseThrow()
+                            .withRole(Role.SLAVE)
                             .withState(DatasourceState.SHUNNED));
-                    next = next.with(next.datasource(promoted).orElseThrow().withRole(Role.MASTER)
-                            .withHealth(true, ReplicationState.NONE, 0, next.datasource(promoted).orElseThrow().position()));
+                    next = next.with(next.datasource(promoted)
+                            .orElseThrow()
+                            .withRole(Role.MASTER)
+                            .withHealth(
+                                    true,
+                                    ReplicationState.NONE,
+                                    0,
+                                    next.datasource(promoted).orElseThrow().position()));
                     return s.withDataservice(next);
                 });
-                log.warn("failover: {} is the master, {} is SHUNNED ({} ms from confirmation to new topology)", best,
-                        dead, (System.nanoTime() - started) / 1_000_000);
+                log.warn(
+                        "failover: {} is the master, {} is SHUNNED ({} ms from confirmation to new topology)",
+                        best,
+                        dead,
+                        (System.nanoTime() - started) / 1_000_000);
             } finally {
                 if (held) {
                     push.release();
                 }
                 switching = false;
-                foldAfterMillis = System.currentTimeMillis() + PROBE_TIMEOUT.toMillis() + settings.probeInterval().toMillis();
+                foldAfterMillis = System.currentTimeMillis()
+                        + PROBE_TIMEOUT.toMillis()
+                        + settings.probeInterval().toMillis();
             }
         }
     }
 
     private String receivedPosition(DatasourceAddress a) throws SQLException {
         try (java.sql.Connection c = sql.open(a, PROBE_TIMEOUT.multipliedBy(2));
-             java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
             if (!rs.next()) {
                 throw new SQLException("not a replica");
             }

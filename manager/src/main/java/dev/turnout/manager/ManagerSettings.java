@@ -46,10 +46,23 @@ import java.util.Set;
  * @param failoverProbes with policy AUTOMATIC, how many consecutive probes must find the master
  *        unreachable before the manager fails over (at least 1)
  */
-public record ManagerSettings(String service, List<DatasourceAddress> datasources, String configuredMaster,
-        String dbUser, String dbPassword, String replicationUser, String replicationPassword, boolean replicationSsl,
-        Duration probeInterval, Policy policy, InetSocketAddress pushAddress, @Nullable InetSocketAddress restAddress,
-        String restUser, String restPassword, Duration switchTimeout, int failoverProbes) {
+public record ManagerSettings(
+        String service,
+        List<DatasourceAddress> datasources,
+        String configuredMaster,
+        String dbUser,
+        String dbPassword,
+        String replicationUser,
+        String replicationPassword,
+        boolean replicationSsl,
+        Duration probeInterval,
+        Policy policy,
+        InetSocketAddress pushAddress,
+        @Nullable InetSocketAddress restAddress,
+        String restUser,
+        String restPassword,
+        Duration switchTimeout,
+        int failoverProbes) {
 
     /** Validates and copies. */
     public ManagerSettings {
@@ -59,7 +72,8 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
             throw new IllegalArgumentException("datasources: expected at least one");
         }
         if (datasources.stream().noneMatch(d -> d.name().equals(configuredMaster))) {
-            throw new IllegalArgumentException("configuredMaster '" + configuredMaster + "' is none of the datasources");
+            throw new IllegalArgumentException(
+                    "configuredMaster '" + configuredMaster + "' is none of the datasources");
         }
         Objects.requireNonNull(dbUser, "dbUser");
         Objects.requireNonNull(dbPassword, "dbPassword");
@@ -96,12 +110,14 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
      * @param pushAddress where connectors subscribe
      * @throws ConfigException naming the file and key of a problem
      */
-    public static ManagerSettings fromConfig(Path file, String service, InetSocketAddress pushAddress,
-            Duration probeInterval, Policy policy) throws ConfigException, IOException {
+    public static ManagerSettings fromConfig(
+            Path file, String service, InetSocketAddress pushAddress, Duration probeInterval, Policy policy)
+            throws ConfigException, IOException {
         ConnectorConfig config = ConnectorConfig.load(file, service);
         DataserviceConfig ds = config.dataservice();
         if (ds.isComposite()) {
-            throw new ConfigException(file + ": the manager manages one dataservice; '" + ds.name() + "' is a composite");
+            throw new ConfigException(
+                    file + ": the manager manages one dataservice; '" + ds.name() + "' is a composite");
         }
         List<DatasourceAddress> addresses = addresses(ds.members());
         String master = addresses.get(ds.members().indexOf(ds.master())).name();
@@ -119,17 +135,44 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
         String restPassword = raw.getOrDefault("rest-api-admin-password", raw.getOrDefault("rest-api-admin-pass", ""));
         ProbeSettings probes = config.probes();
         String replicationPassword = new String(probes.replicationPassword(), StandardCharsets.UTF_8);
-        return new ManagerSettings(config.serviceName(), addresses, master, probes.replicationUser(),
-                replicationPassword, probes.replicationUser(), replicationPassword, false, probeInterval, policy,
-                pushAddress, rest, raw.getOrDefault("rest-api-admin-user", "admin"), restPassword,
-                Duration.ofSeconds(10), DEFAULT_FAILOVER_PROBES);
+        return new ManagerSettings(
+                config.serviceName(),
+                addresses,
+                master,
+                probes.replicationUser(),
+                replicationPassword,
+                probes.replicationUser(),
+                replicationPassword,
+                false,
+                probeInterval,
+                policy,
+                pushAddress,
+                rest,
+                raw.getOrDefault("rest-api-admin-user", "admin"),
+                restPassword,
+                Duration.ofSeconds(10),
+                DEFAULT_FAILOVER_PROBES);
     }
 
     /** These settings with another {@link #failoverProbes()}. */
     public ManagerSettings withFailoverProbes(int probes) {
-        return new ManagerSettings(service, datasources, configuredMaster, dbUser, dbPassword, replicationUser,
-                replicationPassword, replicationSsl, probeInterval, policy, pushAddress, restAddress, restUser,
-                restPassword, switchTimeout, probes);
+        return new ManagerSettings(
+                service,
+                datasources,
+                configuredMaster,
+                dbUser,
+                dbPassword,
+                replicationUser,
+                replicationPassword,
+                replicationSsl,
+                probeInterval,
+                policy,
+                pushAddress,
+                restAddress,
+                restUser,
+                restPassword,
+                switchTimeout,
+                probes);
     }
 
     /** The default push address: every interface, port {@value PushServer#DEFAULT_PORT}. */
@@ -174,7 +217,9 @@ public record ManagerSettings(String service, List<DatasourceAddress> datasource
             }
             int eq = t.indexOf('=');
             if (into != null && eq > 0) {
-                into.put(t.substring(0, eq).strip().toLowerCase(Locale.ROOT), t.substring(eq + 1).strip());
+                into.put(
+                        t.substring(0, eq).strip().toLowerCase(Locale.ROOT),
+                        t.substring(eq + 1).strip());
             }
         }
         defaults.putAll(own);

@@ -52,8 +52,9 @@ final class RestApi implements AutoCloseable {
         this.server = server;
         this.executor = executor;
         this.manager = manager;
-        this.expectedAuth = ("Basic " + Base64.getEncoder().encodeToString(
-                (user + ":" + password).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+        this.expectedAuth = ("Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static RestApi start(InetSocketAddress address, Manager manager, String user, String password) throws IOException {
@@ -117,7 +118,9 @@ final class RestApi implements AutoCloseable {
             return;
         }
         if (!method.equals("POST")) {
-            send(ex, first.matches("switch|policy|datasource|router") ? 405 : 404,
+            send(
+                    ex,
+                    first.matches("switch|policy|datasource|router") ? 405 : 404,
                     error(first.matches("switch|policy|datasource|router") ? "use POST" : "no such resource"));
             return;
         }

@@ -38,7 +38,8 @@ final class Sql {
     }
 
     void execute(DatasourceAddress a, String... statements) throws SQLException {
-        try (Connection c = open(a, timeout); Statement s = c.createStatement()) {
+        try (Connection c = open(a, timeout);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -46,7 +47,9 @@ final class Sql {
     }
 
     String queryString(DatasourceAddress a, String sql) throws SQLException {
-        try (Connection c = open(a, timeout); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = open(a, timeout);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -58,7 +61,7 @@ final class Sql {
      */
     boolean awaitPosition(DatasourceAddress a, String position, Duration wait) throws SQLException {
         try (Connection c = open(a, wait.plus(timeout));
-             PreparedStatement s = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+                PreparedStatement s = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
             s.setString(1, position);
             s.setDouble(2, wait.toMillis() / 1000.0);
             try (ResultSet rs = s.executeQuery()) {

@@ -27,8 +27,7 @@ import java.util.Map;
  */
 final class TopologyFolder {
 
-    private TopologyFolder() {
-    }
+    private TopologyFolder() {}
 
     /**
      * The dataservice after {@code round}.
@@ -49,13 +48,16 @@ final class TopologyFolder {
             Role role = d.name().equals(master) ? Role.MASTER : (d.role() == Role.RELAY ? Role.RELAY : Role.SLAVE);
             Datasource next = d.withRole(role);
             if (p != null) {
-                next = next.withHealth(p.reachable(), role == Role.MASTER && p.reachable() && p.replica() == null
-                                ? ReplicationState.NONE : replication(p),
+                next = next.withHealth(
+                        p.reachable(),
+                        role == Role.MASTER && p.reachable() && p.replica() == null
+                                ? ReplicationState.NONE
+                                : replication(p),
                         p.reachable() ? (role == Role.MASTER ? 0 : p.latencyMillis()) : -1,
                         p.reachable() ? parse(p.gtidPosition(), d.position()) : d.position());
                 DatasourceState override = overrides.get(d.name());
-                next = next.withState(override != null ? override
-                        : p.reachable() ? DatasourceState.ONLINE : DatasourceState.FAILED);
+                next = next.withState(
+                        override != null ? override : p.reachable() ? DatasourceState.ONLINE : DatasourceState.FAILED);
             }
             out.add(next);
         }
@@ -83,12 +85,15 @@ final class TopologyFolder {
             int followers = 0;
             for (Probe p : byName.values()) {
                 ReplicaStatus r = p.replica();
-                if (p.reachable() && r != null && r.sourcePort() == candidate.port()
+                if (p.reachable()
+                        && r != null
+                        && r.sourcePort() == candidate.port()
                         && r.sourceHost().equalsIgnoreCase(candidate.host())) {
                     followers++;
                 }
             }
-            if (followers > bestFollowers || (followers == bestFollowers && candidate.name().equals(previousMaster))) {
+            if (followers > bestFollowers
+                    || (followers == bestFollowers && candidate.name().equals(previousMaster))) {
                 best = candidate;
                 bestFollowers = followers;
             }

@@ -48,12 +48,20 @@ final class ManagedCluster implements AutoCloseable {
                     [alpha]
                     master=%s
                     members=%s
-                    """.formatted(cluster.appUser(), cluster.appPassword(), manager.pushPort(), connectorLines,
-                    cluster.primary().hostPort(), members);
-            connector = ConnectorServer.start(ConnectorConfig.parse(ini, "managed.ini", "alpha").withApplicationPort(0));
+                    """.formatted(
+                            cluster.appUser(),
+                            cluster.appPassword(),
+                            manager.pushPort(),
+                            connectorLines,
+                            cluster.primary().hostPort(),
+                            members);
+            connector = ConnectorServer.start(
+                    ConnectorConfig.parse(ini, "managed.ini", "alpha").withApplicationPort(0));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (connector.connectedManagers() == 0) {
-                assertThat(System.nanoTime()).as("the connector subscribes to the manager").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the connector subscribes to the manager")
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
         } catch (Exception | AssertionError e) {
@@ -69,9 +77,23 @@ final class ManagedCluster implements AutoCloseable {
             addresses.add(new DatasourceAddress(s.hostPort(), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return Manager.start(new ManagerSettings("alpha", addresses, cluster.primary().hostPort(), cluster.rootUser(),
-                cluster.rootPassword(), "repl", "repl", false, probeInterval, policy,
-                new InetSocketAddress(loopback, pushPort), null, "admin", "s3cret", Duration.ofSeconds(20), 3));
+        return Manager.start(new ManagerSettings(
+                "alpha",
+                addresses,
+                cluster.primary().hostPort(),
+                cluster.rootUser(),
+                cluster.rootPassword(),
+                "repl",
+                "repl",
+                false,
+                probeInterval,
+                policy,
+                new InetSocketAddress(loopback, pushPort),
+                null,
+                "admin",
+                "s3cret",
+                Duration.ofSeconds(20),
+                3));
     }
 
     /** A port free on this machine now, for a manager that must come back on the same one. */

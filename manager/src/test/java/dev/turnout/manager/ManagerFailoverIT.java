@@ -46,13 +46,34 @@ class ManagerFailoverIT {
             addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        manager = Manager.start(new ManagerSettings("alpha", addresses, name(cluster.primary()), cluster.rootUser(),
-                cluster.rootPassword(), "repl", "repl", false, Duration.ofMillis(200), Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, 0), null, "admin", "x", Duration.ofSeconds(10), 3));
+        manager = Manager.start(new ManagerSettings(
+                "alpha",
+                addresses,
+                name(cluster.primary()),
+                cluster.rootUser(),
+                cluster.rootPassword(),
+                "repl",
+                "repl",
+                false,
+                Duration.ofMillis(200),
+                Policy.AUTOMATIC,
+                new InetSocketAddress(loopback, 0),
+                null,
+                "admin",
+                "x",
+                Duration.ofSeconds(10),
+                3));
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
-        client = PushClient.start(new PushClient.Settings(List.of(new InetSocketAddress(loopback, manager.pushPort())),
-                Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1)),
-                PushClient.Identity.ofThisProcess(List.of(9999)), connectorView, () -> new PushMessage.Stats(0, 0),
+        client = PushClient.start(
+                new PushClient.Settings(
+                        List.of(new InetSocketAddress(loopback, manager.pushPort())),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1)),
+                PushClient.Identity.ofThisProcess(List.of(9999)),
+                connectorView,
+                () -> new PushMessage.Stats(0, 0),
                 PushClient.Listener.acknowledging());
     }
 
@@ -85,57 +106,82 @@ class ManagerFailoverIT {
 
     private static String master(TopologySnapshot s) {
         return s.dataservices().containsKey("alpha")
-                ? s.dataservice("alpha").master().map(Datasource::name).orElse("none") : "none";
+                ? s.dataservice("alpha").master().map(Datasource::name).orElse("none")
+                : "none";
     }
 
     @Test
     void aKilledPrimaryIsReplacedByAReplicaFencedWhenItReturnsAndRecoveredAsAReplica() throws Exception {
         DbServer old = cluster.primary();
-        await("all online", () -> manager.dataservice().datasources().stream()
-                .allMatch(d -> d.reachable() && d.state() == DatasourceState.ONLINE));
-        execute(old, "CREATE TABLE test.failover_it (id INT PRIMARY KEY, v VARCHAR(20))",
+        await(
+                "all online",
+                () -> manager.dataservice().datasources().stream()
+                        .allMatch(d -> d.reachable() && d.state() == DatasourceState.ONLINE));
+        execute(
+                old,
+                "CREATE TABLE test.failover_it (id INT PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO test.failover_it VALUES (1, 'before')");
         cluster.awaitReplication(Duration.ofSeconds(10));
 
         long killed = System.nanoTime();
         old.kill();
-        await("a replica is the master at the connector", () -> !master(connectorView.current()).equals(name(old))
-                && !master(connectorView.current()).equals("none"));
+        await(
+                "a replica is the master at the connector",
+                () -> !master(connectorView.current()).equals(name(old))
+                        && !master(connectorView.current()).equals("none"));
         long detectedMillis = (System.nanoTime() - killed) / 1_000_000;
         String promoted = master(connectorView.current());
         DbServer newPrimary = server(promoted);
-        DbServer other = cluster.replicas().stream().filter(s -> s != newPrimary).findFirst().orElseThrow();
+        DbServer other = cluster.replicas().stream()
+                .filter(s -> s != newPrimary)
+                .findFirst()
+                .orElseThrow();
         System.out.println("failover: kill to new topology at the connector in " + detectedMillis + " ms");
 
-        assertThat(connectorView.current().dataservice("alpha").datasource(name(old)).orElseThrow().state())
+        assertThat(connectorView
+                        .current()
+                        .dataservice("alpha")
+                        .datasource(name(old))
+                        .orElseThrow()
+                        .state())
                 .isEqualTo(DatasourceState.SHUNNED);
         assertThat(queryString(newPrimary, "SELECT @@global.read_only")).isEqualTo("0");
-        assertThat(queryString(newPrimary, "SELECT v FROM test.failover_it WHERE id = 1")).isEqualTo("before");
+        assertThat(queryString(newPrimary, "SELECT v FROM test.failover_it WHERE id = 1"))
+                .isEqualTo("before");
         execute(newPrimary, "INSERT INTO test.failover_it VALUES (2, 'after')");
-        await("the other replica follows the new primary",
+        await(
+                "the other replica follows the new primary",
                 () -> "after".equals(queryStringOrNull(other, "SELECT v FROM test.failover_it WHERE id = 2")));
 
         old.start();
-        await("the returning old primary is fenced read-only",
+        await(
+                "the returning old primary is fenced read-only",
                 () -> "1".equals(queryStringOrNull(old, "SELECT @@global.read_only")));
         assertThat(master(manager.topology())).isEqualTo(promoted);
-        assertThat(manager.dataservice().datasource(name(old)).orElseThrow().state()).isEqualTo(DatasourceState.SHUNNED);
+        assertThat(manager.dataservice().datasource(name(old)).orElseThrow().state())
+                .isEqualTo(DatasourceState.SHUNNED);
 
         manager.datasource(name(old), DatasourceAction.RECOVER);
 
-        await("the recovered old primary receives the new primary's writes",
+        await(
+                "the recovered old primary receives the new primary's writes",
                 () -> "after".equals(queryStringOrNull(old, "SELECT v FROM test.failover_it WHERE id = 2")));
-        await("it is ONLINE again", () -> manager.dataservice().datasource(name(old)).orElseThrow().state()
-                == DatasourceState.ONLINE);
+        await(
+                "it is ONLINE again",
+                () -> manager.dataservice().datasource(name(old)).orElseThrow().state() == DatasourceState.ONLINE);
         assertThat(master(manager.topology())).isEqualTo(promoted);
     }
 
     private DbServer server(String name) {
-        return cluster.servers().stream().filter(s -> name(s).equals(name)).findFirst().orElseThrow();
+        return cluster.servers().stream()
+                .filter(s -> name(s).equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void execute(DbServer server, String... sql) throws SQLException {
-        try (Connection c = server.rootConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server.rootConnection();
+                Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
             }
@@ -143,7 +189,9 @@ class ManagerFailoverIT {
     }
 
     private static String queryString(DbServer server, String sql) throws SQLException {
-        try (Connection c = server.rootConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = server.rootConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

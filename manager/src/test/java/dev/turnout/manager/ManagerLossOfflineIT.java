@@ -24,8 +24,12 @@ class ManagerLossOfflineIT {
     @BeforeAll
     static void start() throws Exception {
         pushPort = ManagedCluster.freePort();
-        managed = new ManagedCluster(SandboxCluster.builder().replicas(1).start(), Policy.MAINTENANCE,
-                Duration.ofMillis(200), pushPort, "connector-without-managers=offline");
+        managed = new ManagedCluster(
+                SandboxCluster.builder().replicas(1).start(),
+                Policy.MAINTENANCE,
+                Duration.ofMillis(200),
+                pushPort,
+                "connector-without-managers=offline");
     }
 
     @AfterAll
@@ -49,7 +53,8 @@ class ManagerLossOfflineIT {
         long lost = System.nanoTime();
         SQLException refused = null;
         while (refused == null) {
-            assertThat(System.nanoTime() - lost).as("OFFLINE within the 2 s grace and a check")
+            assertThat(System.nanoTime() - lost)
+                    .as("OFFLINE within the 2 s grace and a check")
                     .isLessThan(TimeUnit.SECONDS.toNanos(10));
             try (Connection c = connect()) {
                 Thread.sleep(200);
@@ -61,8 +66,8 @@ class ManagerLossOfflineIT {
                 }
             }
         }
-        System.out.println("refused " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost) + " ms after the manager"
-                + " stopped: " + refused.getMessage());
+        System.out.println("refused " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost)
+                + " ms after the manager" + " stopped: " + refused.getMessage());
         assertThat(refused.getMessage()).contains("connector is OFFLINE");
 
         managed.manager = managed.startManager(Policy.MAINTENANCE, Duration.ofMillis(200), pushPort);
@@ -72,7 +77,8 @@ class ManagerLossOfflineIT {
                 assertThat(c.isValid(2)).isTrue();
                 break;
             } catch (SQLException e) {
-                assertThat(System.nanoTime()).as("ONLINE again once the manager is back: %s", e.getMessage())
+                assertThat(System.nanoTime())
+                        .as("ONLINE again once the manager is back: %s", e.getMessage())
                         .isLessThan(deadline);
                 Thread.sleep(100);
             }

@@ -31,8 +31,8 @@ class ManagerRestartIT {
     @BeforeAll
     static void start() throws Exception {
         pushPort = ManagedCluster.freePort();
-        managed = new ManagedCluster(SandboxCluster.builder().replicas(1).start(), Policy.MAINTENANCE,
-                Duration.ofMillis(200), pushPort, "");
+        managed = new ManagedCluster(
+                SandboxCluster.builder().replicas(1).start(), Policy.MAINTENANCE, Duration.ofMillis(200), pushPort, "");
     }
 
     @AfterAll
@@ -61,23 +61,30 @@ class ManagerRestartIT {
         Manager first = managed.manager;
         await("the manager lists the connector", () -> listed(first));
         // Listed once its hello arrived; the manager's snapshot reaches the connector just after.
-        await("the connector has the manager's topology",
-                () -> connector.topology().holder().current().version() >= first.topology().version());
+        await(
+                "the connector has the manager's topology",
+                () -> connector.topology().holder().current().version()
+                        >= first.topology().version());
         long version = connector.topology().holder().current().version();
         first.close();
         managed.manager = null;
         await("the connector notices the manager is gone", () -> connector.connectedManagers() == 0);
         try (Connection c = DriverManager.getConnection(managed.url(), cluster.appUser(), cluster.appPassword());
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@server_id")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@server_id")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getLong(1)).as("routed on the last topology").isEqualTo(cluster.primary().serverId());
+            assertThat(rs.getLong(1))
+                    .as("routed on the last topology")
+                    .isEqualTo(cluster.primary().serverId());
         }
         assertThat(connector.topology().holder().current().version()).isEqualTo(version);
 
         Manager second = managed.startManager(Policy.MAINTENANCE, Duration.ofMillis(200), pushPort);
         managed.manager = second;
-        await("the connector subscribes to the returning manager", () -> connector.connectedManagers() == 1
-                && listed(second));
-        System.out.println("routers of the returning manager: " + second.routers().stream().map(RouterInfo::display).toList());
+        await(
+                "the connector subscribes to the returning manager",
+                () -> connector.connectedManagers() == 1 && listed(second));
+        System.out.println("routers of the returning manager: "
+                + second.routers().stream().map(RouterInfo::display).toList());
     }
 }

@@ -32,12 +32,15 @@ class ManagerSettingsTest {
                 members=db1,db2,db3:13306
                 """);
 
-        ManagerSettings s = ManagerSettings.fromConfig(ini, "alpha", new InetSocketAddress(11999),
-                Duration.ofMillis(250), Policy.MAINTENANCE);
+        ManagerSettings s = ManagerSettings.fromConfig(
+                ini, "alpha", new InetSocketAddress(11999), Duration.ofMillis(250), Policy.MAINTENANCE);
 
         assertThat(s.service()).isEqualTo("alpha");
-        assertThat(s.datasources()).containsExactly(new DatasourceAddress("db1", "db1", 3306),
-                new DatasourceAddress("db2", "db2", 3306), new DatasourceAddress("db3", "db3", 13306));
+        assertThat(s.datasources())
+                .containsExactly(
+                        new DatasourceAddress("db1", "db1", 3306),
+                        new DatasourceAddress("db2", "db2", 3306),
+                        new DatasourceAddress("db3", "db3", 13306));
         assertThat(s.configuredMaster()).isEqualTo("db2");
         assertThat(s.dbUser()).isEqualTo("tungsten");
         assertThat(s.replicationPassword()).isEqualTo("t0p");
@@ -62,10 +65,12 @@ class ManagerSettingsTest {
                 members=127.0.0.1:3307,127.0.0.1:3308
                 """);
 
-        ManagerSettings s = ManagerSettings.fromConfig(ini, null, new InetSocketAddress(11999),
-                Duration.ofMillis(500), Policy.AUTOMATIC);
+        ManagerSettings s = ManagerSettings.fromConfig(
+                ini, null, new InetSocketAddress(11999), Duration.ofMillis(500), Policy.AUTOMATIC);
 
-        assertThat(s.datasources()).extracting(DatasourceAddress::name).containsExactly("127.0.0.1:3307", "127.0.0.1:3308");
+        assertThat(s.datasources())
+                .extracting(DatasourceAddress::name)
+                .containsExactly("127.0.0.1:3307", "127.0.0.1:3308");
         assertThat(s.configuredMaster()).isEqualTo("127.0.0.1:3307");
         assertThat(s.restAddress()).isNull();
         assertThat(s.dbUser()).isEqualTo("app");

@@ -63,15 +63,35 @@ class ManagerSwitchIT {
             addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        manager = Manager.start(new ManagerSettings("alpha", addresses, name(cluster.primary()), cluster.rootUser(),
-                cluster.rootPassword(), REPL, REPL, false, Duration.ofMillis(200), Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, 0), new InetSocketAddress(loopback, 0), "admin", "s3cret",
-                Duration.ofSeconds(10), 3));
+        manager = Manager.start(new ManagerSettings(
+                "alpha",
+                addresses,
+                name(cluster.primary()),
+                cluster.rootUser(),
+                cluster.rootPassword(),
+                REPL,
+                REPL,
+                false,
+                Duration.ofMillis(200),
+                Policy.AUTOMATIC,
+                new InetSocketAddress(loopback, 0),
+                new InetSocketAddress(loopback, 0),
+                "admin",
+                "s3cret",
+                Duration.ofSeconds(10),
+                3));
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
-        client = PushClient.start(new PushClient.Settings(List.of(new InetSocketAddress(loopback, manager.pushPort())),
-                Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1)),
-                new PushClient.Identity("connector@host1[8616]", "host1", 8616, List.of(9999)), connectorView,
-                () -> new PushMessage.Stats(3, 1), new PushClient.Listener() {
+        client = PushClient.start(
+                new PushClient.Settings(
+                        List.of(new InetSocketAddress(loopback, manager.pushPort())),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1)),
+                new PushClient.Identity("connector@host1[8616]", "host1", 8616, List.of(9999)),
+                connectorView,
+                () -> new PushMessage.Stats(3, 1),
+                new PushClient.Listener() {
                     @Override
                     public void onHold(long request, Runnable ack) {
                         events.add("hold");
@@ -113,8 +133,7 @@ class ManagerSwitchIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what + "; topology "
-                        + manager.topology());
+                throw new AssertionError("timed out waiting until " + what + "; topology " + manager.topology());
             }
             Thread.sleep(50);
         }
@@ -133,17 +152,22 @@ class ManagerSwitchIT {
     @Order(1)
     void theManagerSeesThePrimaryAndReplicasAndTheConnectorReceivesItAndIsListed() throws Exception {
         await("every datasource reachable and online", ManagerSwitchIT::allOnline);
-        await("the connector has the manager's topology",
+        await(
+                "the connector has the manager's topology",
                 () -> connectorView.current().dataservices().containsKey("alpha"));
         assertThat(master(manager.topology())).isEqualTo(name(cluster.primary()));
-        assertThat(manager.dataservice().slaves()).extracting(Datasource::name)
-                .containsExactly(name(cluster.replicas().get(0)), name(cluster.replicas().get(1)));
-        await("the connector's stats reached the manager",
+        assertThat(manager.dataservice().slaves())
+                .extracting(Datasource::name)
+                .containsExactly(
+                        name(cluster.replicas().get(0)), name(cluster.replicas().get(1)));
+        await(
+                "the connector's stats reached the manager",
                 () -> manager.routers().size() == 1 && manager.routers().get(0).created() == 3);
 
         String ls = cctrl.run("ls");
 
-        assertThat(ls).contains("COORDINATOR[" + manager.coordinator() + ":AUTOMATIC:ONLINE]")
+        assertThat(ls)
+                .contains("COORDINATOR[" + manager.coordinator() + ":AUTOMATIC:ONLINE]")
                 .contains("|connector@host1[8616](ONLINE, created=3, active=1)")
                 .contains("|" + name(cluster.primary()) + "(master:ONLINE, latency=0.000, position=0-1-")
                 .contains("|" + name(cluster.replicas().get(0)) + "(slave:ONLINE, latency=");
@@ -153,12 +177,17 @@ class ManagerSwitchIT {
     @Order(2)
     void theRestApiRefusesAWrongPasswordAndNamesUnknownDatasources() throws Exception {
         InetSocketAddress rest = manager.restAddress();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + rest.getHostString() + ":" + rest.getPort() + "/api/v1/status")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://" + rest.getHostString() + ":" + rest.getPort() + "/api/v1/status"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(new CctrlTestAccess("http://" + rest.getHostString() + ":" + rest.getPort(), "admin", "wrong")
-                .run("ls")).contains("ERROR: authentication required");
+                        .run("ls"))
+                .contains("ERROR: authentication required");
 
         assertThat(cctrl.run("datasource nosuchhost shun")).contains("ERROR: no datasource 'nosuchhost'");
     }
@@ -171,11 +200,25 @@ class ManagerSwitchIT {
         assertThat(cctrl.run("set policy maintenance")).contains("policy is now MAINTENANCE");
         await("the connector sees MAINTENANCE", () -> connectorView.current().policy() == Policy.MAINTENANCE);
         cctrl.run("datasource " + replica + " shun");
-        await("the connector sees the replica SHUNNED", () -> connectorView.current().dataservice("alpha")
-                .datasource(replica).orElseThrow().state() == DatasourceState.SHUNNED);
+        await(
+                "the connector sees the replica SHUNNED",
+                () -> connectorView
+                                .current()
+                                .dataservice("alpha")
+                                .datasource(replica)
+                                .orElseThrow()
+                                .state()
+                        == DatasourceState.SHUNNED);
         cctrl.run("datasource " + replica + " online");
-        await("the connector sees it ONLINE again", () -> connectorView.current().dataservice("alpha")
-                .datasource(replica).orElseThrow().state() == DatasourceState.ONLINE);
+        await(
+                "the connector sees it ONLINE again",
+                () -> connectorView
+                                .current()
+                                .dataservice("alpha")
+                                .datasource(replica)
+                                .orElseThrow()
+                                .state()
+                        == DatasourceState.ONLINE);
         cctrl.run("set policy automatic");
         cctrl.run("router connector@host1[8616] offline");
         await("the connector was told OFFLINE", () -> events.contains("state OFFLINE"));
@@ -188,7 +231,9 @@ class ManagerSwitchIT {
         DbServer oldPrimary = cluster.primary();
         DbServer newPrimary = cluster.replicas().get(0);
         DbServer other = cluster.replicas().get(1);
-        execute(oldPrimary, "CREATE TABLE IF NOT EXISTS test.switch_it (id INT PRIMARY KEY, v VARCHAR(20))",
+        execute(
+                oldPrimary,
+                "CREATE TABLE IF NOT EXISTS test.switch_it (id INT PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO test.switch_it VALUES (1, 'before')");
         events.clear();
 
@@ -197,22 +242,33 @@ class ManagerSwitchIT {
         assertThat(out).contains("SWITCH TO '" + name(newPrimary) + "' SUCCEEDED");
         assertThat(events).containsSubsequence("hold", "release");
         assertThat(master(manager.topology())).isEqualTo(name(newPrimary));
-        await("the connector received the new master", () -> master(connectorView.current()).equals(name(newPrimary)));
-        assertThat(connectorView.current().dataservice("alpha").datasource(name(oldPrimary)).orElseThrow().role())
+        await(
+                "the connector received the new master",
+                () -> master(connectorView.current()).equals(name(newPrimary)));
+        assertThat(connectorView
+                        .current()
+                        .dataservice("alpha")
+                        .datasource(name(oldPrimary))
+                        .orElseThrow()
+                        .role())
                 .isEqualTo(Role.SLAVE);
 
         assertThat(queryString(newPrimary, "SELECT @@global.read_only")).isEqualTo("0");
         assertThat(queryString(oldPrimary, "SELECT @@global.read_only")).isEqualTo("1");
-        await("the old primary and the other replica replicate from the new one",
+        await(
+                "the old primary and the other replica replicate from the new one",
                 () -> replicatesFrom(oldPrimary, newPrimary) && replicatesFrom(other, newPrimary));
-        assertThat(queryString(newPrimary, "SELECT v FROM test.switch_it WHERE id = 1")).isEqualTo("before");
+        assertThat(queryString(newPrimary, "SELECT v FROM test.switch_it WHERE id = 1"))
+                .isEqualTo("before");
 
         execute(newPrimary, "INSERT INTO test.switch_it VALUES (2, 'after')");
         for (DbServer s : List.of(oldPrimary, other)) {
-            await("the write on the new primary reached " + name(s),
+            await(
+                    "the write on the new primary reached " + name(s),
                     () -> "after".equals(queryStringOrNull(s, "SELECT v FROM test.switch_it WHERE id = 2")));
         }
-        await("the manager folds the new roles from the servers and stays there",
+        await(
+                "the manager folds the new roles from the servers and stays there",
                 () -> allOnline() && master(manager.topology()).equals(name(newPrimary)));
         Thread.sleep(1000); // a few probe rounds: stale rounds must not flip the master back
         assertThat(master(manager.topology())).isEqualTo(name(newPrimary));
@@ -230,26 +286,34 @@ class ManagerSwitchIT {
         String after = master(manager.topology());
         assertThat(after).isNotEqualTo(before);
         await("the connector follows", () -> master(connectorView.current()).equals(after));
-        DbServer newPrimary = cluster.servers().stream().filter(s -> name(s).equals(after)).findFirst().orElseThrow();
+        DbServer newPrimary = cluster.servers().stream()
+                .filter(s -> name(s).equals(after))
+                .findFirst()
+                .orElseThrow();
         execute(newPrimary, "INSERT INTO test.switch_it VALUES (3, 'again')");
         for (DbServer s : cluster.servers()) {
-            await("the write reached " + name(s),
+            await(
+                    "the write reached " + name(s),
                     () -> "again".equals(queryStringOrNull(s, "SELECT v FROM test.switch_it WHERE id = 3")));
         }
     }
 
     private static boolean replicatesFrom(DbServer replica, DbServer source) {
-        try (Connection c = replica.rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
-            return rs.next() && rs.getInt("Master_Port") == source.port()
-                    && "Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"));
+        try (Connection c = replica.rootConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            return rs.next()
+                    && rs.getInt("Master_Port") == source.port()
+                    && "Yes".equals(rs.getString("Slave_IO_Running"))
+                    && "Yes".equals(rs.getString("Slave_SQL_Running"));
         } catch (SQLException e) {
             return false;
         }
     }
 
     private static void execute(DbServer server, String... sql) throws SQLException {
-        try (Connection c = server.rootConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server.rootConnection();
+                Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
             }
@@ -257,7 +321,9 @@ class ManagerSwitchIT {
     }
 
     private static String queryString(DbServer server, String sql) throws SQLException {
-        try (Connection c = server.rootConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = server.rootConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

@@ -41,12 +41,17 @@ class SwitchUnderLoadIT {
 
     @BeforeAll
     static void start() throws Exception {
-        managed = new ManagedCluster(SandboxCluster.builder().replicas(2).start(), Policy.MAINTENANCE,
-                Duration.ofMillis(200), 0, "connector-disconnect-timeout=1s");
+        managed = new ManagedCluster(
+                SandboxCluster.builder().replicas(2).start(),
+                Policy.MAINTENANCE,
+                Duration.ofMillis(200),
+                0,
+                "connector-disconnect-timeout=1s");
         cluster = managed.cluster;
         manager = managed.manager;
         connector = managed.connector;
-        try (Connection root = cluster.primary().rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = cluster.primary().rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("CREATE TABLE test.load (id BIGINT PRIMARY KEY, thread INT, server INT)");
         }
         cluster.awaitReplication(Duration.ofSeconds(10));
@@ -61,9 +66,14 @@ class SwitchUnderLoadIT {
 
     /** The current master per the manager, and another server to switch to. */
     private static DbServer[] masterAndCandidate() {
-        String master = manager.topology().dataservice("alpha").master().orElseThrow().name();
-        DbServer current = cluster.servers().stream().filter(s -> s.hostPort().equals(master)).findFirst().orElseThrow();
-        DbServer candidate = cluster.servers().stream().filter(s -> s != current).findFirst().orElseThrow();
+        String master =
+                manager.topology().dataservice("alpha").master().orElseThrow().name();
+        DbServer current = cluster.servers().stream()
+                .filter(s -> s.hostPort().equals(master))
+                .findFirst()
+                .orElseThrow();
+        DbServer candidate =
+                cluster.servers().stream().filter(s -> s != current).findFirst().orElseThrow();
         return new DbServer[] {current, candidate};
     }
 
@@ -79,11 +89,14 @@ class SwitchUnderLoadIT {
             manager.switchOver(newPrimary.hostPort());
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             System.out.println("switch with a transaction left open took " + millis + " ms");
-            assertThat(millis).as("the switch waited about connector-disconnect-timeout").isBetween(900L, 15_000L);
+            assertThat(millis)
+                    .as("the switch waited about connector-disconnect-timeout")
+                    .isBetween(900L, 15_000L);
             SQLException aborted = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, c::commit);
             System.out.println("the open transaction's commit: " + aborted.getErrorCode() + " " + aborted.getMessage());
         }
-        try (Connection root = newPrimary.rootConnection(); Statement st = root.createStatement();
+        try (Connection root = newPrimary.rootConnection();
+                Statement st = root.createStatement();
                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM test.load WHERE id = -1")) {
             rs.next();
             assertThat(rs.getLong(1)).as("the aborted transaction's insert").isZero();
@@ -103,34 +116,38 @@ class SwitchUnderLoadIT {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
-            Thread worker = new Thread(() -> {
-                try (Connection c = DriverManager.getConnection(url, cluster.appUser(), cluster.appPassword());
-                        PreparedStatement insert = c.prepareStatement("INSERT INTO test.load VALUES (?, ?, @@server_id)");
-                        PreparedStatement read = c.prepareStatement("SELECT COUNT(*) FROM test.load WHERE thread = ?")) {
-                    for (long i = 0; i < 1_000_000 && System.nanoTime() < stopAt; i++) {
-                        long id = thread * 1_000_000L + i;
-                        try {
-                            insert.setLong(1, id);
-                            insert.setInt(2, thread);
-                            insert.executeUpdate();
-                            acknowledged.add(id);
-                            long now = System.nanoTime();
-                            long previous = lastWrite.getAndSet(now);
-                            longestPause.accumulateAndGet(now - previous, Math::max);
-                            read.setInt(1, thread);
-                            try (ResultSet rs = read.executeQuery()) {
-                                rs.next();
+            Thread worker = new Thread(
+                    () -> {
+                        try (Connection c = DriverManager.getConnection(url, cluster.appUser(), cluster.appPassword());
+                                PreparedStatement insert =
+                                        c.prepareStatement("INSERT INTO test.load VALUES (?, ?, @@server_id)");
+                                PreparedStatement read =
+                                        c.prepareStatement("SELECT COUNT(*) FROM test.load WHERE thread = ?")) {
+                            for (long i = 0; i < 1_000_000 && System.nanoTime() < stopAt; i++) {
+                                long id = thread * 1_000_000L + i;
+                                try {
+                                    insert.setLong(1, id);
+                                    insert.setInt(2, thread);
+                                    insert.executeUpdate();
+                                    acknowledged.add(id);
+                                    long now = System.nanoTime();
+                                    long previous = lastWrite.getAndSet(now);
+                                    longestPause.accumulateAndGet(now - previous, Math::max);
+                                    read.setInt(1, thread);
+                                    try (ResultSet rs = read.executeQuery()) {
+                                        rs.next();
+                                    }
+                                } catch (SQLException e) {
+                                    errors.add(e.getErrorCode() + " " + e.getMessage());
+                                }
                             }
                         } catch (SQLException e) {
-                            errors.add(e.getErrorCode() + " " + e.getMessage());
+                            errors.add("connection: " + e.getMessage());
+                        } finally {
+                            done.countDown();
                         }
-                    }
-                } catch (SQLException e) {
-                    errors.add("connection: " + e.getMessage());
-                } finally {
-                    done.countDown();
-                }
-            }, "load-" + t);
+                    },
+                    "load-" + t);
             threads.add(worker);
             worker.start();
         }
@@ -139,14 +156,23 @@ class SwitchUnderLoadIT {
         long switchStart = System.nanoTime();
         String outcome = manager.switchOver(newPrimary.hostPort());
         long switchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switchStart);
-        assertThat(done.await(60, TimeUnit.SECONDS)).as("the load threads finish").isTrue();
+        assertThat(done.await(60, TimeUnit.SECONDS))
+                .as("the load threads finish")
+                .isTrue();
 
-        System.out.printf("switch under load: %s in %d ms; %d writes acknowledged (%d before the switch); longest pause"
-                + " between acknowledged writes %d ms; errors %d%n", outcome, switchMillis, acknowledged.size(), beforeSwitch,
-                TimeUnit.NANOSECONDS.toMillis(longestPause.get()), errors.size());
+        System.out.printf(
+                "switch under load: %s in %d ms; %d writes acknowledged (%d before the switch); longest pause"
+                        + " between acknowledged writes %d ms; errors %d%n",
+                outcome,
+                switchMillis,
+                acknowledged.size(),
+                beforeSwitch,
+                TimeUnit.NANOSECONDS.toMillis(longestPause.get()),
+                errors.size());
         assertThat(errors).as("client-visible errors").isEmpty();
         assertThat(acknowledged.size()).isGreaterThan(beforeSwitch);
-        try (Connection root = newPrimary.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = newPrimary.rootConnection();
+                Statement st = root.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT @@read_only")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("the new primary is writable").isZero();
@@ -157,10 +183,15 @@ class SwitchUnderLoadIT {
                     stored.add(rs.getLong(1));
                 }
             }
-            assertThat(stored).as("every acknowledged write is on the new primary").containsAll(acknowledged);
-            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM test.load WHERE server = " + newPrimary.serverId())) {
+            assertThat(stored)
+                    .as("every acknowledged write is on the new primary")
+                    .containsAll(acknowledged);
+            try (ResultSet rs =
+                    st.executeQuery("SELECT COUNT(*) FROM test.load WHERE server = " + newPrimary.serverId())) {
                 rs.next();
-                assertThat(rs.getLong(1)).as("writes after the switch ran on the new primary").isPositive();
+                assertThat(rs.getLong(1))
+                        .as("writes after the switch ran on the new primary")
+                        .isPositive();
             }
         }
     }

@@ -99,10 +99,15 @@ public final class DatasourceMonitor implements AutoCloseable {
     private final boolean[] reported;
     /** Confined to the round thread: the previous round, null before the first. */
     private List<Probe> previousRound;
+
     private volatile List<Probe> latest = List.of();
 
-    private DatasourceMonitor(MonitorSettings settings, List<DatasourceAddress> datasources, Supplier<String> primaryName,
-                              Consumer<List<Probe>> onRound, LongSupplier clock) {
+    private DatasourceMonitor(
+            MonitorSettings settings,
+            List<DatasourceAddress> datasources,
+            Supplier<String> primaryName,
+            Consumer<List<Probe>> onRound,
+            LongSupplier clock) {
         this.settings = settings;
         this.datasources = datasources;
         this.primaryName = primaryName;
@@ -115,9 +120,13 @@ public final class DatasourceMonitor implements AutoCloseable {
             }
         }
         this.byName = Map.copyOf(names);
-        this.ring = HeartbeatRing.forInterval(clock, settings.heartbeatInterval().toMillis(),
-                settings.timeout().toMillis(), RING_WINDOW_MILLIS);
-        this.probers = datasources.stream().map(address -> new Prober(address, settings, ring, clock, closed::get))
+        this.ring = HeartbeatRing.forInterval(
+                clock,
+                settings.heartbeatInterval().toMillis(),
+                settings.timeout().toMillis(),
+                RING_WINDOW_MILLIS);
+        this.probers = datasources.stream()
+                .map(address -> new Prober(address, settings, ring, clock, closed::get))
                 .toList();
         this.writer = new HeartbeatWriter(settings, byName, primaryName, ring, clock, closed::get);
         this.inFlight = new ArrayList<>(datasources.size());
@@ -129,8 +138,8 @@ public final class DatasourceMonitor implements AutoCloseable {
         this.rounds = new ScheduledThreadPoolExecutor(1, threads.factory("round"));
         this.heartbeats = new ScheduledThreadPoolExecutor(1, threads.factory("heartbeat"));
         int poolSize = datasources.size() + 1;
-        this.probes = new ThreadPoolExecutor(poolSize, poolSize, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                threads.factory("probe"));
+        this.probes = new ThreadPoolExecutor(
+                poolSize, poolSize, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads.factory("probe"));
         this.probes.allowCoreThreadTimeOut(true);
         for (ScheduledThreadPoolExecutor executor : List.of(rounds, heartbeats)) {
             executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -150,24 +159,39 @@ public final class DatasourceMonitor implements AutoCloseable {
      * @param onRound receives each complete round
      * @throws IllegalArgumentException if two datasources share a name
      */
-    public static DatasourceMonitor start(MonitorSettings settings, List<DatasourceAddress> datasources,
-                                          Supplier<String> primaryName, Consumer<List<Probe>> onRound) {
+    public static DatasourceMonitor start(
+            MonitorSettings settings,
+            List<DatasourceAddress> datasources,
+            Supplier<String> primaryName,
+            Consumer<List<Probe>> onRound) {
         return start(settings, datasources, primaryName, onRound, System::currentTimeMillis);
     }
 
-    static DatasourceMonitor start(MonitorSettings settings, List<DatasourceAddress> datasources,
-                                   Supplier<String> primaryName, Consumer<List<Probe>> onRound, LongSupplier clock) {
+    static DatasourceMonitor start(
+            MonitorSettings settings,
+            List<DatasourceAddress> datasources,
+            Supplier<String> primaryName,
+            Consumer<List<Probe>> onRound,
+            LongSupplier clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(primaryName, "primaryName");
         Objects.requireNonNull(onRound, "onRound");
-        DatasourceMonitor monitor = new DatasourceMonitor(settings, List.copyOf(datasources), primaryName, onRound, clock);
-        log.info("monitoring {} as '{}' (user {}, probes every {} ms, heartbeat every {} ms, timeout {} ms)",
-                monitor.datasources.stream().map(d -> d.name() + "=" + d.hostPort()).toList(), settings.heartbeatSource(),
-                settings.user(), settings.probeInterval().toMillis(), settings.heartbeatInterval().toMillis(),
+        DatasourceMonitor monitor =
+                new DatasourceMonitor(settings, List.copyOf(datasources), primaryName, onRound, clock);
+        log.info(
+                "monitoring {} as '{}' (user {}, probes every {} ms, heartbeat every {} ms, timeout {} ms)",
+                monitor.datasources.stream()
+                        .map(d -> d.name() + "=" + d.hostPort())
+                        .toList(),
+                settings.heartbeatSource(),
+                settings.user(),
+                settings.probeInterval().toMillis(),
+                settings.heartbeatInterval().toMillis(),
                 settings.timeout().toMillis());
-        monitor.heartbeats.scheduleAtFixedRate(monitor.writer::tick, 0, settings.heartbeatInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
-        monitor.rounds.scheduleWithFixedDelay(monitor::round, 0, settings.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
+        monitor.heartbeats.scheduleAtFixedRate(
+                monitor.writer::tick, 0, settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        monitor.rounds.scheduleWithFixedDelay(
+                monitor::round, 0, settings.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
         return monitor;
     }
 
@@ -230,16 +254,21 @@ public final class DatasourceMonitor implements AutoCloseable {
             log.info("stopped monitoring {} (from the monitor's own thread)", byName.keySet());
             return;
         }
-        boolean ended = awaitTermination(rounds, deadline) & awaitTermination(heartbeats, deadline)
-                & awaitTermination(probes, deadline) & threads.joinAll(deadline);
+        boolean ended = awaitTermination(rounds, deadline)
+                & awaitTermination(heartbeats, deadline)
+                & awaitTermination(probes, deadline)
+                & threads.joinAll(deadline);
         if (ended) {
             writer.close();
             probers.forEach(Prober::close);
             log.info("stopped monitoring {}", byName.keySet());
         } else {
             // A thread still blocked in a socket call owns its connection; its socket timeout ends it.
-            log.warn("stopped monitoring {}, but threads {} had not ended within {} ms", byName.keySet(),
-                    threads.alive(), settings.timeout().toMillis() * 2);
+            log.warn(
+                    "stopped monitoring {}, but threads {} had not ended within {} ms",
+                    byName.keySet(),
+                    threads.alive(),
+                    settings.timeout().toMillis() * 2);
         }
     }
 
@@ -311,7 +340,8 @@ public final class DatasourceMonitor implements AutoCloseable {
             reported[index] = true;
             return probe;
         } catch (TimeoutException e) {
-            String error = wasUnreachable(index) ? previousRound.get(index).error()
+            String error = wasUnreachable(index)
+                    ? previousRound.get(index).error()
                     : "no answer within " + settings.timeout().toMillis() + " ms";
             return Probe.unreachable(prober.address().name(), error, prober.lastFlavor(), clock.getAsLong());
         } catch (ExecutionException | CancellationException | InterruptedException e) {
@@ -325,8 +355,11 @@ public final class DatasourceMonitor implements AutoCloseable {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            return Probe.unreachable(prober.address().name(), "no answer within " + settings.timeout().toMillis()
-                    + " ms", prober.lastFlavor(), clock.getAsLong());
+            return Probe.unreachable(
+                    prober.address().name(),
+                    "no answer within " + settings.timeout().toMillis() + " ms",
+                    prober.lastFlavor(),
+                    clock.getAsLong());
         } catch (ExecutionException | CancellationException | InterruptedException e) {
             return failed(e, prober);
         }
@@ -351,8 +384,13 @@ public final class DatasourceMonitor implements AutoCloseable {
             if (previousRound == null || previousRound.get(i).reachable() != probe.reachable()) {
                 DatasourceAddress address = datasources.get(i);
                 if (probe.reachable()) {
-                    log.info("{} ({}) is reachable: {} server_id={} read_only={}", address.name(), address.hostPort(),
-                            probe.version(), probe.serverId(), probe.readOnly());
+                    log.info(
+                            "{} ({}) is reachable: {} server_id={} read_only={}",
+                            address.name(),
+                            address.hostPort(),
+                            probe.version(),
+                            probe.serverId(),
+                            probe.readOnly());
                 } else {
                     log.info("{} ({}) is unreachable: {}", address.name(), address.hostPort(), probe.error());
                 }

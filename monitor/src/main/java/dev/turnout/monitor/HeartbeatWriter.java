@@ -35,10 +35,16 @@ final class HeartbeatWriter {
     private String writingOn;
     /** The state last logged at INFO ({@code writing db1}, {@code failing db1}, {@code no primary}). */
     private String reported = "";
+
     private final BooleanSupplier stopping;
 
-    HeartbeatWriter(MonitorSettings settings, Map<String, DatasourceAddress> byName, Supplier<String> primaryName,
-                    HeartbeatRing ring, LongSupplier clock, BooleanSupplier stopping) {
+    HeartbeatWriter(
+            MonitorSettings settings,
+            Map<String, DatasourceAddress> byName,
+            Supplier<String> primaryName,
+            HeartbeatRing ring,
+            LongSupplier clock,
+            BooleanSupplier stopping) {
         this.stopping = stopping;
         this.settings = settings;
         this.byName = byName;
@@ -85,12 +91,16 @@ final class HeartbeatWriter {
             statement.setLong(2, ts);
             statement.executeUpdate();
             ring.committed(ts);
-            report("writing " + address.name(), "heartbeat: writing on " + address.name() + " ("
-                    + address.hostPort() + ") as '" + settings.heartbeatSource() + "'");
+            report(
+                    "writing " + address.name(),
+                    "heartbeat: writing on " + address.name() + " (" + address.hostPort() + ") as '"
+                            + settings.heartbeatSource() + "'");
         } catch (SQLException | RuntimeException e) {
             close();
-            report("failing " + address.name(), "heartbeat: writing on " + address.name() + " ("
-                    + address.hostPort() + ") failed: " + MonitorConnections.message(e));
+            report(
+                    "failing " + address.name(),
+                    "heartbeat: writing on " + address.name() + " (" + address.hostPort() + ") failed: "
+                            + MonitorConnections.message(e));
         }
     }
 

@@ -15,8 +15,7 @@ final class MonitorConnections {
 
     private static final Driver DRIVER = new org.mariadb.jdbc.Driver();
 
-    private MonitorConnections() {
-    }
+    private MonitorConnections() {}
 
     static Connection open(DatasourceAddress address, MonitorSettings settings) throws SQLException {
         long millis = settings.timeout().toMillis();

@@ -20,8 +20,14 @@ import java.util.regex.Pattern;
  * @param heartbeatSource this writer's row in the heartbeat table, e.g. {@code connector@host[pid]};
  *     1 to 255 characters; every connector or manager that writes heartbeats needs its own
  */
-public record MonitorSettings(String user, String password, Duration probeInterval, Duration heartbeatInterval,
-                              Duration timeout, String heartbeatSchema, String heartbeatSource) {
+public record MonitorSettings(
+        String user,
+        String password,
+        Duration probeInterval,
+        Duration heartbeatInterval,
+        Duration timeout,
+        String heartbeatSchema,
+        String heartbeatSource) {
 
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
@@ -37,19 +43,25 @@ public record MonitorSettings(String user, String password, Duration probeInterv
             throw new IllegalArgumentException("user: expected a non-empty monitoring user");
         }
         if (!SCHEMA.matcher(heartbeatSchema).matches()) {
-            throw new IllegalArgumentException("heartbeatSchema: expected 1 to 64 letters, digits or '_', got '"
-                    + heartbeatSchema + "'");
+            throw new IllegalArgumentException(
+                    "heartbeatSchema: expected 1 to 64 letters, digits or '_', got '" + heartbeatSchema + "'");
         }
         if (heartbeatSource.isEmpty() || heartbeatSource.length() > 255) {
-            throw new IllegalArgumentException("heartbeatSource: expected 1 to 255 characters, got "
-                    + heartbeatSource.length());
+            throw new IllegalArgumentException(
+                    "heartbeatSource: expected 1 to 255 characters, got " + heartbeatSource.length());
         }
     }
 
     /** Probes every 200 ms, heartbeats every 100 ms, 1 s timeout, schema {@code turnout}. */
     public static MonitorSettings defaults(String user, String password, String heartbeatSource) {
-        return new MonitorSettings(user, password, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1),
-                "turnout", heartbeatSource);
+        return new MonitorSettings(
+                user,
+                password,
+                Duration.ofMillis(200),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
+                "turnout",
+                heartbeatSource);
     }
 
     @Override

@@ -20,7 +20,8 @@ final class MonitorThreads {
     ThreadFactory factory(String role) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "turnout-monitor-" + monitor + "-" + role + "-" + count.incrementAndGet());
+            Thread thread =
+                    new Thread(runnable, "turnout-monitor-" + monitor + "-" + role + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             made.removeIf(t -> !t.isAlive() && t.getState() == Thread.State.TERMINATED);
             made.add(thread);

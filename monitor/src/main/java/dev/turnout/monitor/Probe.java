@@ -23,16 +23,27 @@ import java.util.Objects;
  * @param probedAtMillis wall-clock time ({@link System#currentTimeMillis()}) the probe ended
  * @param roundTripMicros round trip of the probe's first statement in microseconds; -1 if unreachable
  */
-public record Probe(String name, boolean reachable, @Nullable String error, @Nullable Flavor flavor, String version,
-                    long serverId, boolean readOnly, String gtidPosition, @Nullable ReplicaStatus replica,
-                    long latencyMillis, long probedAtMillis, long roundTripMicros) {
+public record Probe(
+        String name,
+        boolean reachable,
+        @Nullable String error,
+        @Nullable Flavor flavor,
+        String version,
+        long serverId,
+        boolean readOnly,
+        String gtidPosition,
+        @Nullable ReplicaStatus replica,
+        long latencyMillis,
+        long probedAtMillis,
+        long roundTripMicros) {
 
     public Probe {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(gtidPosition, "gtidPosition");
         if (reachable == (error != null)) {
-            throw new IllegalArgumentException(name + ": a reachable probe has no error and an unreachable one has one");
+            throw new IllegalArgumentException(
+                    name + ": a reachable probe has no error and an unreachable one has one");
         }
     }
 

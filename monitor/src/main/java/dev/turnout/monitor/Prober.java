@@ -28,6 +28,7 @@ final class Prober {
     private static final Logger log = LoggerFactory.getLogger(Prober.class);
     /** MariaDB: table or schema of the heartbeat does not exist (yet) on this server. */
     private static final int ER_NO_SUCH_TABLE = 1146;
+
     private static final int ER_BAD_DB_ERROR = 1049;
 
     private final DatasourceAddress address;
@@ -42,13 +43,18 @@ final class Prober {
      * every error packet at WARN, and a primary that never writes would otherwise make every probe log).
      */
     private Long tableMissingAt;
+
     private final BooleanSupplier stopping;
 
     /**
      * @param stopping true once the monitor closes: a running probe then gives up before its next statement
      */
-    Prober(DatasourceAddress address, MonitorSettings settings, HeartbeatRing ring, LongSupplier clock,
-           BooleanSupplier stopping) {
+    Prober(
+            DatasourceAddress address,
+            MonitorSettings settings,
+            HeartbeatRing ring,
+            LongSupplier clock,
+            BooleanSupplier stopping) {
         this.address = address;
         this.stopping = stopping;
         this.settings = settings;
@@ -61,7 +67,8 @@ final class Prober {
     }
 
     /** The flavor of the last successful probe; null if the datasource was never reached. */
-    @Nullable Flavor lastFlavor() {
+    @Nullable
+    Flavor lastFlavor() {
         return lastFlavor;
     }
 
@@ -85,7 +92,8 @@ final class Prober {
         } catch (SQLException | RuntimeException e) {
             MonitorConnections.closeQuietly(connection);
             connection = null;
-            Probe probe = Probe.unreachable(address.name(), MonitorConnections.message(e), lastFlavor, clock.getAsLong());
+            Probe probe =
+                    Probe.unreachable(address.name(), MonitorConnections.message(e), lastFlavor, clock.getAsLong());
             log.debug("{} ({}): {}", address.name(), address.hostPort(), probe);
             return probe;
         }
@@ -125,8 +133,19 @@ final class Prober {
             }
             checkNotStopping();
             long latency = heartbeatPrimary ? 0 : latency(c);
-            return new Probe(address.name(), true, null, flavor, version, serverId, readOnly, gtid, replica, latency,
-                    clock.getAsLong(), roundTripMicros);
+            return new Probe(
+                    address.name(),
+                    true,
+                    null,
+                    flavor,
+                    version,
+                    serverId,
+                    readOnly,
+                    gtid,
+                    replica,
+                    latency,
+                    clock.getAsLong(),
+                    roundTripMicros);
         }
     }
 
@@ -137,8 +156,8 @@ final class Prober {
             return -1;
         }
         tableMissingAt = null;
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT ts FROM `" + settings.heartbeatSchema() + "`.heartbeat WHERE source = ?")) {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT ts FROM `" + settings.heartbeatSchema() + "`.heartbeat WHERE source = ?")) {
             select.setString(1, settings.heartbeatSource());
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {

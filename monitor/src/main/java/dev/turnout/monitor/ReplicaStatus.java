@@ -20,8 +20,15 @@ import java.util.Objects;
  * @param lastSqlErrno {@code Last_SQL_Errno}, 0 for none
  * @param lastSqlError {@code Last_SQL_Error}, empty for none
  */
-public record ReplicaStatus(boolean ioRunning, boolean sqlRunning, String sourceHost, int sourcePort, int lastIoErrno,
-                            String lastIoError, int lastSqlErrno, String lastSqlError) {
+public record ReplicaStatus(
+        boolean ioRunning,
+        boolean sqlRunning,
+        String sourceHost,
+        int sourcePort,
+        int lastIoErrno,
+        String lastIoError,
+        int lastSqlErrno,
+        String lastSqlError) {
 
     public ReplicaStatus {
         Objects.requireNonNull(sourceHost, "sourceHost");

@@ -57,7 +57,8 @@ class DatasourceMonitorIT {
         Rounds rounds = new Rounds();
         DatasourceMonitor monitor = start(settings("it-round"), addresses(), rounds);
 
-        List<Probe> round = rounds.await("all reachable", r -> r.stream().allMatch(Probe::reachable), Duration.ofSeconds(5));
+        List<Probe> round =
+                rounds.await("all reachable", r -> r.stream().allMatch(Probe::reachable), Duration.ofSeconds(5));
 
         assertThat(round).extracting(Probe::name).containsExactly("db1", "db2", "db3");
         assertThat(round).extracting(Probe::serverId).containsExactly(1L, 2L, 3L);
@@ -77,8 +78,10 @@ class DatasourceMonitorIT {
             assertThat(replica.replica()).as(replica.name()).isNotNull();
             assertThat(replica.replica().ioRunning()).as(replica.name()).isTrue();
             assertThat(replica.replica().sqlRunning()).as(replica.name()).isTrue();
-            assertThat(replica.replica().sourceHost()).isEqualTo(cluster.primary().host());
-            assertThat(replica.replica().sourcePort()).isEqualTo(cluster.primary().port());
+            assertThat(replica.replica().sourceHost())
+                    .isEqualTo(cluster.primary().host());
+            assertThat(replica.replica().sourcePort())
+                    .isEqualTo(cluster.primary().port());
             assertThat(replica.replica().lastIoErrno()).isZero();
             assertThat(replica.replica().lastSqlErrno()).isZero();
         }
@@ -86,7 +89,7 @@ class DatasourceMonitorIT {
 
         Map<Long, Long> written;
         try (Connection app = cluster.primary().connect(cluster.appUser(), cluster.appPassword());
-             Statement statement = app.createStatement()) {
+                Statement statement = app.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS monitor_it (id INT PRIMARY KEY AUTO_INCREMENT, v INT)");
             statement.execute("INSERT INTO monitor_it (v) VALUES (1)");
             try (ResultSet rs = statement.executeQuery("SELECT @@global.gtid_current_pos")) {
@@ -95,18 +98,24 @@ class DatasourceMonitorIT {
             }
         }
         rounds.drain();
-        List<Probe> caughtUp = rounds.await("replicas at the primary's GTID position " + written,
-                r -> r.stream().allMatch(probe -> covers(gtid(probe.gtidPosition()), written)), Duration.ofSeconds(3));
-        assertThat(caughtUp).allSatisfy(probe ->
-                assertThat(covers(gtid(probe.gtidPosition()), written)).as(probe.name() + " " + probe.gtidPosition()).isTrue());
+        List<Probe> caughtUp = rounds.await(
+                "replicas at the primary's GTID position " + written,
+                r -> r.stream().allMatch(probe -> covers(gtid(probe.gtidPosition()), written)),
+                Duration.ofSeconds(3));
+        assertThat(caughtUp)
+                .allSatisfy(probe -> assertThat(covers(gtid(probe.gtidPosition()), written))
+                        .as(probe.name() + " " + probe.gtidPosition())
+                        .isTrue());
     }
 
     @Test
     void aReplicaWithItsSqlThreadStoppedFallsBehindInMillisecondsAndCatchesUpAfterItStarts() throws Exception {
         Rounds rounds = new Rounds();
         start(settings("it-latency"), addresses(), rounds);
-        rounds.await("heartbeat rows on both replicas",
-                r -> r.get(1).latencyMillis() >= 0 && r.get(2).latencyMillis() >= 0, Duration.ofSeconds(5));
+        rounds.await(
+                "heartbeat rows on both replicas",
+                r -> r.get(1).latencyMillis() >= 0 && r.get(2).latencyMillis() >= 0,
+                Duration.ofSeconds(5));
 
         List<Long> healthy = new ArrayList<>();
         rounds.drain();
@@ -117,20 +126,24 @@ class DatasourceMonitorIT {
             healthy.add(round.get(2).latencyMillis());
         }
         System.out.println("healthy replica latencies (ms), " + healthy.size() + " samples: " + describe(healthy));
-        assertThat(healthy).hasSizeGreaterThan(10).allSatisfy(latency -> assertThat(latency).isNotNegative());
+        assertThat(healthy)
+                .hasSizeGreaterThan(10)
+                .allSatisfy(latency -> assertThat(latency).isNotNegative());
         assertThat(healthy.stream().filter(latency -> latency < 100).count())
-                .as("samples under 100 ms among %s", healthy).isGreaterThanOrEqualTo(healthy.size() * 3L / 4);
+                .as("samples under 100 ms among %s", healthy)
+                .isGreaterThanOrEqualTo(healthy.size() * 3L / 4);
 
         DbServer db2 = cluster.replicas().get(0);
         try {
             sql(db2, "STOP SLAVE SQL_THREAD");
             long stopped = System.nanoTime();
             rounds.drain();
-            List<Probe> behind = rounds.await("db2 more than 500 ms behind", r -> r.get(1).latencyMillis() > 500,
-                    Duration.ofMillis(1_500));
+            List<Probe> behind = rounds.await(
+                    "db2 more than 500 ms behind", r -> r.get(1).latencyMillis() > 500, Duration.ofMillis(1_500));
             long fellBehindMillis = (System.nanoTime() - stopped) / 1_000_000;
-            System.out.println("db2 SQL thread stopped: latency " + behind.get(1).latencyMillis() + " ms after "
-                    + fellBehindMillis + " ms; db3 meanwhile " + behind.get(2).latencyMillis() + " ms");
+            System.out.println(
+                    "db2 SQL thread stopped: latency " + behind.get(1).latencyMillis() + " ms after " + fellBehindMillis
+                            + " ms; db3 meanwhile " + behind.get(2).latencyMillis() + " ms");
             assertThat(behind.get(1).replica().sqlRunning()).isFalse();
             assertThat(behind.get(1).reachable()).isTrue();
             assertThat(behind.get(2).latencyMillis()).isBetween(0L, 500L);
@@ -139,8 +152,10 @@ class DatasourceMonitorIT {
         }
         long restarted = System.nanoTime();
         rounds.drain();
-        List<Probe> caughtUp = rounds.await("db2 under 200 ms again", r -> r.get(1).latencyMillis() >= 0
-                && r.get(1).latencyMillis() < 200, Duration.ofMillis(1_500));
+        List<Probe> caughtUp = rounds.await(
+                "db2 under 200 ms again",
+                r -> r.get(1).latencyMillis() >= 0 && r.get(1).latencyMillis() < 200,
+                Duration.ofMillis(1_500));
         System.out.println("db2 SQL thread started: latency " + caughtUp.get(1).latencyMillis() + " ms after "
                 + (System.nanoTime() - restarted) / 1_000_000 + " ms");
         assertThat(caughtUp.get(1).replica().sqlRunning()).isTrue();
@@ -160,8 +175,11 @@ class DatasourceMonitorIT {
             rounds.drain();
             List<Probe> down = rounds.await("db3 unreachable", r -> !r.get(2).reachable(), Duration.ofSeconds(3));
             long detectedMillis = (System.nanoTime() - killed) / 1_000_000;
-            System.out.println("killed db3 reported unreachable after " + detectedMillis + " ms: " + down.get(2).error());
-            assertThat(detectedMillis).isLessThan(settings.timeout().plus(settings.probeInterval()).toMillis() + 500);
+            System.out.println("killed db3 reported unreachable after " + detectedMillis + " ms: "
+                    + down.get(2).error());
+            assertThat(detectedMillis)
+                    .isLessThan(
+                            settings.timeout().plus(settings.probeInterval()).toMillis() + 500);
             assertThat(down.get(2).error()).isNotBlank();
             assertThat(down.get(2).flavor()).isEqualTo(Flavor.MARIADB);
             assertThat(down.get(2).latencyMillis()).isEqualTo(-1);
@@ -173,14 +191,16 @@ class DatasourceMonitorIT {
             for (int i = 0; i < 3; i++) {
                 assertThat(rounds.next(Duration.ofSeconds(2)).subList(0, 2)).allMatch(Probe::reachable);
             }
-            assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(3 * settings.probeInterval().toMillis() + 500);
+            assertThat((System.nanoTime() - before) / 1_000_000)
+                    .isLessThan(3 * settings.probeInterval().toMillis() + 500);
         } finally {
             db3.start();
         }
         long started = System.nanoTime();
         rounds.drain();
         List<Probe> up = rounds.await("db3 reachable again", r -> r.get(2).reachable(), Duration.ofSeconds(5));
-        System.out.println("restarted db3 reported reachable after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        System.out.println(
+                "restarted db3 reported reachable after " + (System.nanoTime() - started) / 1_000_000 + " ms");
         assertThat(up.get(2).serverId()).isEqualTo(3);
         assertThat(monitor.probeNow("db3").reachable()).isTrue();
         cluster.awaitReplication(Duration.ofSeconds(10));
@@ -188,8 +208,14 @@ class DatasourceMonitorIT {
 
     @Test
     void aSilentHostDelaysTheOtherDatasourcesByAtMostTheTimeout() throws Exception {
-        MonitorSettings settings = new MonitorSettings(cluster.appUser(), cluster.appPassword(), Duration.ofMillis(200),
-                Duration.ofMillis(100), Duration.ofMillis(500), "turnout", "it-silent");
+        MonitorSettings settings = new MonitorSettings(
+                cluster.appUser(),
+                cluster.appPassword(),
+                Duration.ofMillis(200),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                "turnout",
+                "it-silent");
         try (SilentServer silent = new SilentServer()) {
             List<DatasourceAddress> addresses = new ArrayList<>(addresses().subList(0, 1));
             addresses.add(new DatasourceAddress("silent", "127.0.0.1", silent.port()));
@@ -247,16 +273,17 @@ class DatasourceMonitorIT {
         AtomicReference<DatasourceMonitor> self = new AtomicReference<>();
         CompletableFuture<Long> closeNanos = new CompletableFuture<>();
         CountDownLatch started = new CountDownLatch(1);
-        DatasourceMonitor monitor = DatasourceMonitor.start(settings("it-self-close"), addresses(), () -> "db1", round -> {
-            try {
-                started.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            long before = System.nanoTime();
-            self.get().close();
-            closeNanos.complete(System.nanoTime() - before);
-        });
+        DatasourceMonitor monitor =
+                DatasourceMonitor.start(settings("it-self-close"), addresses(), () -> "db1", round -> {
+                    try {
+                        started.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    long before = System.nanoTime();
+                    self.get().close();
+                    closeNanos.complete(System.nanoTime() - before);
+                });
         monitors.add(monitor);
         self.set(monitor);
         started.countDown();
@@ -280,16 +307,22 @@ class DatasourceMonitorIT {
     }
 
     private static List<DatasourceAddress> addresses() {
-        return cluster.servers().stream().map(s -> new DatasourceAddress(s.name(), s.host(), s.port())).toList();
+        return cluster.servers().stream()
+                .map(s -> new DatasourceAddress(s.name(), s.host(), s.port()))
+                .toList();
     }
 
     private static List<String> monitorThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith("turnout-monitor-")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("turnout-monitor-"))
+                .toList();
     }
 
     private static void sql(DbServer server, String sql) throws Exception {
-        try (Connection root = server.rootConnection(); Statement statement = root.createStatement()) {
+        try (Connection root = server.rootConnection();
+                Statement statement = root.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -22,30 +22,40 @@ class MonitorSettingsTest {
     @Test
     void toStringNeverShowsThePassword() {
         assertThat(MonitorSettings.defaults("monitor", "s3cret", "c").toString())
-                .contains("user=monitor").contains("<redacted>").doesNotContain("s3cret");
+                .contains("user=monitor")
+                .contains("<redacted>")
+                .doesNotContain("s3cret");
     }
 
     @Test
     void rejectsASchemaThatIsNotAPlainIdentifierNamingTheKey() {
-        assertThatThrownBy(() -> new MonitorSettings("u", "p", Duration.ofMillis(200), Duration.ofMillis(100),
-                Duration.ofSeconds(1), "turnout`; drop", "c"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("heartbeatSchema:");
+        assertThatThrownBy(() -> new MonitorSettings(
+                        "u",
+                        "p",
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1),
+                        "turnout`; drop",
+                        "c"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("heartbeatSchema:");
     }
 
     @Test
     void rejectsDurationsBelowOneMillisecondNamingTheKey() {
-        assertThatThrownBy(() -> new MonitorSettings("u", "p", Duration.ofMillis(200), Duration.ZERO,
-                Duration.ofSeconds(1), "turnout", "c"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("heartbeatInterval:");
-        assertThatThrownBy(() -> new MonitorSettings("u", "p", Duration.ofMillis(200), Duration.ofMillis(100),
-                Duration.ofNanos(10), "turnout", "c"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeout:");
+        assertThatThrownBy(() -> new MonitorSettings(
+                        "u", "p", Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(1), "turnout", "c"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("heartbeatInterval:");
+        assertThatThrownBy(() -> new MonitorSettings(
+                        "u", "p", Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofNanos(10), "turnout", "c"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("timeout:");
     }
 
     @Test
     void rejectsAnEmptyOrOverlongHeartbeatSource() {
-        assertThatThrownBy(() -> MonitorSettings.defaults("u", "p", ""))
-                .hasMessageStartingWith("heartbeatSource:");
+        assertThatThrownBy(() -> MonitorSettings.defaults("u", "p", "")).hasMessageStartingWith("heartbeatSource:");
         assertThatThrownBy(() -> MonitorSettings.defaults("u", "p", "x".repeat(256)))
                 .hasMessageStartingWith("heartbeatSource:");
     }

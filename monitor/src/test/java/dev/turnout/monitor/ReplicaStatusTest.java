@@ -19,9 +19,23 @@ class ReplicaStatusTest {
 
     @Test
     void readsMariaDbSlaveColumns() {
-        ReplicaStatus status = ReplicaStatus.fromRow(row("Slave_IO_Running", "Yes", "Slave_SQL_Running", "Yes",
-                "Master_Host", "127.0.0.1", "Master_Port", "40123", "Last_IO_Errno", "0", "Last_IO_Error", "",
-                "Last_SQL_Errno", "0", "Last_SQL_Error", ""));
+        ReplicaStatus status = ReplicaStatus.fromRow(row(
+                "Slave_IO_Running",
+                "Yes",
+                "Slave_SQL_Running",
+                "Yes",
+                "Master_Host",
+                "127.0.0.1",
+                "Master_Port",
+                "40123",
+                "Last_IO_Errno",
+                "0",
+                "Last_IO_Error",
+                "",
+                "Last_SQL_Errno",
+                "0",
+                "Last_SQL_Error",
+                ""));
 
         assertThat(status).isEqualTo(new ReplicaStatus(true, true, "127.0.0.1", 40123, 0, "", 0, ""));
         assertThat(status.healthy()).isTrue();
@@ -29,9 +43,19 @@ class ReplicaStatusTest {
 
     @Test
     void readsMySqlReplicaColumns() {
-        ReplicaStatus status = ReplicaStatus.fromRow(row("Replica_IO_Running", "Yes", "Replica_SQL_Running", "No",
-                "Source_Host", "db1", "Source_Port", "3306", "Last_SQL_Errno", "1062",
-                "Last_SQL_Error", "Duplicate entry"));
+        ReplicaStatus status = ReplicaStatus.fromRow(row(
+                "Replica_IO_Running",
+                "Yes",
+                "Replica_SQL_Running",
+                "No",
+                "Source_Host",
+                "db1",
+                "Source_Port",
+                "3306",
+                "Last_SQL_Errno",
+                "1062",
+                "Last_SQL_Error",
+                "Duplicate entry"));
 
         assertThat(status).isEqualTo(new ReplicaStatus(true, false, "db1", 3306, 0, "", 1062, "Duplicate entry"));
         assertThat(status.healthy()).isFalse();
@@ -39,8 +63,15 @@ class ReplicaStatusTest {
 
     @Test
     void aReceiverStillConnectingIsNotRunning() {
-        ReplicaStatus status = ReplicaStatus.fromRow(row("Slave_IO_Running", "Connecting", "Slave_SQL_Running", "Yes",
-                "Last_IO_Errno", "2003", "Last_IO_Error", "error connecting to master"));
+        ReplicaStatus status = ReplicaStatus.fromRow(row(
+                "Slave_IO_Running",
+                "Connecting",
+                "Slave_SQL_Running",
+                "Yes",
+                "Last_IO_Errno",
+                "2003",
+                "Last_IO_Error",
+                "error connecting to master"));
 
         assertThat(status.ioRunning()).isFalse();
         assertThat(status.sqlRunning()).isTrue();
@@ -59,7 +90,8 @@ class ReplicaStatusTest {
 
     @Test
     void replicaStatusStatementFollowsTheServerVersion() {
-        assertThat(Prober.replicaStatusStatement(Flavor.MARIADB, "11.4.5-MariaDB-log")).isEqualTo("SHOW ALL SLAVES STATUS");
+        assertThat(Prober.replicaStatusStatement(Flavor.MARIADB, "11.4.5-MariaDB-log"))
+                .isEqualTo("SHOW ALL SLAVES STATUS");
         assertThat(Prober.replicaStatusStatement(Flavor.MYSQL, "8.4.3")).isEqualTo("SHOW REPLICA STATUS");
         assertThat(Prober.replicaStatusStatement(Flavor.MYSQL, "8.0.22")).isEqualTo("SHOW REPLICA STATUS");
         assertThat(Prober.replicaStatusStatement(Flavor.MYSQL, "8.0.21-log")).isEqualTo("SHOW SLAVE STATUS");

@@ -27,7 +27,8 @@ public enum ConnectorState {
      */
     public static ConnectorState parse(String text) {
         for (ConnectorState s : values()) {
-            if (s.label.equalsIgnoreCase(text) || s.name().equalsIgnoreCase(text)
+            if (s.label.equalsIgnoreCase(text)
+                    || s.name().equalsIgnoreCase(text)
                     || s.label.replace("-", "").equalsIgnoreCase(text)) {
                 return s;
             }

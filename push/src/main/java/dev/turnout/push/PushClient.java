@@ -60,12 +60,10 @@ public final class PushClient implements AutoCloseable {
                 }
 
                 @Override
-                public void onRelease() {
-                }
+                public void onRelease() {}
 
                 @Override
-                public void onState(ConnectorState state) {
-                }
+                public void onState(ConnectorState state) {}
             };
         }
     }
@@ -106,8 +104,12 @@ public final class PushClient implements AutoCloseable {
      * @param maxBackoff the longest wait between attempts (the wait doubles up to it)
      * @param connectTimeout bound of one connection attempt
      */
-    public record Settings(List<InetSocketAddress> managers, Duration statsInterval, Duration minBackoff,
-            Duration maxBackoff, Duration connectTimeout) {
+    public record Settings(
+            List<InetSocketAddress> managers,
+            Duration statsInterval,
+            Duration minBackoff,
+            Duration maxBackoff,
+            Duration connectTimeout) {
         /** Validates and copies. */
         public Settings {
             managers = List.copyOf(managers);
@@ -118,14 +120,18 @@ public final class PushClient implements AutoCloseable {
                 throw new IllegalArgumentException("statsInterval must be positive, got " + statsInterval);
             }
             if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
-                throw new IllegalArgumentException("backoff must satisfy 0 < minBackoff <= maxBackoff, got "
-                        + minBackoff + " and " + maxBackoff);
+                throw new IllegalArgumentException(
+                        "backoff must satisfy 0 < minBackoff <= maxBackoff, got " + minBackoff + " and " + maxBackoff);
             }
         }
 
         /** Stats every 5 s, reconnect after 100 ms doubling up to 5 s, connect within 2 s. */
         public static Settings defaults(List<InetSocketAddress> managers) {
-            return new Settings(managers, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5),
+            return new Settings(
+                    managers,
+                    Duration.ofSeconds(5),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
                     Duration.ofSeconds(2));
         }
     }
@@ -140,7 +146,11 @@ public final class PushClient implements AutoCloseable {
     private final ScheduledExecutorService statsTimer;
     private volatile boolean closed;
 
-    private PushClient(Settings settings, Identity identity, TopologyHolder holder, Supplier<PushMessage.Stats> stats,
+    private PushClient(
+            Settings settings,
+            Identity identity,
+            TopologyHolder holder,
+            Supplier<PushMessage.Stats> stats,
             Listener listener) {
         this.settings = settings;
         this.identity = identity;
@@ -155,12 +165,17 @@ public final class PushClient implements AutoCloseable {
     }
 
     /** Starts subscribing to every manager of {@code settings}. */
-    public static PushClient start(Settings settings, Identity identity, TopologyHolder holder,
-            Supplier<PushMessage.Stats> stats, Listener listener) {
+    public static PushClient start(
+            Settings settings,
+            Identity identity,
+            TopologyHolder holder,
+            Supplier<PushMessage.Stats> stats,
+            Listener listener) {
         PushClient c = new PushClient(settings, identity, holder, stats, listener);
         for (InetSocketAddress manager : settings.managers()) {
-            Thread t = new Thread(() -> c.subscribeLoop(manager), "turnout-push-client-" + manager.getHostString()
-                    + ":" + manager.getPort());
+            Thread t = new Thread(
+                    () -> c.subscribeLoop(manager),
+                    "turnout-push-client-" + manager.getHostString() + ":" + manager.getPort());
             t.setDaemon(true);
             c.threads.add(t);
             t.start();
@@ -217,8 +232,12 @@ public final class PushClient implements AutoCloseable {
             try {
                 socket.connect(manager, (int) settings.connectTimeout().toMillis());
                 channel = new LineChannel(socket);
-                channel.send(new PushMessage.Hello(identity.connector(), identity.host(), identity.pid(),
-                        identity.ports(), holder.current().version()));
+                channel.send(new PushMessage.Hello(
+                        identity.connector(),
+                        identity.host(),
+                        identity.pid(),
+                        identity.ports(),
+                        holder.current().version()));
                 open.add(channel);
                 subscribed = true;
                 log.info("subscribed to manager {}", manager);
@@ -265,7 +284,10 @@ public final class PushClient implements AutoCloseable {
             if (m instanceof PushMessage.Topology t) {
                 TopologySnapshot s = t.snapshot();
                 if (!holder.offer(s)) {
-                    log.debug("ignored topology version {}: have {}", s.version(), holder.current().version());
+                    log.debug(
+                            "ignored topology version {}: have {}",
+                            s.version(),
+                            holder.current().version());
                 }
             } else if (m instanceof PushMessage.Hold h) {
                 long request = h.request();

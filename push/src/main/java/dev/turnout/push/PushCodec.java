@@ -31,8 +31,7 @@ public final class PushCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private PushCodec() {
-    }
+    private PushCodec() {}
 
     /** The shared mapper (thread-safe), for callers that write JSON next to these trees. */
     public static ObjectMapper mapper() {
@@ -98,8 +97,8 @@ public final class PushCodec {
                 for (JsonNode p : array(n, "ports")) {
                     ports.add(p.asInt());
                 }
-                yield new PushMessage.Hello(text(n, "connector"), text(n, "host"), number(n, "pid"), ports,
-                        number(n, "lastVersion"));
+                yield new PushMessage.Hello(
+                        text(n, "connector"), text(n, "host"), number(n, "pid"), ports, number(n, "lastVersion"));
             }
             case "stats" -> new PushMessage.Stats(number(n, "created"), number(n, "active"));
             case "ack" -> new PushMessage.Ack(number(n, "request"));
@@ -159,10 +158,16 @@ public final class PushCodec {
         for (JsonNode ds : array(n, "dataservices")) {
             List<Datasource> sources = new ArrayList<>();
             for (JsonNode o : array(ds, "datasources")) {
-                sources.add(new Datasource(text(o, "name"), text(o, "host"), (int) number(o, "port"),
-                        constant(Role.class, o, "role"), constant(DatasourceState.class, o, "state"),
-                        bool(o, "reachable"), constant(ReplicationState.class, o, "replication"),
-                        number(o, "latencyMillis"), GtidPosition.parse(text(o, "position"))));
+                sources.add(new Datasource(
+                        text(o, "name"),
+                        text(o, "host"),
+                        (int) number(o, "port"),
+                        constant(Role.class, o, "role"),
+                        constant(DatasourceState.class, o, "state"),
+                        bool(o, "reachable"),
+                        constant(ReplicationState.class, o, "replication"),
+                        number(o, "latencyMillis"),
+                        GtidPosition.parse(text(o, "position"))));
             }
             Dataservice d = new Dataservice(text(ds, "name"), sources);
             services.put(d.name(), d);
@@ -176,8 +181,8 @@ public final class PushCodec {
                     members.add(m.asText());
                 }
                 JsonNode active = o.get("active");
-                CompositeDataservice c = new CompositeDataservice(text(o, "name"), members,
-                        active == null || active.isNull() ? null : active.asText());
+                CompositeDataservice c = new CompositeDataservice(
+                        text(o, "name"), members, active == null || active.isNull() ? null : active.asText());
                 composites.put(c.name(), c);
             }
         }

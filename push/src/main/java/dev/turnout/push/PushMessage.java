@@ -18,7 +18,8 @@ public sealed interface PushMessage {
      * @param ports the ports its applications connect to
      * @param lastVersion the version of the topology it has, -1 when none
      */
-    record Hello(String connector, String host, long pid, List<Integer> ports, long lastVersion) implements PushMessage {
+    record Hello(String connector, String host, long pid, List<Integer> ports, long lastVersion)
+            implements PushMessage {
         /** Copies the ports. */
         public Hello {
             ports = List.copyOf(ports);
@@ -31,24 +32,21 @@ public sealed interface PushMessage {
      * @param created sessions created since the connector started
      * @param active sessions open now
      */
-    record Stats(long created, long active) implements PushMessage {
-    }
+    record Stats(long created, long active) implements PushMessage {}
 
     /**
      * Connector to manager: the hold of that request is in place.
      *
      * @param request the {@link Hold#request()} it answers
      */
-    record Ack(long request) implements PushMessage {
-    }
+    record Ack(long request) implements PushMessage {}
 
     /**
      * Manager to connector: the whole topology; sent on subscription and after every change.
      *
      * @param snapshot the snapshot
      */
-    record Topology(TopologySnapshot snapshot) implements PushMessage {
-    }
+    record Topology(TopologySnapshot snapshot) implements PushMessage {}
 
     /**
      * Manager to connector: start no new statement at a transaction boundary until released; answer
@@ -56,18 +54,15 @@ public sealed interface PushMessage {
      *
      * @param request an id the manager chose for this hold
      */
-    record Hold(long request) implements PushMessage {
-    }
+    record Hold(long request) implements PushMessage {}
 
     /** Manager to connector: run the held statements and accept new ones. */
-    record Release() implements PushMessage {
-    }
+    record Release() implements PushMessage {}
 
     /**
      * Manager to connector: an operator set the connector's state.
      *
      * @param state the state to take
      */
-    record State(ConnectorState state) implements PushMessage {
-    }
+    record State(ConnectorState state) implements PushMessage {}
 }

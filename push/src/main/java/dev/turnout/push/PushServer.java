@@ -256,9 +256,12 @@ public final class PushServer implements AutoCloseable {
 
         private void handle(PushMessage m) throws IOException {
             if (m instanceof PushMessage.Hello h) {
-                info = new RouterInfo(h.connector(), h.host(), h.pid(), h.ports(), channel.peer(),
-                        ConnectorState.ONLINE, 0, 0);
-                log.info("connector {} subscribed from {} with topology version {}", h.connector(), channel.peer(),
+                info = new RouterInfo(
+                        h.connector(), h.host(), h.pid(), h.ports(), channel.peer(), ConnectorState.ONLINE, 0, 0);
+                log.info(
+                        "connector {} subscribed from {} with topology version {}",
+                        h.connector(),
+                        channel.peer(),
                         h.lastVersion());
                 channel.send(new PushMessage.Topology(current.get()));
                 long hold = activeHold;
@@ -284,14 +287,14 @@ public final class PushServer implements AutoCloseable {
 
         synchronized void updateState(ConnectorState state) {
             RouterInfo i = info;
-            info = new RouterInfo(i.connector(), i.host(), i.pid(), i.ports(), i.remote(), state, i.created(),
-                    i.active());
+            info = new RouterInfo(
+                    i.connector(), i.host(), i.pid(), i.ports(), i.remote(), state, i.created(), i.active());
         }
 
         synchronized void updateStats(PushMessage.Stats s) {
             RouterInfo i = info;
-            info = new RouterInfo(i.connector(), i.host(), i.pid(), i.ports(), i.remote(), i.state(), s.created(),
-                    s.active());
+            info = new RouterInfo(
+                    i.connector(), i.host(), i.pid(), i.ports(), i.remote(), i.state(), s.created(), s.active());
         }
 
         boolean sendOrDrop(PushMessage m) {

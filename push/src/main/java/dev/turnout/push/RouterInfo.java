@@ -15,8 +15,15 @@ import java.util.List;
  * @param created sessions created, from its last stats (0 before any)
  * @param active sessions open, from its last stats (0 before any)
  */
-public record RouterInfo(String connector, String host, long pid, List<Integer> ports, String remote,
-        ConnectorState state, long created, long active) {
+public record RouterInfo(
+        String connector,
+        String host,
+        long pid,
+        List<Integer> ports,
+        String remote,
+        ConnectorState state,
+        long created,
+        long active) {
 
     /** Copies the ports. */
     public RouterInfo {

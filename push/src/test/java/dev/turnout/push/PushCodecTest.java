@@ -19,20 +19,60 @@ import org.junit.jupiter.api.Test;
 class PushCodecTest {
 
     static TopologySnapshot sample(long version) {
-        Dataservice east = new Dataservice("east", List.of(
-                new Datasource("db1", "10.0.0.1", 3306, Role.MASTER, DatasourceState.ONLINE, true,
-                        ReplicationState.NONE, 0, GtidPosition.parse("0-1-100,1-1-7")),
-                new Datasource("db2", "10.0.0.2", 13306, Role.SLAVE, DatasourceState.SHUNNED, false,
-                        ReplicationState.BROKEN, -1, GtidPosition.EMPTY),
-                new Datasource("db3", "10.0.0.3", 3306, Role.SLAVE, DatasourceState.ONLINE, true,
-                        ReplicationState.RUNNING, 12, GtidPosition.parse("0-1-98"))));
-        Dataservice west = new Dataservice("west", List.of(
-                new Datasource("db4", "10.1.0.4", 3306, Role.RELAY, DatasourceState.FAILED, true,
-                        ReplicationState.APPLIER_STOPPED, 2500,
+        Dataservice east = new Dataservice(
+                "east",
+                List.of(
+                        new Datasource(
+                                "db1",
+                                "10.0.0.1",
+                                3306,
+                                Role.MASTER,
+                                DatasourceState.ONLINE,
+                                true,
+                                ReplicationState.NONE,
+                                0,
+                                GtidPosition.parse("0-1-100,1-1-7")),
+                        new Datasource(
+                                "db2",
+                                "10.0.0.2",
+                                13306,
+                                Role.SLAVE,
+                                DatasourceState.SHUNNED,
+                                false,
+                                ReplicationState.BROKEN,
+                                -1,
+                                GtidPosition.EMPTY),
+                        new Datasource(
+                                "db3",
+                                "10.0.0.3",
+                                3306,
+                                Role.SLAVE,
+                                DatasourceState.ONLINE,
+                                true,
+                                ReplicationState.RUNNING,
+                                12,
+                                GtidPosition.parse("0-1-98"))));
+        Dataservice west = new Dataservice(
+                "west",
+                List.of(new Datasource(
+                        "db4",
+                        "10.1.0.4",
+                        3306,
+                        Role.RELAY,
+                        DatasourceState.FAILED,
+                        true,
+                        ReplicationState.APPLIER_STOPPED,
+                        2500,
                         GtidPosition.parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7-9"))));
-        return new TopologySnapshot(version, Policy.MAINTENANCE, Map.of("east", east, "west", west),
-                Map.of("global", new CompositeDataservice("global", List.of("east", "west"), "east"),
-                        "idle", new CompositeDataservice("idle", List.of("west"), null)));
+        return new TopologySnapshot(
+                version,
+                Policy.MAINTENANCE,
+                Map.of("east", east, "west", west),
+                Map.of(
+                        "global",
+                        new CompositeDataservice("global", List.of("east", "west"), "east"),
+                        "idle",
+                        new CompositeDataservice("idle", List.of("west"), null)));
     }
 
     @Test
@@ -49,8 +89,12 @@ class PushCodecTest {
     void everyMessageTypeSurvivesARoundTripAsOneLine() {
         List<PushMessage> messages = List.of(
                 new PushMessage.Hello("connector@host1[8616]", "host1", 8616, List.of(3306, 3307), 7),
-                new PushMessage.Stats(12, 3), new PushMessage.Ack(5), new PushMessage.Topology(sample(3)),
-                new PushMessage.Hold(5), new PushMessage.Release(), new PushMessage.State(ConnectorState.ON_HOLD));
+                new PushMessage.Stats(12, 3),
+                new PushMessage.Ack(5),
+                new PushMessage.Topology(sample(3)),
+                new PushMessage.Hold(5),
+                new PushMessage.Release(),
+                new PushMessage.State(ConnectorState.ON_HOLD));
         for (PushMessage m : messages) {
             String line = PushCodec.encode(m);
             assertThat(line).doesNotContain("\n");
@@ -76,7 +120,9 @@ class PushCodecTest {
                 .hasMessageContaining("'request' must be an integer");
         assertThatThrownBy(() -> PushCodec.decode("not json")).hasMessageContaining("not JSON");
         String badRole = PushCodec.encode(new PushMessage.Topology(sample(1))).replace("\"RELAY\"", "\"BOSS\"");
-        assertThatThrownBy(() -> PushCodec.decode(badRole)).hasMessageContaining("'role'").hasMessageContaining("BOSS");
+        assertThatThrownBy(() -> PushCodec.decode(badRole))
+                .hasMessageContaining("'role'")
+                .hasMessageContaining("BOSS");
     }
 
     @Test

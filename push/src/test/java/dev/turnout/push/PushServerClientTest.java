@@ -41,10 +41,17 @@ class PushServerClientTest {
         for (PushServer s : servers) {
             managers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()));
         }
-        PushClient c = PushClient.start(new PushClient.Settings(managers, Duration.ofMillis(50), Duration.ofMillis(20),
-                Duration.ofMillis(200), Duration.ofSeconds(1)),
-                new PushClient.Identity("connector@host1[8616]", "host1", 8616, List.of(9999)), holder,
-                () -> new PushMessage.Stats(7, 2), listener);
+        PushClient c = PushClient.start(
+                new PushClient.Settings(
+                        managers,
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(20),
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(1)),
+                new PushClient.Identity("connector@host1[8616]", "host1", 8616, List.of(9999)),
+                holder,
+                () -> new PushMessage.Stats(7, 2),
+                listener);
         closeables.add(c);
         return c;
     }
@@ -72,7 +79,9 @@ class PushServerClientTest {
 
         await("snapshot 5 arrives", () -> holder.current().version() == 5);
         assertThat(holder.current()).isEqualTo(v(5));
-        await("stats arrive", () -> server.routers().size() == 1 && server.routers().get(0).created() == 7);
+        await(
+                "stats arrive",
+                () -> server.routers().size() == 1 && server.routers().get(0).created() == 7);
         RouterInfo r = server.routers().get(0);
         assertThat(r.display()).isEqualTo("connector@host1[8616](ONLINE, created=7, active=2)");
         assertThat(r.ports()).containsExactly(9999);
@@ -144,9 +153,10 @@ class PushServerClientTest {
             public void onHold(long request, Runnable ack) {
                 events.add("hold " + request);
                 new Thread(() -> {
-                    events.add("acked");
-                    ack.run();
-                }).start();
+                            events.add("acked");
+                            ack.run();
+                        })
+                        .start();
             }
 
             @Override
@@ -170,8 +180,10 @@ class PushServerClientTest {
         server.release();
         await("release arrives", () -> events.contains("release"));
         assertThat(server.routers()).extracting(RouterInfo::state).containsOnly(ConnectorState.ONLINE);
-        assertThat(server.setState("connector@host1[8616]", ConnectorState.OFFLINE)).isTrue();
-        assertThat(server.setState("connector@nobody[1]", ConnectorState.OFFLINE)).isFalse();
+        assertThat(server.setState("connector@host1[8616]", ConnectorState.OFFLINE))
+                .isTrue();
+        assertThat(server.setState("connector@nobody[1]", ConnectorState.OFFLINE))
+                .isFalse();
         await("state arrives", () -> events.contains("state OFFLINE"));
     }
 
@@ -191,13 +203,13 @@ class PushServerClientTest {
             }
 
             @Override
-            public void onState(ConnectorState state) {
-            }
+            public void onState(ConnectorState state) {}
         };
         client(new TopologyHolder(v(0)), silent, server);
         await("subscribed", () -> server.routers().size() == 1);
 
-        assertThatThrownBy(() -> server.hold(Duration.ofMillis(200))).isInstanceOf(TimeoutException.class)
+        assertThatThrownBy(() -> server.hold(Duration.ofMillis(200)))
+                .isInstanceOf(TimeoutException.class)
                 .hasMessageContaining("connector@host1[8616]");
         await("released after the timeout", () -> events.contains("release"));
         assertThat(events).containsExactly("hold", "release");

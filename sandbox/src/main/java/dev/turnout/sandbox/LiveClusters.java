@@ -14,8 +14,7 @@ final class LiveClusters {
     private static final Set<SandboxCluster> LIVE = ConcurrentHashMap.newKeySet();
     private static boolean hookInstalled;
 
-    private LiveClusters() {
-    }
+    private LiveClusters() {}
 
     static void register(SandboxCluster cluster) {
         synchronized (LiveClusters.class) {

@@ -24,8 +24,7 @@ final class MariaDbClusterLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbClusterLauncher.class);
     private static final List<String> APP_USER_HOSTS = List.of("127.0.0.1", "localhost", "%");
 
-    private MariaDbClusterLauncher() {
-    }
+    private MariaDbClusterLauncher() {}
 
     static SandboxCluster start(ClusterSettings settings) {
         long started = System.nanoTime();
@@ -39,13 +38,24 @@ final class MariaDbClusterLauncher {
         List<MariaDbServer> nodes = new ArrayList<>();
         List<DbServer> servers = new ArrayList<>();
         for (int id = 1; id <= settings.replicas() + 1; id++) {
-            MariaDbServer node = new MariaDbServer(distribution, clusterDir, "db" + id, id, id > 1,
-                    settings.semiSync(), settings.startupTimeout(), settings.maxConnections());
+            MariaDbServer node = new MariaDbServer(
+                    distribution,
+                    clusterDir,
+                    "db" + id,
+                    id,
+                    id > 1,
+                    settings.semiSync(),
+                    settings.startupTimeout(),
+                    settings.maxConnections());
             nodes.add(node);
             servers.add(new DbServer(node.name(), id, node));
         }
-        SandboxCluster cluster = new SandboxCluster(SandboxCluster.Flavor.MARIADB, servers, settings.appUser(),
-                settings.appPassword(), MariaDbServer.ROOT_PASSWORD,
+        SandboxCluster cluster = new SandboxCluster(
+                SandboxCluster.Flavor.MARIADB,
+                servers,
+                settings.appUser(),
+                settings.appPassword(),
+                MariaDbServer.ROOT_PASSWORD,
                 () -> MariaDbDistribution.deleteRecursively(clusterDir));
         LiveClusters.register(cluster);
         try {
@@ -62,13 +72,17 @@ final class MariaDbClusterLauncher {
             cluster.close();
             throw e;
         }
-        LOG.info("sandbox cluster {} started in {} ms ({})", cluster.servers(),
-                (System.nanoTime() - started) / 1_000_000, clusterDir);
+        LOG.info(
+                "sandbox cluster {} started in {} ms ({})",
+                cluster.servers(),
+                (System.nanoTime() - started) / 1_000_000,
+                clusterDir);
         return cluster;
     }
 
     private static void createAppUser(MariaDbServer primary, ClusterSettings settings) {
-        try (Connection connection = primary.rootConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = primary.rootConnection();
+                Statement statement = connection.createStatement()) {
             for (String host : APP_USER_HOSTS) {
                 String account = Replication.literal(settings.appUser()) + "@" + Replication.literal(host);
                 statement.execute("CREATE USER " + account + " IDENTIFIED VIA mysql_native_password USING PASSWORD("
@@ -83,7 +97,8 @@ final class MariaDbClusterLauncher {
     }
 
     private static void attach(MariaDbServer replica, MariaDbServer primary, Duration timeout) {
-        try (Connection connection = replica.rootConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = replica.rootConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CHANGE MASTER TO MASTER_HOST=" + Replication.literal(primary.host())
                     + ", MASTER_PORT=" + primary.port()
                     + ", MASTER_USER=" + Replication.literal(MariaDbDistribution.REPLICATION_USER)
@@ -94,13 +109,15 @@ final class MariaDbClusterLauncher {
             statement.execute("START SLAVE");
             Replication.awaitRunning(SandboxCluster.Flavor.MARIADB, replica.name(), connection, timeout);
         } catch (SQLException e) {
-            throw new SandboxException(replica.name() + ": cannot attach to " + primary.name() + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    replica.name() + ": cannot attach to " + primary.name() + ": " + e.getMessage(), e);
         }
     }
 
     private static void awaitSemiSyncClients(MariaDbServer primary, int expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection connection = primary.rootConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = primary.rootConnection();
+                Statement statement = connection.createStatement()) {
             while (true) {
                 int clients;
                 try (ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'")) {

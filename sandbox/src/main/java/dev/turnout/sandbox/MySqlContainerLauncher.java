@@ -25,8 +25,7 @@ final class MySqlContainerLauncher {
     static final String IMAGE = "mysql:8.4";
     private static final List<String> APP_USER_HOSTS = List.of("127.0.0.1", "localhost", "%");
 
-    private MySqlContainerLauncher() {
-    }
+    private MySqlContainerLauncher() {}
 
     /** Why no container can be started here, or empty if a Docker engine answers. */
     static Optional<String> dockerProblem() {
@@ -49,30 +48,44 @@ final class MySqlContainerLauncher {
         for (int id = 1; id <= settings.replicas() + 1; id++) {
             String name = "db" + id;
             MySQLContainer<?> container = new MySQLContainer<>(DockerImageName.parse(IMAGE));
-            container.withDatabaseName("test")
+            container
+                    .withDatabaseName("test")
                     .withUsername(settings.appUser())
                     .withPassword(settings.appPassword())
                     .withNetwork(network)
                     .withNetworkAliases(name)
                     .withStartupTimeout(settings.startupTimeout())
-                    .withCommand("--server-id=" + id, "--log-bin=" + name + "-bin", "--gtid-mode=ON",
-                            "--enforce-gtid-consistency=ON", "--mysql-native-password=ON",
-                            "--max-allowed-packet=1073741824", "--local-infile=ON",
-                            "--character-set-server=utf8mb4", "--max-connections=" + settings.maxConnections());
+                    .withCommand(
+                            "--server-id=" + id,
+                            "--log-bin=" + name + "-bin",
+                            "--gtid-mode=ON",
+                            "--enforce-gtid-consistency=ON",
+                            "--mysql-native-password=ON",
+                            "--max-allowed-packet=1073741824",
+                            "--local-infile=ON",
+                            "--character-set-server=utf8mb4",
+                            "--max-connections=" + settings.maxConnections());
             // MySQLContainer gives root the application user's password.
             MySqlContainerServer node = new MySqlContainerServer(name, container, settings.appPassword());
             nodes.add(node);
             servers.add(new DbServer(name, id, node));
         }
-        SandboxCluster cluster = new SandboxCluster(SandboxCluster.Flavor.MYSQL_TESTCONTAINERS, servers,
-                settings.appUser(), settings.appPassword(), settings.appPassword(), network::close);
+        SandboxCluster cluster = new SandboxCluster(
+                SandboxCluster.Flavor.MYSQL_TESTCONTAINERS,
+                servers,
+                settings.appUser(),
+                settings.appPassword(),
+                settings.appPassword(),
+                network::close);
         LiveClusters.register(cluster);
         try {
             Parallel.forEach(nodes, node -> node.container().start());
             Parallel.forEach(nodes, node -> createUsers(node, settings));
             String primaryGtids = executedGtids(nodes.get(0));
             if (settings.semiSync()) {
-                execute(nodes.get(0), "INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'",
+                execute(
+                        nodes.get(0),
+                        "INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'",
                         "SET GLOBAL rpl_semi_sync_source_enabled = ON");
             }
             Parallel.forEach(nodes.subList(1, nodes.size()), replica -> attach(replica, primaryGtids, settings));
@@ -101,7 +114,8 @@ final class MySqlContainerLauncher {
     }
 
     private static void attach(MySqlContainerServer replica, String primaryGtids, ClusterSettings settings) {
-        try (Connection connection = replica.rootConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = replica.rootConnection();
+                Statement statement = connection.createStatement()) {
             // Whatever the image's entrypoint wrote exists on every server already: skip it.
             statement.execute("RESET BINARY LOGS AND GTIDS");
             if (!primaryGtids.isEmpty()) {
@@ -122,16 +136,17 @@ final class MySqlContainerLauncher {
             statement.execute("START REPLICA");
             // super_read_only: ALL PRIVILEGES includes SUPER, which plain read_only lets through.
             statement.execute("SET GLOBAL super_read_only = ON");
-            Replication.awaitRunning(SandboxCluster.Flavor.MYSQL_TESTCONTAINERS, replica.name(), connection,
-                    settings.startupTimeout());
+            Replication.awaitRunning(
+                    SandboxCluster.Flavor.MYSQL_TESTCONTAINERS, replica.name(), connection, settings.startupTimeout());
         } catch (SQLException e) {
             throw new SandboxException(replica.name() + ": cannot attach to db1: " + e.getMessage(), e);
         }
     }
 
     private static String executedGtids(MySqlContainerServer node) {
-        try (Connection connection = node.rootConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT @@GLOBAL.gtid_executed")) {
+        try (Connection connection = node.rootConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT @@GLOBAL.gtid_executed")) {
             rs.next();
             return rs.getString(1).replace("\n", "");
         } catch (SQLException e) {
@@ -140,7 +155,8 @@ final class MySqlContainerLauncher {
     }
 
     private static void execute(MySqlContainerServer node, String... sql) {
-        try (Connection connection = node.rootConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = node.rootConnection();
+                Statement statement = connection.createStatement()) {
             for (String each : sql) {
                 statement.execute(each);
             }

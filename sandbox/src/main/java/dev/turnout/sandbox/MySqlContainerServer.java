@@ -97,8 +97,8 @@ final class MySqlContainerServer implements ServerNode {
         try {
             container.stop();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(MySqlContainerServer.class).warn("{}: stopping the container failed: {}",
-                    name, e.toString());
+            org.slf4j.LoggerFactory.getLogger(MySqlContainerServer.class)
+                    .warn("{}: stopping the container failed: {}", name, e.toString());
         }
     }
 

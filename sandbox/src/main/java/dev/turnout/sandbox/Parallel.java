@@ -10,8 +10,7 @@ import java.util.function.Consumer;
  */
 final class Parallel {
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /**
      * Applies {@code action} to every item concurrently and waits for all; rethrows the first
@@ -26,13 +25,15 @@ final class Parallel {
         RuntimeException[] failures = new RuntimeException[items.size()];
         for (int i = 0; i < items.size(); i++) {
             int index = i;
-            Thread thread = new Thread(() -> {
-                try {
-                    action.accept(items.get(index));
-                } catch (RuntimeException e) {
-                    failures[index] = e;
-                }
-            }, "sandbox-" + items.get(i));
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            action.accept(items.get(index));
+                        } catch (RuntimeException e) {
+                            failures[index] = e;
+                        }
+                    },
+                    "sandbox-" + items.get(i));
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessWatchdog {
 
-    private static final String SCRIPT = String.join("\n",
+    private static final String SCRIPT = String.join(
+            "\n",
             "trap '' INT HUP",
             "pid=$1; dir=$2",
             "while IFS= read -r line; do [ \"$line\" = detach ] && exit 0; done",
@@ -50,8 +51,8 @@ final class ProcessWatchdog {
      * directory is deleted once the process is gone.
      */
     static ProcessWatchdog watch(long pid, Path ownedDir) throws IOException {
-        Process shell = new ProcessBuilder("sh", "-c", SCRIPT, "turnout-watchdog", Long.toString(pid),
-                ownedDir.toString())
+        Process shell = new ProcessBuilder(
+                        "sh", "-c", SCRIPT, "turnout-watchdog", Long.toString(pid), ownedDir.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();

@@ -9,8 +9,7 @@ import java.time.Duration;
 /** SQL helpers for attaching replicas and reporting their state, for both flavors. */
 final class Replication {
 
-    private Replication() {
-    }
+    private Replication() {}
 
     /** A single-quoted SQL string literal. */
     static String literal(String value) {
@@ -26,8 +25,8 @@ final class Replication {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new SandboxException(name + ": replication not running after " + timeout + "; "
-                        + describe(flavor, replica));
+                throw new SandboxException(
+                        name + ": replication not running after " + timeout + "; " + describe(flavor, replica));
             }
             try {
                 Thread.sleep(50);
@@ -41,7 +40,7 @@ final class Replication {
     private static boolean threadsRunning(SandboxCluster.Flavor flavor, Connection replica) throws SQLException {
         boolean mariadb = flavor == SandboxCluster.Flavor.MARIADB;
         try (Statement statement = replica.createStatement();
-             ResultSet rs = statement.executeQuery(mariadb ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS")) {
+                ResultSet rs = statement.executeQuery(mariadb ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS")) {
             return rs.next()
                     && "Yes".equals(rs.getString(mariadb ? "Slave_IO_Running" : "Replica_IO_Running"))
                     && "Yes".equals(rs.getString(mariadb ? "Slave_SQL_Running" : "Replica_SQL_Running"));
@@ -52,7 +51,7 @@ final class Replication {
     static String describe(SandboxCluster.Flavor flavor, Connection replica) {
         boolean mariadb = flavor == SandboxCluster.Flavor.MARIADB;
         try (Statement statement = replica.createStatement();
-             ResultSet rs = statement.executeQuery(mariadb ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS")) {
+                ResultSet rs = statement.executeQuery(mariadb ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS")) {
             if (!rs.next()) {
                 return "not configured as a replica";
             }

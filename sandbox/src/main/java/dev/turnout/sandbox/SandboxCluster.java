@@ -63,8 +63,8 @@ public final class SandboxCluster implements AutoCloseable {
                 case "testcontainers":
                     return MYSQL_TESTCONTAINERS;
                 default:
-                    throw new IllegalArgumentException(SYSTEM_PROPERTY + ": expected 'mariadb' or 'testcontainers', got '"
-                            + value + "'");
+                    throw new IllegalArgumentException(
+                            SYSTEM_PROPERTY + ": expected 'mariadb' or 'testcontainers', got '" + value + "'");
             }
         }
     }
@@ -77,8 +77,13 @@ public final class SandboxCluster implements AutoCloseable {
     private final Runnable cleanup;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SandboxCluster(Flavor flavor, List<DbServer> servers, String appUser, String appPassword, String rootPassword,
-                   Runnable cleanup) {
+    SandboxCluster(
+            Flavor flavor,
+            List<DbServer> servers,
+            String appUser,
+            String appPassword,
+            String rootPassword,
+            Runnable cleanup) {
         this.flavor = flavor;
         this.servers = List.copyOf(servers);
         this.appUser = appUser;
@@ -138,9 +143,12 @@ public final class SandboxCluster implements AutoCloseable {
     public void awaitReplication(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String position;
-        try (Connection primary = primary().rootConnection(); Statement statement = primary.createStatement();
-             ResultSet rs = statement.executeQuery(flavor == Flavor.MARIADB
-                     ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed")) {
+        try (Connection primary = primary().rootConnection();
+                Statement statement = primary.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        flavor == Flavor.MARIADB
+                                ? "SELECT @@GLOBAL.gtid_binlog_pos"
+                                : "SELECT @@GLOBAL.gtid_executed")) {
             rs.next();
             position = rs.getString(1);
         } catch (SQLException e) {
@@ -155,9 +163,10 @@ public final class SandboxCluster implements AutoCloseable {
             }
             double seconds = Math.max(0.001, (deadline - System.nanoTime()) / 1e9);
             String sql = flavor == Flavor.MARIADB
-                    ? "SELECT MASTER_GTID_WAIT(?, ?)" : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
+                    ? "SELECT MASTER_GTID_WAIT(?, ?)"
+                    : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
             try (Connection connection = replica.rootConnection();
-                 PreparedStatement wait = connection.prepareStatement(sql)) {
+                    PreparedStatement wait = connection.prepareStatement(sql)) {
                 wait.setString(1, position);
                 wait.setDouble(2, seconds);
                 try (ResultSet rs = wait.executeQuery()) {
@@ -168,8 +177,8 @@ public final class SandboxCluster implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
-                throw new SandboxException(replica.name() + ": waiting for GTID position " + position + " failed: "
-                        + e.getMessage(), e);
+                throw new SandboxException(
+                        replica.name() + ": waiting for GTID position " + position + " failed: " + e.getMessage(), e);
             }
         }
     }
@@ -187,8 +196,8 @@ public final class SandboxCluster implements AutoCloseable {
         try {
             cleanup.run();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SandboxCluster.class).warn("cleaning up the sandbox failed: {}",
-                    e.toString());
+            org.slf4j.LoggerFactory.getLogger(SandboxCluster.class)
+                    .warn("cleaning up the sandbox failed: {}", e.toString());
         }
         LiveClusters.unregister(this);
     }
@@ -214,8 +223,7 @@ public final class SandboxCluster implements AutoCloseable {
         private Duration startupTimeout = Duration.ofSeconds(60);
         private int maxConnections = MariaDbServer.DEFAULT_MAX_CONNECTIONS;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** {@link Flavor#MARIADB} unless set. */
         public Builder flavor(Flavor flavor) {
@@ -263,7 +271,8 @@ public final class SandboxCluster implements AutoCloseable {
         public Builder startupTimeout(Duration startupTimeout) {
             Objects.requireNonNull(startupTimeout, "startupTimeout");
             if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException("startupTimeout: expected a positive duration, got " + startupTimeout);
+                throw new IllegalArgumentException(
+                        "startupTimeout: expected a positive duration, got " + startupTimeout);
             }
             this.startupTimeout = startupTimeout;
             return this;
@@ -293,8 +302,8 @@ public final class SandboxCluster implements AutoCloseable {
          * @throws SandboxException if anything fails; whatever was started is stopped again
          */
         public SandboxCluster start() {
-            ClusterSettings settings = new ClusterSettings(replicas, semiSync, appUser, appPassword, cacheDir,
-                    startupTimeout, maxConnections);
+            ClusterSettings settings = new ClusterSettings(
+                    replicas, semiSync, appUser, appPassword, cacheDir, startupTimeout, maxConnections);
             return flavor == Flavor.MARIADB
                     ? MariaDbClusterLauncher.start(settings)
                     : MySqlContainerLauncher.start(settings);

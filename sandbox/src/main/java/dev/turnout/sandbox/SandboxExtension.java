@@ -37,7 +37,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class SandboxExtension implements ParameterResolver, ExecutionCondition {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SandboxExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SandboxExtension.class);
     private static final String DOCKER_PROBE = "docker-probe";
 
     @Override
@@ -46,7 +47,8 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
         if (flavor != SandboxCluster.Flavor.MYSQL_TESTCONTAINERS) {
             return ConditionEvaluationResult.enabled("the MariaDB sandbox needs no Docker engine");
         }
-        DockerProbe probe = context.getRoot().getStore(NAMESPACE)
+        DockerProbe probe = context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(DOCKER_PROBE, key -> DockerProbe.run(), DockerProbe.class);
         return probe.problem()
                 .map(problem -> ConditionEvaluationResult.disabled("no Docker engine: " + problem))
@@ -60,7 +62,9 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return sharedCluster(extensionContext, parameterContext.findAnnotation(Sandbox.class).orElse(null),
+        return sharedCluster(
+                extensionContext,
+                parameterContext.findAnnotation(Sandbox.class).orElse(null),
                 ParameterResolutionException::new);
     }
 
@@ -77,8 +81,8 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
         return sharedCluster(context, shape, IllegalStateException::new);
     }
 
-    private static SandboxCluster sharedCluster(ExtensionContext context, Sandbox requested,
-            BiFunction<String, Throwable, RuntimeException> notStarted) {
+    private static SandboxCluster sharedCluster(
+            ExtensionContext context, Sandbox requested, BiFunction<String, Throwable, RuntimeException> notStarted) {
         Sandbox shape = Optional.ofNullable(requested)
                 .or(() -> context.getTestMethod().flatMap(method -> find(method)))
                 .or(() -> context.getTestClass().flatMap(SandboxExtension::findOnClass))
@@ -87,12 +91,20 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
         boolean semiSync = shape != null && shape.semiSync();
         SandboxCluster.Flavor flavor = SandboxCluster.Flavor.fromSystemProperty();
         String key = "cluster/" + flavor + "/replicas=" + replicas + "/semiSync=" + semiSync;
-        SharedCluster shared = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key,
-                ignored -> SharedCluster.start(SandboxCluster.builder().flavor(flavor).replicas(replicas)
-                        .semiSync(semiSync)), SharedCluster.class);
+        SharedCluster shared = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        key,
+                        ignored -> SharedCluster.start(SandboxCluster.builder()
+                                .flavor(flavor)
+                                .replicas(replicas)
+                                .semiSync(semiSync)),
+                        SharedCluster.class);
         if (shared.failure() != null) {
-            throw notStarted.apply("the sandbox cluster " + key + " did not start: "
-                    + shared.failure().getMessage(), shared.failure());
+            throw notStarted.apply(
+                    "the sandbox cluster " + key + " did not start: "
+                            + shared.failure().getMessage(),
+                    shared.failure());
         }
         return shared.cluster();
     }

@@ -25,7 +25,9 @@ class NoOrphanTest {
             jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(Processes.awaitGone(pid, Duration.ofSeconds(20))).as("mariadbd %d gone", pid).isTrue();
+            assertThat(Processes.awaitGone(pid, Duration.ofSeconds(20)))
+                    .as("mariadbd %d gone", pid)
+                    .isTrue();
             awaitDeleted(serverDir.getParent());
             assertThat(serverDir.getParent()).doesNotExist();
         } finally {
@@ -45,7 +47,9 @@ class NoOrphanTest {
             jvm.destroy(); // SIGTERM: the shutdown hook closes the cluster
             assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(Processes.isLive(pid)).as("mariadbd %d gone when the JVM has exited", pid).isFalse();
+            assertThat(Processes.isLive(pid))
+                    .as("mariadbd %d gone when the JVM has exited", pid)
+                    .isFalse();
             assertThat(serverDir.getParent()).doesNotExist();
         } finally {
             jvm.destroyForcibly();
@@ -68,8 +72,11 @@ class NoOrphanTest {
     }
 
     private static Process startProbe() throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OrphanProbe.class.getName())
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanProbe.class.getName())
                 .redirectErrorStream(true)
                 .start();
     }

@@ -6,8 +6,7 @@ package dev.turnout.sandbox;
  */
 public final class OrphanProbe {
 
-    private OrphanProbe() {
-    }
+    private OrphanProbe() {}
 
     public static void main(String[] args) throws Exception {
         SandboxCluster cluster = SandboxCluster.builder().replicas(0).start();

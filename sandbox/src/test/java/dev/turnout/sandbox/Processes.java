@@ -9,8 +9,7 @@ import java.time.Duration;
 /** Looks at processes through /proc, where a zombie counts as gone. */
 final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Whether {@code pid} exists and is not a zombie. */
     static boolean isLive(long pid) {
@@ -56,6 +55,7 @@ final class Processes {
         }
         start += option.length();
         int end = commandLine.indexOf(' ', start);
-        return Path.of(commandLine.substring(start, end < 0 ? commandLine.length() : end)).getParent();
+        return Path.of(commandLine.substring(start, end < 0 ? commandLine.length() : end))
+                .getParent();
     }
 }

@@ -32,7 +32,8 @@ class SandboxClusterTest {
     @BeforeAll
     static void remember(SandboxCluster cluster) throws SQLException {
         fromBeforeAll = cluster;
-        try (Connection c = cluster.primary().rootConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().rootConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS test.items (id INT PRIMARY KEY, name VARCHAR(40), data LONGBLOB)");
         }
         cluster.awaitReplication(Duration.ofSeconds(30));
@@ -48,10 +49,14 @@ class SandboxClusterTest {
     void startsAPrimaryAndTwoReplicasOnDistinctLoopbackPorts() {
         assertThat(cluster.servers()).hasSize(3);
         assertThat(cluster.servers().get(0)).isSameAs(cluster.primary());
-        assertThat(cluster.replicas()).containsExactlyElementsOf(cluster.servers().subList(1, 3));
+        assertThat(cluster.replicas())
+                .containsExactlyElementsOf(cluster.servers().subList(1, 3));
         assertThat(cluster.servers()).extracting(DbServer::name).containsExactly("db1", "db2", "db3");
         assertThat(cluster.servers()).extracting(DbServer::serverId).containsExactly(1, 2, 3);
-        assertThat(cluster.servers()).extracting(DbServer::port).doesNotHaveDuplicates().allMatch(port -> port > 0);
+        assertThat(cluster.servers())
+                .extracting(DbServer::port)
+                .doesNotHaveDuplicates()
+                .allMatch(port -> port > 0);
         for (DbServer server : cluster.servers()) {
             assertThat(server.host()).isEqualTo("127.0.0.1");
             assertThat(server.hostPort()).isEqualTo("127.0.0.1:" + server.port());
@@ -64,10 +69,11 @@ class SandboxClusterTest {
     @Test
     void everyServerReportsItsOwnServerIdAndTheExpectedSettings() throws SQLException {
         for (DbServer server : cluster.servers()) {
-            try (Connection c = server.rootConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT @@server_id, @@read_only, @@max_allowed_packet, "
-                         + "@@local_infile, @@binlog_format, @@log_slave_updates, @@gtid_strict_mode, "
-                         + "@@character_set_server, @@performance_schema, @@version, @@bind_address")) {
+            try (Connection c = server.rootConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT @@server_id, @@read_only, @@max_allowed_packet, "
+                            + "@@local_infile, @@binlog_format, @@log_slave_updates, @@gtid_strict_mode, "
+                            + "@@character_set_server, @@performance_schema, @@version, @@bind_address")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(server.serverId());
                 assertThat(rs.getInt(2)).isEqualTo(server == cluster.primary() ? 0 : 1);
@@ -77,7 +83,9 @@ class SandboxClusterTest {
                 assertThat(rs.getInt(6)).isEqualTo(1);
                 assertThat(rs.getInt(7)).isEqualTo(1);
                 assertThat(rs.getString(8)).isEqualTo("utf8mb4");
-                assertThat(rs.getInt(9)).as("performance_schema, for connection attributes").isEqualTo(1);
+                assertThat(rs.getInt(9))
+                        .as("performance_schema, for connection attributes")
+                        .isEqualTo(1);
                 assertThat(rs.getString(10)).startsWith("11.4.5-MariaDB");
                 assertThat(rs.getString(11)).isEqualTo("127.0.0.1");
             }
@@ -87,8 +95,9 @@ class SandboxClusterTest {
     @Test
     void replicasRunGtidReplicationFromThePrimary() throws SQLException {
         for (DbServer replica : cluster.replicas()) {
-            try (Connection c = replica.rootConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            try (Connection c = replica.rootConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("Slave_IO_Running")).isEqualTo("Yes");
                 assertThat(rs.getString("Slave_SQL_Running")).isEqualTo("Yes");
@@ -102,14 +111,15 @@ class SandboxClusterTest {
     void aRowWrittenOnThePrimaryAppearsOnEveryReplica() throws SQLException {
         int id = 1000 + new Random().nextInt(1_000_000);
         try (Connection c = appConnection(cluster.primary());
-             PreparedStatement insert = c.prepareStatement("INSERT INTO items (id, name) VALUES (?, ?)")) {
+                PreparedStatement insert = c.prepareStatement("INSERT INTO items (id, name) VALUES (?, ?)")) {
             insert.setInt(1, id);
             insert.setString(2, "written on db1 ✓");
             insert.executeUpdate();
         }
         cluster.awaitReplication(Duration.ofSeconds(30));
         for (DbServer replica : cluster.replicas()) {
-            assertThat(queryString(replica, "SELECT name FROM items WHERE id = " + id)).isEqualTo("written on db1 ✓");
+            assertThat(queryString(replica, "SELECT name FROM items WHERE id = " + id))
+                    .isEqualTo("written on db1 ✓");
         }
     }
 
@@ -118,22 +128,27 @@ class SandboxClusterTest {
         byte[] blob = new byte[20 * 1024 * 1024];
         new Random(42).nextBytes(blob);
         try (Connection c = appConnection(cluster.primary());
-             PreparedStatement insert = c.prepareStatement("REPLACE INTO items (id, name, data) VALUES (7, 'blob', ?)")) {
+                PreparedStatement insert =
+                        c.prepareStatement("REPLACE INTO items (id, name, data) VALUES (7, 'blob', ?)")) {
             insert.setBytes(1, blob);
             insert.executeUpdate();
         }
         cluster.awaitReplication(Duration.ofSeconds(60));
-        try (Connection c = appConnection(cluster.replicas().get(1)); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT data FROM items WHERE id = 7")) {
+        try (Connection c = appConnection(cluster.replicas().get(1));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT data FROM items WHERE id = 7")) {
             assertThat(rs.next()).isTrue();
-            assertThat(Arrays.equals(rs.getBytes(1), blob)).as("the 20 MiB blob read back from db3").isTrue();
+            assertThat(Arrays.equals(rs.getBytes(1), blob))
+                    .as("the 20 MiB blob read back from db3")
+                    .isTrue();
         }
     }
 
     @Test
     void replicasRefuseWritesFromTheApplicationUser() throws SQLException {
         for (DbServer replica : cluster.replicas()) {
-            try (Connection c = appConnection(replica); Statement s = c.createStatement()) {
+            try (Connection c = appConnection(replica);
+                    Statement s = c.createStatement()) {
                 assertThatThrownBy(() -> s.executeUpdate("INSERT INTO items (id, name) VALUES (-1, 'not here')"))
                         .isInstanceOf(SQLException.class)
                         .hasMessageContaining("read-only");
@@ -148,17 +163,21 @@ class SandboxClusterTest {
         for (DbServer server : cluster.servers()) {
             assertThat(queryString(server, "SELECT CURRENT_USER()")).isEqualTo("app@127.0.0.1");
             List<String> plugins = new ArrayList<>();
-            try (Connection c = server.rootConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT CONCAT(User, '@', Host, ':', plugin) FROM mysql.user "
-                         + "WHERE User = 'app' ORDER BY Host")) {
+            try (Connection c = server.rootConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT CONCAT(User, '@', Host, ':', plugin) FROM mysql.user "
+                            + "WHERE User = 'app' ORDER BY Host")) {
                 while (rs.next()) {
                     plugins.add(rs.getString(1));
                 }
             }
-            assertThat(plugins).containsExactly("app@%:mysql_native_password", "app@127.0.0.1:mysql_native_password",
-                    "app@localhost:mysql_native_password");
+            assertThat(plugins)
+                    .containsExactly(
+                            "app@%:mysql_native_password",
+                            "app@127.0.0.1:mysql_native_password", "app@localhost:mysql_native_password");
         }
-        try (Connection c = appConnection(cluster.primary()); Statement s = c.createStatement()) {
+        try (Connection c = appConnection(cluster.primary());
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS app_owned");
             s.execute("DROP DATABASE app_owned");
         }
@@ -166,7 +185,8 @@ class SandboxClusterTest {
 
     @Test
     void aWrongPasswordIsRejected() {
-        assertThatThrownBy(() -> DriverManager.getConnection(cluster.primary().jdbcUrl(), "app", "wrong").close())
+        assertThatThrownBy(() -> DriverManager.getConnection(cluster.primary().jdbcUrl(), "app", "wrong")
+                        .close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("Access denied");
     }
@@ -174,11 +194,13 @@ class SandboxClusterTest {
     @Test
     void awaitReplicationFailsWhenAReplicaCannotCatchUp() throws SQLException {
         DbServer replica = cluster.replicas().get(0);
-        try (Connection c = replica.rootConnection(); Statement s = c.createStatement()) {
+        try (Connection c = replica.rootConnection();
+                Statement s = c.createStatement()) {
             s.execute("STOP SLAVE SQL_THREAD");
         }
         try {
-            try (Connection c = appConnection(cluster.primary()); Statement s = c.createStatement()) {
+            try (Connection c = appConnection(cluster.primary());
+                    Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO items (id, name) VALUES (" + (2_000_000 + new Random().nextInt(1000))
                         + ", 'lagging')");
             }
@@ -186,7 +208,8 @@ class SandboxClusterTest {
                     .isInstanceOf(SandboxException.class)
                     .hasMessageContaining("db2 has not applied");
         } finally {
-            try (Connection c = replica.rootConnection(); Statement s = c.createStatement()) {
+            try (Connection c = replica.rootConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("START SLAVE SQL_THREAD");
             }
         }
@@ -198,7 +221,9 @@ class SandboxClusterTest {
     }
 
     private String queryString(DbServer server, String sql) throws SQLException {
-        try (Connection c = appConnection(server); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = appConnection(server);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).as("a row from %s", server.name()).isTrue();
             return rs.getString(1);
         }

@@ -22,7 +22,8 @@ class ServerLifecycleTest {
 
     @Test
     void killedAndStoppedServersRestartOnTheirPortAndCloseLeavesNoProcessOrDirectory() throws Exception {
-        SandboxCluster cluster = SandboxCluster.builder().replicas(1).appUser("shop", "p'w\\d").start();
+        SandboxCluster cluster =
+                SandboxCluster.builder().replicas(1).appUser("shop", "p'w\\d").start();
         List<Long> pids;
         Path clusterDir;
         try {
@@ -43,7 +44,9 @@ class ServerLifecycleTest {
             assertThat(replica.pid()).isNotEqualTo(replicaPid);
             assertThat(replica.port()).isEqualTo(replicaPort);
             cluster.awaitReplication(Duration.ofSeconds(30));
-            assertThat(count(replica, "SELECT COUNT(*) FROM lifecycle")).as("rows after the replica's crash").isEqualTo(2);
+            assertThat(count(replica, "SELECT COUNT(*) FROM lifecycle"))
+                    .as("rows after the replica's crash")
+                    .isEqualTo(2);
 
             long primaryPid = primary.pid();
             primary.stop();
@@ -54,10 +57,13 @@ class ServerLifecycleTest {
             primary.start(); // already running: nothing happens
             execute(primary, "INSERT INTO lifecycle VALUES (3)");
             cluster.awaitReplication(Duration.ofSeconds(30));
-            assertThat(count(replica, "SELECT COUNT(*) FROM lifecycle")).as("rows after the primary's restart").isEqualTo(3);
+            assertThat(count(replica, "SELECT COUNT(*) FROM lifecycle"))
+                    .as("rows after the primary's restart")
+                    .isEqualTo(3);
 
-            try (Connection c = primary.connect("shop", "p'w\\d"); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+            try (Connection c = primary.connect("shop", "p'w\\d");
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("shop@127.0.0.1");
             }
@@ -74,31 +80,42 @@ class ServerLifecycleTest {
 
     @Test
     void semiSyncClusterAcknowledgesCommitsThroughItsReplica() throws Exception {
-        try (SandboxCluster cluster = SandboxCluster.builder().replicas(1).semiSync(true).start()) {
+        try (SandboxCluster cluster =
+                SandboxCluster.builder().replicas(1).semiSync(true).start()) {
             execute(cluster.primary(), "CREATE TABLE semi (id INT PRIMARY KEY)", "INSERT INTO semi VALUES (1)");
-            try (Connection c = cluster.primary().rootConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN "
-                         + "('Rpl_semi_sync_master_status', 'Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_yes_tx')")) {
+            try (Connection c = cluster.primary().rootConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SHOW GLOBAL STATUS WHERE Variable_name IN "
+                                    + "('Rpl_semi_sync_master_status', 'Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_yes_tx')")) {
                 java.util.Map<String, String> status = new java.util.HashMap<>();
                 while (rs.next()) {
                     status.put(rs.getString(1), rs.getString(2));
                 }
-                assertThat(status).containsEntry("Rpl_semi_sync_master_status", "ON")
+                assertThat(status)
+                        .containsEntry("Rpl_semi_sync_master_status", "ON")
                         .containsEntry("Rpl_semi_sync_master_clients", "1");
-                assertThat(Integer.parseInt(status.get("Rpl_semi_sync_master_yes_tx"))).isGreaterThanOrEqualTo(2);
+                assertThat(Integer.parseInt(status.get("Rpl_semi_sync_master_yes_tx")))
+                        .isGreaterThanOrEqualTo(2);
             }
         }
     }
 
     @Test
     void aStartThatTimesOutReportsTheErrorLogAndLeavesNothingRunning() {
-        Throwable failure = catchThrowable(() -> SandboxCluster.builder().replicas(1)
-                .startupTimeout(Duration.ofMillis(1)).start());
-        assertThat(failure).isInstanceOf(SandboxException.class)
+        Throwable failure = catchThrowable(() -> SandboxCluster.builder()
+                .replicas(1)
+                .startupTimeout(Duration.ofMillis(1))
+                .start());
+        assertThat(failure)
+                .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("not accepting connections on 127.0.0.1:")
                 .hasMessageContaining("Error log:");
-        Matcher dir = Pattern.compile("\\((/[^)]*/turnout-sandbox-[0-9]+)/db[0-9]\\)").matcher(failure.getMessage());
-        assertThat(dir.find()).as("server directory in: %s", failure.getMessage()).isTrue();
+        Matcher dir =
+                Pattern.compile("\\((/[^)]*/turnout-sandbox-[0-9]+)/db[0-9]\\)").matcher(failure.getMessage());
+        assertThat(dir.find())
+                .as("server directory in: %s", failure.getMessage())
+                .isTrue();
         assertThat(Path.of(dir.group(1))).as("the failed cluster's directory").doesNotExist();
         assertThat(mariadbdProcessesUnder(Path.of(dir.group(1)))).isEmpty();
     }
@@ -106,22 +123,31 @@ class ServerLifecycleTest {
     @Test
     void theBuilderRejectsInvalidSettingsNamingTheKey() {
         assertThatThrownBy(() -> SandboxCluster.builder().replicas(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("replicas:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("replicas:");
         assertThatThrownBy(() -> SandboxCluster.builder().appUser("repl", "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("appUser:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("appUser:");
         assertThatThrownBy(() -> SandboxCluster.builder().startupTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("startupTimeout:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("startupTimeout:");
         assertThatThrownBy(() -> SandboxCluster.builder().maxConnections(9))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxConnections:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("maxConnections:");
         assertThatThrownBy(() -> SandboxCluster.builder().maxConnections(100_001))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxConnections:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("maxConnections:");
     }
 
     @Test
     void aRaisedConnectionLimitReachesTheServerWithItsThreadPool() throws Exception {
-        try (SandboxCluster cluster = SandboxCluster.builder().replicas(0).maxConnections(2000).start();
-             Connection c = cluster.primary().rootConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT @@max_connections, @@thread_handling, @@open_files_limit")) {
+        try (SandboxCluster cluster = SandboxCluster.builder()
+                        .replicas(0)
+                        .maxConnections(2000)
+                        .start();
+                Connection c = cluster.primary().rootConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT @@max_connections, @@thread_handling, @@open_files_limit")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2000);
             assertThat(rs.getString(2)).isEqualTo("pool-of-threads");
@@ -149,7 +175,8 @@ class ServerLifecycleTest {
     }
 
     private static void execute(DbServer server, String... sql) throws SQLException {
-        try (Connection c = server.rootConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server.rootConnection();
+                Statement s = c.createStatement()) {
             for (String each : sql) {
                 s.execute(each);
             }
@@ -157,7 +184,9 @@ class ServerLifecycleTest {
     }
 
     private static long count(DbServer server, String sql) throws SQLException {
-        try (Connection c = server.rootConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = server.rootConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();
             return rs.getLong(1);
         }

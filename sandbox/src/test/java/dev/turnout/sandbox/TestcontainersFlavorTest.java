@@ -28,7 +28,8 @@ class TestcontainersFlavorTest {
             System.clearProperty(SandboxCluster.Flavor.SYSTEM_PROPERTY);
             assertThat(SandboxCluster.Flavor.fromSystemProperty()).isEqualTo(SandboxCluster.Flavor.MARIADB);
             System.setProperty(SandboxCluster.Flavor.SYSTEM_PROPERTY, " TestContainers ");
-            assertThat(SandboxCluster.Flavor.fromSystemProperty()).isEqualTo(SandboxCluster.Flavor.MYSQL_TESTCONTAINERS);
+            assertThat(SandboxCluster.Flavor.fromSystemProperty())
+                    .isEqualTo(SandboxCluster.Flavor.MYSQL_TESTCONTAINERS);
             System.setProperty(SandboxCluster.Flavor.SYSTEM_PROPERTY, "mariadb");
             assertThat(SandboxCluster.Flavor.fromSystemProperty()).isEqualTo(SandboxCluster.Flavor.MARIADB);
             System.setProperty(SandboxCluster.Flavor.SYSTEM_PROPERTY, "podman");
@@ -43,7 +44,9 @@ class TestcontainersFlavorTest {
 
     @Test
     void startingWithoutADockerEngineFailsWithTheReason() {
-        assertThatThrownBy(() -> SandboxCluster.builder().flavor(SandboxCluster.Flavor.MYSQL_TESTCONTAINERS).start())
+        assertThatThrownBy(() -> SandboxCluster.builder()
+                        .flavor(SandboxCluster.Flavor.MYSQL_TESTCONTAINERS)
+                        .start())
                 .isInstanceOf(SandboxException.class)
                 .hasMessageStartingWith("no Docker engine: ");
     }
@@ -56,8 +59,12 @@ class TestcontainersFlavorTest {
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         try {
             Launcher launcher = LauncherFactory.create();
-            launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(NeedsDocker.class)).build(),
-                    summary, new TestExecutionListener() {
+            launcher.execute(
+                    LauncherDiscoveryRequestBuilder.request()
+                            .selectors(selectClass(NeedsDocker.class))
+                            .build(),
+                    summary,
+                    new TestExecutionListener() {
                         @Override
                         public void executionSkipped(TestIdentifier identifier, String reason) {
                             skipReasons.add(reason);
@@ -69,7 +76,8 @@ class TestcontainersFlavorTest {
         assertThat(summary.getSummary().getTestsStartedCount()).isZero();
         assertThat(summary.getSummary().getTotalFailureCount()).isZero();
         assertThat(summary.getSummary().getContainersSkippedCount()).isEqualTo(1);
-        assertThat(skipReasons).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        assertThat(skipReasons)
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith("no Docker engine: ");
     }
 

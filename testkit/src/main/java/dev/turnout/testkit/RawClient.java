@@ -53,9 +53,15 @@ public final class RawClient implements AutoCloseable {
     public static final long CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA = 1L << 21;
 
     /** What {@link #login} announces: protocol 4.1 with plugin auth, no EOF deprecation, no TLS. */
-    public static final long CAPABILITIES = CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
-            | CLIENT_PLUGIN_AUTH | CLIENT_TRANSACTIONS | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_CONNECT_WITH_DB
-            | CLIENT_MULTI_RESULTS | CLIENT_CONNECT_ATTRS;
+    public static final long CAPABILITIES = CLIENT_LONG_PASSWORD
+            | CLIENT_PROTOCOL_41
+            | CLIENT_SECURE_CONNECTION
+            | CLIENT_PLUGIN_AUTH
+            | CLIENT_TRANSACTIONS
+            | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+            | CLIENT_CONNECT_WITH_DB
+            | CLIENT_MULTI_RESULTS
+            | CLIENT_CONNECT_ATTRS;
 
     public static final String MYSQL_NATIVE_PASSWORD = "mysql_native_password";
     public static final String CACHING_SHA2_PASSWORD = "caching_sha2_password";
@@ -119,7 +125,8 @@ public final class RawClient implements AutoCloseable {
                 sqlState = new String(payload, 4, 5, StandardCharsets.US_ASCII);
                 message = 9;
             }
-            return new Err(code, sqlState, new String(payload, message, payload.length - message, StandardCharsets.UTF_8));
+            return new Err(
+                    code, sqlState, new String(payload, message, payload.length - message, StandardCharsets.UTF_8));
         }
     }
 
@@ -131,8 +138,8 @@ public final class RawClient implements AutoCloseable {
      * @param capabilities   the server's flags, MariaDB's extended ones in the high 32 bits
      * @param authPluginName the default plugin, empty if none
      */
-    public record Greeting(String serverVersion, long connectionId, byte[] authPluginData, long capabilities,
-            String authPluginName) {
+    public record Greeting(
+            String serverVersion, long connectionId, byte[] authPluginData, long capabilities, String authPluginName) {
 
         /** The scramble without its trailing NUL (normally 20 bytes); a copy. */
         @Override
@@ -348,8 +355,14 @@ public final class RawClient implements AutoCloseable {
      * @throws IOException unless the server answers OK
      */
     public void authenticate(String user, String password, String database, long capabilities) throws IOException {
-        writePacket(1, handshakeResponse(capabilities, user, nativeScramble(password, greeting.authPluginData()),
-                database, MYSQL_NATIVE_PASSWORD));
+        writePacket(
+                1,
+                handshakeResponse(
+                        capabilities,
+                        user,
+                        nativeScramble(password, greeting.authPluginData()),
+                        database,
+                        MYSQL_NATIVE_PASSWORD));
         Packet answer = readPacket();
         if (answer.firstByte() != 0) {
             throw new IOException("authentication failed: " + (answer.isErr() ? answer.err() : hex(answer.payload())));
@@ -358,8 +371,14 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends a native-password login without waiting for the answer (to pipeline commands behind it). */
     public void sendLogin(String user, String password) throws IOException {
-        writePacket(1, handshakeResponse(CAPABILITIES, user, nativeScramble(password, greeting.authPluginData()),
-                DEFAULT_DATABASE, MYSQL_NATIVE_PASSWORD));
+        writePacket(
+                1,
+                handshakeResponse(
+                        CAPABILITIES,
+                        user,
+                        nativeScramble(password, greeting.authPluginData()),
+                        DEFAULT_DATABASE,
+                        MYSQL_NATIVE_PASSWORD));
     }
 
     /**
@@ -368,7 +387,8 @@ public final class RawClient implements AutoCloseable {
      */
     public void startTls() throws Exception {
         writeRaw(sslRequestPacket());
-        SSLSocket tls = (SSLSocket) trustingTlsContext().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        SSLSocket tls = (SSLSocket)
+                trustingTlsContext().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
         tls.setUseClientMode(true);
         tls.startHandshake();
         socket = tls;
@@ -381,8 +401,8 @@ public final class RawClient implements AutoCloseable {
      * auth response length-encoded, one length byte or NUL-terminated; the database and plugin
      * only with their bits; one attribute {@code _client_name} with {@code CLIENT_CONNECT_ATTRS}.
      */
-    public static byte[] handshakeResponse(long capabilities, String user, byte[] authResponse, String database,
-            String plugin) {
+    public static byte[] handshakeResponse(
+            long capabilities, String user, byte[] authResponse, String database, String plugin) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         writeFixedPart(b, capabilities);
         b.writeBytes(nul(user));
@@ -647,12 +667,10 @@ public final class RawClient implements AutoCloseable {
     /** Trusts every certificate: the tests' connectors present throw-away self-signed ones. */
     private static final class TrustAll implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -12,7 +12,8 @@ class FailingLeakDetectorTest {
     void reportsABufferThatWasNeverReleased() throws InterruptedException {
         leakOneBuffer();
         // The extension of this very class would fail on this leak: take it out of its way.
-        assertThat(LeakCheckExtension.collect()).anySatisfy(leak -> assertThat(leak).startsWith("LEAK: ByteBuf"));
+        assertThat(LeakCheckExtension.collect())
+                .anySatisfy(leak -> assertThat(leak).startsWith("LEAK: ByteBuf"));
     }
 
     @Test

@@ -41,8 +41,13 @@ public final class AdminServer implements AutoCloseable {
     private final MeterRegistry metrics;
     private final IntSupplier sessions;
 
-    private AdminServer(HttpServer server, String connector, ConnectorTopology topology, ConnectorControl control,
-            MeterRegistry metrics, IntSupplier sessions) {
+    private AdminServer(
+            HttpServer server,
+            String connector,
+            ConnectorTopology topology,
+            ConnectorControl control,
+            MeterRegistry metrics,
+            IntSupplier sessions) {
         this.server = server;
         this.connector = connector;
         this.topology = topology;
@@ -57,15 +62,23 @@ public final class AdminServer implements AutoCloseable {
      * @param user     the Basic-auth user; null serves without authentication
      * @throws IOException when the address cannot be bound
      */
-    public static AdminServer start(HostPort address, String user, byte[] password, String connector,
-            ConnectorTopology topology, ConnectorControl control, MeterRegistry metrics, IntSupplier sessions)
+    public static AdminServer start(
+            HostPort address,
+            String user,
+            byte[] password,
+            String connector,
+            ConnectorTopology topology,
+            ConnectorControl control,
+            MeterRegistry metrics,
+            IntSupplier sessions)
             throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 16);
         AdminServer admin = new AdminServer(http, connector, topology, control, metrics, sessions);
-        var status = http.createContext("/api/v1/status", exchange -> admin.respond(exchange, "application/json",
-                admin::status));
-        var prometheus = http.createContext("/metrics", exchange -> admin.respond(exchange,
-                "text/plain; version=0.0.4; charset=utf-8", admin::prometheus));
+        var status = http.createContext(
+                "/api/v1/status", exchange -> admin.respond(exchange, "application/json", admin::status));
+        var prometheus = http.createContext(
+                "/metrics",
+                exchange -> admin.respond(exchange, "text/plain; version=0.0.4; charset=utf-8", admin::prometheus));
         if (user != null) {
             byte[] expectedUser = user.getBytes(StandardCharsets.UTF_8);
             byte[] expectedPassword = password.clone();
@@ -143,7 +156,8 @@ public final class AdminServer implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         String lastName = null;
         for (Meter meter : metrics.getMeters().stream()
-                .sorted(java.util.Comparator.comparing((Meter m) -> m.getId().getName())).toList()) {
+                .sorted(java.util.Comparator.comparing((Meter m) -> m.getId().getName()))
+                .toList()) {
             double value;
             String type;
             String name = meter.getId().getName().replace('.', '_');
@@ -168,15 +182,22 @@ public final class AdminServer implements AutoCloseable {
             out.append(name);
             boolean first = true;
             for (Tag tag : meter.getId().getTags()) {
-                out.append(first ? '{' : ',').append(tag.getKey()).append("=\"")
-                        .append(tag.getValue().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                out.append(first ? '{' : ',')
+                        .append(tag.getKey())
+                        .append("=\"")
+                        .append(tag.getValue().replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
                 first = false;
             }
             if (!first) {
                 out.append('}');
             }
-            out.append(' ').append(value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value)
-                    : Double.toString(value)).append('\n');
+            out.append(' ')
+                    .append(
+                            value == Math.rint(value) && !Double.isInfinite(value)
+                                    ? Long.toString((long) value)
+                                    : Double.toString(value))
+                    .append('\n');
         }
         return out.toString();
     }

@@ -37,7 +37,12 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
 
-    private enum Phase { CONNECTING, AUTHENTICATING, READY, CLOSED }
+    private enum Phase {
+        CONNECTING,
+        AUTHENTICATING,
+        READY,
+        CLOSED
+    }
 
     /** What a session needs to open a backend: target, credentials and the session's negotiated settings. */
     public record Target(String dataservice, String host, int port, Duration connectTimeout) {
@@ -56,8 +61,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timeout;
     private HandshakeV10 greeting;
 
-    private BackendConnection(Target target, ClientAuthExchange auth, BackendListener listener,
-            Consumer<HandshakeV10> greetingObserver) {
+    private BackendConnection(
+            Target target, ClientAuthExchange auth, BackendListener listener, Consumer<HandshakeV10> greetingObserver) {
         this.target = target;
         this.auth = auth;
         this.listener = listener;
@@ -70,20 +75,32 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
      * @param greetingObserver told about every server greeting seen (to keep the connector's own
      *     handshake in line with the primary's version and capabilities)
      */
-    public static BackendConnection connect(EventLoop loop, BackendDialer dialer, Target target,
-            ClientAuthExchange auth, BackendListener listener, Consumer<HandshakeV10> greetingObserver) {
+    public static BackendConnection connect(
+            EventLoop loop,
+            BackendDialer dialer,
+            Target target,
+            ClientAuthExchange auth,
+            BackendListener listener,
+            Consumer<HandshakeV10> greetingObserver) {
         BackendConnection backend = new BackendConnection(target, auth, listener, greetingObserver);
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, target.connectTimeout().toMillis());
-        ChannelFuture connect = dialer.dial(loop, target.host(), target.port(), target.connectTimeout(),
+        int timeoutMillis =
+                (int) Math.min(Integer.MAX_VALUE, target.connectTimeout().toMillis());
+        ChannelFuture connect = dialer.dial(
+                loop,
+                target.host(),
+                target.port(),
+                target.connectTimeout(),
                 new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("frames", new PacketFrameDecoder()).addLast("backend", backend);
+                        ch.pipeline()
+                                .addLast("frames", new PacketFrameDecoder())
+                                .addLast("backend", backend);
                     }
                 });
         backend.channel = connect.channel();
-        backend.timeout = loop.schedule(() -> backend.fail(new TimeoutException("connect timed out")),
-                timeoutMillis, TimeUnit.MILLISECONDS);
+        backend.timeout = loop.schedule(
+                () -> backend.fail(new TimeoutException("connect timed out")), timeoutMillis, TimeUnit.MILLISECONDS);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 backend.channel.read();
@@ -248,7 +265,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (phase == Phase.READY || phase == Phase.CLOSED) {
             return;
         }
-        log.debug("backend {} of dataservice {} failed: {}", target, target.dataservice(), ConnectorErrors.describe(cause));
+        log.debug(
+                "backend {} of dataservice {} failed: {}",
+                target,
+                target.dataservice(),
+                ConnectorErrors.describe(cause));
         failWith(ConnectorErrors.noPrimary(target.dataservice(), target.toString(), cause));
     }
 
@@ -291,7 +312,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 phase = Phase.CLOSED;
                 listener.backendClosed(this);
             }
-            case CLOSED -> { }
+            case CLOSED -> {}
         }
     }
 

@@ -32,11 +32,13 @@ public interface BackendDialer {
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.AUTO_READ, false)
-                // As the client side: the pooled allocator recycles the slices of forwarded packets (see ConnectorServer).
+                // As the client side: the pooled allocator recycles the slices of forwarded packets (see
+                // ConnectorServer).
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .handler(handler)
                 .connect(new InetSocketAddress(host, port));
     }

@@ -31,15 +31,14 @@ import java.util.Map;
 public final class BackendPool implements BackendListener {
 
     /** What a pooled connection's login fixed. */
-    public record Key(String datasource, String user, long capabilities, int characterSet, String database) {
-    }
+    public record Key(String datasource, String user, long capabilities, int characterSet, String database) {}
 
-    private record Idle(BackendConnection connection, long since) {
-    }
+    private record Idle(BackendConnection connection, long since) {}
 
     private final Map<Key, ArrayDeque<Idle>> idle = new HashMap<>();
     /** Connections being reset, with their key and the responses still to come. */
     private final Map<BackendConnection, Key> resetting = new IdentityHashMap<>();
+
     private final Map<BackendConnection, int[]> pendingResponses = new IdentityHashMap<>();
 
     private final Ticker ticker;
@@ -148,14 +147,11 @@ public final class BackendPool implements BackendListener {
     }
 
     @Override
-    public void backendReady(BackendConnection connection, OkPacket ok) {
-    }
+    public void backendReady(BackendConnection connection, OkPacket ok) {}
 
     @Override
-    public void backendFailed(BackendConnection connection, ErrPacket error) {
-    }
+    public void backendFailed(BackendConnection connection, ErrPacket error) {}
 
     @Override
-    public void backendWritabilityChanged(BackendConnection connection, boolean writable) {
-    }
+    public void backendWritabilityChanged(BackendConnection connection, boolean writable) {}
 }

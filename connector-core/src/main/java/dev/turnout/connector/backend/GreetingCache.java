@@ -38,15 +38,29 @@ public final class GreetingCache {
             | Capabilities.MARIADB_CLIENT_COM_MULTI
             | Capabilities.MARIADB_CLIENT_BULK_UNIT_RESULTS);
 
-    private static final long DEFAULT_CAPABILITIES = Capabilities.CLIENT_MYSQL | Capabilities.CLIENT_FOUND_ROWS
-            | Capabilities.CLIENT_LONG_FLAG | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_NO_SCHEMA
-            | Capabilities.CLIENT_ODBC | Capabilities.CLIENT_LOCAL_FILES | Capabilities.CLIENT_IGNORE_SPACE
-            | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_INTERACTIVE | Capabilities.CLIENT_IGNORE_SIGPIPE
-            | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_RESERVED | Capabilities.CLIENT_SECURE_CONNECTION
-            | Capabilities.CLIENT_MULTI_STATEMENTS | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PS_MULTI_RESULTS
-            | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_CONNECT_ATTRS
-            | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS
-            | Capabilities.CLIENT_SESSION_TRACK | Capabilities.CLIENT_DEPRECATE_EOF;
+    private static final long DEFAULT_CAPABILITIES = Capabilities.CLIENT_MYSQL
+            | Capabilities.CLIENT_FOUND_ROWS
+            | Capabilities.CLIENT_LONG_FLAG
+            | Capabilities.CLIENT_CONNECT_WITH_DB
+            | Capabilities.CLIENT_NO_SCHEMA
+            | Capabilities.CLIENT_ODBC
+            | Capabilities.CLIENT_LOCAL_FILES
+            | Capabilities.CLIENT_IGNORE_SPACE
+            | Capabilities.CLIENT_PROTOCOL_41
+            | Capabilities.CLIENT_INTERACTIVE
+            | Capabilities.CLIENT_IGNORE_SIGPIPE
+            | Capabilities.CLIENT_TRANSACTIONS
+            | Capabilities.CLIENT_RESERVED
+            | Capabilities.CLIENT_SECURE_CONNECTION
+            | Capabilities.CLIENT_MULTI_STATEMENTS
+            | Capabilities.CLIENT_MULTI_RESULTS
+            | Capabilities.CLIENT_PS_MULTI_RESULTS
+            | Capabilities.CLIENT_PLUGIN_AUTH
+            | Capabilities.CLIENT_CONNECT_ATTRS
+            | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+            | Capabilities.CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS
+            | Capabilities.CLIENT_SESSION_TRACK
+            | Capabilities.CLIENT_DEPRECATE_EOF;
 
     /** utf8mb4_general_ci */
     private static final int DEFAULT_CHARSET = 45;
@@ -75,7 +89,7 @@ public final class GreetingCache {
         String plugin = seen != null && AuthPlugins.CACHING_SHA2_PASSWORD.equals(seen.authPluginName())
                 ? AuthPlugins.CACHING_SHA2_PASSWORD
                 : AuthPlugins.MYSQL_NATIVE_PASSWORD;
-        return new HandshakeV10(version + VERSION_SUFFIX, connectionId, seed, capabilities, charset,
-                ServerStatus.AUTOCOMMIT, plugin);
+        return new HandshakeV10(
+                version + VERSION_SUFFIX, connectionId, seed, capabilities, charset, ServerStatus.AUTOCOMMIT, plugin);
     }
 }

@@ -90,11 +90,19 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
         client = ctx;
         target = targets.choose(listener);
         long timeoutMillis = services.config().connectTimeout().toMillis();
-        ChannelFuture connect = services.dialer().dial(ctx.channel().eventLoop(), target.host(), target.port(),
-                services.config().connectTimeout(), datasourceSide);
+        ChannelFuture connect = services.dialer()
+                .dial(
+                        ctx.channel().eventLoop(),
+                        target.host(),
+                        target.port(),
+                        services.config().connectTimeout(),
+                        datasourceSide);
         datasource = connect.channel();
-        connectTimer = ctx.executor().schedule(() -> unreachable(new TimeoutException("connect timed out")),
-                timeoutMillis, TimeUnit.MILLISECONDS);
+        connectTimer = ctx.executor()
+                .schedule(
+                        () -> unreachable(new TimeoutException("connect timed out")),
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 unreachable(f.cause());
@@ -195,7 +203,8 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
     private String peer() {
         SocketAddress remote = client == null ? null : client.channel().remoteAddress();
-        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+        return remote instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
                 : String.valueOf(remote);
     }
 
@@ -230,7 +239,9 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (phase != Phase.CLOSED && ctx.channel().isWritable() && client.channel().isActive()) {
+            if (phase != Phase.CLOSED
+                    && ctx.channel().isWritable()
+                    && client.channel().isActive()) {
                 client.read();
             }
         }
@@ -250,7 +261,11 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("[bridge {} -> {}] datasource connection error: {}", peer(), target, ConnectorErrors.describe(cause));
+            log.debug(
+                    "[bridge {} -> {}] datasource connection error: {}",
+                    peer(),
+                    target,
+                    ConnectorErrors.describe(cause));
             ctx.close();
         }
     }

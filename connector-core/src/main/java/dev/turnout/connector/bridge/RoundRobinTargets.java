@@ -15,14 +15,18 @@ final class RoundRobinTargets implements BridgeTargets {
     private final HostPort master;
     /** The members other than the master; the master alone when there are none. */
     private final List<HostPort> replicas;
+
     private final AtomicInteger next = new AtomicInteger();
 
     RoundRobinTargets(DataserviceConfig dataservice) {
         if (dataservice.isComposite()) {
-            throw new IllegalArgumentException("bridge mode serves a dataservice, not the composite " + dataservice.name());
+            throw new IllegalArgumentException(
+                    "bridge mode serves a dataservice, not the composite " + dataservice.name());
         }
         this.master = dataservice.master();
-        List<HostPort> others = dataservice.members().stream().filter(member -> !member.equals(master)).toList();
+        List<HostPort> others = dataservice.members().stream()
+                .filter(member -> !member.equals(master))
+                .toList();
         this.replicas = others.isEmpty() ? List.of(master) : others;
     }
 

@@ -23,8 +23,7 @@ public record AffinitySetting(List<String> preferred, Set<String> excluded) {
     /** No preference, no exclusion: the default. */
     public static final AffinitySetting NONE = new AffinitySetting(List.of(), Set.of());
 
-    private static final String SYNTAX =
-            " (expected names separated by commas, a leading - excludes one: db2,-db3)";
+    private static final String SYNTAX = " (expected names separated by commas, a leading - excludes one: db2,-db3)";
 
     public AffinitySetting {
         preferred = List.copyOf(preferred);

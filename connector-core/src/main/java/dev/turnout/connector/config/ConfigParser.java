@@ -34,7 +34,8 @@ final class ConfigParser {
     }
 
     static ConnectorConfig parse(String text, String source, String service, Path baseDir) throws ConfigException {
-        int workers = Math.min(SettingsParser.MAX_WORKER_THREADS, Runtime.getRuntime().availableProcessors());
+        int workers =
+                Math.min(SettingsParser.MAX_WORKER_THREADS, Runtime.getRuntime().availableProcessors());
         return new ConfigParser(new Problems(source), baseDir.toAbsolutePath(), workers).run(text, service);
     }
 
@@ -59,7 +60,8 @@ final class ConfigParser {
             }
         }
 
-        SettingsParser.Layer defaultLayer = defaults == null ? new SettingsParser.Layer() : settingsParser.layer(defaults);
+        SettingsParser.Layer defaultLayer =
+                defaults == null ? new SettingsParser.Layer() : settingsParser.layer(defaults);
         Map<String, SectionSettings> settings = new LinkedHashMap<>();
         List<DataserviceConfig> dataservices = new ArrayList<>();
         for (IniSection section : services) {
@@ -85,7 +87,11 @@ final class ConfigParser {
         DataserviceConfig selected = select(dataservices, service);
         SectionSettings selectedSettings = settings.get(selected.name());
         UserMapFile userMapFile = selectedSettings.userMapFile();
-        return new ConnectorConfig(selected, dataservices, selectedSettings, acceptedUnused,
+        return new ConnectorConfig(
+                selected,
+                dataservices,
+                selectedSettings,
+                acceptedUnused,
                 userMapFile == null ? null : userMaps.get(userMapFile.path()));
     }
 
@@ -113,27 +119,35 @@ final class ConfigParser {
 
     // ---- dataservice sections ---------------------------------------------------------------
 
-    private DataserviceConfig dataservice(IniSection section, int replicationPort, List<String> plainNames,
-                                          Set<String> compositeNames) {
+    private DataserviceConfig dataservice(
+            IniSection section, int replicationPort, List<String> plainNames, Set<String> compositeNames) {
         int before = problems.count();
         String name = section.name();
         IniSection.Entry topology = section.get(Key.TOPOLOGY);
         if (topology != null && !DataserviceConfig.CLUSTERED.equals(topology.value())) {
-            problems.add(topology.line(), topology.key(),
+            problems.add(
+                    topology.line(),
+                    topology.key(),
                     Values.quote(topology.value()) + " is not supported (this version supports clustered)");
         }
         IniSection.Entry master = section.get(Key.MASTER);
         IniSection.Entry relay = section.get(Key.RELAY);
         IniSection.Entry relaySource = section.get(Key.RELAY_SOURCE);
         if (master != null && relay != null) {
-            problems.add(relay.line(), relay.key(),
+            problems.add(
+                    relay.line(),
+                    relay.key(),
                     "set either master (an active site) or relay (a passive site), not both");
         } else if (master == null && relay == null) {
-            problems.add(section.line(), Key.MASTER.keyName(),
+            problems.add(
+                    section.line(),
+                    Key.MASTER.keyName(),
                     "missing in [" + name + "] (set master, or relay and relay-source for a passive site)");
         }
         if (relay != null && relaySource == null) {
-            problems.add(relay.line(), relay.key(),
+            problems.add(
+                    relay.line(),
+                    relay.key(),
                     "needs relay-source (the dataservice this passive site replicates from)");
         }
         if (relaySource != null) {
@@ -145,7 +159,9 @@ final class ConfigParser {
         List<HostPort> members = new ArrayList<>();
         IniSection.Entry membersEntry = section.get(Key.MEMBERS);
         if (membersEntry == null) {
-            problems.add(section.line(), Key.MEMBERS.keyName(),
+            problems.add(
+                    section.line(),
+                    Key.MEMBERS.keyName(),
                     "missing in [" + name + "] (list the datasource hosts, master included)");
         } else {
             for (String item : list(membersEntry)) {
@@ -157,8 +173,13 @@ final class ConfigParser {
                 }
             }
             if (primary != null && !members.isEmpty() && !members.contains(primary)) {
-                problems.add(primaryEntry.line(), primaryEntry.key(), primary + " is not among members ("
-                        + String.join(", ", members.stream().map(HostPort::toString).toList()) + ")");
+                problems.add(
+                        primaryEntry.line(),
+                        primaryEntry.key(),
+                        primary + " is not among members ("
+                                + String.join(
+                                        ", ",
+                                        members.stream().map(HostPort::toString).toList()) + ")");
             }
         }
 
@@ -177,24 +198,41 @@ final class ConfigParser {
         if (problems.count() != before) {
             return null;
         }
-        return new DataserviceConfig(name, DataserviceConfig.CLUSTERED, primary, members, connectors,
-                relaySource == null ? null : relaySource.value(), List.of());
+        return new DataserviceConfig(
+                name,
+                DataserviceConfig.CLUSTERED,
+                primary,
+                members,
+                connectors,
+                relaySource == null ? null : relaySource.value(),
+                List.of());
     }
 
-    private void checkRelaySource(String name, IniSection.Entry relaySource, IniSection.Entry relay,
-                                  List<String> plainNames, Set<String> compositeNames) {
+    private void checkRelaySource(
+            String name,
+            IniSection.Entry relaySource,
+            IniSection.Entry relay,
+            List<String> plainNames,
+            Set<String> compositeNames) {
         String source = relaySource.value();
         if (relay == null) {
-            problems.add(relaySource.line(), relaySource.key(),
+            problems.add(
+                    relaySource.line(),
+                    relaySource.key(),
                     "needs relay (the host of this passive site that replicates from relay-source), not master");
         } else if (source.equals(name)) {
             problems.add(relaySource.line(), relaySource.key(), "names [" + name + "] itself");
         } else if (compositeNames.contains(source)) {
-            problems.add(relaySource.line(), relaySource.key(),
+            problems.add(
+                    relaySource.line(),
+                    relaySource.key(),
                     Values.quote(source) + " is a composite dataservice (name a dataservice)");
         } else if (!plainNames.contains(source)) {
-            problems.add(relaySource.line(), relaySource.key(), Values.quote(source)
-                    + " is not a dataservice of this file (dataservices: " + String.join(", ", plainNames) + ")");
+            problems.add(
+                    relaySource.line(),
+                    relaySource.key(),
+                    Values.quote(source) + " is not a dataservice of this file (dataservices: "
+                            + String.join(", ", plainNames) + ")");
         }
     }
 
@@ -204,8 +242,11 @@ final class ConfigParser {
         for (Key key : List.of(Key.TOPOLOGY, Key.MASTER, Key.MEMBERS, Key.CONNECTORS, Key.RELAY, Key.RELAY_SOURCE)) {
             IniSection.Entry entry = section.get(key);
             if (entry != null) {
-                problems.add(entry.line(), entry.key(), "not valid in composite dataservice [" + name
-                        + "] (a section with composite-datasources lists dataservices only)");
+                problems.add(
+                        entry.line(),
+                        entry.key(),
+                        "not valid in composite dataservice [" + name
+                                + "] (a section with composite-datasources lists dataservices only)");
             }
         }
         IniSection.Entry entry = section.get(Key.COMPOSITE_DATASOURCES);
@@ -214,11 +255,16 @@ final class ConfigParser {
             if (part.equals(name)) {
                 problems.add(entry.line(), entry.key(), "names [" + name + "] itself");
             } else if (compositeNames.contains(part)) {
-                problems.add(entry.line(), entry.key(),
+                problems.add(
+                        entry.line(),
+                        entry.key(),
                         Values.quote(part) + " is a composite dataservice (composites do not nest)");
             } else if (!plainNames.contains(part)) {
-                problems.add(entry.line(), entry.key(), Values.quote(part)
-                        + " is not a dataservice of this file (dataservices: " + String.join(", ", plainNames) + ")");
+                problems.add(
+                        entry.line(),
+                        entry.key(),
+                        Values.quote(part) + " is not a dataservice of this file (dataservices: "
+                                + String.join(", ", plainNames) + ")");
             } else if (parts.contains(part)) {
                 problems.add(entry.line(), entry.key(), Values.quote(part) + " is listed twice");
             } else {
@@ -277,15 +323,16 @@ final class ConfigParser {
                     return dataservice;
                 }
             }
-            throw new ConfigException(problems.source() + ": --service: unknown dataservice "
-                    + Values.quote(service) + " (choose one of: " + String.join(", ", all) + ")");
+            throw new ConfigException(problems.source() + ": --service: unknown dataservice " + Values.quote(service)
+                    + " (choose one of: " + String.join(", ", all) + ")");
         }
-        List<DataserviceConfig> plain = dataservices.stream().filter(d -> !d.isComposite()).toList();
+        List<DataserviceConfig> plain =
+                dataservices.stream().filter(d -> !d.isComposite()).toList();
         if (plain.size() == 1) {
             return plain.get(0);
         }
-        throw new ConfigException(problems.source()
-                + ": --service: the file has several dataservices; choose one of: " + String.join(", ", all));
+        throw new ConfigException(problems.source() + ": --service: the file has several dataservices; choose one of: "
+                + String.join(", ", all));
     }
 
     /** Reads a file as UTF-8 and parses it; relative paths in it resolve against its directory. */
@@ -298,8 +345,8 @@ final class ConfigParser {
         } catch (CharacterCodingException e) {
             throw new ConfigException(file + ": not a UTF-8 text file");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot be read (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
+            throw new ConfigException(
+                    file + ": cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), service, dir == null ? Path.of("") : dir);

@@ -50,13 +50,21 @@ public final class ConnectorConfig {
     private final AtomicReference<UserMap> userMap;
 
     /** @param userMap the loaded {@code section.userMapFile()}; null when that is null */
-    ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, SectionSettings section,
-                    Set<String> acceptedUnusedKeys, UserMap userMap) {
+    ConnectorConfig(
+            DataserviceConfig dataservice,
+            List<DataserviceConfig> dataservices,
+            SectionSettings section,
+            Set<String> acceptedUnusedKeys,
+            UserMap userMap) {
         this(dataservice, dataservices, section, acceptedUnusedKeys, new AtomicReference<>(userMap));
     }
 
-    private ConnectorConfig(DataserviceConfig dataservice, List<DataserviceConfig> dataservices, SectionSettings section,
-                            Set<String> acceptedUnusedKeys, AtomicReference<UserMap> userMap) {
+    private ConnectorConfig(
+            DataserviceConfig dataservice,
+            List<DataserviceConfig> dataservices,
+            SectionSettings section,
+            Set<String> acceptedUnusedKeys,
+            AtomicReference<UserMap> userMap) {
         this.dataservice = Objects.requireNonNull(dataservice, "dataservice");
         this.dataservices = List.copyOf(dataservices);
         this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
@@ -213,7 +221,8 @@ public final class ConnectorConfig {
         if (file == null) {
             throw new ConfigException(Key.CONNECTOR_USER_MAP.keyName() + ": not set (there is no user map to reload)");
         }
-        UserMap fresh = file.load(dataservices.stream().map(DataserviceConfig::name).collect(Collectors.toSet()));
+        UserMap fresh =
+                file.load(dataservices.stream().map(DataserviceConfig::name).collect(Collectors.toSet()));
         userMap.set(fresh);
         return fresh;
     }
@@ -274,14 +283,14 @@ public final class ConnectorConfig {
 
     /** A copy with another backend connect timeout (positive). */
     public ConnectorConfig withConnectTimeout(Duration timeout) {
-        return with(settings.withTimeouts(positive(timeout, "connect timeout"), settings.handshakeTimeout(),
-                settings.shutdownTimeout()));
+        return with(settings.withTimeouts(
+                positive(timeout, "connect timeout"), settings.handshakeTimeout(), settings.shutdownTimeout()));
     }
 
     /** A copy with another client handshake timeout (positive). */
     public ConnectorConfig withHandshakeTimeout(Duration timeout) {
-        return with(settings.withTimeouts(settings.connectTimeout(), positive(timeout, "handshake timeout"),
-                settings.shutdownTimeout()));
+        return with(settings.withTimeouts(
+                settings.connectTimeout(), positive(timeout, "handshake timeout"), settings.shutdownTimeout()));
     }
 
     /** A copy with another shutdown timeout (zero or positive). */
@@ -312,7 +321,8 @@ public final class ConnectorConfig {
         TlsFiles tls = settings.tls();
         String listen = listenAddress.indexOf(':') >= 0 ? "[" + listenAddress + "]" : listenAddress;
         return "ConnectorConfig[service=" + serviceName()
-                + ", dataservices=" + dataservices.stream().map(DataserviceConfig::name).toList()
+                + ", dataservices="
+                + dataservices.stream().map(DataserviceConfig::name).toList()
                 + ", master=" + dataservice.master()
                 + ", members=" + dataservice.members()
                 + ", listen=" + listen + ":" + settings.applicationPort()
@@ -329,7 +339,9 @@ public final class ConnectorConfig {
                 + ", qos=" + splitting.qos()
                 + ", smartscale=" + splitting.smartScale()
                 + ", smartscaleWait=" + Values.format(splitting.smartScaleWait())
-                + ", maxSlaveLatency=" + (splitting.maxSlaveLatencyMillis() < 0 ? "unset"
+                + ", maxSlaveLatency="
+                + (splitting.maxSlaveLatencyMillis() < 0
+                        ? "unset"
                         : Values.format(Duration.ofMillis(splitting.maxSlaveLatencyMillis())))
                 + ", loadBalancer=" + splitting.loadBalancer().keyword()
                 + ", affinity=" + (splitting.affinity().isNone() ? "none" : splitting.affinity())

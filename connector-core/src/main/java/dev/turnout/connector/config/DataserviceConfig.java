@@ -24,8 +24,14 @@ import java.util.Objects;
  * @param relaySource          the dataservice a passive site replicates from; null otherwise
  * @param compositeDatasources the dataservices of a composite; empty for a dataservice
  */
-public record DataserviceConfig(String name, String topology, HostPort master, List<HostPort> members,
-                                List<String> connectors, String relaySource, List<String> compositeDatasources) {
+public record DataserviceConfig(
+        String name,
+        String topology,
+        HostPort master,
+        List<HostPort> members,
+        List<String> connectors,
+        String relaySource,
+        List<String> compositeDatasources) {
 
     /** The {@code topology} of a composite dataservice. */
     public static final String COMPOSITE = "composite";
@@ -44,7 +50,8 @@ public record DataserviceConfig(String name, String topology, HostPort master, L
                 throw new IllegalArgumentException("master " + master + " is not among members " + members);
             }
         } else if (master != null || relaySource != null || !members.isEmpty() || !connectors.isEmpty()) {
-            throw new IllegalArgumentException("a composite dataservice has no master, relay source, members or connectors");
+            throw new IllegalArgumentException(
+                    "a composite dataservice has no master, relay source, members or connectors");
         }
     }
 
@@ -54,7 +61,8 @@ public record DataserviceConfig(String name, String topology, HostPort master, L
      * as in the sandbox). {@code connector-affinity} and the user map's affinities use these names.
      */
     public String datasourceName(HostPort member) {
-        long sameHost = members.stream().filter(m -> m.host().equals(member.host())).count();
+        long sameHost =
+                members.stream().filter(m -> m.host().equals(member.host())).count();
         return sameHost > 1 ? member.toString() : member.host();
     }
 

@@ -27,8 +27,12 @@ import java.util.Objects;
  *                               transaction may go on before its transaction is aborted with an
  *                               error and the session closed, so that the switch can proceed
  */
-public record FailoverSettings(List<HostPort> managers, boolean offlineWithoutManagers, Duration waitTime,
-                               Duration retryInterval, Duration disconnectTimeout) {
+public record FailoverSettings(
+        List<HostPort> managers,
+        boolean offlineWithoutManagers,
+        Duration waitTime,
+        Duration retryInterval,
+        Duration disconnectTimeout) {
 
     public FailoverSettings {
         managers = List.copyOf(managers);

@@ -47,7 +47,8 @@ public record HostPort(String host, int port) {
         if (t.charAt(0) == '[') {
             int close = t.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException(Values.quote(t) + " is not a host: missing ']' after the IPv6 address");
+                throw new IllegalArgumentException(
+                        Values.quote(t) + " is not a host: missing ']' after the IPv6 address");
             }
             host = t.substring(1, close).toLowerCase(Locale.ROOT);
             String rest = t.substring(close + 1);

@@ -16,8 +16,7 @@ final class IniReader {
 
     private static final Pattern SECTION_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-    private IniReader() {
-    }
+    private IniReader() {}
 
     static List<IniSection> read(String text, Problems problems) {
         List<IniSection> sections = new ArrayList<>();
@@ -36,9 +35,13 @@ final class IniReader {
                 continue;
             }
             if (line.charAt(0) == '[') {
-                String name = line.endsWith("]") ? line.substring(1, line.length() - 1).strip() : null;
+                String name = line.endsWith("]")
+                        ? line.substring(1, line.length() - 1).strip()
+                        : null;
                 if (name == null || !SECTION_NAME.matcher(name).matches()) {
-                    problems.add(lineNo, line,
+                    problems.add(
+                            lineNo,
+                            line,
                             "not a section header (expected [NAME], NAME of letters, digits, '_' and '-')");
                     current = null;
                     skipping = true;
@@ -81,8 +84,8 @@ final class IniReader {
             }
             IniSection.Entry first = current.putIfAbsent(new IniSection.Entry(key, value, lineNo));
             if (first != null) {
-                problems.add(lineNo, key,
-                        "duplicate key in [" + current.name() + "] (first at line " + first.line() + ")");
+                problems.add(
+                        lineNo, key, "duplicate key in [" + current.name() + "] (first at line " + first.line() + ")");
             }
         }
         return sections;

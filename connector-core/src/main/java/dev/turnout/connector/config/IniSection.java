@@ -13,8 +13,7 @@ final class IniSection {
     static final String DEFAULTS = "defaults";
 
     /** One {@code key=value} line; both sides trimmed. */
-    record Entry(String key, String value, int line) {
-    }
+    record Entry(String key, String value, int line) {}
 
     private final String name;
     private final int line;

@@ -41,6 +41,10 @@ public enum LoadBalancerSetting {
             }
         }
         throw new IllegalArgumentException(Values.quote(text) + " is not one of "
-                + String.join(", ", Arrays.stream(values()).map(LoadBalancerSetting::keyword).toList()));
+                + String.join(
+                        ", ",
+                        Arrays.stream(values())
+                                .map(LoadBalancerSetting::keyword)
+                                .toList()));
     }
 }

@@ -19,14 +19,15 @@ import java.util.Objects;
  * @param replicationPassword {@code replication-password} as UTF-8 bytes; the application password
  *                            when not set
  */
-public record ProbeSettings(Duration probeInterval, Duration heartbeatInterval, String replicationUser,
-                            byte[] replicationPassword) {
+public record ProbeSettings(
+        Duration probeInterval, Duration heartbeatInterval, String replicationUser, byte[] replicationPassword) {
 
     public ProbeSettings {
         Objects.requireNonNull(probeInterval, "probeInterval");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(replicationUser, "replicationUser");
-        replicationPassword = Objects.requireNonNull(replicationPassword, "replicationPassword").clone();
+        replicationPassword = Objects.requireNonNull(replicationPassword, "replicationPassword")
+                .clone();
     }
 
     /** {@code replication-password} as UTF-8 bytes: a fresh copy on every call, for the caller to wipe. */

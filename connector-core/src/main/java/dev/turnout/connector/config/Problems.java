@@ -13,8 +13,7 @@ import java.util.Set;
  */
 final class Problems {
 
-    private record Problem(int line, String message) {
-    }
+    private record Problem(int line, String message) {}
 
     private final String source;
     private final List<Problem> problems = new ArrayList<>();

@@ -34,7 +34,7 @@ public record RestApiSettings(Optional<HostPort> address, Optional<String> user,
     /** Without the password. */
     @Override
     public String toString() {
-        return "RestApiSettings[address=" + address.orElse(null) + ", user=" + user.orElse(null)
-                + ", password=" + (password == null ? "none" : "***") + "]";
+        return "RestApiSettings[address=" + address.orElse(null) + ", user=" + user.orElse(null) + ", password="
+                + (password == null ? "none" : "***") + "]";
     }
 }

@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param backends    backend connection pooling and release
  * @param restApi     the REST API
  */
-record SectionSettings(Settings core, SplittingSettings splitting, UserMapFile userMapFile, ProbeSettings probes,
-                       FailoverSettings failover, BackendSettings backends, RestApiSettings restApi) {
+record SectionSettings(
+        Settings core,
+        SplittingSettings splitting,
+        UserMapFile userMapFile,
+        ProbeSettings probes,
+        FailoverSettings failover,
+        BackendSettings backends,
+        RestApiSettings restApi) {
 
     SectionSettings {
         Objects.requireNonNull(core, "core");

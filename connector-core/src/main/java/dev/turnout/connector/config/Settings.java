@@ -11,34 +11,97 @@ import java.time.Duration;
  * @param tls null when TLS is not configured
  * @param readOnlyPort {@code application-readonly-port}; -1 when not set
  */
-record Settings(String applicationUser, byte[] applicationPassword, int applicationPort, String listenAddress,
-                Duration connectTimeout, Duration handshakeTimeout, long maxAllowedPacket, Duration shutdownTimeout,
-                TlsFiles tls, int workerThreads, int readOnlyPort, boolean bridgeMode) {
+record Settings(
+        String applicationUser,
+        byte[] applicationPassword,
+        int applicationPort,
+        String listenAddress,
+        Duration connectTimeout,
+        Duration handshakeTimeout,
+        long maxAllowedPacket,
+        Duration shutdownTimeout,
+        TlsFiles tls,
+        int workerThreads,
+        int readOnlyPort,
+        boolean bridgeMode) {
 
     Settings withApplicationPort(int port) {
-        return new Settings(applicationUser, applicationPassword, port, listenAddress, connectTimeout,
-                handshakeTimeout, maxAllowedPacket, shutdownTimeout, tls, workerThreads,
-                readOnlyPort, bridgeMode);
+        return new Settings(
+                applicationUser,
+                applicationPassword,
+                port,
+                listenAddress,
+                connectTimeout,
+                handshakeTimeout,
+                maxAllowedPacket,
+                shutdownTimeout,
+                tls,
+                workerThreads,
+                readOnlyPort,
+                bridgeMode);
     }
 
     Settings withListenAddress(String address) {
-        return new Settings(applicationUser, applicationPassword, applicationPort, address, connectTimeout,
-                handshakeTimeout, maxAllowedPacket, shutdownTimeout, tls, workerThreads,
-                readOnlyPort, bridgeMode);
+        return new Settings(
+                applicationUser,
+                applicationPassword,
+                applicationPort,
+                address,
+                connectTimeout,
+                handshakeTimeout,
+                maxAllowedPacket,
+                shutdownTimeout,
+                tls,
+                workerThreads,
+                readOnlyPort,
+                bridgeMode);
     }
 
     Settings withTimeouts(Duration connect, Duration handshake, Duration shutdown) {
-        return new Settings(applicationUser, applicationPassword, applicationPort, listenAddress, connect, handshake,
-                maxAllowedPacket, shutdown, tls, workerThreads, readOnlyPort, bridgeMode);
+        return new Settings(
+                applicationUser,
+                applicationPassword,
+                applicationPort,
+                listenAddress,
+                connect,
+                handshake,
+                maxAllowedPacket,
+                shutdown,
+                tls,
+                workerThreads,
+                readOnlyPort,
+                bridgeMode);
     }
 
     Settings withReadOnlyPort(int port) {
-        return new Settings(applicationUser, applicationPassword, applicationPort, listenAddress, connectTimeout,
-                handshakeTimeout, maxAllowedPacket, shutdownTimeout, tls, workerThreads, port, bridgeMode);
+        return new Settings(
+                applicationUser,
+                applicationPassword,
+                applicationPort,
+                listenAddress,
+                connectTimeout,
+                handshakeTimeout,
+                maxAllowedPacket,
+                shutdownTimeout,
+                tls,
+                workerThreads,
+                port,
+                bridgeMode);
     }
 
     Settings withBridgeMode(boolean bridge) {
-        return new Settings(applicationUser, applicationPassword, applicationPort, listenAddress, connectTimeout,
-                handshakeTimeout, maxAllowedPacket, shutdownTimeout, tls, workerThreads, readOnlyPort, bridge);
+        return new Settings(
+                applicationUser,
+                applicationPassword,
+                applicationPort,
+                listenAddress,
+                connectTimeout,
+                handshakeTimeout,
+                maxAllowedPacket,
+                shutdownTimeout,
+                tls,
+                workerThreads,
+                readOnlyPort,
+                bridge);
     }
 }

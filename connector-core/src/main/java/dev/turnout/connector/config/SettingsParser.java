@@ -83,7 +83,9 @@ final class SettingsParser {
         for (IniSection.Entry entry : section.entries().values()) {
             Optional<Key> known = Key.byName(entry.key());
             if (known.isEmpty()) {
-                String hint = Key.closest(entry.key()).map(k -> " (did you mean " + k.keyName() + "?)").orElse("");
+                String hint = Key.closest(entry.key())
+                        .map(k -> " (did you mean " + k.keyName() + "?)")
+                        .orElse("");
                 problems.add(entry.line(), entry.key(), "unknown key" + hint);
                 continue;
             }
@@ -92,7 +94,8 @@ final class SettingsParser {
                 case ACCEPTED -> acceptedUnused.add(key.keyName());
                 case DATASERVICE -> {
                     if (section.isDefaults()) {
-                        problems.add(entry.line(), entry.key(), "only valid in a dataservice section, not in [defaults]");
+                        problems.add(
+                                entry.line(), entry.key(), "only valid in a dataservice section, not in [defaults]");
                     }
                 }
                 case SETTING -> {
@@ -115,7 +118,8 @@ final class SettingsParser {
             case APPLICATION_PORT, REPLICATION_PORT, APPLICATION_READONLY_PORT -> Values.port(value);
             case CONNECTOR_BRIDGE_MODE -> Values.bool(value);
             case CONNECTOR_LISTEN_ADDRESS -> listenAddress(value);
-            case CONNECTOR_CONNECT_TIMEOUT, CONNECTOR_HANDSHAKE_TIMEOUT -> Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
+            case CONNECTOR_CONNECT_TIMEOUT, CONNECTOR_HANDSHAKE_TIMEOUT ->
+                Values.duration(value, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
             case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
             case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
@@ -128,17 +132,20 @@ final class SettingsParser {
             case CONNECTOR_LOAD_BALANCER -> LoadBalancerSetting.parse(value);
             case CONNECTOR_AFFINITY -> AffinitySetting.parse(value);
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
-            case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL -> Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
+            case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL ->
+                Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
             case CONNECTOR_BACKEND_POOL -> Values.integer(value, 0, 10_000);
             case CONNECTOR_BACKEND_POOL_IDLE -> Values.duration(value, MIN_BACKEND_POOL_IDLE, MAX_BACKEND_POOL_IDLE);
-            case CONNECTOR_WITHOUT_MANAGERS -> switch (value) {
-                case "keep-routing" -> Boolean.FALSE;
-                case "offline" -> Boolean.TRUE;
-                default -> throw new IllegalArgumentException(Values.quote(value) + " is not keep-routing or offline");
-            };
+            case CONNECTOR_WITHOUT_MANAGERS ->
+                switch (value) {
+                    case "keep-routing" -> Boolean.FALSE;
+                    case "offline" -> Boolean.TRUE;
+                    default ->
+                        throw new IllegalArgumentException(Values.quote(value) + " is not keep-routing or offline");
+                };
             case CONNECTOR_FAILOVER_WAIT, CONNECTOR_DISCONNECT_TIMEOUT, CONNECTOR_IDLE_RELEASE ->
-                    Values.duration(value, Duration.ZERO, MAX_INTERVAL);
+                Values.duration(value, Duration.ZERO, MAX_INTERVAL);
             case CONNECTOR_FAILOVER_RETRY -> Values.duration(value, MIN_INTERVAL, MAX_FAILOVER_RETRY);
             case CONNECTOR_REPLICA_BACKOFF -> Values.duration(value, Duration.ZERO, MAX_REPLICA_BACKOFF);
             case CONNECTOR_REST_API_ADDRESS -> HostPort.parse(value, DEFAULT_REST_API_PORT);
@@ -152,7 +159,8 @@ final class SettingsParser {
 
     static String listenAddress(String value) {
         String address = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
-                ? value.substring(1, value.length() - 1) : value;
+                ? value.substring(1, value.length() - 1)
+                : value;
         if (HostPort.isIpv6Literal(address) || HostPort.isHostName(address.toLowerCase(Locale.ROOT))) {
             return address;
         }
@@ -180,10 +188,12 @@ final class SettingsParser {
             }
             text = Files.readString(path, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new IllegalArgumentException(quoted + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    quoted + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
         }
         if (!text.contains("-----BEGIN ") || !text.contains(marker)) {
-            throw new IllegalArgumentException(quoted + " is not a PEM " + what + " (no -----BEGIN ..." + marker + " line)");
+            throw new IllegalArgumentException(
+                    quoted + " is not a PEM " + what + " (no -----BEGIN ..." + marker + " line)");
         }
         return path;
     }
@@ -215,15 +225,23 @@ final class SettingsParser {
         if (core == null) {
             return null;
         }
-        return new SectionSettings(core, splitting(defaults, own), userMapFile(defaults, own), probes(defaults, own, core),
-                failover(defaults, own), backends(defaults, own), restApi(defaults, own));
+        return new SectionSettings(
+                core,
+                splitting(defaults, own),
+                userMapFile(defaults, own),
+                probes(defaults, own, core),
+                failover(defaults, own),
+                backends(defaults, own),
+                restApi(defaults, own));
     }
 
     private Settings core(IniSection section, Layer defaults, Layer own) {
         boolean ok = true;
         for (Key required : List.of(Key.APPLICATION_USER, Key.APPLICATION_PASSWORD)) {
             if (effectiveEntry(required, defaults, own) == null) {
-                problems.add(section.line(), required.keyName(),
+                problems.add(
+                        section.line(),
+                        required.keyName(),
                         "missing for [" + section.name() + "] (set it in [defaults] or in [" + section.name() + "])");
                 ok = false;
             }
@@ -238,10 +256,14 @@ final class SettingsParser {
             ok = false;
         }
         IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
-        if (readOnlyPort != null && effective(Key.APPLICATION_READONLY_PORT, defaults, own, null) instanceof Integer port
+        if (readOnlyPort != null
+                && effective(Key.APPLICATION_READONLY_PORT, defaults, own, null) instanceof Integer port
                 && port.equals(effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT))) {
-            problems.add(readOnlyPort.line(), readOnlyPort.key(), Values.quote(readOnlyPort.value())
-                    + " is application-port too (the read-only port must be another port)");
+            problems.add(
+                    readOnlyPort.line(),
+                    readOnlyPort.key(),
+                    Values.quote(readOnlyPort.value())
+                            + " is application-port too (the read-only port must be another port)");
             ok = false;
         }
         // A present but invalid value was reported where it stands.
@@ -322,7 +344,10 @@ final class SettingsParser {
         return new RestApiSettings(
                 Optional.ofNullable((HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null)),
                 Optional.ofNullable((String) effective(Key.REST_API_ADMIN_USER, defaults, own, null)),
-                (byte[]) effective(Key.REST_API_ADMIN_PASSWORD, defaults, own,
+                (byte[]) effective(
+                        Key.REST_API_ADMIN_PASSWORD,
+                        defaults,
+                        own,
                         effective(Key.REST_API_ADMIN_PASS, defaults, own, null)));
     }
 

@@ -23,9 +23,13 @@ import java.util.Objects;
  * @param affinity              {@code connector-affinity}: the datasources reads prefer and
  *                              avoid; {@link AffinitySetting#NONE} when not set
  */
-public record SplittingSettings(QosSetting qos, boolean smartScale, Duration smartScaleWait,
-                                long maxSlaveLatencyMillis, LoadBalancerSetting loadBalancer,
-                                AffinitySetting affinity) {
+public record SplittingSettings(
+        QosSetting qos,
+        boolean smartScale,
+        Duration smartScaleWait,
+        long maxSlaveLatencyMillis,
+        LoadBalancerSetting loadBalancer,
+        AffinitySetting affinity) {
 
     public SplittingSettings {
         Objects.requireNonNull(qos, "qos");

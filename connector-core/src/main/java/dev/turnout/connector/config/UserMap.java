@@ -75,8 +75,12 @@ public final class UserMap {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof UserEntry e && user.equals(e.user) && Arrays.equals(password, e.password)
-                    && service.equals(e.service) && affinity.equals(e.affinity) && direct == e.direct;
+            return o instanceof UserEntry e
+                    && user.equals(e.user)
+                    && Arrays.equals(password, e.password)
+                    && service.equals(e.service)
+                    && affinity.equals(e.affinity)
+                    && direct == e.direct;
         }
 
         @Override
@@ -100,10 +104,14 @@ public final class UserMap {
     private final Map<String, UserEntry> users;
     /** The line of each user, for {@link #validate}'s messages. */
     private final Map<String, Integer> lines;
+
     private final Map<String, QosSetting> hostOptions;
 
-    private UserMap(String source, Map<String, UserEntry> users, Map<String, Integer> lines,
-                    Map<String, QosSetting> hostOptions) {
+    private UserMap(
+            String source,
+            Map<String, UserEntry> users,
+            Map<String, Integer> lines,
+            Map<String, QosSetting> hostOptions) {
         this.source = source;
         this.users = Collections.unmodifiableMap(users);
         this.lines = lines;
@@ -138,15 +146,20 @@ public final class UserMap {
                         if (f.length != 2) {
                             problems.addLine(lineNo, DIRECT_SYNTAX);
                         } else if (directLines.containsKey(f[1])) {
-                            problems.addLine(lineNo, "duplicate @direct of " + Values.quote(f[1])
-                                    + " (first at line " + directLines.get(f[1]) + ")");
+                            problems.addLine(
+                                    lineNo,
+                                    "duplicate @direct of " + Values.quote(f[1]) + " (first at line "
+                                            + directLines.get(f[1]) + ")");
                         } else {
                             directLines.put(f[1], lineNo);
                         }
                     }
                     case "@hostoption" -> hostOption(f, lineNo, problems, hostOptions, hostLines);
-                    default -> problems.addLine(lineNo, "unknown directive " + Values.quote(f[0])
-                            + " (this version knows @direct and @hostoption)");
+                    default ->
+                        problems.addLine(
+                                lineNo,
+                                "unknown directive " + Values.quote(f[0])
+                                        + " (this version knows @direct and @hostoption)");
                 }
                 continue;
             }
@@ -155,7 +168,8 @@ public final class UserMap {
                 continue;
             }
             if (lines.containsKey(f[0])) {
-                problems.addLine(lineNo, "duplicate user " + Values.quote(f[0]) + " (first at line " + lines.get(f[0]) + ")");
+                problems.addLine(
+                        lineNo, "duplicate user " + Values.quote(f[0]) + " (first at line " + lines.get(f[0]) + ")");
                 continue;
             }
             lines.put(f[0], lineNo);
@@ -170,20 +184,32 @@ public final class UserMap {
         }
         directLines.forEach((user, lineNo) -> {
             if (!lines.containsKey(user)) {
-                problems.addLine(lineNo, "@direct of unknown user " + Values.quote(user)
-                        + " (no \"" + user + " password service\" line in this file)");
+                problems.addLine(
+                        lineNo,
+                        "@direct of unknown user " + Values.quote(user) + " (no \"" + user
+                                + " password service\" line in this file)");
             }
         });
         problems.throwIfAny();
 
         Map<String, UserEntry> users = new LinkedHashMap<>();
-        fields.forEach((user, f) -> users.put(user, new UserEntry(user, f[1].getBytes(StandardCharsets.UTF_8), f[2],
-                affinities.getOrDefault(user, AffinitySetting.NONE), directLines.containsKey(user))));
+        fields.forEach((user, f) -> users.put(
+                user,
+                new UserEntry(
+                        user,
+                        f[1].getBytes(StandardCharsets.UTF_8),
+                        f[2],
+                        affinities.getOrDefault(user, AffinitySetting.NONE),
+                        directLines.containsKey(user))));
         return new UserMap(sourceName, users, lines, hostOptions);
     }
 
-    private static void hostOption(String[] f, int lineNo, Problems problems, Map<String, QosSetting> hostOptions,
-                                   Map<String, Integer> hostLines) {
+    private static void hostOption(
+            String[] f,
+            int lineNo,
+            Problems problems,
+            Map<String, QosSetting> hostOptions,
+            Map<String, Integer> hostLines) {
         if (f.length != 3 || !f[2].regionMatches(true, 0, "qos=", 0, 4)) {
             problems.addLine(lineNo, HOST_OPTION_SYNTAX);
             return;
@@ -202,7 +228,8 @@ public final class UserMap {
         }
         Integer first = hostLines.putIfAbsent(host, lineNo);
         if (first != null) {
-            problems.addLine(lineNo, "duplicate @hostoption for " + Values.quote(host) + " (first at line " + first + ")");
+            problems.addLine(
+                    lineNo, "duplicate @hostoption for " + Values.quote(host) + " (first at line " + first + ")");
             return;
         }
         hostOptions.put(host, qos);
@@ -212,7 +239,8 @@ public final class UserMap {
     private static String host(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         String host = lower.length() > 2 && lower.startsWith("[") && lower.endsWith("]")
-                ? lower.substring(1, lower.length() - 1) : lower;
+                ? lower.substring(1, lower.length() - 1)
+                : lower;
         return HostPort.isHostName(host) || HostPort.isIpv6Literal(host) ? host : null;
     }
 
@@ -245,7 +273,8 @@ public final class UserMap {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("not a UTF-8 text file", e);
         } catch (IOException e) {
-            String reason = Files.isDirectory(file) ? "a directory, not a file"
+            String reason = Files.isDirectory(file)
+                    ? "a directory, not a file"
                     : "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
             throw new IllegalArgumentException(reason, e);
         }
@@ -261,9 +290,11 @@ public final class UserMap {
         Problems problems = new Problems(source);
         for (UserEntry entry : users.values()) {
             if (!services.contains(entry.service())) {
-                problems.addLine(lines.get(entry.user()), "service " + Values.quote(entry.service())
-                        + " is not a dataservice of the configuration (dataservices: "
-                        + String.join(", ", new TreeSet<>(services)) + ")");
+                problems.addLine(
+                        lines.get(entry.user()),
+                        "service " + Values.quote(entry.service())
+                                + " is not a dataservice of the configuration (dataservices: "
+                                + String.join(", ", new TreeSet<>(services)) + ")");
             }
         }
         problems.throwIfAny();

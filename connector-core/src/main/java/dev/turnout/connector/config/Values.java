@@ -22,8 +22,7 @@ final class Values {
     static final long M = 1024L * K;
     static final long G = 1024L * M;
 
-    private Values() {
-    }
+    private Values() {}
 
     static String quote(String raw) {
         return '"' + raw + '"';
@@ -55,8 +54,8 @@ final class Values {
     static Duration duration(String text, Duration min, Duration max) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException(quote(text)
-                    + " is not a duration (milliseconds, or a number with unit ms, s or m: 500ms, 3s, 1m)");
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a duration (milliseconds, or a number with unit ms, s or m: 500ms, 3s, 1m)");
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);
@@ -90,15 +89,17 @@ final class Values {
     static Duration secondsDuration(String text, Duration min, Duration max) {
         Matcher m = SECONDS_DURATION.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException(quote(text)
-                    + " is not a duration (seconds, or a number with unit ms, s or m: 5, 1.5s, 500ms, 1m)");
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a duration (seconds, or a number with unit ms, s or m: 5, 1.5s, 500ms, 1m)");
         }
         String unit = m.group(2) == null ? "s" : m.group(2);
-        BigDecimal millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(switch (unit) {
-            case "ms" -> 1;
-            case "s" -> 1000;
-            default -> 60_000;
-        }));
+        BigDecimal millis = new BigDecimal(m.group(1))
+                .multiply(BigDecimal.valueOf(
+                        switch (unit) {
+                            case "ms" -> 1;
+                            case "s" -> 1000;
+                            default -> 60_000;
+                        }));
         if (millis.signum() != 0 && millis.stripTrailingZeros().scale() > 0) {
             throw new IllegalArgumentException(quote(text) + " is not a whole number of milliseconds");
         }
@@ -127,11 +128,13 @@ final class Values {
                     quote(text) + " is not a size (bytes, or a number with suffix K, M or G: 64M, 1G)");
         }
         long amount = Long.parseLong(m.group(1));
-        long unit = m.group(2) == null ? 1 : switch (Character.toUpperCase(m.group(2).charAt(0))) {
-            case 'K' -> K;
-            case 'M' -> M;
-            default -> G;
-        };
+        long unit = m.group(2) == null
+                ? 1
+                : switch (Character.toUpperCase(m.group(2).charAt(0))) {
+                    case 'K' -> K;
+                    case 'M' -> M;
+                    default -> G;
+                };
         if (amount > max / unit || amount * unit < min) {
             throw new IllegalArgumentException(
                     quote(text) + " is out of range (" + formatSize(min) + "-" + formatSize(max) + ")");

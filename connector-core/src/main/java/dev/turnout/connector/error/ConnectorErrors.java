@@ -11,16 +11,17 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ConnectorErrors {
 
-    private ConnectorErrors() {
-    }
+    private ConnectorErrors() {}
 
     public static ErrPacket of(ErrorCode code, String message) {
         return new ErrPacket(code.code(), code.sqlState(), message);
     }
 
     public static ErrPacket accessDenied(String user, String host, boolean usingPassword) {
-        return of(ErrorCode.ACCESS_DENIED, "Access denied for user '" + user + "'@'" + host
-                + "' (using password: " + (usingPassword ? "YES" : "NO") + ")");
+        return of(
+                ErrorCode.ACCESS_DENIED,
+                "Access denied for user '" + user + "'@'" + host + "' (using password: "
+                        + (usingPassword ? "YES" : "NO") + ")");
     }
 
     public static ErrPacket badHandshake(String detail) {
@@ -28,8 +29,9 @@ public final class ConnectorErrors {
     }
 
     public static ErrPacket packetTooLarge(long limit) {
-        return of(ErrorCode.PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes (connector-max-allowed-packet="
-                + limit + ")");
+        return of(
+                ErrorCode.PACKET_TOO_LARGE,
+                "Got a packet bigger than 'max_allowed_packet' bytes (connector-max-allowed-packet=" + limit + ")");
     }
 
     public static ErrPacket outOfOrder(String detail) {
@@ -38,14 +40,16 @@ public final class ConnectorErrors {
 
     /** The primary of {@code dataservice} could not be reached or refused the connector. */
     public static ErrPacket noPrimary(String dataservice, String host, Throwable cause) {
-        return of(ErrorCode.NO_PRIMARY, "no primary available for dataservice " + dataservice + " (" + host + ": "
-                + describe(cause) + ")");
+        return of(
+                ErrorCode.NO_PRIMARY,
+                "no primary available for dataservice " + dataservice + " (" + host + ": " + describe(cause) + ")");
     }
 
     /** No replica of {@code dataservice} could be reached for the bridge's read-only port. */
     public static ErrPacket noReplica(String dataservice, String host, Throwable cause) {
-        return of(ErrorCode.NO_PRIMARY, "no replica available for dataservice " + dataservice + " (" + host + ": "
-                + describe(cause) + ")");
+        return of(
+                ErrorCode.NO_PRIMARY,
+                "no replica available for dataservice " + dataservice + " (" + host + ": " + describe(cause) + ")");
     }
 
     public static ErrPacket unknownThread(long id) {
@@ -58,25 +62,32 @@ public final class ConnectorErrors {
 
     /** A transaction that outlasted connector-disconnect-timeout while a switch waited for it. */
     public static ErrPacket abortedBySwitch(long graceMillis) {
-        return of(ErrorCode.ABORTED_BY_SWITCH, "transaction aborted: the primary is being switched and the transaction"
-                + " was still open after " + graceMillis + " ms (connector-disconnect-timeout); the session is closed");
+        return of(
+                ErrorCode.ABORTED_BY_SWITCH,
+                "transaction aborted: the primary is being switched and the transaction" + " was still open after "
+                        + graceMillis + " ms (connector-disconnect-timeout); the session is closed");
     }
 
     /** The primary failed during a statement; the session goes on, on the next primary. */
     public static ErrPacket primaryFailedDuringStatement(String dataservice, String host) {
-        return of(ErrorCode.PRIMARY_FAILED, "the primary " + host + " of dataservice " + dataservice
-                + " failed during the statement; it may or may not have been applied (the connection is usable: retry)");
+        return of(
+                ErrorCode.PRIMARY_FAILED,
+                "the primary " + host + " of dataservice " + dataservice
+                        + " failed during the statement; it may or may not have been applied (the connection is usable: retry)");
     }
 
     /** No primary could be reached within connector-failover-wait; the session goes on. */
     public static ErrPacket noPrimaryWithin(String dataservice, long millis) {
-        return of(ErrorCode.PRIMARY_FAILED, "no primary available for dataservice " + dataservice + " within "
-                + millis + " ms (connector-failover-wait); the connection is usable: retry");
+        return of(
+                ErrorCode.PRIMARY_FAILED,
+                "no primary available for dataservice " + dataservice + " within " + millis
+                        + " ms (connector-failover-wait); the connection is usable: retry");
     }
 
     /** The connector is OFFLINE: a manager set it so, or none is reachable with connector-without-managers=offline. */
     public static ErrPacket offline() {
-        return of(ErrorCode.NO_PRIMARY,
+        return of(
+                ErrorCode.NO_PRIMARY,
                 "connector is OFFLINE: a manager set it so, or none is reachable (connector-without-managers=offline)");
     }
 

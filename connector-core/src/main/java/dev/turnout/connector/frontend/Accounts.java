@@ -46,12 +46,16 @@ final class Accounts {
      *
      * @param local the address the client connected to (for {@code @hostoption} lines of the user map)
      */
-    @Nullable SessionLogin verify(Login candidate, byte[] seed, Listener listener, SocketAddress local, String session) {
-        UserMap.UserEntry entry = config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
+    @Nullable
+    SessionLogin verify(Login candidate, byte[] seed, Listener listener, SocketAddress local, String session) {
+        UserMap.UserEntry entry =
+                config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
         boolean mapped = entry != null && entry.service().equals(config.serviceName());
         byte[] password = mapped ? entry.password() : config.applicationPassword();
-        boolean userMatches = mapped || MessageDigest.isEqual(candidate.user().getBytes(StandardCharsets.UTF_8),
-                config.applicationUser().getBytes(StandardCharsets.UTF_8));
+        boolean userMatches = mapped
+                || MessageDigest.isEqual(
+                        candidate.user().getBytes(StandardCharsets.UTF_8),
+                        config.applicationUser().getBytes(StandardCharsets.UTF_8));
         boolean passwordMatches = switch (candidate.plugin()) {
             case AuthPlugins.CACHING_SHA2_PASSWORD -> Scrambles.verifyCachingSha2(password, seed, candidate.response());
             case AuthPlugins.MYSQL_CLEAR_PASSWORD -> MessageDigest.isEqual(password, stripNul(candidate.response()));
@@ -59,12 +63,21 @@ final class Accounts {
         };
         if (!(userMatches & passwordMatches)) {
             Arrays.fill(password, (byte) 0);
-            log.info("{} access denied for user '{}'{}", session, candidate.user(),
+            log.info(
+                    "{} access denied for user '{}'{}",
+                    session,
+                    candidate.user(),
                     entry != null && !mapped ? " (the user map gives it dataservice " + entry.service() + ")" : "");
             return null;
         }
-        return new SessionLogin(candidate.user(), mapped ? entry.user() : config.applicationUser(), password,
-                candidate.database(), candidate.characterSet(), candidate.attributes(), qosOf(entry, listener, local),
+        return new SessionLogin(
+                candidate.user(),
+                mapped ? entry.user() : config.applicationUser(),
+                password,
+                candidate.database(),
+                candidate.characterSet(),
+                candidate.attributes(),
+                qosOf(entry, listener, local),
                 readPolicyOf(entry));
     }
 
@@ -97,8 +110,11 @@ final class Accounts {
         if (entry == null || entry.affinity().isNone()) {
             return policy;
         }
-        return new ReadPolicy(policy.maxLatencyMillis(), policy.balancer(),
-                new Affinity(entry.affinity().preferred(), entry.affinity().excluded()), policy.sessionConsistency(),
+        return new ReadPolicy(
+                policy.maxLatencyMillis(),
+                policy.balancer(),
+                new Affinity(entry.affinity().preferred(), entry.affinity().excluded()),
+                policy.sessionConsistency(),
                 policy.consistencyWaitMillis());
     }
 

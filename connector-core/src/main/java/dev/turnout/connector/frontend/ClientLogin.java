@@ -70,7 +70,8 @@ final class ClientLogin implements SessionHost {
     /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls()}). */
     private boolean tlsHandover;
 
-    ClientLogin(SessionServices services, ChannelHandlerContext ctx, Listener listener, long connectionId, String peer) {
+    ClientLogin(
+            SessionServices services, ChannelHandlerContext ctx, Listener listener, long connectionId, String peer) {
         this.services = services;
         this.ctx = ctx;
         this.listener = listener;
@@ -117,12 +118,15 @@ final class ClientLogin implements SessionHost {
             }
             authSequence = Packets.sequenceId(frame) + 1;
             ByteBuf payload = frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame));
-            Consumer<ByteBuf> step = client.phase() == FrontendPhase.AUTH_SWITCH_SENT ? this::onAuthSwitchResponse
+            Consumer<ByteBuf> step = client.phase() == FrontendPhase.AUTH_SWITCH_SENT
+                    ? this::onAuthSwitchResponse
                     : this::onHandshakeResponse;
             step.accept(payload);
         } catch (MalformedPacketException e) {
             log.debug("{} malformed connection-phase packet: {}", tag, e.getMessage());
-            client.fail(authSequence, ConnectorErrors.badHandshake(e.getMessage() == null ? "malformed packet" : e.getMessage()));
+            client.fail(
+                    authSequence,
+                    ConnectorErrors.badHandshake(e.getMessage() == null ? "malformed packet" : e.getMessage()));
         } finally {
             frame.release();
         }
@@ -150,7 +154,8 @@ final class ClientLogin implements SessionHost {
         }
         HandshakeResponse41 response = HandshakeResponse41.decode(payload);
         if (!Capabilities.has(response.capabilities(), Capabilities.CLIENT_PROTOCOL_41)) {
-            client.fail(authSequence, ConnectorErrors.badHandshake("clients older than protocol 4.1 are not supported"));
+            client.fail(
+                    authSequence, ConnectorErrors.badHandshake("clients older than protocol 4.1 are not supported"));
             return;
         }
         long negotiated = response.capabilities() & advertisedCapabilities;
@@ -159,9 +164,16 @@ final class ClientLogin implements SessionHost {
             client.fail(authSequence, ConnectorErrors.badHandshake("CLIENT_SSL set without an SSLRequest"));
             return;
         }
-        String plugin = response.authPluginName() != null ? response.authPluginName() : AuthPlugins.MYSQL_NATIVE_PASSWORD;
-        authenticate(new Login(response.username(), plugin, response.authResponse(), response.database(),
-                response.characterSet(), response.connectAttributes(), false));
+        String plugin =
+                response.authPluginName() != null ? response.authPluginName() : AuthPlugins.MYSQL_NATIVE_PASSWORD;
+        authenticate(new Login(
+                response.username(),
+                plugin,
+                response.authResponse(),
+                response.database(),
+                response.characterSet(),
+                response.connectAttributes(),
+                false));
     }
 
     private void startTls() {
@@ -195,7 +207,8 @@ final class ClientLogin implements SessionHost {
     /** Verifies a login with the method the client chose, or asks it to switch to ours. */
     private void authenticate(Login candidate) {
         switch (candidate.plugin()) {
-            case AuthPlugins.MYSQL_NATIVE_PASSWORD, AuthPlugins.CACHING_SHA2_PASSWORD -> verifyAndStart(candidate, false);
+            case AuthPlugins.MYSQL_NATIVE_PASSWORD, AuthPlugins.CACHING_SHA2_PASSWORD ->
+                verifyAndStart(candidate, false);
             case AuthPlugins.MYSQL_CLEAR_PASSWORD -> {
                 if (tls) {
                     verifyAndStart(candidate, false);
@@ -217,10 +230,13 @@ final class ClientLogin implements SessionHost {
     }
 
     private void verifyAndStart(Login candidate, boolean afterSwitch) {
-        SessionLogin login = accounts.verify(candidate, seed, listener, ctx.channel().localAddress(), tag);
+        SessionLogin login =
+                accounts.verify(candidate, seed, listener, ctx.channel().localAddress(), tag);
         if (login == null) {
-            client.fail(authSequence, ConnectorErrors.accessDenied(candidate.user(), hostOf(ctx.channel().remoteAddress()),
-                    candidate.response().length > 0));
+            client.fail(
+                    authSequence,
+                    ConnectorErrors.accessDenied(
+                            candidate.user(), hostOf(ctx.channel().remoteAddress()), candidate.response().length > 0));
             return;
         }
         if (services.control().offline()) {
@@ -258,8 +274,8 @@ final class ClientLogin implements SessionHost {
     public void changeUser(ByteBuf frame) {
         ComChangeUser request;
         try {
-            request = ComChangeUser.decode(frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame)),
-                    client.capabilities());
+            request = ComChangeUser.decode(
+                    frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame)), client.capabilities());
         } catch (MalformedPacketException e) {
             client.fail(1, ConnectorErrors.badHandshake("malformed COM_CHANGE_USER"));
             return;
@@ -269,14 +285,21 @@ final class ClientLogin implements SessionHost {
         session.startOver();
         authSequence = 1;
         String plugin = request.authPluginName() != null ? request.authPluginName() : AuthPlugins.MYSQL_NATIVE_PASSWORD;
-        authenticate(new Login(request.username(), plugin, request.authResponse(), request.database(),
-                request.characterSet(), request.connectAttributes(), true));
+        authenticate(new Login(
+                request.username(),
+                plugin,
+                request.authResponse(),
+                request.database(),
+                request.characterSet(),
+                request.connectAttributes(),
+                true));
     }
 
     /** The frame decoder refused a connection-phase packet that is too large: answered as a server does. */
     void tooLarge(String detail) {
         log.debug("{} connection-phase packet too large: {}", tag, detail);
-        int clientSequence = client.phase() == FrontendPhase.AUTH_SWITCH_SENT ? authSequence + 1 : tls ? authSequence : 1;
+        int clientSequence =
+                client.phase() == FrontendPhase.AUTH_SWITCH_SENT ? authSequence + 1 : tls ? authSequence : 1;
         client.fail(clientSequence + 1, ConnectorErrors.badHandshake("packet too large"));
     }
 
@@ -304,6 +327,8 @@ final class ClientLogin implements SessionHost {
     }
 
     private static String hostOf(java.net.SocketAddress remote) {
-        return remote instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        return remote instanceof java.net.InetSocketAddress inet
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 }

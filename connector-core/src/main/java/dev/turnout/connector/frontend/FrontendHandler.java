@@ -57,7 +57,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         SocketAddress remote = ctx.channel().remoteAddress();
-        peer = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+        peer = remote instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
                 : String.valueOf(remote);
         login = new ClientLogin(services, ctx, listener, connectionId, peer);
         session = new Session(services, listener, connectionId, peer, ctx, login);
@@ -107,7 +108,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             log.debug("[{} {}] client connection error: {}", connectionId, peer, cause.getMessage());
         } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
-            log.info("[{} {}] TLS failure: {}", connectionId, peer, cause.getCause().getMessage());
+            log.info(
+                    "[{} {}] TLS failure: {}",
+                    connectionId,
+                    peer,
+                    cause.getCause().getMessage());
         } else {
             log.warn("[{} {}] session failed", connectionId, peer, cause);
         }

@@ -10,8 +10,14 @@ import java.util.Map;
  * @param response   the client's auth response (a scramble, or a clear password over TLS)
  * @param changeUser it came with COM_CHANGE_USER
  */
-record Login(String user, String plugin, byte[] response, String database, int characterSet,
-        Map<String, String> attributes, boolean changeUser) {
+record Login(
+        String user,
+        String plugin,
+        byte[] response,
+        String database,
+        int characterSet,
+        Map<String, String> attributes,
+        boolean changeUser) {
 
     /** The same login, answered again with {@code plugin} after an auth switch. */
     Login switched(String switchedPlugin, byte[] switchedResponse) {

@@ -10,7 +10,12 @@ import dev.turnout.routing.policy.Reason;
  */
 final class AfterResponse {
 
-    enum Kind { NOTHING, RECORD, PREPARED, RESET }
+    enum Kind {
+        NOTHING,
+        RECORD,
+        PREPARED,
+        RESET
+    }
 
     static final AfterResponse NOTHING = new AfterResponse(Kind.NOTHING, null, null);
     static final AfterResponse RESET = new AfterResponse(Kind.RESET, null, null);
@@ -24,6 +29,7 @@ final class AfterResponse {
     int statementId;
     /** For PREPARED: the server's own id of the statement. */
     int backendStatementId;
+
     int parameters;
 
     private AfterResponse(Kind kind, byte @Nullable [] payload, @Nullable Reason reason) {

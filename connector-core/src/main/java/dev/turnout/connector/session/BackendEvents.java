@@ -45,10 +45,22 @@ final class BackendEvents implements BackendListener {
      * @param retryLater wakes the session again after connector-failover-retry
      * @param dropAll    lets every connection of the session go (a stale login)
      */
-    BackendEvents(SessionServices services, long connectionId, String tag, ClientConnection client, SessionHost host,
-            SessionState state, PreparedStatements statements, SessionBackends backends, PrimaryLink link,
-            Preparation preparation, ResponsePath responses, CommandIntake intake, CommandQueue queue,
-            Runnable retryLater, Runnable dropAll) {
+    BackendEvents(
+            SessionServices services,
+            long connectionId,
+            String tag,
+            ClientConnection client,
+            SessionHost host,
+            SessionState state,
+            PreparedStatements statements,
+            SessionBackends backends,
+            PrimaryLink link,
+            Preparation preparation,
+            ResponsePath responses,
+            CommandIntake intake,
+            CommandQueue queue,
+            Runnable retryLater,
+            Runnable dropAll) {
         this.services = services;
         this.connectionId = connectionId;
         this.tag = tag;
@@ -70,7 +82,10 @@ final class BackendEvents implements BackendListener {
     private void finishLogin() {
         host.loggedIn(loginStatus);
         intake.reset();
-        log.debug("{} primary {} thread {}", tag, link.backend().connection.target(),
+        log.debug(
+                "{} primary {} thread {}",
+                tag,
+                link.backend().connection.target(),
                 link.backend().connection.serverConnectionId());
         if (client.draining()) {
             client.close();
@@ -145,11 +160,15 @@ final class BackendEvents implements BackendListener {
                     return;
                 }
                 case LOGIN_FAILED -> {
-                    log.info("{} no backend for dataservice {}: {}", tag, services.config().serviceName(), error.message());
+                    log.info(
+                            "{} no backend for dataservice {}: {}",
+                            tag,
+                            services.config().serviceName(),
+                            error.message());
                     host.loginFailed(error);
                     return;
                 }
-                default -> { } // a new master that cannot be reached is backed off like a replica
+                default -> {} // a new master that cannot be reached is backed off like a replica
             }
         }
         log.info("{} {} unavailable for this session: {}", tag, backend.datasource, error.message());
@@ -170,8 +189,10 @@ final class BackendEvents implements BackendListener {
             return;
         }
         switch (responses.onPacket(backend, frame)) {
-            case UNEXPECTED -> client.fail(client.errorSequence(intake.lastSequence()),
-                    ConnectorErrors.backendLost(from.target().toString()));
+            case UNEXPECTED ->
+                client.fail(
+                        client.errorSequence(intake.lastSequence()),
+                        ConnectorErrors.backendLost(from.target().toString()));
             case BOUNDARY -> {
                 if (client.draining() && !queue.inFlight()) {
                     client.flush();
@@ -180,14 +201,14 @@ final class BackendEvents implements BackendListener {
                     queue.resume();
                 }
             }
-            case FORWARDED -> { }
+            case FORWARDED -> {}
         }
     }
 
     /** One of the connector's own commands on {@code backend} ended. */
     private void prepared(SessionBackend backend, Preparation.Finished finished) {
         switch (finished) {
-            case NOT_YET -> { }
+            case NOT_YET -> {}
             case TRACKING -> {
                 if (client.phase() == FrontendPhase.CONNECTING_BACKEND) {
                     finishLogin();
@@ -235,7 +256,9 @@ final class BackendEvents implements BackendListener {
             queue.resume();
             return;
         }
-        if (backend == link.backend() && client.isCommandPhase() && !(client.responseStarted() && current == backend)
+        if (backend == link.backend()
+                && client.isCommandPhase()
+                && !(client.responseStarted() && current == backend)
                 && backend.internalPending == 0) {
             link.closedUnder(backend);
             return;
@@ -244,7 +267,9 @@ final class BackendEvents implements BackendListener {
             host.loginFailed(ConnectorErrors.backendLost(closed.target().toString()));
         } else if (client.isCommandPhase() && queue.inFlight()) {
             log.info("{} backend {} closed during a command", tag, closed.target());
-            client.fail(client.errorSequence(intake.lastSequence()), ConnectorErrors.backendLost(closed.target().toString()));
+            client.fail(
+                    client.errorSequence(intake.lastSequence()),
+                    ConnectorErrors.backendLost(closed.target().toString()));
         } else if (client.isCommandPhase()) {
             log.info("{} backend {} closed; closing the session", tag, closed.target());
             client.close();
@@ -257,7 +282,9 @@ final class BackendEvents implements BackendListener {
         if (lost.completions.isEmpty()) {
             client.close();
         } else {
-            client.fail(intake.lastSequence() + 1, ConnectorErrors.backendLost(lost.connection.target().toString()));
+            client.fail(
+                    intake.lastSequence() + 1,
+                    ConnectorErrors.backendLost(lost.connection.target().toString()));
         }
     }
 
@@ -268,17 +295,26 @@ final class BackendEvents implements BackendListener {
      */
     private void primaryLost(SessionBackend lost) {
         int unanswered = lost.completions.size();
-        log.debug("{} lost the primary {} ({} command(s) unanswered); waiting for a primary", tag, lost.datasource,
+        log.debug(
+                "{} lost the primary {} ({} command(s) unanswered); waiting for a primary",
+                tag,
+                lost.datasource,
                 unanswered);
-        services.tally().add("sessions lost the primary " + lost.datasource + (unanswered > 0
-                ? " during a statement (its client got an error) and wait for a primary" : " and wait for a primary"),
-                client.eventLoop());
+        services.tally()
+                .add(
+                        "sessions lost the primary " + lost.datasource
+                                + (unanswered > 0
+                                        ? " during a statement (its client got an error) and wait for a primary"
+                                        : " and wait for a primary"),
+                        client.eventLoop());
         lost.completions.clear();
         statements.preparesLost();
         state.primaryStatus(ServerStatus.AUTOCOMMIT); // its transaction, if any, is gone with it
         for (int i = 0; i < unanswered; i++) {
-            client.answerError(1, ConnectorErrors.primaryFailedDuringStatement(services.config().serviceName(),
-                    lost.datasource));
+            client.answerError(
+                    1,
+                    ConnectorErrors.primaryFailedDuringStatement(
+                            services.config().serviceName(), lost.datasource));
         }
         client.flush();
         queue.resume();

@@ -36,8 +36,12 @@ final class ClientCommand {
         int length = Packets.payloadLength(frame);
         switch (type) {
             case Command.COM_QUERY, Command.COM_STMT_PREPARE -> classify(frame, primaryStatus);
-            case Command.COM_STMT_EXECUTE, Command.COM_STMT_SEND_LONG_DATA, Command.COM_STMT_RESET,
-                    Command.COM_STMT_FETCH, Command.COM_STMT_BULK_EXECUTE, Command.COM_STMT_CLOSE -> {
+            case Command.COM_STMT_EXECUTE,
+                    Command.COM_STMT_SEND_LONG_DATA,
+                    Command.COM_STMT_RESET,
+                    Command.COM_STMT_FETCH,
+                    Command.COM_STMT_BULK_EXECUTE,
+                    Command.COM_STMT_CLOSE -> {
                 hasStatementId = length >= 5;
                 statementId = hasStatementId ? frame.getIntLE(payload + 1) : 0;
                 if (type == Command.COM_STMT_EXECUTE) {
@@ -45,7 +49,7 @@ final class ClientCommand {
                     cursor = completeExecute && frame.getUnsignedByte(payload + 5) != 0;
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -54,8 +58,9 @@ final class ClientCommand {
      * (a command that waited behind one that set {@code sql_mode}).
      */
     void refresh(ByteBuf frame, int primaryStatus) {
-        if (classified && classification.noBackslashEscapes() != ServerStatus.has(primaryStatus,
-                ServerStatus.NO_BACKSLASH_ESCAPES)) {
+        if (classified
+                && classification.noBackslashEscapes()
+                        != ServerStatus.has(primaryStatus, ServerStatus.NO_BACKSLASH_ESCAPES)) {
             classify(frame, primaryStatus);
         }
     }

@@ -32,6 +32,7 @@ final class CommandIntake {
     private final long maxAllowedPacket;
     /** The previous client packet had the maximum length, so this one continues it. */
     private boolean continues;
+
     private long logicalPacketBytes;
     private int lastSequence;
     private int frames;
@@ -51,8 +52,10 @@ final class CommandIntake {
             return Kind.TOO_LARGE;
         }
         frames++;
-        if (continuation || current != null && current.tracker != null
-                && current.tracker.state() == ResponseTracker.State.LOCAL_INFILE_DATA) {
+        if (continuation
+                || current != null
+                        && current.tracker != null
+                        && current.tracker.state() == ResponseTracker.State.LOCAL_INFILE_DATA) {
             return Kind.CONTINUATION; // more of the packet, or the file the server asked for
         }
         if (lastSequence != 0) {

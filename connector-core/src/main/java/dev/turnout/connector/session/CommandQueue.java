@@ -32,8 +32,14 @@ final class CommandQueue {
     /** Client frames behind the waiting command (or sent while the login opens the primary). */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
 
-    CommandQueue(SessionServices services, ClientConnection client, SessionBackends backends, PrimaryLink link,
-            CommandIntake intake, KillTranslator kills, Dispatcher dispatcher) {
+    CommandQueue(
+            SessionServices services,
+            ClientConnection client,
+            SessionBackends backends,
+            PrimaryLink link,
+            CommandIntake intake,
+            KillTranslator kills,
+            Dispatcher dispatcher) {
         this.services = services;
         this.client = client;
         this.backends = backends;
@@ -62,12 +68,15 @@ final class CommandQueue {
             }
             case TOO_LARGE -> {
                 frame.release();
-                client.fail(client.errorSequence(intake.lastSequence()),
+                client.fail(
+                        client.errorSequence(intake.lastSequence()),
                         ConnectorErrors.packetTooLarge(services.config().maxAllowedPacket()));
             }
             case OUT_OF_ORDER -> {
                 frame.release();
-                client.fail(intake.lastSequence() + 1, ConnectorErrors.outOfOrder("a command must start with sequence id 0"));
+                client.fail(
+                        intake.lastSequence() + 1,
+                        ConnectorErrors.outOfOrder("a command must start with sequence id 0"));
             }
         }
     }

@@ -44,9 +44,18 @@ final class Dispatcher {
     private String lastDatasource = "";
 
     /** @param retryLater wakes the session again after connector-failover-retry */
-    Dispatcher(SessionServices services, ClientConnection client, SessionState state, PreparedStatements statements,
-            SessionBackends backends, PrimaryLink link, Preparation preparation, CommandIntake intake,
-            InlineAnswers inline, SessionHost host, Runnable retryLater) {
+    Dispatcher(
+            SessionServices services,
+            ClientConnection client,
+            SessionState state,
+            PreparedStatements statements,
+            SessionBackends backends,
+            PrimaryLink link,
+            Preparation preparation,
+            CommandIntake intake,
+            InlineAnswers inline,
+            SessionHost host,
+            Runnable retryLater) {
         this.services = services;
         this.client = client;
         this.state = state;
@@ -78,8 +87,10 @@ final class Dispatcher {
 
     /** Ends the session after a client packet the protocol does not allow now. */
     void unexpectedFromClient(@Nullable SessionBackend backend) {
-        client.fail(client.errorSequence(intake.lastSequence()), ConnectorErrors.outOfOrder(
-                "unexpected packet from the client while " + (backend == null ? "idle" : backend.tracker.state())));
+        client.fail(
+                client.errorSequence(intake.lastSequence()),
+                ConnectorErrors.outOfOrder("unexpected packet from the client while "
+                        + (backend == null ? "idle" : backend.tracker.state())));
     }
 
     /**
@@ -111,12 +122,15 @@ final class Dispatcher {
             }
             case GAVE_UP -> {
                 frame.release();
-                client.answerError(1, ConnectorErrors.noPrimaryWithin(services.config().serviceName(),
-                        services.config().failover().waitTime().toMillis()));
+                client.answerError(
+                        1,
+                        ConnectorErrors.noPrimaryWithin(
+                                services.config().serviceName(),
+                                services.config().failover().waitTime().toMillis()));
                 client.flush();
                 return true;
             }
-            case PROCEED -> { }
+            case PROCEED -> {}
         }
         command.refresh(frame, state.primaryStatus());
         AfterResponse after = AfterResponse.NOTHING;
@@ -129,8 +143,13 @@ final class Dispatcher {
                     if (!backends.allIdle()) {
                         return false;
                     }
-                    inline.answer(frame, classification.commandStart(), Packets.payloadIndex(frame)
-                            + Packets.payloadLength(frame), router, lastReason, lastDatasource);
+                    inline.answer(
+                            frame,
+                            classification.commandStart(),
+                            Packets.payloadIndex(frame) + Packets.payloadLength(frame),
+                            router,
+                            lastReason,
+                            lastDatasource);
                     return true;
                 }
                 target = routeStatement(service, SessionState.statementReason(classification), classification.hint());
@@ -140,13 +159,16 @@ final class Dispatcher {
             }
             case Command.COM_STMT_PREPARE -> {
                 target = routePrimary(Reason.SESSION_COMMAND);
-                after = AfterResponse.prepared(payloadOf(frame), SessionState.statementReason(command.classification()));
+                after = AfterResponse.prepared(
+                        payloadOf(frame), SessionState.statementReason(command.classification()));
             }
             case Command.COM_STMT_EXECUTE -> {
                 statement = statements.of(command);
                 target = routeExecute(service, statement);
             }
-            case Command.COM_STMT_SEND_LONG_DATA, Command.COM_STMT_RESET, Command.COM_STMT_FETCH,
+            case Command.COM_STMT_SEND_LONG_DATA,
+                    Command.COM_STMT_RESET,
+                    Command.COM_STMT_FETCH,
                     Command.COM_STMT_BULK_EXECUTE -> {
                 statement = statements.of(command);
                 if (statement != null && type == Command.COM_STMT_SEND_LONG_DATA) {

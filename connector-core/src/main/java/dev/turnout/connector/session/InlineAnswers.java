@@ -29,8 +29,14 @@ final class InlineAnswers {
     private final long connectionId;
     private final Listener listener;
 
-    InlineAnswers(SessionServices services, ClientConnection client, SessionState state, SessionBackends backends,
-            PrimaryLink link, long connectionId, Listener listener) {
+    InlineAnswers(
+            SessionServices services,
+            ClientConnection client,
+            SessionState state,
+            SessionBackends backends,
+            PrimaryLink link,
+            long connectionId,
+            Listener listener) {
         this.services = services;
         this.client = client;
         this.state = state;
@@ -48,7 +54,8 @@ final class InlineAnswers {
      * @param lastDatasource where it went
      */
     void answer(ByteBuf frame, int from, int to, SessionRouter router, Reason lastReason, String lastDatasource) {
-        String text = frame.toString(from, Math.max(0, to - from), StandardCharsets.UTF_8).trim();
+        String text = frame.toString(from, Math.max(0, to - from), StandardCharsets.UTF_8)
+                .trim();
         frame.release();
         while (text.endsWith(";")) {
             text = text.substring(0, text.length() - 1).trim();
@@ -57,17 +64,31 @@ final class InlineAnswers {
         String verb = words.length == 0 ? "" : words[0].toLowerCase(Locale.ROOT);
         String rest = words.length < 2 ? "" : words[1];
         TextResultSet answer = switch (verb + " " + rest.toLowerCase(Locale.ROOT)) {
-            case "connection status" -> InlineCommands.connectionStatus(connectionId, services.config().serviceName(),
-                    router.qos(), listener, lastDatasource, current(), lastReason, state, services.routing(), backends);
-            case "connection count" -> InlineCommands.connectionCount(services.registry().count(), services.topology());
+            case "connection status" ->
+                InlineCommands.connectionStatus(
+                        connectionId,
+                        services.config().serviceName(),
+                        router.qos(),
+                        listener,
+                        lastDatasource,
+                        current(),
+                        lastReason,
+                        state,
+                        services.routing(),
+                        backends);
+            case "connection count" ->
+                InlineCommands.connectionCount(services.registry().count(), services.topology());
             case "cluster status" -> InlineCommands.clusterStatus(services.topology());
             case "help " -> InlineCommands.help();
             case "flush privileges" -> InlineCommands.message(services.reloadUsers());
             default -> verb.equals("explain") && !rest.isBlank() ? explain(rest, router) : null;
         };
         if (answer == null) {
-            client.answerError(1, ConnectorErrors.of(ErrorCode.SYNTAX, "Unknown command 'tungsten " + text
-                    + "'; 'tungsten help' lists the connector's commands"));
+            client.answerError(
+                    1,
+                    ConnectorErrors.of(
+                            ErrorCode.SYNTAX,
+                            "Unknown command 'tungsten " + text + "'; 'tungsten help' lists the connector's commands"));
         } else {
             ByteBuf out = client.alloc().buffer();
             answer.encode(out, client.capabilities(), state.primaryStatus(), 1);
@@ -89,8 +110,13 @@ final class InlineAnswers {
             return InlineCommands.explain("connector", null, null, false, explained, router.qos());
         }
         Route route = new Route();
-        router.forExplain().decide(SessionState.statementReason(explained), explained.hint(), backends.current() != null,
-                services.topology().dataservice(), route);
+        router.forExplain()
+                .decide(
+                        SessionState.statementReason(explained),
+                        explained.hint(),
+                        backends.current() != null,
+                        services.topology().dataservice(),
+                        route);
         String target;
         Role role;
         switch (route.target()) {

@@ -28,30 +28,71 @@ import java.util.Locale;
  */
 final class InlineCommands {
 
-    private InlineCommands() {
-    }
+    private InlineCommands() {}
 
     static TextResultSet help() {
-        return new TextResultSet(List.of("command", "description"), List.of(
-                List.of("tungsten connection status", "the datasource that served this session's last statement, and why"),
-                List.of("tungsten connection count", "client sessions of this connector, in all and per datasource"),
-                List.of("tungsten cluster status", "the datasources of the dataservice as this connector sees them"),
-                List.of("tungsten explain <statement>", "where the statement would be routed now, and why (it is not run)"),
-                List.of("tungsten flush privileges", "re-read the user map"),
-                List.of("tungsten help", "this list")));
+        return new TextResultSet(
+                List.of("command", "description"),
+                List.of(
+                        List.of(
+                                "tungsten connection status",
+                                "the datasource that served this session's last statement, and why"),
+                        List.of(
+                                "tungsten connection count",
+                                "client sessions of this connector, in all and per datasource"),
+                        List.of(
+                                "tungsten cluster status",
+                                "the datasources of the dataservice as this connector sees them"),
+                        List.of(
+                                "tungsten explain <statement>",
+                                "where the statement would be routed now, and why (it is not run)"),
+                        List.of("tungsten flush privileges", "re-read the user map"),
+                        List.of("tungsten help", "this list")));
     }
 
-    static TextResultSet connectionStatus(long connectionId, String service, Qos qos, Listener listener,
-            String datasource, Role role, Reason reason, SessionState state, RoutingSettings routing,
+    static TextResultSet connectionStatus(
+            long connectionId,
+            String service,
+            Qos qos,
+            Listener listener,
+            String datasource,
+            Role role,
+            Reason reason,
+            SessionState state,
+            RoutingSettings routing,
             SessionBackends backends) {
         List<String> open = new ArrayList<>();
         backends.forEach(backend -> open.add(backend.toString()));
-        return new TextResultSet(List.of("connection_id", "dataservice", "datasource", "role", "reason", "qos", "listener",
-                "smartscale", "in_transaction", "autocommit", "pinned", "last_write", "backends"), List.of(Arrays.asList(
-                Long.toString(connectionId), service, datasource, lower(role), lower(reason), qos.name(), lower(listener),
-                Boolean.toString(routing.smartscale()), Boolean.toString(inTransaction(state)),
-                Boolean.toString((state.primaryStatus() & dev.turnout.protocol.constant.ServerStatus.AUTOCOMMIT) != 0),
-                state.pins().isEmpty() ? "" : state.pins().toString(), state.lastWrite().toString(), String.join(", ", open))));
+        return new TextResultSet(
+                List.of(
+                        "connection_id",
+                        "dataservice",
+                        "datasource",
+                        "role",
+                        "reason",
+                        "qos",
+                        "listener",
+                        "smartscale",
+                        "in_transaction",
+                        "autocommit",
+                        "pinned",
+                        "last_write",
+                        "backends"),
+                List.of(Arrays.asList(
+                        Long.toString(connectionId),
+                        service,
+                        datasource,
+                        lower(role),
+                        lower(reason),
+                        qos.name(),
+                        lower(listener),
+                        Boolean.toString(routing.smartscale()),
+                        Boolean.toString(inTransaction(state)),
+                        Boolean.toString(
+                                (state.primaryStatus() & dev.turnout.protocol.constant.ServerStatus.AUTOCOMMIT) != 0),
+                        state.pins().isEmpty() ? "" : state.pins().toString(),
+                        state.lastWrite().toString(),
+                        String.join(", ", open))));
     }
 
     private static boolean inTransaction(SessionState state) {
@@ -71,21 +112,50 @@ final class InlineCommands {
         TopologySnapshot snapshot = topology.holder().current();
         List<List<String>> rows = new ArrayList<>();
         for (Datasource d : snapshot.dataservice(topology.service()).datasources()) {
-            rows.add(List.of(d.name(), lower(d.role()), d.state().name(), Boolean.toString(d.reachable()),
-                    lower(d.replication()), Long.toString(d.latencyMillis()), d.position().toString(),
-                    Integer.toString(topology.sessions(d.name())), Long.toString(snapshot.version())));
+            rows.add(List.of(
+                    d.name(),
+                    lower(d.role()),
+                    d.state().name(),
+                    Boolean.toString(d.reachable()),
+                    lower(d.replication()),
+                    Long.toString(d.latencyMillis()),
+                    d.position().toString(),
+                    Integer.toString(topology.sessions(d.name())),
+                    Long.toString(snapshot.version())));
         }
-        return new TextResultSet(List.of("datasource", "role", "state", "reachable", "replication", "latency_ms",
-                "position", "sessions", "topology_version"), rows);
+        return new TextResultSet(
+                List.of(
+                        "datasource",
+                        "role",
+                        "state",
+                        "reachable",
+                        "replication",
+                        "latency_ms",
+                        "position",
+                        "sessions",
+                        "topology_version"),
+                rows);
     }
 
-    static TextResultSet explain(String datasource, @Nullable Role role, @Nullable Reason reason, boolean waits,
-            Classification classification, Qos qos) {
-        return new TextResultSet(List.of("datasource", "role", "reason", "description", "statement", "qos"),
-                List.of(Arrays.asList(datasource, role == null ? "connector" : lower(role), reason == null ? "inline_command"
-                        : lower(reason), reason == null ? "answered by the connector itself"
-                        : reason.description() + (waits ? " (the replica first waits for the session's last write)" : ""),
-                        classification.toString(), qos.name())));
+    static TextResultSet explain(
+            String datasource,
+            @Nullable Role role,
+            @Nullable Reason reason,
+            boolean waits,
+            Classification classification,
+            Qos qos) {
+        return new TextResultSet(
+                List.of("datasource", "role", "reason", "description", "statement", "qos"),
+                List.of(Arrays.asList(
+                        datasource,
+                        role == null ? "connector" : lower(role),
+                        reason == null ? "inline_command" : lower(reason),
+                        reason == null
+                                ? "answered by the connector itself"
+                                : reason.description()
+                                        + (waits ? " (the replica first waits for the session's last write)" : ""),
+                        classification.toString(),
+                        qos.name())));
     }
 
     static TextResultSet message(String message) {

@@ -28,7 +28,8 @@ final class KillTranslator {
     }
 
     /** The frame to forward in place of {@code frame} (it may be the same), or null when it was answered here. */
-    @Nullable ByteBuf translate(ByteBuf frame, int command) {
+    @Nullable
+    ByteBuf translate(ByteBuf frame, int command) {
         int from = Packets.payloadIndex(frame) + 1;
         int to = Packets.payloadIndex(frame) + Packets.payloadLength(frame);
         KillStatement kill;

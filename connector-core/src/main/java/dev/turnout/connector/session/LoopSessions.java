@@ -53,8 +53,8 @@ public final class LoopSessions {
         session.loopIndex(sessions.size());
         sessions.add(session);
         if (idleReleaseMillis > 0 && idleTimer == null) {
-            idleTimer = executor.scheduleWithFixedDelay(() -> forEach(Session::releaseIfIdle), idleReleaseMillis,
-                    idleReleaseMillis, TimeUnit.MILLISECONDS);
+            idleTimer = executor.scheduleWithFixedDelay(
+                    () -> forEach(Session::releaseIfIdle), idleReleaseMillis, idleReleaseMillis, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -51,7 +51,11 @@ final class Preparation {
     private boolean retrack;
 
     /** @param session "[id peer]", for log lines */
-    Preparation(SessionState state, SessionBackends backends, ByteBufAllocator alloc, long consistencyWaitMillis,
+    Preparation(
+            SessionState state,
+            SessionBackends backends,
+            ByteBufAllocator alloc,
+            long consistencyWaitMillis,
             String session) {
         this.state = state;
         this.backends = backends;
@@ -62,7 +66,8 @@ final class Preparation {
 
     /** The backend has not replayed the whole history yet. */
     boolean needsReplay(SessionBackend backend) {
-        return backend.replayedEpoch != state.historyEpoch() || backend.replayed < state.history().size();
+        return backend.replayedEpoch != state.historyEpoch()
+                || backend.replayed < state.history().size();
     }
 
     /** Sends the history entries the backend has not replayed; returns whether anything was sent. */
@@ -112,7 +117,8 @@ final class Preparation {
     }
 
     /** The replica asked to reach the last write, while the waiting command has not been sent. */
-    @Nullable SessionBackend waitedOn() {
+    @Nullable
+    SessionBackend waitedOn() {
         return waitedOn;
     }
 
@@ -139,7 +145,9 @@ final class Preparation {
 
     /** A session command that succeeded on the primary may have replaced the variables it tracks. */
     void recordedOnPrimary(byte[] payload) {
-        if (new String(payload, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("session_track_")) {
+        if (new String(payload, StandardCharsets.ISO_8859_1)
+                .toLowerCase(Locale.ROOT)
+                .contains("session_track_")) {
             retrack = true; // MariaDB Connector/J replaces them at connect
         }
     }
@@ -166,20 +174,33 @@ final class Preparation {
         ResponseTracker.State before = backend.tracker.state();
         int first = Packets.firstByte(frame);
         int payload = Packets.payloadIndex(frame);
-        if (first == 0xFF && (before == ResponseTracker.State.RESULT_HEAD || before == ResponseTracker.State.OK_RESPONSE
-                || before == ResponseTracker.State.PREPARE_HEAD)) {
+        if (first == 0xFF
+                && (before == ResponseTracker.State.RESULT_HEAD
+                        || before == ResponseTracker.State.OK_RESPONSE
+                        || before == ResponseTracker.State.PREPARE_HEAD)) {
             backend.internalFailed = true;
             if (log.isDebugEnabled()) {
-                log.debug("{} {} on {} failed: {}", session, backend.internal, backend, ErrPacket.decode(
-                        frame.slice(payload, Packets.payloadLength(frame)), Capabilities.CLIENT_PROTOCOL_41).message());
+                log.debug(
+                        "{} {} on {} failed: {}",
+                        session,
+                        backend.internal,
+                        backend,
+                        ErrPacket.decode(
+                                        frame.slice(payload, Packets.payloadLength(frame)),
+                                        Capabilities.CLIENT_PROTOCOL_41)
+                                .message());
             }
-        } else if (backend.internal == SessionBackend.Internal.PREPARE && before == ResponseTracker.State.PREPARE_HEAD
+        } else if (backend.internal == SessionBackend.Internal.PREPARE
+                && before == ResponseTracker.State.PREPARE_HEAD
                 && first == 0x00) {
             backend.preparing.backendId(backend.slot, frame.getIntLE(payload + 1));
-        } else if (backend.internal == SessionBackend.Internal.WAIT && before == ResponseTracker.State.ROWS
-                && first != 0xFE && first != 0xFF) {
+        } else if (backend.internal == SessionBackend.Internal.WAIT
+                && before == ResponseTracker.State.ROWS
+                && first != 0xFE
+                && first != 0xFF) {
             // One row, one column: 0 when the position was reached in time.
-            backend.waitReached = Packets.payloadLength(frame) == 2 && frame.getByte(payload) == 1
+            backend.waitReached = Packets.payloadLength(frame) == 2
+                    && frame.getByte(payload) == 1
                     && frame.getByte(payload + 1) == '0';
         }
         ServerStep step = backend.tracker.onServerPacket(frame);
@@ -203,8 +224,11 @@ final class Preparation {
         backend.preparing = null;
         if (kind == SessionBackend.Internal.TRACKING) {
             if (failed) {
-                log.warn("{} the primary {} refused session tracking of GTIDs: reads of this session stay on the primary"
-                        + " after its writes", session, backend);
+                log.warn(
+                        "{} the primary {} refused session tracking of GTIDs: reads of this session stay on the primary"
+                                + " after its writes",
+                        session,
+                        backend);
             }
             return Finished.TRACKING;
         }
@@ -217,7 +241,8 @@ final class Preparation {
     }
 
     private static boolean isMariaDb(SessionBackend backend) {
-        return backend.connection.greeting() != null && backend.connection.greeting().serverVersion().contains("MariaDB");
+        return backend.connection.greeting() != null
+                && backend.connection.greeting().serverVersion().contains("MariaDB");
     }
 
     private static byte[] queryPayload(String sql) {

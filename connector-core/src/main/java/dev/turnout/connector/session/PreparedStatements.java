@@ -34,7 +34,8 @@ final class PreparedStatements {
      * also for id -1 while a prepare is still in flight (MariaDB Connector/J pipelines the execute
      * behind it): the primary knows which statement it means.
      */
-    @Nullable PreparedStatement of(ClientCommand command) {
+    @Nullable
+    PreparedStatement of(ClientCommand command) {
         if (!command.hasStatementId()) {
             return null;
         }
@@ -67,8 +68,8 @@ final class PreparedStatements {
         preparesInFlight--;
         if (after.statementId != 0) {
             lastPreparedId = after.statementId;
-            PreparedStatement statement = new PreparedStatement(after.statementId, after.payload, after.reason,
-                    after.parameters, slots);
+            PreparedStatement statement =
+                    new PreparedStatement(after.statementId, after.payload, after.reason, after.parameters, slots);
             statement.backendId(slot, after.backendStatementId);
             byId.put(after.statementId, statement);
         }
@@ -121,7 +122,8 @@ final class PreparedStatements {
         int payload = Packets.payloadIndex(frame);
         int parameters = statement.parameters();
         int flagIndex = payload + 10 + (parameters + 7) / 8;
-        boolean typesInPacket = parameters > 0 && flagIndex < payload + Packets.payloadLength(frame)
+        boolean typesInPacket = parameters > 0
+                && flagIndex < payload + Packets.payloadLength(frame)
                 && frame.getUnsignedByte(flagIndex) == 1;
         if (typesInPacket) {
             boolean newTypes = statement.types() == null || !sameTypes(frame, flagIndex + 1, statement.types());
@@ -129,7 +131,10 @@ final class PreparedStatements {
         }
         statement.longData(false);
         frame.setIntLE(payload + 1, statement.backendId(slot));
-        if (parameters == 0 || typesInPacket || statement.typesSentTo(slot) || statement.types() == null
+        if (parameters == 0
+                || typesInPacket
+                || statement.typesSentTo(slot)
+                || statement.types() == null
                 || Packets.isContinued(frame)) {
             return frame;
         }
@@ -138,7 +143,10 @@ final class PreparedStatements {
         int length = Packets.payloadLength(frame) + types.length;
         ByteBuf completed = alloc.buffer(Packets.HEADER_SIZE + length);
         Packets.writeHeader(completed, length, Packets.sequenceId(frame));
-        completed.writeBytes(frame, payload, flagIndex - payload).writeByte(1).writeBytes(types)
+        completed
+                .writeBytes(frame, payload, flagIndex - payload)
+                .writeByte(1)
+                .writeBytes(types)
                 .writeBytes(frame, flagIndex + 1, payload + Packets.payloadLength(frame) - flagIndex - 1);
         frame.release();
         statement.typesSent(slot, null);

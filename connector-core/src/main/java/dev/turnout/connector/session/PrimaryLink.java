@@ -52,11 +52,19 @@ final class PrimaryLink {
     }
 
     /** Whether a command may go on now. */
-    enum Gate { PROCEED, WAIT, RETRY_LATER, GAVE_UP }
+    enum Gate {
+        PROCEED,
+        WAIT,
+        RETRY_LATER,
+        GAVE_UP
+    }
 
     /** What the readiness or failure of a primary connection meant. */
     enum Outcome {
-        LOGGED_IN, MOVED, RECOVERED, WOKEN,
+        LOGGED_IN,
+        MOVED,
+        RECOVERED,
+        WOKEN,
         /** The probe reached the server: the lost connection was killed. */
         SERVER_ALIVE,
         /** The probe failed too: the server is gone. */
@@ -86,7 +94,8 @@ final class PrimaryLink {
     private long deadline;
 
     /** @param session "[id peer]", for log lines */
-    PrimaryLink(SessionServices services, SessionBackends backends, SessionState state, EventLoop loop, String session) {
+    PrimaryLink(
+            SessionServices services, SessionBackends backends, SessionState state, EventLoop loop, String session) {
         this.services = services;
         this.backends = backends;
         this.state = state;
@@ -99,7 +108,8 @@ final class PrimaryLink {
     }
 
     /** The session's primary connection (after a loss, the lost one until a new one is ready); null when released. */
-    @Nullable SessionBackend backend() {
+    @Nullable
+    SessionBackend backend() {
         return primary;
     }
 
@@ -120,8 +130,8 @@ final class PrimaryLink {
             String name = services.config().dataservice().datasourceName(configured);
             primary = backends.open(services.topology().slot(name), name, configured.host(), configured.port(), true);
         } else {
-            primary = backends.open(services.topology().slot(master.name()), master.name(), master.host(), master.port(),
-                    true);
+            primary = backends.open(
+                    services.topology().slot(master.name()), master.name(), master.host(), master.port(), true);
         }
         phase = State.OPENING;
         pending = null;
@@ -187,7 +197,9 @@ final class PrimaryLink {
      */
     private Gate follow(Dataservice service) {
         Datasource master = service.masterOrNull();
-        if (master == null || master.name().equals(primary.datasource) || !master.reachable()
+        if (master == null
+                || master.name().equals(primary.datasource)
+                || !master.reachable()
                 || master.state() != DatasourceState.ONLINE) {
             return Gate.PROCEED;
         }
@@ -204,10 +216,18 @@ final class PrimaryLink {
         if (!state.pins().isEmpty()) {
             if (phase != State.STRANDED) {
                 phase = State.STRANDED;
-                log.debug("{} the master is now {}, but this session's state cannot move ({}): it stays on {}", session,
-                        master.name(), state.pins(), primary.datasource);
-                services.tally().add("sessions stay on " + primary.datasource + " although the master is now "
-                        + master.name() + " (their state cannot move: temporary tables, locks, handlers)", loop);
+                log.debug(
+                        "{} the master is now {}, but this session's state cannot move ({}): it stays on {}",
+                        session,
+                        master.name(),
+                        state.pins(),
+                        primary.datasource);
+                services.tally()
+                        .add(
+                                "sessions stay on " + primary.datasource + " although the master is now "
+                                        + master.name()
+                                        + " (their state cannot move: temporary tables, locks, handlers)",
+                                loop);
             }
             return Gate.PROCEED;
         }
@@ -276,8 +296,12 @@ final class PrimaryLink {
                 return Outcome.RETRY_LATER;
             }
             default -> {
-                log.warn("{} the new master {} is not reachable: {}; the session stays on {}", session,
-                        backend.datasource, error, primary.datasource);
+                log.warn(
+                        "{} the new master {} is not reachable: {}; the session stays on {}",
+                        session,
+                        backend.datasource,
+                        error,
+                        primary.datasource);
                 phase = State.ATTACHED;
                 return Outcome.MOVE_FAILED;
             }

@@ -40,8 +40,14 @@ final class ResponsePath {
     private final String session;
 
     /** @param session "[id peer]", for log lines */
-    ResponsePath(ClientConnection client, SessionState state, PreparedStatements statements, SessionBackends backends,
-            Preparation preparation, boolean smartscale, String session) {
+    ResponsePath(
+            ClientConnection client,
+            SessionState state,
+            PreparedStatements statements,
+            SessionBackends backends,
+            Preparation preparation,
+            boolean smartscale,
+            String session) {
         this.client = client;
         this.state = state;
         this.statements = statements;
@@ -62,7 +68,10 @@ final class ResponsePath {
         ServerStep step = tracker.onServerPacket(frame);
         if (step == ServerStep.UNEXPECTED || backend != backends.current()) {
             frame.release();
-            log.warn("{} unexpected packet from backend {} while {}; closing the session", session, backend,
+            log.warn(
+                    "{} unexpected packet from backend {} while {}; closing the session",
+                    session,
+                    backend,
                     tracker.state());
             return Step.UNEXPECTED;
         }
@@ -115,7 +124,7 @@ final class ResponsePath {
             return;
         }
         switch (after.kind) {
-            case NOTHING -> { }
+            case NOTHING -> {}
             case RECORD -> {
                 if (succeeded) {
                     boolean upToDate = !preparation.needsReplay(backend);

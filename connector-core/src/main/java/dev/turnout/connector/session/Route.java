@@ -11,7 +11,11 @@ import dev.turnout.routing.topology.Datasource;
  */
 final class Route {
 
-    enum Target { PRIMARY, REPLICA, CURRENT }
+    enum Target {
+        PRIMARY,
+        REPLICA,
+        CURRENT
+    }
 
     private Target target = Target.PRIMARY;
     private @Nullable Datasource replica;
@@ -45,7 +49,8 @@ final class Route {
     }
 
     /** The replica, for {@link Target#REPLICA}. */
-    @Nullable Datasource replica() {
+    @Nullable
+    Datasource replica() {
         return replica;
     }
 

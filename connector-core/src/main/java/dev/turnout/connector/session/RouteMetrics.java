@@ -32,5 +32,4 @@ public final class RouteMetrics {
     public void routed(Role role, Reason reason) {
         routed[role.ordinal()][reason.ordinal()].increment();
     }
-
 }

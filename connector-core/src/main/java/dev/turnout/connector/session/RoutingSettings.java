@@ -13,5 +13,4 @@ import dev.turnout.routing.policy.ReadPolicy;
  * @param consistencyWaitMillis how long a replica may wait for them; 0 = read from the primary instead
  * @param readPolicy            which replicas qualify for reads and how one is chosen
  */
-public record RoutingSettings(Qos qos, boolean smartscale, long consistencyWaitMillis, ReadPolicy readPolicy) {
-}
+public record RoutingSettings(Qos qos, boolean smartscale, long consistencyWaitMillis, ReadPolicy readPolicy) {}

@@ -42,7 +42,12 @@ public final class Session {
     private int loopIndex = -1;
 
     /** A session of the client on {@code ctx}, accepted on {@code listener}; it registers itself. */
-    public Session(SessionServices services, Listener listener, long connectionId, String peer, ChannelHandlerContext ctx,
+    public Session(
+            SessionServices services,
+            Listener listener,
+            long connectionId,
+            String peer,
+            ChannelHandlerContext ctx,
             SessionHost host) {
         this.services = services;
         this.connectionId = connectionId;
@@ -54,18 +59,44 @@ public final class Session {
         this.statements = new PreparedStatements(services.topology().slots());
         this.backends = new SessionBackends(services, ctx.channel().eventLoop(), loop.pool(), statements, peer);
         this.link = new PrimaryLink(services, backends, state, ctx.channel().eventLoop(), tag);
-        Preparation preparation = new Preparation(state, backends, ctx.alloc(), services.routing().consistencyWaitMillis(),
-                tag);
+        Preparation preparation =
+                new Preparation(state, backends, ctx.alloc(), services.routing().consistencyWaitMillis(), tag);
         this.intake = new CommandIntake(services.config().maxAllowedPacket());
         InlineAnswers inline = new InlineAnswers(services, client, state, backends, link, connectionId, listener);
-        this.dispatcher = new Dispatcher(services, client, state, statements, backends, link, preparation, intake, inline,
-                host, retryLater);
-        this.queue = new CommandQueue(services, client, backends, link, intake,
-                new KillTranslator(services.registry(), client, state), dispatcher);
-        ResponsePath responses = new ResponsePath(client, state, statements, backends, preparation,
-                services.routing().smartscale(), tag);
-        backends.listener(new BackendEvents(services, connectionId, tag, client, host, state, statements, backends, link,
-                preparation, responses, intake, queue, retryLater, this::dropAll));
+        this.dispatcher = new Dispatcher(
+                services, client, state, statements, backends, link, preparation, intake, inline, host, retryLater);
+        this.queue = new CommandQueue(
+                services,
+                client,
+                backends,
+                link,
+                intake,
+                new KillTranslator(services.registry(), client, state),
+                dispatcher);
+        ResponsePath responses = new ResponsePath(
+                client,
+                state,
+                statements,
+                backends,
+                preparation,
+                services.routing().smartscale(),
+                tag);
+        backends.listener(new BackendEvents(
+                services,
+                connectionId,
+                tag,
+                client,
+                host,
+                state,
+                statements,
+                backends,
+                link,
+                preparation,
+                responses,
+                intake,
+                queue,
+                retryLater,
+                this::dropAll));
         services.registry().add(this);
     }
 
@@ -97,7 +128,12 @@ public final class Session {
      */
     public void start(SessionLogin verified) {
         backends.login(verified, client.capabilities());
-        dispatcher.router(new SessionRouter(services.routing(), services.topology(), state, backends, verified.qos(),
+        dispatcher.router(new SessionRouter(
+                services.routing(),
+                services.topology(),
+                state,
+                backends,
+                verified.qos(),
                 new Router(verified.readPolicy(), (int) (connectionId & Integer.MAX_VALUE))));
         client.phase(FrontendPhase.CONNECTING_BACKEND);
         link.open();
@@ -146,7 +182,7 @@ public final class Session {
                 }
             }
             case HANDSHAKE_SENT, AUTH_SWITCH_SENT, CONNECTING_BACKEND -> host.loginFailed(loginError);
-            case CLOSING, FAILED -> { }
+            case CLOSING, FAILED -> {}
         }
     }
 
@@ -176,7 +212,8 @@ public final class Session {
             return;
         }
         log.info("{} still inside a transaction when the switch could wait no longer; aborting it", tag);
-        ErrPacket error = ConnectorErrors.abortedBySwitch(services.config().failover().disconnectTimeout().toMillis());
+        ErrPacket error = ConnectorErrors.abortedBySwitch(
+                services.config().failover().disconnectTimeout().toMillis());
         client.fail(client.responseStarted() ? -1 : backends.allIdle() ? 0 : intake.lastSequence() + 1, error);
     }
 
@@ -192,11 +229,18 @@ public final class Session {
             framesAtIdleCheck = intake.frames();
             return;
         }
-        if (!client.isCommandPhase() || !link.settled() || queue.inFlight() || queue.hasQueued()
-                || !state.releasable() || statements.anyLongData()) {
+        if (!client.isCommandPhase()
+                || !link.settled()
+                || queue.inFlight()
+                || queue.hasQueued()
+                || !state.releasable()
+                || statements.anyLongData()) {
             return;
         }
-        log.debug("{} idle for {}: letting its backend connections go", tag, services.config().backends().idleRelease());
+        log.debug(
+                "{} idle for {}: letting its backend connections go",
+                tag,
+                services.config().backends().idleRelease());
         backends.forEach(backend -> backends.drop(backend, false));
         services.registry().released(this);
         link.released();

@@ -17,31 +17,43 @@ import java.util.ArrayDeque;
 final class SessionBackend {
 
     /** What the connector's own commands on this backend are for. */
-    enum Internal { NONE, TRACKING, REPLAY, PREPARE, WAIT }
+    enum Internal {
+        NONE,
+        TRACKING,
+        REPLAY,
+        PREPARE,
+        WAIT
+    }
 
     final BackendConnection connection;
     /** The datasource's index in the dataservice (see ConnectorTopology#slot). */
     final int slot;
+
     final String datasource;
     final boolean primary;
     /** Set when the connection is ready. */
-    @Nullable ResponseTracker tracker;
+    @Nullable
+    ResponseTracker tracker;
     /** The server sends session state the client did not ask for: it is cut from OK packets. */
     boolean stripSessionState;
     /** History entries replayed here, valid while {@link #replayedEpoch} is the session's epoch. */
     int replayed;
+
     int replayedEpoch;
 
     Internal internal = Internal.NONE;
     /** The pool this connection goes back to when the session lets it go; null when not pooled. */
-    @Nullable BackendPool.Key poolKey;
+    @Nullable
+    BackendPool.Key poolKey;
     /** Counted in the datasource's sessions (see ConnectorTopology#sessionMoved) until let go. */
     boolean counted;
     /** Responses of the connector's own commands still to come. */
     int internalPending;
+
     boolean internalFailed;
     /** The statement being prepared here by {@link Internal#PREPARE}. */
-    @Nullable PreparedStatement preparing;
+    @Nullable
+    PreparedStatement preparing;
     /** MASTER_GTID_WAIT answered 0 (the position was reached in time). */
     boolean waitReached;
 

@@ -41,12 +41,13 @@ final class SessionBackends {
     private long written;
     /** Where the client's last command went (its response comes from there); null after it was let go. */
     private @Nullable SessionBackend current;
+
     private @Nullable SessionLogin login;
     private long clientCapabilities;
     private @Nullable BackendListener listener;
 
-    SessionBackends(SessionServices services, EventLoop loop, BackendPool pool, PreparedStatements statements,
-            String peer) {
+    SessionBackends(
+            SessionServices services, EventLoop loop, BackendPool pool, PreparedStatements statements, String peer) {
         this.services = services;
         this.statements = statements;
         this.config = services.config();
@@ -72,11 +73,13 @@ final class SessionBackends {
         return slots.length;
     }
 
-    @Nullable SessionBackend at(int slot) {
+    @Nullable
+    SessionBackend at(int slot) {
         return slots[slot];
     }
 
-    @Nullable SessionBackend of(BackendConnection connection) {
+    @Nullable
+    SessionBackend of(BackendConnection connection) {
         for (SessionBackend backend : slots) {
             if (backend != null && backend.connection == connection) {
                 return backend;
@@ -85,7 +88,8 @@ final class SessionBackends {
         return null;
     }
 
-    @Nullable SessionBackend current() {
+    @Nullable
+    SessionBackend current() {
         return current;
     }
 
@@ -109,7 +113,8 @@ final class SessionBackends {
             capabilities |= Capabilities.CLIENT_SESSION_TRACK; // to learn the GTID of every write
         }
         BackendPool.Key poolKey = config.backends().pool() > 0 && session.database() != null
-                ? new BackendPool.Key(name, session.backendUser(), capabilities, session.characterSet(), session.database())
+                ? new BackendPool.Key(
+                        name, session.backendUser(), capabilities, session.characterSet(), session.database())
                 : null;
         BackendConnection pooled = poolKey == null ? null : pool.take(poolKey);
         SessionBackend backend;
@@ -126,18 +131,26 @@ final class SessionBackends {
         } else {
             Map<String, String> attributes = new LinkedHashMap<>(session.attributes());
             attributes.put("_turnout_client", peer);
-            ClientAuthExchange exchange = new ClientAuthExchange(session.backendUser(), session.backendPassword(),
-                    session.database(), capabilities, session.characterSet(), attributes);
-            BackendConnection.Target target = new BackendConnection.Target(config.serviceName(), host, port,
-                    config.connectTimeout());
-            Consumer<dev.turnout.protocol.message.server.HandshakeV10> greetings = isPrimary ? services.greetings()::update
-                    : greeting -> { };
-            backend = new SessionBackend(BackendConnection.connect(loop, services.dialer(), target, exchange, events,
-                    greetings), slot, name, isPrimary);
+            ClientAuthExchange exchange = new ClientAuthExchange(
+                    session.backendUser(),
+                    session.backendPassword(),
+                    session.database(),
+                    capabilities,
+                    session.characterSet(),
+                    attributes);
+            BackendConnection.Target target =
+                    new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
+            Consumer<dev.turnout.protocol.message.server.HandshakeV10> greetings =
+                    isPrimary ? services.greetings()::update : greeting -> {};
+            backend = new SessionBackend(
+                    BackendConnection.connect(loop, services.dialer(), target, exchange, events, greetings),
+                    slot,
+                    name,
+                    isPrimary);
         }
         backend.poolKey = poolKey;
-        backend.stripSessionState = isPrimary && smartscale
-                && !Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK);
+        backend.stripSessionState =
+                isPrimary && smartscale && !Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK);
         slots[slot] = backend;
         return backend;
     }
@@ -197,7 +210,8 @@ final class SessionBackends {
 
     /** The datasource in {@code slot} serves this session nothing for connector-replica-backoff. */
     void backOff(int slot) {
-        backoffUntil[slot] = services.ticker().nanoTime() + config.backends().replicaBackoff().toNanos();
+        backoffUntil[slot] = services.ticker().nanoTime()
+                + config.backends().replicaBackoff().toNanos();
     }
 
     boolean backedOff(int slot) {

@@ -18,11 +18,19 @@ import java.util.Map;
  * @param qos             the session's quality of service (a comment hint overrides it per statement)
  * @param readPolicy      which replicas qualify for the session's reads, and how one is chosen
  */
-public record SessionLogin(String user, String backendUser, byte[] backendPassword, @Nullable String database,
-        int characterSet, Map<String, String> attributes, Qos qos, ReadPolicy readPolicy) {
+public record SessionLogin(
+        String user,
+        String backendUser,
+        byte[] backendPassword,
+        @Nullable String database,
+        int characterSet,
+        Map<String, String> attributes,
+        Qos qos,
+        ReadPolicy readPolicy) {
 
     @Override
     public String toString() {
-        return "SessionLogin[user=" + user + ", backendUser=" + backendUser + ", database=" + database + ", qos=" + qos + "]";
+        return "SessionLogin[user=" + user + ", backendUser=" + backendUser + ", database=" + database + ", qos=" + qos
+                + "]";
     }
 }

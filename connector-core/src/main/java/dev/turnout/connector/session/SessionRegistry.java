@@ -86,7 +86,8 @@ public final class SessionRegistry {
     }
 
     /** The server thread of the primary connection of the session {@code connectionId}, or null. */
-    @Nullable Long serverThread(long connectionId) {
+    @Nullable
+    Long serverThread(long connectionId) {
         return serverThreads.get(connectionId);
     }
 
@@ -102,7 +103,8 @@ public final class SessionRegistry {
     }
 
     /** The session {@code connectionId} if it let its connections go while idle, or null. */
-    @Nullable Session released(long connectionId) {
+    @Nullable
+    Session released(long connectionId) {
         return released.get(connectionId);
     }
 }

@@ -31,8 +31,13 @@ final class SessionRouter {
     private final Router router;
     private final RouteDecision decision = new RouteDecision();
 
-    SessionRouter(RoutingSettings routing, ConnectorTopology topology, SessionState state, SessionBackends backends,
-            Qos qos, Router router) {
+    SessionRouter(
+            RoutingSettings routing,
+            ConnectorTopology topology,
+            SessionState state,
+            SessionBackends backends,
+            Qos qos,
+            Router router) {
         this.routing = routing;
         this.topology = topology;
         this.state = state;
@@ -78,7 +83,10 @@ final class SessionRouter {
             out.primary(reason);
             return;
         }
-        router.read(service, routing.smartscale() ? state.lastWrite() : GtidPosition.EMPTY, topology.activeSessions(),
+        router.read(
+                service,
+                routing.smartscale() ? state.lastWrite() : GtidPosition.EMPTY,
+                topology.activeSessions(),
                 decision);
         Datasource chosen = decision.target();
         if (chosen == null || chosen.role() == Role.MASTER) {

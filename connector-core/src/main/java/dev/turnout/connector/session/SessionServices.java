@@ -28,10 +28,21 @@ import java.util.function.Supplier;
  * @param registry      the sessions, per event loop, and what KILL needs to know of them
  * @param tally         events many sessions see at once, logged once with a count
  */
-public record SessionServices(ConnectorConfig config, @Nullable SslContext sslContext, GreetingCache greetings,
-        BackendDialer dialer, Ticker ticker, AtomicLong connectionIds, SecureRandom random, ConnectorTopology topology,
-        RoutingSettings routing, RouteMetrics metrics, Supplier<String> usersReload, ConnectorControl control,
-        SessionRegistry registry, EventTally tally) {
+public record SessionServices(
+        ConnectorConfig config,
+        @Nullable SslContext sslContext,
+        GreetingCache greetings,
+        BackendDialer dialer,
+        Ticker ticker,
+        AtomicLong connectionIds,
+        SecureRandom random,
+        ConnectorTopology topology,
+        RoutingSettings routing,
+        RouteMetrics metrics,
+        Supplier<String> usersReload,
+        ConnectorControl control,
+        SessionRegistry registry,
+        EventTally tally) {
 
     /**
      * Connection ids the connector gives its clients start here, far above the thread ids a server

@@ -36,7 +36,13 @@ import java.util.Set;
 public final class SessionState {
 
     /** Why a session cannot leave its primary. */
-    public enum Pin { TEMPORARY_TABLE, LOCK_TABLES, NAMED_LOCK, HANDLER, LONG_HISTORY }
+    public enum Pin {
+        TEMPORARY_TABLE,
+        LOCK_TABLES,
+        NAMED_LOCK,
+        HANDLER,
+        LONG_HISTORY
+    }
 
     /** More session commands than this pin the session instead of being replayed. */
     static final int MAX_HISTORY = 64;
@@ -47,9 +53,11 @@ public final class SessionState {
      * back: user variables used outside SET, SQL-level prepared statements, an open cursor.
      */
     private boolean connectionBound;
+
     private final List<byte[]> history = new ArrayList<>();
     /** Bumped whenever the history is rewritten (not only appended): replicas must then replay it all. */
     private int historyEpoch;
+
     private int primaryStatus = ServerStatus.AUTOCOMMIT;
     private GtidPosition lastWrite = GtidPosition.EMPTY;
 
@@ -68,8 +76,10 @@ public final class SessionState {
                     yield Reason.WRITE;
                 } else if (c.has(StatementFlag.DIAGNOSTICS)) {
                     yield Reason.DIAGNOSTICS;
-                } else if (c.has(StatementFlag.SESSION_FUNCTION) || c.has(StatementFlag.LOCK_FUNCTION)
-                        || c.has(StatementFlag.USER_VARIABLE) || c.has(StatementFlag.CALC_FOUND_ROWS)) {
+                } else if (c.has(StatementFlag.SESSION_FUNCTION)
+                        || c.has(StatementFlag.LOCK_FUNCTION)
+                        || c.has(StatementFlag.USER_VARIABLE)
+                        || c.has(StatementFlag.CALC_FOUND_ROWS)) {
                     yield Reason.SESSION_FUNCTION;
                 } else if (c.has(StatementFlag.SERVER_SPECIFIC)) {
                     yield Reason.UNKNOWN_STATEMENT;
@@ -108,12 +118,14 @@ public final class SessionState {
             case LOCK_TABLES -> pins.add(Pin.LOCK_TABLES);
             case UNLOCK_TABLES -> pins.remove(Pin.LOCK_TABLES);
             case HANDLER -> pins.add(Pin.HANDLER);
-            default -> { }
+            default -> {}
         }
         if (c.has(StatementFlag.LOCK_FUNCTION)) {
             pins.add(Pin.NAMED_LOCK);
         }
-        if (c.has(StatementFlag.USER_VARIABLE) || c.type() == StatementType.PREPARE || c.type() == StatementType.EXECUTE) {
+        if (c.has(StatementFlag.USER_VARIABLE)
+                || c.type() == StatementType.PREPARE
+                || c.type() == StatementType.EXECUTE) {
             connectionBound = true;
         }
     }
@@ -129,15 +141,19 @@ public final class SessionState {
      * primary connection ({@code connector-idle-release}).
      */
     public boolean releasable() {
-        return !connectionBound && pins.isEmpty() && !ServerStatus.has(primaryStatus, ServerStatus.IN_TRANS)
+        return !connectionBound
+                && pins.isEmpty()
+                && !ServerStatus.has(primaryStatus, ServerStatus.IN_TRANS)
                 && ServerStatus.has(primaryStatus, ServerStatus.AUTOCOMMIT);
     }
 
     /** Whether a successful statement of this classification belongs in the history. */
     public static boolean isSessionCommand(Classification c) {
         return switch (c.type()) {
-            case SET -> !c.has(StatementFlag.GLOBAL_SCOPE) && !c.has(StatementFlag.NEXT_TRANSACTION_ONLY)
-                    && !c.has(StatementFlag.MULTI_STATEMENT);
+            case SET ->
+                !c.has(StatementFlag.GLOBAL_SCOPE)
+                        && !c.has(StatementFlag.NEXT_TRANSACTION_ONLY)
+                        && !c.has(StatementFlag.MULTI_STATEMENT);
             case USE -> !c.has(StatementFlag.MULTI_STATEMENT);
             default -> false;
         };

@@ -68,8 +68,8 @@ public final class ConnectorTopology implements AutoCloseable {
             sessions.put(name, new AtomicInteger());
             datasources.add(Datasource.configured(name, member.host(), member.port(), role));
         }
-        TopologySnapshot initial = new TopologySnapshot(1, Policy.AUTOMATIC,
-                Map.of(service, new Dataservice(service, datasources)), Map.of());
+        TopologySnapshot initial = new TopologySnapshot(
+                1, Policy.AUTOMATIC, Map.of(service, new Dataservice(service, datasources)), Map.of());
         this.holder = new TopologyHolder(initial);
     }
 
@@ -96,14 +96,23 @@ public final class ConnectorTopology implements AutoCloseable {
     private void startMonitor(ConnectorConfig config) {
         List<DatasourceAddress> targets = new ArrayList<>();
         for (HostPort address : addresses) {
-            targets.add(new DatasourceAddress(config.dataservice().datasourceName(address), address.host(), address.port()));
+            targets.add(new DatasourceAddress(
+                    config.dataservice().datasourceName(address), address.host(), address.port()));
         }
         String master = config.dataservice().datasourceName(config.dataservice().master());
         ProbeSettings probes = config.probes();
-        MonitorSettings defaults = MonitorSettings.defaults(probes.replicationUser(),
-                new String(probes.replicationPassword(), StandardCharsets.UTF_8), "connector@" + localHost() + "[" + pid() + "]");
-        MonitorSettings settings = new MonitorSettings(defaults.user(), defaults.password(), probes.probeInterval(),
-                probes.heartbeatInterval(), config.connectTimeout(), defaults.heartbeatSchema(), defaults.heartbeatSource());
+        MonitorSettings defaults = MonitorSettings.defaults(
+                probes.replicationUser(),
+                new String(probes.replicationPassword(), StandardCharsets.UTF_8),
+                "connector@" + localHost() + "[" + pid() + "]");
+        MonitorSettings settings = new MonitorSettings(
+                defaults.user(),
+                defaults.password(),
+                probes.probeInterval(),
+                probes.heartbeatInterval(),
+                config.connectTimeout(),
+                defaults.heartbeatSchema(),
+                defaults.heartbeatSource());
         monitor = DatasourceMonitor.start(settings, targets, () -> master, this::apply);
     }
 
@@ -129,10 +138,13 @@ public final class ConnectorTopology implements AutoCloseable {
                 if (before == null) {
                     continue;
                 }
-                Datasource after = before.withHealth(probe.reachable(), replicationOf(probe), latencyOf(before, probe),
-                        positionOf(probe));
+                Datasource after = before.withHealth(
+                        probe.reachable(), replicationOf(probe), latencyOf(before, probe), positionOf(probe));
                 if (before.reachable() != after.reachable() || before.replication() != after.replication()) {
-                    log.info("datasource {} of {}: {}{}", probe.name(), service,
+                    log.info(
+                            "datasource {} of {}: {}{}",
+                            probe.name(),
+                            service,
                             after.reachable() ? "reachable, replication " + after.replication() : "unreachable",
                             probe.error() == null ? "" : " (" + probe.error() + ")");
                 }

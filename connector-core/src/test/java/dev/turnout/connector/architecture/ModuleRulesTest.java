@@ -19,46 +19,65 @@ class ModuleRulesTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.turnout");
     }
 
     @Test
     void protocolKnowsNoRoutingAndNoConnector() {
-        noClasses().that().resideInAPackage("dev.turnout.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.turnout.routing..", "dev.turnout.connector..",
-                        "dev.turnout.sandbox..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.turnout.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.turnout.routing..", "dev.turnout.connector..", "dev.turnout.sandbox..")
                 .check(classes);
     }
 
     @Test
     void protocolUsesNoSocketsOfItsOwn() {
-        noClasses().that().resideInAPackage("dev.turnout.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty.channel.socket..", "io.netty.bootstrap..",
-                        "java.net..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.turnout.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.netty.channel.socket..", "io.netty.bootstrap..", "java.net..")
                 .check(classes);
     }
 
     @Test
     void sessionPartsAndBackendsDoNotKnowTheFrontend() {
-        noClasses().that().resideInAnyPackage("dev.turnout.connector.session..", "dev.turnout.connector.backend..")
-                .should().dependOnClassesThat().resideInAPackage("dev.turnout.connector.frontend..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.turnout.connector.session..", "dev.turnout.connector.backend..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.turnout.connector.frontend..")
                 .check(classes);
     }
 
     @Test
     void theLoginDoesNotKnowTheNettyHandler() {
-        noClasses().that().resideInAPackage("dev.turnout.connector.frontend..")
-                .and().doNotHaveFullyQualifiedName("dev.turnout.connector.frontend.FrontendHandler")
-                .should().dependOnClassesThat().haveFullyQualifiedName("dev.turnout.connector.frontend.FrontendHandler")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.turnout.connector.frontend..")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.turnout.connector.frontend.FrontendHandler")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("dev.turnout.connector.frontend.FrontendHandler")
                 .check(classes);
     }
 
     @Test
     void routingImportsNoNettyAndNoOtherModule() {
-        noClasses().that().resideInAPackage("dev.turnout.routing..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "dev.turnout.protocol..",
-                        "dev.turnout.connector..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.turnout.routing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", "dev.turnout.protocol..", "dev.turnout.connector..")
                 .allowEmptyShould(true)
                 .check(classes);
     }

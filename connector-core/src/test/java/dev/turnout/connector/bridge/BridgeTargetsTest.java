@@ -17,8 +17,8 @@ class BridgeTargetsTest {
     private static final HostPort DB3 = new HostPort("db3", 3306);
 
     private static DataserviceConfig dataservice(HostPort master, HostPort... members) {
-        return new DataserviceConfig("alpha", DataserviceConfig.CLUSTERED, master, List.of(members), List.of(), null,
-                List.of());
+        return new DataserviceConfig(
+                "alpha", DataserviceConfig.CLUSTERED, master, List.of(members), List.of(), null, List.of());
     }
 
     @Test
@@ -53,10 +53,11 @@ class BridgeTargetsTest {
 
     @Test
     void aCompositeDataserviceHasNoTargets() {
-        DataserviceConfig composite = new DataserviceConfig("gamma", DataserviceConfig.COMPOSITE, null, List.of(),
-                List.of(), null, List.of("alpha", "beta"));
+        DataserviceConfig composite = new DataserviceConfig(
+                "gamma", DataserviceConfig.COMPOSITE, null, List.of(), List.of(), null, List.of("alpha", "beta"));
 
         assertThatThrownBy(() -> BridgeTargets.roundRobin(composite))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gamma");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gamma");
     }
 }

@@ -64,11 +64,18 @@ class ConnectorConfigTest {
         ConnectorConfig gamma = ConnectorConfig.parse(TUNGSTEN_EXAMPLE, "tungsten.ini", "gamma");
 
         assertThat(alpha.serviceName()).isEqualTo("alpha");
-        assertThat(alpha.dataservice()).isEqualTo(new DataserviceConfig("alpha", "clustered",
-                new HostPort("host1.alpha", 13306),
-                List.of(new HostPort("host1.alpha", 13306), new HostPort("host2.alpha", 13306),
-                        new HostPort("host3.alpha", 13306)),
-                List.of("host1.alpha", "host2.alpha", "host3.alpha"), null, List.of()));
+        assertThat(alpha.dataservice())
+                .isEqualTo(new DataserviceConfig(
+                        "alpha",
+                        "clustered",
+                        new HostPort("host1.alpha", 13306),
+                        List.of(
+                                new HostPort("host1.alpha", 13306),
+                                new HostPort("host2.alpha", 13306),
+                                new HostPort("host3.alpha", 13306)),
+                        List.of("host1.alpha", "host2.alpha", "host3.alpha"),
+                        null,
+                        List.of()));
         assertThat(beta.dataservice().master()).isEqualTo(new HostPort("host1.beta", 13306));
         assertThat(beta.dataservice().relaySource()).isEqualTo("alpha");
         assertThat(beta.dataservice().isComposite()).isFalse();
@@ -85,8 +92,13 @@ class ConnectorConfigTest {
     void listsTheAcceptedButUnusedKeysOfTheFile() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(TUNGSTEN_EXAMPLE, "tungsten.ini", "alpha");
 
-        assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("user", "install-directory",
-                "profile-script", "manager-rest-api-address", "replicator-rest-api-address");
+        assertThat(config.acceptedUnusedKeys())
+                .containsExactlyInAnyOrder(
+                        "user",
+                        "install-directory",
+                        "profile-script",
+                        "manager-rest-api-address",
+                        "replicator-rest-api-address");
     }
 
     @Test
@@ -111,10 +123,16 @@ class ConnectorConfigTest {
 
         ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
 
-        assertThat(config.acceptedUnusedKeys()).containsExactlyInAnyOrder("start-and-report",
-                "mysql-allow-intensive-checks", "disable-security-controls", "witnesses", "enable-active-witnesses");
+        assertThat(config.acceptedUnusedKeys())
+                .containsExactlyInAnyOrder(
+                        "start-and-report",
+                        "mysql-allow-intensive-checks",
+                        "disable-security-controls",
+                        "witnesses",
+                        "enable-active-witnesses");
         assertThat(config.applicationPort()).isEqualTo(3306);
-        assertThat(config.restApi().password()).as("rest-api-admin-pass is the password's alias")
+        assertThat(config.restApi().password())
+                .as("rest-api-admin-pass is the password's alias")
                 .isEqualTo("secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -128,11 +146,12 @@ class ConnectorConfigTest {
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxAllowedPacket()).isEqualTo(1L << 30);
-        assertThat(config.workerThreads()).isEqualTo(Math.min(256, Runtime.getRuntime().availableProcessors()));
+        assertThat(config.workerThreads())
+                .isEqualTo(Math.min(256, Runtime.getRuntime().availableProcessors()));
         assertThat(config.tls()).isEmpty();
         assertThat(config.dataservice().topology()).isEqualTo("clustered");
-        assertThat(config.dataservice().members()).containsExactly(
-                new HostPort("db1", 3306), new HostPort("db2", 3306), new HostPort("db3", 3306));
+        assertThat(config.dataservice().members())
+                .containsExactly(new HostPort("db1", 3306), new HostPort("db2", 3306), new HostPort("db3", 3306));
         assertThat(config.dataservice().connectors()).isEmpty();
         assertThat(config.acceptedUnusedKeys()).isEmpty();
     }
@@ -143,8 +162,8 @@ class ConnectorConfigTest {
                 # a comment
                 ; another comment
                 [defaults]
-                  application-user = app  
-                application-password= p#ss;word = x 
+                  application-user = app
+                application-password= p#ss;word = x
                 application-port=13306
                 connector-listen-address=127.0.0.1
                 connector-connect-timeout=250
@@ -161,15 +180,19 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
 
         assertThat(config.applicationUser()).isEqualTo("app");
-        assertThat(new String(config.applicationPassword(), StandardCharsets.UTF_8)).isEqualTo("p#ss;word = x");
+        assertThat(new String(config.applicationPassword(), StandardCharsets.UTF_8))
+                .isEqualTo("p#ss;word = x");
         assertThat(config.applicationPort()).isEqualTo(13306);
         assertThat(config.listenAddress()).isEqualTo("127.0.0.1");
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.maxAllowedPacket()).isEqualTo(64L << 20);
         assertThat(config.workerThreads()).isEqualTo(4);
-        assertThat(config.dataservice().members()).containsExactly(new HostPort("127.0.0.1", 3307),
-                new HostPort("127.0.0.1", 3308), new HostPort("127.0.0.1", 23306));
+        assertThat(config.dataservice().members())
+                .containsExactly(
+                        new HostPort("127.0.0.1", 3307),
+                        new HostPort("127.0.0.1", 3308),
+                        new HostPort("127.0.0.1", 23306));
     }
 
     @Test
@@ -217,7 +240,9 @@ class ConnectorConfigTest {
 
         assertThat(config.applicationUser()).isEqualTo("alpha_app");
         assertThat(config.applicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
-        assertThat(config.probes().replicationUser()).as("replication-user falls back to them").isEqualTo("alpha_app");
+        assertThat(config.probes().replicationUser())
+                .as("replication-user falls back to them")
+                .isEqualTo("alpha_app");
         assertThat(config.probes().replicationPassword()).isEqualTo("alpha_secret".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -247,8 +272,11 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", null);
 
         assertThat(config.listenAddress()).isEqualTo("::1");
-        assertThat(config.dataservice().members()).containsExactly(new HostPort("::1", 3307),
-                new HostPort("fe80::1", 3306), new HostPort("::ffff:10.0.0.1", 3309));
+        assertThat(config.dataservice().members())
+                .containsExactly(
+                        new HostPort("::1", 3307),
+                        new HostPort("fe80::1", 3306),
+                        new HostPort("::ffff:10.0.0.1", 3309));
         assertThat(config.dataservice().master().toString()).isEqualTo("[::1]:3307");
         assertThat(config.dataservice().connectors()).containsExactly("::1", "app1");
         assertThat(config.toString()).contains("listen=[::1]:3306");
@@ -293,7 +321,8 @@ class ConnectorConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(MINIMAL, "tungsten.ini", null);
 
         assertThatThrownBy(() -> config.dataservices().clear()).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> config.dataservice().members().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.dataservice().members().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> config.acceptedUnusedKeys().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -315,7 +344,8 @@ class ConnectorConfigTest {
         assertThat(config.applicationPort()).isEqualTo(3306);
         assertThat(config.listenAddress()).isEqualTo("0.0.0.0");
         assertThatThrownBy(() -> config.withApplicationPort(65536)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> config.withListenAddress("not an address")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> config.withListenAddress("not an address"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> config.withConnectTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -335,8 +365,9 @@ class ConnectorConfigTest {
 
     @Test
     void refusesAFileThatIsNotUtf8(@TempDir Path dir) throws Exception {
-        Path file = Files.write(dir.resolve("latin1.ini"), MINIMAL.replace("secret", "s\u00e9cret")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        Path file = Files.write(
+                dir.resolve("latin1.ini"),
+                MINIMAL.replace("secret", "s\u00e9cret").getBytes(StandardCharsets.ISO_8859_1));
 
         assertThatThrownBy(() -> ConnectorConfig.load(file, null))
                 .isInstanceOf(ConfigException.class)

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Keeps config/tungsten.ini and docs/configuration.md in step with the parser. */
 class DocumentationTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+    private static final Path ROOT =
+            Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
 
     @TempDir
     Path tempDir;
@@ -28,7 +29,8 @@ class DocumentationTest {
 
         assertThat(config.serviceName()).isEqualTo("alpha");
         assertThat(config.applicationUser()).isEqualTo("app");
-        assertThat(new String(config.applicationPassword(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("secret");
+        assertThat(new String(config.applicationPassword(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("secret");
         assertThat(config.listenAddress()).isEqualTo("127.0.0.1");
         assertThat(config.applicationPort()).isEqualTo(3306);
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -41,8 +43,8 @@ class DocumentationTest {
     void theSampleFilesCommentedCompositeExampleIsValidToo() throws Exception {
         String sample = Files.readString(ROOT.resolve("config/tungsten.ini"));
         int beta = sample.indexOf("# [beta]");
-        String uncommented = sample.substring(0, beta)
-                + sample.substring(beta).replaceAll("(?m)^# ?(?=\\[|[a-z-]+=)", "");
+        String uncommented =
+                sample.substring(0, beta) + sample.substring(beta).replaceAll("(?m)^# ?(?=\\[|[a-z-]+=)", "");
 
         ConnectorConfig gamma = ConnectorConfig.parse(uncommented, "tungsten.ini", "gamma");
 
@@ -92,7 +94,8 @@ class DocumentationTest {
             documented.add(tableRows.group(1));
         }
 
-        assertThat(documented).containsExactlyInAnyOrderElementsOf(
-                Arrays.stream(Key.values()).map(Key::keyName).toList());
+        assertThat(documented)
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Key.values()).map(Key::keyName).toList());
     }
 }

@@ -36,7 +36,9 @@ class ListenerConfigTest {
     @Test
     void readsBothFromDefaults() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(
-                DEFAULTS + "application-readonly-port=3307\nconnector-bridge-mode=true\n" + ALPHA, "tungsten.ini", null);
+                DEFAULTS + "application-readonly-port=3307\nconnector-bridge-mode=true\n" + ALPHA,
+                "tungsten.ini",
+                null);
 
         assertThat(config.readOnlyPort()).hasValue(3307);
         assertThat(config.bridgeMode()).isTrue();
@@ -48,7 +50,9 @@ class ListenerConfigTest {
     void aDataserviceSectionOverridesTheDefaults() throws ConfigException {
         ConnectorConfig config = ConnectorConfig.parse(
                 DEFAULTS + "application-readonly-port=3307\nconnector-bridge-mode=true\n" + ALPHA
-                        + "application-readonly-port=4407\nconnector-bridge-mode=false\n", "tungsten.ini", null);
+                        + "application-readonly-port=4407\nconnector-bridge-mode=false\n",
+                "tungsten.ini",
+                null);
 
         assertThat(config.readOnlyPort()).hasValue(4407);
         assertThat(config.bridgeMode()).isFalse();
@@ -70,14 +74,17 @@ class ListenerConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "application-readonly-port=70000 | tungsten.ini:4: application-readonly-port: \"70000\" is not a port (1-65535)",
-        "application-readonly-port=ro    | tungsten.ini:4: application-readonly-port: \"ro\" is not a port (1-65535)",
-        "application-readonly-port=3306  | tungsten.ini:4: application-readonly-port: \"3306\" is application-port too (the read-only port must be another port)",
-        "connector-bridge-mode=yes       | tungsten.ini:4: connector-bridge-mode: \"yes\" is not true or false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "application-readonly-port=70000 | tungsten.ini:4: application-readonly-port: \"70000\" is not a port (1-65535)",
+                "application-readonly-port=ro    | tungsten.ini:4: application-readonly-port: \"ro\" is not a port (1-65535)",
+                "application-readonly-port=3306  | tungsten.ini:4: application-readonly-port: \"3306\" is application-port too (the read-only port must be another port)",
+                "connector-bridge-mode=yes       | tungsten.ini:4: connector-bridge-mode: \"yes\" is not true or false",
+            })
     void aBadValueIsAnErrorNamingTheKey(String line, String message) {
-        ConfigException e = catchThrowableOfType(ConfigException.class,
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
                 () -> ConnectorConfig.parse(DEFAULTS + line + "\n" + ALPHA, "tungsten.ini", null));
 
         assertThat(e).isNotNull();
@@ -86,12 +93,16 @@ class ListenerConfigTest {
 
     @Test
     void theReadOnlyPortMayNotEqualAnApplicationPortSetInTheSection() {
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> ConnectorConfig.parse(DEFAULTS + "application-readonly-port=3307\n" + ALPHA + "application-port=3307\n",
-                        "tungsten.ini", null));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> ConnectorConfig.parse(
+                        DEFAULTS + "application-readonly-port=3307\n" + ALPHA + "application-port=3307\n",
+                        "tungsten.ini",
+                        null));
 
         assertThat(e).isNotNull();
-        assertThat(e.problems()).containsExactly("tungsten.ini:4: application-readonly-port: \"3307\" is application-port"
-                + " too (the read-only port must be another port)");
+        assertThat(e.problems())
+                .containsExactly("tungsten.ini:4: application-readonly-port: \"3307\" is application-port"
+                        + " too (the read-only port must be another port)");
     }
 }

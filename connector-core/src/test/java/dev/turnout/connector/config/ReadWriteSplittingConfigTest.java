@@ -45,7 +45,10 @@ class ReadWriteSplittingConfigTest {
         assertThat(set.restApi().address()).contains(new HostPort("127.0.0.1", 8096));
         assertThat(set.restApi().user()).contains("admin");
         assertThat(set.restApi().password()).isEqualTo("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(withDefaults("connector-without-managers=keep-routing\n").failover().offlineWithoutManagers()).isFalse();
+        assertThat(withDefaults("connector-without-managers=keep-routing\n")
+                        .failover()
+                        .offlineWithoutManagers())
+                .isFalse();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> withDefaults("connector-without-managers=maybe\n"))
                 .hasMessageContaining("connector-without-managers: \"maybe\" is not keep-routing or offline");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> withDefaults("connector-managers=db1,,db2\n"))
@@ -114,7 +117,9 @@ class ReadWriteSplittingConfigTest {
             """)
     void readsTheMaximumSlaveLatencyInSecondsUnlessAUnitSaysOtherwise(String value, long millis)
             throws ConfigException {
-        assertThat(withDefaults("connector-max-slave-latency=" + value + "\n").splitting().maxSlaveLatencyMillis())
+        assertThat(withDefaults("connector-max-slave-latency=" + value + "\n")
+                        .splitting()
+                        .maxSlaveLatencyMillis())
                 .isEqualTo(millis);
     }
 
@@ -137,13 +142,17 @@ class ReadWriteSplittingConfigTest {
     void readsQosAndBooleansInAnyCase() throws ConfigException {
         assertThat(withDefaults("connector-qos=ro_relaxed\n").splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
         assertThat(withDefaults("connector-qos=RW_STRICT\n").splitting().qos()).isEqualTo(QosSetting.RW_STRICT);
-        assertThat(withDefaults("connector-smartscale=TRUE\n").splitting().smartScale()).isTrue();
-        assertThat(withDefaults("connector-smartscale=false\n").splitting().smartScale()).isFalse();
+        assertThat(withDefaults("connector-smartscale=TRUE\n").splitting().smartScale())
+                .isTrue();
+        assertThat(withDefaults("connector-smartscale=false\n").splitting().smartScale())
+                .isFalse();
     }
 
     @Test
     void keepsAffinityNamesInTheOrderWritten() throws ConfigException {
-        AffinitySetting affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n").splitting().affinity();
+        AffinitySetting affinity = withDefaults("connector-affinity=db3,-db1,db2:13306,-[::1],beta\n")
+                .splitting()
+                .affinity();
 
         assertThat(affinity.preferred()).containsExactly("db3", "db2:13306", "beta");
         assertThat(affinity.excluded()).containsExactly("db1", "[::1]");
@@ -201,9 +210,18 @@ class ReadWriteSplittingConfigTest {
 
         assertThat(config.toString())
                 .doesNotContain("Probe-Xy7")
-                .contains("qos=RO_RELAXED", "smartscale=false", "smartscaleWait=0ms", "maxSlaveLatency=1500ms",
-                        "loadBalancer=round-robin", "affinity=db2,-db3", "userMap=none", "probeInterval=200ms",
-                        "heartbeatInterval=100ms", "replicationUser=app", "replicationPassword=***");
+                .contains(
+                        "qos=RO_RELAXED",
+                        "smartscale=false",
+                        "smartscaleWait=0ms",
+                        "maxSlaveLatency=1500ms",
+                        "loadBalancer=round-robin",
+                        "affinity=db2,-db3",
+                        "userMap=none",
+                        "probeInterval=200ms",
+                        "heartbeatInterval=100ms",
+                        "replicationUser=app",
+                        "replicationPassword=***");
         assertThat(ConnectorConfig.parse(MINIMAL, "tungsten.ini", null).toString())
                 .contains("maxSlaveLatency=unset", "affinity=none");
     }

@@ -37,6 +37,7 @@ class TlsConfigTest {
 
     @TempDir
     Path dir;
+
     private Path certificate;
     private Path key;
 
@@ -48,8 +49,10 @@ class TlsConfigTest {
 
     @Test
     void offersTlsWhenBothFilesAreSet() throws ConfigException {
-        ConnectorConfig config = ConnectorConfig.parse(BASE
-                + "connector-ssl-certificate=" + certificate + "\nconnector-ssl-key=" + key + "\n", "tungsten.ini", null);
+        ConnectorConfig config = ConnectorConfig.parse(
+                BASE + "connector-ssl-certificate=" + certificate + "\nconnector-ssl-key=" + key + "\n",
+                "tungsten.ini",
+                null);
 
         assertThat(config.tls()).contains(new TlsFiles(certificate, key));
         assertThat(config.toString()).contains("tls=certificate=" + certificate + " key=" + key);
@@ -57,8 +60,9 @@ class TlsConfigTest {
 
     @Test
     void resolvesRelativePathsAgainstTheDirectoryOfTheLoadedFile() throws Exception {
-        Path file = Files.writeString(dir.resolve("tungsten.ini"), BASE.replace("[alpha]",
-                "connector-ssl-certificate=cert.pem\nconnector-ssl-key=./key.pem\n[alpha]"));
+        Path file = Files.writeString(
+                dir.resolve("tungsten.ini"),
+                BASE.replace("[alpha]", "connector-ssl-certificate=cert.pem\nconnector-ssl-key=./key.pem\n[alpha]"));
 
         ConnectorConfig config = ConnectorConfig.load(file, null);
 
@@ -75,14 +79,16 @@ class TlsConfigTest {
 
     @Test
     void refusesACertificateWithoutKey() {
-        assertThat(problems(BASE + "connector-ssl-certificate=" + certificate + "\n")).containsExactly(
-                "tungsten.ini:7: connector-ssl-certificate: set without connector-ssl-key (set both or neither)");
+        assertThat(problems(BASE + "connector-ssl-certificate=" + certificate + "\n"))
+                .containsExactly(
+                        "tungsten.ini:7: connector-ssl-certificate: set without connector-ssl-key (set both or neither)");
     }
 
     @Test
     void refusesAKeyWithoutCertificate() {
-        assertThat(problems(BASE + "connector-ssl-key=" + key + "\n")).containsExactly(
-                "tungsten.ini:7: connector-ssl-key: set without connector-ssl-certificate (set both or neither)");
+        assertThat(problems(BASE + "connector-ssl-key=" + key + "\n"))
+                .containsExactly(
+                        "tungsten.ini:7: connector-ssl-key: set without connector-ssl-certificate (set both or neither)");
     }
 
     @Test
@@ -121,15 +127,17 @@ class TlsConfigTest {
     @Test
     void refusesAFileThisUserCannotRead() throws Exception {
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("---------"));
-        assumeThat(Files.isReadable(key)).as("running as a user who can read anything (root)").isFalse();
+        assumeThat(Files.isReadable(key))
+                .as("running as a user who can read anything (root)")
+                .isFalse();
 
         assertThat(problems(BASE + "connector-ssl-certificate=" + certificate + "\nconnector-ssl-key=" + key + "\n"))
                 .containsExactly("tungsten.ini:8: connector-ssl-key: \"" + key + "\" is not readable by this user");
     }
 
     private static java.util.List<String> problems(String text) {
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> ConnectorConfig.parse(text, "tungsten.ini", null));
+        ConfigException e =
+                catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.parse(text, "tungsten.ini", null));
         assertThat(e).isNotNull();
         return e.problems();
     }

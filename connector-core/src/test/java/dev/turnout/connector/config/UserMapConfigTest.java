@@ -40,7 +40,8 @@ class UserMapConfigTest {
 
         assertThat(config.userMapPath()).contains(map);
         assertThat(config.userMap()).isPresent();
-        assertThat(config.userMap().orElseThrow().user("app").orElseThrow().direct()).isTrue();
+        assertThat(config.userMap().orElseThrow().user("app").orElseThrow().direct())
+                .isTrue();
         assertThat(config.userMap().orElseThrow().source()).isEqualTo(map.toString());
         assertThat(config.toString()).contains("userMap=" + map).doesNotContain("secret");
     }
@@ -62,8 +63,8 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.load(ini, null));
 
-        assertThat(e.problems()).containsExactly(
-                ini + ":7: connector-user-map: \"" + dir.resolve("user.map") + "\": no such file");
+        assertThat(e.problems())
+                .containsExactly(ini + ":7: connector-user-map: \"" + dir.resolve("user.map") + "\": no such file");
     }
 
     @Test
@@ -76,8 +77,8 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.load(ini, null));
 
-        assertThat(e.problems()).containsExactly(
-                ini + ":7: connector-user-map: \"" + map + "\": not readable by this user");
+        assertThat(e.problems())
+                .containsExactly(ini + ":7: connector-user-map: \"" + map + "\": not readable by this user");
     }
 
     @Test
@@ -86,8 +87,8 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.load(ini, null));
 
-        assertThat(e.problems()).containsExactly(
-                ini + ":7: connector-user-map: \"" + dir + "\": a directory, not a file");
+        assertThat(e.problems())
+                .containsExactly(ini + ":7: connector-user-map: \"" + dir + "\": a directory, not a file");
     }
 
     @Test
@@ -106,9 +107,9 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.load(ini, null));
 
-        assertThat(e.problems()).containsExactly(
-                map + ":1: expected \"user password service [affinity]\"",
-                ini + ":5: colour: unknown key");
+        assertThat(e.problems())
+                .containsExactly(
+                        map + ":1: expected \"user password service [affinity]\"", ini + ":5: colour: unknown key");
     }
 
     @Test
@@ -118,8 +119,9 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.load(ini, null));
 
-        assertThat(e.problems()).containsExactly(
-                map + ":2: service \"omega\" is not a dataservice of the configuration (dataservices: alpha)");
+        assertThat(e.problems())
+                .containsExactly(
+                        map + ":2: service \"omega\" is not a dataservice of the configuration (dataservices: alpha)");
     }
 
     @Test
@@ -130,8 +132,8 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.load(ini, "alpha"));
 
-        assertThat(e.problems()).containsExactly(
-                ini + ":11: connector-user-map: \"" + dir.resolve("beta.map") + "\": no such file");
+        assertThat(e.problems())
+                .containsExactly(ini + ":11: connector-user-map: \"" + dir.resolve("beta.map") + "\": no such file");
     }
 
     @Test
@@ -176,7 +178,9 @@ class UserMapConfigTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, config::reloadUserMap);
 
-        assertThat(e).hasMessage(map + ":1: service \"omega\" is not a dataservice of the configuration (dataservices: alpha)");
+        assertThat(e)
+                .hasMessage(
+                        map + ":1: service \"omega\" is not a dataservice of the configuration (dataservices: alpha)");
     }
 
     @Test

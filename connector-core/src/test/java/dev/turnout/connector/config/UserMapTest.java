@@ -56,8 +56,7 @@ class UserMapTest {
 
         assertThat(map.user("reporting").orElseThrow().password())
                 .isEqualTo("r3p#rt;=\\\"x'".getBytes(StandardCharsets.UTF_8));
-        assertThat(map.user("batch").orElseThrow().password())
-                .isEqualTo("pässwörd".getBytes(StandardCharsets.UTF_8));
+        assertThat(map.user("batch").orElseThrow().password()).isEqualTo("pässwörd".getBytes(StandardCharsets.UTF_8));
         assertThat(map.user("batch").orElseThrow().service()).isEqualTo("gamma");
     }
 
@@ -65,10 +64,11 @@ class UserMapTest {
     void readsHostOptionsInLowerCaseAndIpv6WithoutBrackets() throws ConfigException {
         UserMap map = UserMap.parse(GOOD, "user.map");
 
-        assertThat(map.hostOptions()).containsExactly(
-                java.util.Map.entry("10.0.0.7", QosSetting.RO_RELAXED),
-                java.util.Map.entry("app1.example.com", QosSetting.RW_STRICT),
-                java.util.Map.entry("fe80::1", QosSetting.RO_RELAXED));
+        assertThat(map.hostOptions())
+                .containsExactly(
+                        java.util.Map.entry("10.0.0.7", QosSetting.RO_RELAXED),
+                        java.util.Map.entry("app1.example.com", QosSetting.RW_STRICT),
+                        java.util.Map.entry("fe80::1", QosSetting.RO_RELAXED));
         assertThat(map.hostOption("APP1.example.com")).contains(QosSetting.RW_STRICT);
         assertThat(map.hostOption("[fe80::1]")).contains(QosSetting.RO_RELAXED);
         assertThat(map.hostOption("10.0.0.8")).isEmpty();
@@ -79,7 +79,8 @@ class UserMapTest {
     @Test
     void acceptsAnEmptyFileWindowsLineEndsAndAByteOrderMark() throws ConfigException {
         assertThat(UserMap.parse("", "user.map").users()).isEmpty();
-        assertThat(UserMap.parse("# only comments\n\n   \n", "user.map").hostOptions()).isEmpty();
+        assertThat(UserMap.parse("# only comments\n\n   \n", "user.map").hostOptions())
+                .isEmpty();
 
         UserMap map = UserMap.parse("\uFEFFapp secret alpha\r\n@direct app\r\n", "user.map");
 
@@ -89,43 +90,73 @@ class UserMapTest {
 
     @Test
     void acceptsDirectBeforeTheUserItNames() throws ConfigException {
-        assertThat(UserMap.parse("@direct app\napp secret alpha\n", "user.map").user("app").orElseThrow().direct())
+        assertThat(UserMap.parse("@direct app\napp secret alpha\n", "user.map")
+                        .user("app")
+                        .orElseThrow()
+                        .direct())
                 .isTrue();
     }
 
     static Stream<Arguments> badFiles() {
         return Stream.of(
-                Arguments.of("a user without service", "app secret\n",
+                Arguments.of(
+                        "a user without service",
+                        "app secret\n",
                         "user.map:1: expected \"user password service [affinity]\""),
-                Arguments.of("a user line with five fields", "# users\napp secret alpha db2 extra\n",
+                Arguments.of(
+                        "a user line with five fields",
+                        "# users\napp secret alpha db2 extra\n",
                         "user.map:2: expected \"user password service [affinity]\""),
-                Arguments.of("a lone word", "\n\napp\n",
-                        "user.map:3: expected \"user password service [affinity]\""),
-                Arguments.of("a duplicate user", "app a alpha\nother b alpha\napp c alpha\n",
+                Arguments.of("a lone word", "\n\napp\n", "user.map:3: expected \"user password service [affinity]\""),
+                Arguments.of(
+                        "a duplicate user",
+                        "app a alpha\nother b alpha\napp c alpha\n",
                         "user.map:3: duplicate user \"app\" (first at line 1)"),
-                Arguments.of("a bad affinity", "app secret alpha db2,,db3\n",
+                Arguments.of(
+                        "a bad affinity",
+                        "app secret alpha db2,,db3\n",
                         "user.map:1: affinity: \"db2,,db3\" has an empty item (expected names separated by commas, a leading - excludes one: db2,-db3)"),
-                Arguments.of("an affinity with a bad name", "app secret alpha db2,-db#3\n",
+                Arguments.of(
+                        "an affinity with a bad name",
+                        "app secret alpha db2,-db#3\n",
                         "user.map:1: affinity: \"db#3\" is not a datasource or dataservice name"),
-                Arguments.of("@direct without user", "app secret alpha\n@direct\n",
+                Arguments.of(
+                        "@direct without user", "app secret alpha\n@direct\n", "user.map:2: expected \"@direct user\""),
+                Arguments.of(
+                        "@direct with two users",
+                        "app secret alpha\n@direct app other\n",
                         "user.map:2: expected \"@direct user\""),
-                Arguments.of("@direct with two users", "app secret alpha\n@direct app other\n",
-                        "user.map:2: expected \"@direct user\""),
-                Arguments.of("@direct of an unknown user", "app secret alpha\n@direct bob\n",
+                Arguments.of(
+                        "@direct of an unknown user",
+                        "app secret alpha\n@direct bob\n",
                         "user.map:2: @direct of unknown user \"bob\" (no \"bob password service\" line in this file)"),
-                Arguments.of("@direct twice", "app secret alpha\n@direct app\n@direct app\n",
+                Arguments.of(
+                        "@direct twice",
+                        "app secret alpha\n@direct app\n@direct app\n",
                         "user.map:3: duplicate @direct of \"app\" (first at line 2)"),
-                Arguments.of("@hostoption without qos", "@hostoption 10.0.0.7\n",
+                Arguments.of(
+                        "@hostoption without qos",
+                        "@hostoption 10.0.0.7\n",
                         "user.map:1: expected \"@hostoption host qos=RO_RELAXED|RW_STRICT\""),
-                Arguments.of("@hostoption with another option", "@hostoption 10.0.0.7 affinity=db2\n",
+                Arguments.of(
+                        "@hostoption with another option",
+                        "@hostoption 10.0.0.7 affinity=db2\n",
                         "user.map:1: expected \"@hostoption host qos=RO_RELAXED|RW_STRICT\""),
-                Arguments.of("@hostoption with an unknown qos", "@hostoption 10.0.0.7 qos=FAST\n",
+                Arguments.of(
+                        "@hostoption with an unknown qos",
+                        "@hostoption 10.0.0.7 qos=FAST\n",
                         "user.map:1: @hostoption: qos: \"FAST\" is not one of RW_STRICT, RO_RELAXED"),
-                Arguments.of("@hostoption of a bad host", "@hostoption db#1 qos=RO_RELAXED\n",
+                Arguments.of(
+                        "@hostoption of a bad host",
+                        "@hostoption db#1 qos=RO_RELAXED\n",
                         "user.map:1: @hostoption: \"db#1\" is not a host name or address"),
-                Arguments.of("@hostoption twice for one host", "@hostoption DB1 qos=RO_RELAXED\n@hostoption db1 qos=RW_STRICT\n",
+                Arguments.of(
+                        "@hostoption twice for one host",
+                        "@hostoption DB1 qos=RO_RELAXED\n@hostoption db1 qos=RW_STRICT\n",
                         "user.map:2: duplicate @hostoption for \"db1\" (first at line 1)"),
-                Arguments.of("an unknown directive", "@script /opt/x.js\n",
+                Arguments.of(
+                        "an unknown directive",
+                        "@script /opt/x.js\n",
                         "user.map:1: unknown directive \"@script\" (this version knows @direct and @hostoption)"));
     }
 
@@ -148,13 +179,15 @@ class UserMapTest {
                 @hostoption h qos=MAYBE
                 """;
 
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> UserMap.parse(text, "/etc/turnout/user.map"));
+        ConfigException e =
+                catchThrowableOfType(ConfigException.class, () -> UserMap.parse(text, "/etc/turnout/user.map"));
 
-        assertThat(e.problems()).containsExactly(
-                "/etc/turnout/user.map:1: @direct of unknown user \"ghost\" (no \"ghost password service\" line in this file)",
-                "/etc/turnout/user.map:3: expected \"user password service [affinity]\"",
-                "/etc/turnout/user.map:4: duplicate user \"app\" (first at line 2)",
-                "/etc/turnout/user.map:5: @hostoption: qos: \"MAYBE\" is not one of RW_STRICT, RO_RELAXED");
+        assertThat(e.problems())
+                .containsExactly(
+                        "/etc/turnout/user.map:1: @direct of unknown user \"ghost\" (no \"ghost password service\" line in this file)",
+                        "/etc/turnout/user.map:3: expected \"user password service [affinity]\"",
+                        "/etc/turnout/user.map:4: duplicate user \"app\" (first at line 2)",
+                        "/etc/turnout/user.map:5: @hostoption: qos: \"MAYBE\" is not one of RW_STRICT, RO_RELAXED");
     }
 
     @Test
@@ -164,8 +197,9 @@ class UserMapTest {
         map.validate(Set.of("alpha", "beta", "gamma"));
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> map.validate(Set.of("beta", "alpha")));
 
-        assertThat(e.problems()).containsExactly(
-                "user.map:5: service \"gamma\" is not a dataservice of the configuration (dataservices: alpha, beta)");
+        assertThat(e.problems())
+                .containsExactly(
+                        "user.map:5: service \"gamma\" is not a dataservice of the configuration (dataservices: alpha, beta)");
     }
 
     @Test
@@ -192,7 +226,8 @@ class UserMapTest {
 
         assertThat(entry.password()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
         assertThat(built).isEqualTo(entry).hasSameHashCodeAs(entry);
-        assertThat(new UserMap.UserEntry("app", "secret".getBytes(StandardCharsets.UTF_8), "alpha", AffinitySetting.NONE, true))
+        assertThat(new UserMap.UserEntry(
+                        "app", "secret".getBytes(StandardCharsets.UTF_8), "alpha", AffinitySetting.NONE, true))
                 .isNotEqualTo(entry);
     }
 
@@ -200,7 +235,8 @@ class UserMapTest {
     void loadsAFileAndNamesItInMessages(@TempDir Path dir) throws Exception {
         Path good = Files.writeString(dir.resolve("user.map"), "app secret alpha\n");
         Path bad = Files.writeString(dir.resolve("bad.map"), "app secret\n");
-        Path latin1 = Files.write(dir.resolve("latin1.map"), "app s\u00e9cret alpha\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path latin1 =
+                Files.write(dir.resolve("latin1.map"), "app s\u00e9cret alpha\n".getBytes(StandardCharsets.ISO_8859_1));
 
         assertThat(UserMap.load(good).user("app")).isPresent();
         assertThat(UserMap.load(good).source()).isEqualTo(good.toString());

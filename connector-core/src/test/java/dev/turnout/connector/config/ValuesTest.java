@@ -39,7 +39,8 @@ class ValuesTest {
             """)
     void rejectsMalformedDurations(String text) {
         assertThatThrownBy(() -> Values.duration(text, Duration.ZERO, MAX))
-                .hasMessage("\"" + text + "\" is not a duration (milliseconds, or a number with unit ms, s or m: 500ms, 3s, 1m)");
+                .hasMessage("\"" + text
+                        + "\" is not a duration (milliseconds, or a number with unit ms, s or m: 500ms, 3s, 1m)");
     }
 
     @Test
@@ -77,8 +78,7 @@ class ValuesTest {
                 .hasMessage("\"1025M\" is out of range (1K-1G)");
         assertThatThrownBy(() -> Values.size("999999999999999G", Values.K, Values.G))
                 .hasMessage("\"999999999999999G\" is out of range (1K-1G)");
-        assertThatThrownBy(() -> Values.size("0", Values.K, Values.G))
-                .hasMessage("\"0\" is out of range (1K-1G)");
+        assertThatThrownBy(() -> Values.size("0", Values.K, Values.G)).hasMessage("\"0\" is out of range (1K-1G)");
     }
 
     @Test
@@ -124,7 +124,8 @@ class ValuesTest {
             """)
     void rejectsMalformedTungstenStyleDurations(String text) {
         assertThatThrownBy(() -> Values.secondsDuration(text, Duration.ZERO, MAX))
-                .hasMessage("\"" + text + "\" is not a duration (seconds, or a number with unit ms, s or m: 5, 1.5s, 500ms, 1m)");
+                .hasMessage("\"" + text
+                        + "\" is not a duration (seconds, or a number with unit ms, s or m: 5, 1.5s, 500ms, 1m)");
     }
 
     @Test

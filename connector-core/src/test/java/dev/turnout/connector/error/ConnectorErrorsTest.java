@@ -15,8 +15,10 @@ class ConnectorErrorsTest {
         ErrPacket noPrimary = ConnectorErrors.noPrimary("alpha", "127.0.0.1:3306", refused);
         ErrPacket noReplica = ConnectorErrors.noReplica("alpha", "127.0.0.1:3307", refused);
 
-        assertThat(noPrimary.message()).isEqualTo("no primary available for dataservice alpha (127.0.0.1:3306: connection refused)");
-        assertThat(noReplica.message()).isEqualTo("no replica available for dataservice alpha (127.0.0.1:3307: connection refused)");
+        assertThat(noPrimary.message())
+                .isEqualTo("no primary available for dataservice alpha (127.0.0.1:3306: connection refused)");
+        assertThat(noReplica.message())
+                .isEqualTo("no replica available for dataservice alpha (127.0.0.1:3307: connection refused)");
         assertThat(noReplica.errorCode()).isEqualTo(noPrimary.errorCode()).isEqualTo(2003);
         assertThat(noReplica.sqlState()).isEqualTo(noPrimary.sqlState()).isEqualTo("08001");
     }

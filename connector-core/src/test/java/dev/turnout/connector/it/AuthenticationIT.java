@@ -45,8 +45,8 @@ class AuthenticationIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aWrongUserIsRefusedWithAccessDenied(Driver driver) {
-        SQLException refused = SqlErrors.thrownBy(
-                () -> driver.connect(turnout.port(), "intruder", turnout.cluster().appPassword(), ""));
+        SQLException refused = SqlErrors.thrownBy(() ->
+                driver.connect(turnout.port(), "intruder", turnout.cluster().appPassword(), ""));
 
         assertThat(refused.getErrorCode()).isEqualTo(1045);
         assertThat(refused.getSQLState()).isEqualTo("28000");
@@ -69,21 +69,28 @@ class AuthenticationIT {
         Arrays.sort(wrong);
         long rightMedian = right[TIMED_LOGINS / 2];
         long wrongMedian = wrong[TIMED_LOGINS / 2];
-        System.out.printf("login timing with %s: median right %.2f ms, median wrong %.2f ms, slowest wrong %.2f ms%n",
+        System.out.printf(
+                "login timing with %s: median right %.2f ms, median wrong %.2f ms, slowest wrong %.2f ms%n",
                 driver, rightMedian / 1e6, wrongMedian / 1e6, wrong[TIMED_LOGINS - 1] / 1e6);
 
         // No artificial delay and no timeout: a refusal takes about as long as an acceptance
         // (less, as no backend is opened). The bounds are generous for a shared 2-core machine.
-        assertThat(Duration.ofNanos(wrongMedian)).as("median wrong login vs median right login %s", Duration.ofNanos(rightMedian))
+        assertThat(Duration.ofNanos(wrongMedian))
+                .as("median wrong login vs median right login %s", Duration.ofNanos(rightMedian))
                 .isLessThanOrEqualTo(Duration.ofNanos(2 * rightMedian).plusMillis(50));
-        assertThat(Duration.ofNanos(wrong[TIMED_LOGINS - 1])).as("slowest wrong login").isLessThan(Duration.ofMillis(1000));
+        assertThat(Duration.ofNanos(wrong[TIMED_LOGINS - 1]))
+                .as("slowest wrong login")
+                .isLessThan(Duration.ofMillis(1000));
     }
 
     private long timeLogin(Driver driver, String password, boolean expectSuccess) throws SQLException {
         long start = System.nanoTime();
-        try (Connection connection = driver.connect(turnout.port(), turnout.cluster().appUser(), password, "")) {
+        try (Connection connection =
+                driver.connect(turnout.port(), turnout.cluster().appUser(), password, "")) {
             long elapsed = System.nanoTime() - start;
-            assertThat(expectSuccess).as("login with the right password succeeded").isTrue();
+            assertThat(expectSuccess)
+                    .as("login with the right password succeeded")
+                    .isTrue();
             assertThat(connection.isValid(5)).isTrue();
             return elapsed;
         } catch (SQLException e) {
@@ -100,7 +107,8 @@ class AuthenticationIT {
     void mySqlConnectorJLogsInWithEitherDefaultPlugin(String plugin) throws Exception {
         String options = "defaultAuthenticationPlugin=" + plugin;
         try (Connection connection = turnout.connect(Driver.MYSQL, options)) {
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(turnout.primaryServerId());
         }
         SQLException refused = SqlErrors.thrownBy(
                 () -> Driver.MYSQL.connect(turnout.port(), turnout.cluster().appUser(), "wrong", options));
@@ -110,8 +118,8 @@ class AuthenticationIT {
     @Test
     void aCachingSha2ScrambleIsVerifiedByTheConnectorWithTheFastAuthMarker() throws Exception {
         try (RawClient client = RawClient.connect(turnout.port())) {
-            RawClient.Packet marker = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    AuthPlugins.CACHING_SHA2_PASSWORD);
+            RawClient.Packet marker = client.login(
+                    turnout.cluster().appUser(), turnout.cluster().appPassword(), AuthPlugins.CACHING_SHA2_PASSWORD);
             assertThat(marker.payload()).containsExactly(AuthMoreData.HEADER, AuthMoreData.FAST_AUTH_SUCCESS);
             assertThat(marker.sequenceId()).isEqualTo(2);
             RawClient.Packet ok = client.readPacket();
@@ -124,8 +132,8 @@ class AuthenticationIT {
     @Test
     void aNativeScrambleIsAcceptedWithoutAnAuthSwitch() throws Exception {
         try (RawClient client = RawClient.connect(turnout.port())) {
-            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            RawClient.Packet ok = client.login(
+                    turnout.cluster().appUser(), turnout.cluster().appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD);
             assertThat(ok.firstByte()).isZero();
             assertThat(ok.sequenceId()).isEqualTo(2);
             assertThat(client.queryLong("select @@server_id")).isEqualTo(turnout.primaryServerId());
@@ -135,7 +143,8 @@ class AuthenticationIT {
     @Test
     void aWrongCachingSha2ScrambleGetsAccessDeniedAndIsClosed() throws Exception {
         try (RawClient client = RawClient.connect(turnout.port())) {
-            RawClient.Packet err = client.login(turnout.cluster().appUser(), "wrong", AuthPlugins.CACHING_SHA2_PASSWORD);
+            RawClient.Packet err =
+                    client.login(turnout.cluster().appUser(), "wrong", AuthPlugins.CACHING_SHA2_PASSWORD);
             assertThat(err.isErr()).isTrue();
             assertThat(err.err().errorCode()).isEqualTo(1045);
             assertThat(err.err().sqlState()).isEqualTo("28000");
@@ -149,8 +158,10 @@ class AuthenticationIT {
     void aLoginThePrimaryRefusesGetsThePrimarysOwnError(Driver driver) throws Exception {
         // The connector accepts the user; the primary refuses the unknown database: its ERR is passed through.
         SQLException refused = SqlErrors.thrownBy(() -> java.sql.DriverManager.getConnection(
-                driver.url(turnout.port(), "").replace("/test?", "/no_such_database?"),
-                turnout.cluster().appUser(), turnout.cluster().appPassword()).close());
+                        driver.url(turnout.port(), "").replace("/test?", "/no_such_database?"),
+                        turnout.cluster().appUser(),
+                        turnout.cluster().appPassword())
+                .close());
         assertThat(refused.getErrorCode()).as("%s", refused).isEqualTo(1049);
         assertThat(refused.getSQLState()).isEqualTo("42000");
         assertThat(refused.getMessage()).contains("no_such_database");

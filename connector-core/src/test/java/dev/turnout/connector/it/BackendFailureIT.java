@@ -35,13 +35,16 @@ class BackendFailureIT {
             long backendThread = ConnectorHarness.queryLong(connection, "select connection_id()");
 
             PrimaryThreads.kill(turnout.cluster().primary(), backendThread);
-            assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5))).isTrue();
+            assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
+                    .isTrue();
 
             SQLException failed = SqlErrors.thrownBy(() -> ConnectorHarness.queryLong(connection, "select 1"));
             // The connector closed the session when its backend went away; each driver reports the
             // closed socket its own way (Connector/J: 08S01 communications link failure,
             // MariaDB Connector/J: 08000 socket error).
-            assertThat(failed.getSQLState()).as("a connection error: %s", failed).startsWith("08");
+            assertThat(failed.getSQLState())
+                    .as("a connection error: %s", failed)
+                    .startsWith("08");
             assertThat(connection.isValid(2)).isFalse();
         }
     }
@@ -58,7 +61,8 @@ class BackendFailureIT {
                     throw new java.util.concurrent.CompletionException(e);
                 }
             });
-            assertThat(PrimaryThreads.awaitRunning(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5))).isTrue();
+            assertThat(PrimaryThreads.awaitRunning(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
+                    .isTrue();
 
             long killed = System.nanoTime();
             PrimaryThreads.kill(turnout.cluster().primary(), backendThread);
@@ -77,7 +81,8 @@ class BackendFailureIT {
             assertThat(failed.getErrorCode()).as("error code of %s", failed).isEqualTo(2013);
             assertThat(failed.getSQLState()).as("SQLSTATE of %s", failed).isEqualTo("08S01");
             assertThat(failed.getMessage())
-                    .contains("Lost connection to backend " + turnout.cluster().primary().hostPort() + " during query");
+                    .contains("Lost connection to backend "
+                            + turnout.cluster().primary().hostPort() + " during query");
             assertThat(elapsed).isLessThan(Duration.ofSeconds(2));
             assertThat(connection.isValid(2)).isFalse();
         }

@@ -26,7 +26,8 @@ class BackendPoolIT {
 
     private static long primaryConnections() throws Exception {
         try (Connection root = turnout.cluster().primary().rootConnection()) {
-            return ConnectorHarness.queryLong(root,
+            return ConnectorHarness.queryLong(
+                    root,
                     "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'CONNECTIONS'");
         }
     }
@@ -53,7 +54,8 @@ class BackendPoolIT {
     @Test
     void aReusedConnectionCarriesNothingOfTheSessionBefore() throws Exception {
         long thread;
-        try (Connection first = turnout.connect(Driver.MARIADB, ""); Statement st = first.createStatement()) {
+        try (Connection first = turnout.connect(Driver.MARIADB, "");
+                Statement st = first.createStatement()) {
             thread = ConnectorHarness.queryLong(first, "SELECT CONNECTION_ID()");
             st.execute("SET @x = 7");
             st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
@@ -65,7 +67,8 @@ class BackendPoolIT {
         Thread.sleep(200);
         boolean reused = false;
         for (int i = 0; i < 4 && !reused; i++) {
-            try (Connection next = turnout.connect(Driver.MARIADB, ""); Statement st = next.createStatement();
+            try (Connection next = turnout.connect(Driver.MARIADB, "");
+                    Statement st = next.createStatement();
                     ResultSet rs = st.executeQuery("SELECT CONNECTION_ID(), @x, @@sql_mode, DATABASE()")) {
                 rs.next();
                 if (rs.getLong(1) == thread) {
@@ -73,9 +76,12 @@ class BackendPoolIT {
                     assertThat(rs.getString(2)).as("user variable").isNull();
                     assertThat(rs.getString(3)).as("sql_mode").isNotEqualTo("ANSI_QUOTES");
                     assertThat(rs.getString(4)).as("database").isEqualTo("test");
-                    java.sql.SQLException gone = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    java.sql.SQLException gone = org.junit.jupiter.api.Assertions.assertThrows(
+                            java.sql.SQLException.class,
                             () -> st.executeQuery("SELECT * FROM pooled_tmp").close());
-                    assertThat(gone.getErrorCode()).as("the temporary table is gone: %s", gone).isEqualTo(1146);
+                    assertThat(gone.getErrorCode())
+                            .as("the temporary table is gone: %s", gone)
+                            .isEqualTo(1146);
                 }
             }
         }

@@ -27,6 +27,7 @@ class BadInputIT {
 
     @RegisterExtension
     static final ConnectorExtension turnout = new ConnectorExtension();
+
     @RegisterExtension
     static final ConnectorExtension smallPackets = new ConnectorExtension("connector-max-allowed-packet=1M");
 
@@ -34,15 +35,17 @@ class BadInputIT {
     static final OtherSessionsCarryOn carryOn = new OtherSessionsCarryOn(turnout, smallPackets);
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        // too short for the capability flags
-        "0102",
-        // 32 zero bytes: no CLIENT_PROTOCOL_41
-        "0000000000000000000000000000000000000000000000000000000000000000",
-        // protocol 4.1, max packet, charset, filler, then a user name without its NUL terminator
-        "85a2bf01000000012d0000000000000000000000000000000000000000000000617070",
-        // protocol 4.1 with lenenc auth data whose length runs past the end of the packet
-        "85a2bf01000000012d000000000000000000000000000000000000000000000061707000fc1000"})
+    @ValueSource(
+            strings = {
+                // too short for the capability flags
+                "0102",
+                // 32 zero bytes: no CLIENT_PROTOCOL_41
+                "0000000000000000000000000000000000000000000000000000000000000000",
+                // protocol 4.1, max packet, charset, filler, then a user name without its NUL terminator
+                "85a2bf01000000012d0000000000000000000000000000000000000000000000617070",
+                // protocol 4.1 with lenenc auth data whose length runs past the end of the packet
+                "85a2bf01000000012d000000000000000000000000000000000000000000000061707000fc1000"
+            })
     void aGarbageHandshakeResponseGetsBadHandshakeAndIsClosed(String hex) throws Exception {
         try (RawClient client = RawClient.connect(turnout.port())) {
             client.writePacket(1, HexFormat.of().parseHex(hex));
@@ -51,15 +54,17 @@ class BadInputIT {
             assertErr(answer, 1043, "08S01");
             assertThat(answer.sequenceId()).isEqualTo(2);
             assertThat(answer.err().message()).startsWith("Bad handshake");
-            assertThat(client.awaitClosedByPeer(PROMPTLY)).as("closed by the connector").isTrue();
+            assertThat(client.awaitClosedByPeer(PROMPTLY))
+                    .as("closed by the connector")
+                    .isTrue();
         }
     }
 
     @Test
     void aCommandWithAWrongSequenceIdGetsOutOfOrderAndIsClosed() throws Exception {
         try (RawClient client = RawClient.connect(turnout.port())) {
-            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            RawClient.Packet ok = client.login(
+                    turnout.cluster().appUser(), turnout.cluster().appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD);
             assertThat(ok.firstByte()).isZero();
             long backendThread = client.queryLong("select connection_id()");
 
@@ -68,21 +73,25 @@ class BadInputIT {
             RawClient.Packet answer = client.readPacket();
             assertErr(answer, 1156, "08S01");
             assertThat(answer.sequenceId()).isEqualTo(2);
-            assertThat(client.awaitClosedByPeer(PROMPTLY)).as("closed by the connector").isTrue();
+            assertThat(client.awaitClosedByPeer(PROMPTLY))
+                    .as("closed by the connector")
+                    .isTrue();
             assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
-                    .as("the session's backend connection is closed").isTrue();
+                    .as("the session's backend connection is closed")
+                    .isTrue();
         }
     }
 
     @Test
     void aCommandLargerThanTheMaxAllowedPacketGetsPacketTooLargeAndIsClosed() throws Exception {
         try (RawClient client = RawClient.connect(smallPackets.port())) {
-            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            RawClient.Packet ok = client.login(
+                    turnout.cluster().appUser(), turnout.cluster().appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD);
             assertThat(ok.firstByte()).isZero();
             // Below the limit, a large command is forwarded: the limit is the configured one.
             int allowed = (int) MAX_ALLOWED_PACKET - 1024;
-            assertThat(client.queryLong("select length('" + "x".repeat(allowed) + "')")).isEqualTo(allowed);
+            assertThat(client.queryLong("select length('" + "x".repeat(allowed) + "')"))
+                    .isEqualTo(allowed);
             long backendThread = client.queryLong("select connection_id()");
 
             byte[] twoMebibytes = new byte[2 * 1024 * 1024];
@@ -93,9 +102,12 @@ class BadInputIT {
             RawClient.Packet answer = client.readPacket();
             assertErr(answer, 1153, "08S01");
             assertThat(answer.sequenceId()).isEqualTo(1);
-            assertThat(client.awaitClosedByPeer(PROMPTLY)).as("closed by the connector").isTrue();
+            assertThat(client.awaitClosedByPeer(PROMPTLY))
+                    .as("closed by the connector")
+                    .isTrue();
             assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
-                    .as("the session's backend connection is closed").isTrue();
+                    .as("the session's backend connection is closed")
+                    .isTrue();
         }
     }
 
@@ -112,13 +124,17 @@ class BadInputIT {
             RawClient.Packet answer = client.readPacket();
             assertErr(answer, 1043, "08S01");
             assertThat(answer.sequenceId()).isEqualTo(2);
-            assertThat(client.awaitClosedByPeer(PROMPTLY)).as("closed by the connector").isTrue();
+            assertThat(client.awaitClosedByPeer(PROMPTLY))
+                    .as("closed by the connector")
+                    .isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROMPTLY);
         }
     }
 
     private static void assertErr(RawClient.Packet packet, int code, String sqlState) {
-        assertThat(packet.isErr()).as("an ERR packet, not 0x%02x", packet.firstByte()).isTrue();
+        assertThat(packet.isErr())
+                .as("an ERR packet, not 0x%02x", packet.firstByte())
+                .isTrue();
         RawClient.Err err = packet.err();
         assertThat(err.errorCode()).as("error code of %s", err).isEqualTo(code);
         assertThat(err.sqlState()).as("SQLSTATE of %s", err).isEqualTo(sqlState);

@@ -46,7 +46,8 @@ class BridgeIT {
     @BeforeAll
     static void startConnector(SandboxCluster sandbox) throws Exception {
         cluster = sandbox;
-        connector = ConnectorHarness.start(cluster, "connector-bridge-mode=true\n", config -> config.withReadOnlyPort(0));
+        connector =
+                ConnectorHarness.start(cluster, "connector-bridge-mode=true\n", config -> config.withReadOnlyPort(0));
     }
 
     @AfterAll
@@ -65,7 +66,9 @@ class BridgeIT {
     }
 
     private static DbServer serverWithId(long serverId) {
-        return cluster.servers().stream().filter(server -> server.serverId() == serverId).findFirst()
+        return cluster.servers().stream()
+                .filter(server -> server.serverId() == serverId)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no server of the cluster has server_id " + serverId));
     }
 
@@ -73,7 +76,8 @@ class BridgeIT {
     @EnumSource(Driver.class)
     void theReadWritePortLandsOnThePrimaryAndTheClientSeesTheServersOwnGreeting(Driver driver) throws Exception {
         try (Connection connection = readWrite(driver, "")) {
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(cluster.primary().serverId());
             assertThat(connection.getMetaData().getDatabaseProductVersion()).doesNotContain("turnout");
         }
     }
@@ -87,16 +91,20 @@ class BridgeIT {
                 reached.add(ConnectorHarness.queryLong(connection, "select @@server_id"));
             }
         }
-        assertThat(reached).containsExactlyInAnyOrderElementsOf(
-                cluster.replicas().stream().map(replica -> (long) replica.serverId()).toList());
+        assertThat(reached)
+                .containsExactlyInAnyOrderElementsOf(cluster.replicas().stream()
+                        .map(replica -> (long) replica.serverId())
+                        .toList());
     }
 
     @ParameterizedTest
     @EnumSource(Driver.class)
     void theConnectionIdIsTheServersThreadIdOnEitherPort(Driver driver) throws Exception {
-        try (Connection primarySession = readWrite(driver, ""); Connection replicaSession = readOnly(driver)) {
+        try (Connection primarySession = readWrite(driver, "");
+                Connection replicaSession = readOnly(driver)) {
             assertOwnThread(primarySession, cluster.primary());
-            assertOwnThread(replicaSession, serverWithId(ConnectorHarness.queryLong(replicaSession, "select @@server_id")));
+            assertOwnThread(
+                    replicaSession, serverWithId(ConnectorHarness.queryLong(replicaSession, "select @@server_id")));
         }
     }
 
@@ -104,8 +112,8 @@ class BridgeIT {
     private static void assertOwnThread(Connection session, DbServer server) throws Exception {
         long id = ConnectorHarness.queryLong(session, "select connection_id()");
         try (Connection root = server.rootConnection();
-                PreparedStatement statement = root.prepareStatement(
-                        "select user from information_schema.processlist where id = ?")) {
+                PreparedStatement statement =
+                        root.prepareStatement("select user from information_schema.processlist where id = ?")) {
             statement.setLong(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 assertThat(rs.next()).as("thread %d on %s", id, server).isTrue();
@@ -119,7 +127,8 @@ class BridgeIT {
     void theServerAuthenticatesTheClientWithItsOwnAccounts(Driver driver) throws Exception {
         // The connector itself knows only application-user: root can log in only if the server sees the login.
         try (Connection root = driver.connect(connector.port(), cluster.rootUser(), cluster.rootPassword(), "")) {
-            assertThat(ConnectorHarness.queryLong(root, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+            assertThat(ConnectorHarness.queryLong(root, "select @@server_id"))
+                    .isEqualTo(cluster.primary().serverId());
         }
         long deniedBefore = accessDeniedErrors(cluster.primary());
 
@@ -129,7 +138,9 @@ class BridgeIT {
         assertThat(refused.getErrorCode()).isEqualTo(1045);
         assertThat(refused.getSQLState()).isEqualTo("28000");
         assertThat(refused.getMessage()).contains("Access denied for user '" + cluster.appUser() + "'@'");
-        assertThat(accessDeniedErrors(cluster.primary())).as("the primary's Access_denied_errors").isGreaterThan(deniedBefore);
+        assertThat(accessDeniedErrors(cluster.primary()))
+                .as("the primary's Access_denied_errors")
+                .isGreaterThan(deniedBefore);
     }
 
     private static long accessDeniedErrors(DbServer server) throws SQLException {
@@ -157,14 +168,18 @@ class BridgeIT {
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
             try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery("select b, length(b), sha2(b, 256) from " + table + " where id = 1")) {
+                    ResultSet rs =
+                            s.executeQuery("select b, length(b), sha2(b, 256) from " + table + " where id = 1")) {
                 assertThat(rs.next()).isTrue();
                 byte[] back = rs.getBytes(1);
                 assertThat(rs.getLong(2)).isEqualTo(BLOB_SIZE);
-                assertThat(rs.getString(3)).isEqualTo(java.util.HexFormat.of()
-                        .formatHex(MessageDigest.getInstance("SHA-256").digest(blob)));
+                assertThat(rs.getString(3))
+                        .isEqualTo(java.util.HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(blob)));
                 assertThat(back).hasSize(BLOB_SIZE);
-                assertThat(MessageDigest.isEqual(back, blob)).as("the blob read back equals the blob written").isTrue();
+                assertThat(MessageDigest.isEqual(back, blob))
+                        .as("the blob read back equals the blob written")
+                        .isTrue();
             }
             try (Statement s = connection.createStatement()) {
                 s.execute("drop table " + table);
@@ -205,7 +220,8 @@ class BridgeIT {
     @EnumSource(Driver.class)
     void statementCancelKillsTheQueryOnTheServerAndTheConnectionCarriesOn(Driver driver) throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (Connection connection = readWrite(driver, ""); Statement statement = connection.createStatement()) {
+        try (Connection connection = readWrite(driver, "");
+                Statement statement = connection.createStatement()) {
             long threadId = ConnectorHarness.queryLong(connection, "select connection_id()");
             long started = System.nanoTime();
             Future<?> sleeping = executor.submit(() -> {
@@ -215,7 +231,8 @@ class BridgeIT {
                 }
             });
             assertThat(PrimaryThreads.awaitRunning(cluster.primary(), threadId, Duration.ofSeconds(10)))
-                    .as("the sleep runs on the primary's thread %d", threadId).isTrue();
+                    .as("the sleep runs on the primary's thread %d", threadId)
+                    .isTrue();
 
             statement.cancel();
 
@@ -224,14 +241,21 @@ class BridgeIT {
             } catch (java.util.concurrent.ExecutionException e) {
                 // The server's "Query execution was interrupted", or Connector/J's own
                 // "Statement cancelled due to client request" when it saw its cancel first.
-                assertThat(e.getCause()).isInstanceOfSatisfying(SQLException.class, cancelled ->
-                        assertThat(cancelled.getErrorCode() == 1317
-                                || cancelled instanceof com.mysql.cj.jdbc.exceptions.MySQLStatementCancelledException)
-                                .as("%s (code %d, SQLSTATE %s)", cancelled, cancelled.getErrorCode(), cancelled.getSQLState())
-                                .isTrue());
+                assertThat(e.getCause())
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                cancelled -> assertThat(cancelled.getErrorCode() == 1317
+                                                || cancelled
+                                                        instanceof
+                                                        com.mysql.cj.jdbc.exceptions.MySQLStatementCancelledException)
+                                        .as(
+                                                "%s (code %d, SQLSTATE %s)",
+                                                cancelled, cancelled.getErrorCode(), cancelled.getSQLState())
+                                        .isTrue());
             }
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
-            assertThat(ConnectorHarness.queryLong(connection, "select connection_id()")).isEqualTo(threadId);
+            assertThat(ConnectorHarness.queryLong(connection, "select connection_id()"))
+                    .isEqualTo(threadId);
         } finally {
             executor.shutdownNow();
         }

@@ -49,7 +49,8 @@ class BridgeLifecycleIT {
                 master=127.0.0.1:%d
                 members=127.0.0.1:%d,127.0.0.1:%d
                 """.formatted(CONNECT_TIMEOUT.toMillis(), masterPort, masterPort, replicaPort);
-        return ConnectorServer.start(ConnectorConfig.parse(text, "bridge.ini", "alpha").withApplicationPort(0)
+        return ConnectorServer.start(ConnectorConfig.parse(text, "bridge.ini", "alpha")
+                .withApplicationPort(0)
                 .withReadOnlyPort(0));
     }
 
@@ -68,13 +69,16 @@ class BridgeLifecycleIT {
         try (ConnectorServer connector = bridgeInFrontOf(master, replica)) {
             long start = System.nanoTime();
             SQLException noPrimary = SqlErrors.thrownBy(() -> driver.connect(connector.port(), "app", "secret", ""));
-            SQLException noReplica = SqlErrors.thrownBy(() -> driver.connect(connector.readOnlyPort(), "app", "secret", ""));
+            SQLException noReplica =
+                    SqlErrors.thrownBy(() -> driver.connect(connector.readOnlyPort(), "app", "secret", ""));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
-            assertUnreachable(noPrimary, "no primary available for dataservice alpha (127.0.0.1:" + master
-                    + ": connection refused)");
-            assertUnreachable(noReplica, "no replica available for dataservice alpha (127.0.0.1:" + replica
-                    + ": connection refused)");
+            assertUnreachable(
+                    noPrimary,
+                    "no primary available for dataservice alpha (127.0.0.1:" + master + ": connection refused)");
+            assertUnreachable(
+                    noReplica,
+                    "no replica available for dataservice alpha (127.0.0.1:" + replica + ": connection refused)");
             assertThat(elapsed).isLessThan(CONNECT_TIMEOUT.plus(MARGIN));
         }
     }
@@ -90,9 +94,12 @@ class BridgeLifecycleIT {
             SQLException refused = SqlErrors.thrownBy(() -> driver.connect(connector.port(), "app", "secret", ""));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
-            assertUnreachable(refused, "no primary available for dataservice alpha (127.0.0.1:" + silent.getLocalPort()
-                    + ": connect timed out)");
-            assertThat(elapsed).isGreaterThanOrEqualTo(CONNECT_TIMEOUT.minusMillis(50))
+            assertUnreachable(
+                    refused,
+                    "no primary available for dataservice alpha (127.0.0.1:" + silent.getLocalPort()
+                            + ": connect timed out)");
+            assertThat(elapsed)
+                    .isGreaterThanOrEqualTo(CONNECT_TIMEOUT.minusMillis(50))
                     .isLessThan(CONNECT_TIMEOUT.plus(MARGIN));
         }
     }
@@ -106,7 +113,8 @@ class BridgeLifecycleIT {
     void shutdownLetsBridgedSessionsRunForTheGraceThenClosesThemOnBothSides(SandboxCluster cluster) throws Exception {
         Duration grace = Duration.ofMillis(1500);
         ConnectorServer connector = ConnectorHarness.start(cluster, "connector-bridge-mode=true\n", config -> config);
-        try (Connection session = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
+        try (Connection session =
+                Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
             long threadId = ConnectorHarness.queryLong(session, "select connection_id()");
             assertThat(connector.activeSessions()).isEqualTo(1);
 
@@ -118,9 +126,12 @@ class BridgeLifecycleIT {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(elapsed).isGreaterThanOrEqualTo(grace.minusMillis(50));
-            assertThat(session.isValid(2)).as("the client connection after shutdown").isFalse();
+            assertThat(session.isValid(2))
+                    .as("the client connection after shutdown")
+                    .isFalse();
             assertThat(PrimaryThreads.awaitGone(cluster.primary(), threadId, Duration.ofSeconds(5)))
-                    .as("the server thread %d after shutdown", threadId).isTrue();
+                    .as("the server thread %d after shutdown", threadId)
+                    .isTrue();
         } finally {
             connector.shutdown(Duration.ZERO);
         }

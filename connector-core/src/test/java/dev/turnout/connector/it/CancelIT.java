@@ -26,7 +26,8 @@ class CancelIT {
 
     @ParameterizedTest
     @EnumSource(ConnectorHarness.Driver.class)
-    void aQueryTimeoutCancelsTheStatementOnTheServerAndTheConnectionCarriesOn(ConnectorHarness.Driver driver) throws Exception {
+    void aQueryTimeoutCancelsTheStatementOnTheServerAndTheConnectionCarriesOn(ConnectorHarness.Driver driver)
+            throws Exception {
         try (Connection connection = turnout.connect(driver, "");
                 Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(1);
@@ -35,7 +36,8 @@ class CancelIT {
                     .isInstanceOf(SQLTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
             statement.setQueryTimeout(0);
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(turnout.primaryServerId());
         }
     }
 
@@ -44,7 +46,9 @@ class CancelIT {
         try (Connection connection = turnout.connect(ConnectorHarness.Driver.MARIADB, "");
                 Statement statement = connection.createStatement()) {
             assertThatThrownBy(() -> statement.execute("KILL QUERY 2147483000"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1094));
+                    .isInstanceOfSatisfying(
+                            SQLException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo(1094));
             assertThat(ConnectorHarness.queryLong(connection, "select 1")).isEqualTo(1);
         }
     }
@@ -53,8 +57,10 @@ class CancelIT {
     void aKillConnectionOfAnotherSessionClosesItsBackend() throws Exception {
         try (Connection victim = turnout.connect(ConnectorHarness.Driver.MYSQL, "");
                 Connection killer = turnout.connect(ConnectorHarness.Driver.MYSQL, "")) {
-            long victimId = ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
-            assertThat(victimId).isGreaterThanOrEqualTo(dev.turnout.connector.session.SessionServices.FIRST_CONNECTION_ID);
+            long victimId =
+                    ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
+            assertThat(victimId)
+                    .isGreaterThanOrEqualTo(dev.turnout.connector.session.SessionServices.FIRST_CONNECTION_ID);
             try (Statement statement = killer.createStatement()) {
                 statement.execute("KILL " + victimId);
             }

@@ -36,31 +36,35 @@ class ClientDisconnectIT {
         long backendThread;
         try (Connection connection = turnout.connect(driver, "")) {
             backendThread = ConnectorHarness.queryLong(connection, "select connection_id()");
-            assertThat(PrimaryThreads.exists(turnout.cluster().primary(), backendThread)).isTrue();
+            assertThat(PrimaryThreads.exists(turnout.cluster().primary(), backendThread))
+                    .isTrue();
         }
-        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE)).isTrue();
+        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE))
+                .isTrue();
     }
 
     @Test
     void aClientWhoseSocketIsResetReleasesItsBackend() throws Exception {
         long backendThread;
         try (RawClient client = RawClient.connect(turnout.port())) {
-            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            RawClient.Packet ok = client.login(
+                    turnout.cluster().appUser(), turnout.cluster().appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD);
             assertThat(ok.firstByte()).isZero();
             backendThread = client.queryLong("select connection_id()");
-            assertThat(PrimaryThreads.exists(turnout.cluster().primary(), backendThread)).isTrue();
+            assertThat(PrimaryThreads.exists(turnout.cluster().primary(), backendThread))
+                    .isTrue();
             client.abort();
         }
-        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE)).isTrue();
+        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE))
+                .isTrue();
     }
 
     @Test
     void aClientThatVanishesInTheMiddleOfAResultReleasesItsBackend() throws Exception {
         long backendThread;
         try (RawClient client = RawClient.connect(turnout.port())) {
-            RawClient.Packet ok = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    AuthPlugins.MYSQL_NATIVE_PASSWORD);
+            RawClient.Packet ok = client.login(
+                    turnout.cluster().appUser(), turnout.cluster().appPassword(), AuthPlugins.MYSQL_NATIVE_PASSWORD);
             assertThat(ok.firstByte()).isZero();
             backendThread = client.queryLong("select connection_id()");
             // About 200 MB of rows: far more than socket buffers hold, so the server is still
@@ -74,9 +78,11 @@ class ClientDisconnectIT {
                 client.readPacket();
             }
             assertThat(PrimaryThreads.awaitRunning(turnout.cluster().primary(), backendThread, Duration.ofSeconds(5)))
-                    .as("the primary is still sending the result").isTrue();
+                    .as("the primary is still sending the result")
+                    .isTrue();
             client.abort();
         }
-        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE)).isTrue();
+        assertThat(PrimaryThreads.awaitGone(turnout.cluster().primary(), backendThread, BACKEND_GONE))
+                .isTrue();
     }
 }

@@ -56,15 +56,20 @@ class CommandLineClientIT {
     }
 
     /** What a finished client process left behind. */
-    private record Outcome(int exitCode, String stdout, String stderr) {
-    }
+    private record Outcome(int exitCode, String stdout, String stderr) {}
 
     /** The connection options of every client program, pointing at the connector. */
     private static List<String> connectionOptions(Path program, String password) {
-        return List.of(program.toString(), "--no-defaults",
+        return List.of(
+                program.toString(),
+                "--no-defaults",
                 // The connector offers TLS only when it has a certificate; this one has none.
-                "--skip-ssl", "--protocol=TCP", "-h127.0.0.1", "-P" + turnout.port(),
-                "-u" + turnout.cluster().appUser(), "-p" + password);
+                "--skip-ssl",
+                "--protocol=TCP",
+                "-h127.0.0.1",
+                "-P" + turnout.port(),
+                "-u" + turnout.cluster().appUser(),
+                "-p" + password);
     }
 
     /**
@@ -84,13 +89,20 @@ class CommandLineClientIT {
         Path err = Files.createTempFile("turnout-it-cli", ".err");
         Process process = null;
         try {
-            process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             boolean exited = process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertThat(exited).as("%s exited within %d s", command.get(0), PROCESS_TIMEOUT_SECONDS).isTrue();
-            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            assertThat(exited)
+                    .as("%s exited within %d s", command.get(0), PROCESS_TIMEOUT_SECONDS)
+                    .isTrue();
+            return new Outcome(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             if (process != null && process.isAlive()) {
@@ -113,7 +125,9 @@ class CommandLineClientIT {
     @Test
     void printsThePrimarysServerId() throws Exception {
         Outcome outcome = run(turnout.cluster().appPassword(), "", "-e", "select @@server_id");
-        assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
+        assertThat(outcome.exitCode())
+                .as("exit code; stderr: %s", outcome.stderr())
+                .isZero();
         assertThat(outcome.stdout().strip()).isEqualTo(Long.toString(turnout.primaryServerId()));
     }
 
@@ -129,14 +143,17 @@ class CommandLineClientIT {
                 drop table clit_script;
                 """;
         Outcome outcome = run(turnout.cluster().appPassword(), script);
-        assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
+        assertThat(outcome.exitCode())
+                .as("exit code; stderr: %s", outcome.stderr())
+                .isZero();
         assertThat(outcome.stdout().lines().toList())
                 .containsExactly("1\ta", "2\tc", Long.toString(turnout.primaryServerId()), "2");
     }
 
     @Test
     void reportsAStatementErrorAndStops() throws Exception {
-        Outcome outcome = run(turnout.cluster().appPassword(), "select 1;\nselect * from clit_no_such_table;\nselect 2;\n");
+        Outcome outcome =
+                run(turnout.cluster().appPassword(), "select 1;\nselect * from clit_no_such_table;\nselect 2;\n");
         assertThat(outcome.exitCode()).isNotZero();
         assertThat(outcome.stdout().lines().toList()).containsExactly("1");
         assertThat(outcome.stderr()).contains("ERROR 1146 (42S02)");
@@ -155,11 +172,17 @@ class CommandLineClientIT {
     void answersTheAdminClient() throws Exception {
         Optional<Path> admin = onPath("mariadb-admin");
         Assumptions.assumeTrue(admin.isPresent(), "no 'mariadb-admin' on the PATH");
-        List<String> command = new ArrayList<>(connectionOptions(admin.get(), turnout.cluster().appPassword()));
+        List<String> command =
+                new ArrayList<>(connectionOptions(admin.get(), turnout.cluster().appPassword()));
         command.addAll(List.of("ping", "status", "processlist"));
         Outcome outcome = run(command, "");
-        assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
-        assertThat(outcome.stdout()).contains("mysqld is alive").contains("Uptime:").contains("Threads:")
+        assertThat(outcome.exitCode())
+                .as("exit code; stderr: %s", outcome.stderr())
+                .isZero();
+        assertThat(outcome.stdout())
+                .contains("mysqld is alive")
+                .contains("Uptime:")
+                .contains("Threads:")
                 .contains("show processlist");
     }
 
@@ -175,11 +198,15 @@ class CommandLineClientIT {
                 """);
         assertThat(setup.exitCode()).as("setup; stderr: %s", setup.stderr()).isZero();
         try {
-            List<String> command = new ArrayList<>(connectionOptions(dump.get(), turnout.cluster().appPassword()));
+            List<String> command = new ArrayList<>(
+                    connectionOptions(dump.get(), turnout.cluster().appPassword()));
             command.addAll(List.of("--skip-comments", "--skip-extended-insert", "test", "clit_dump"));
             Outcome outcome = run(command, "");
-            assertThat(outcome.exitCode()).as("exit code; stderr: %s", outcome.stderr()).isZero();
-            assertThat(outcome.stdout()).contains("CREATE TABLE `clit_dump`")
+            assertThat(outcome.exitCode())
+                    .as("exit code; stderr: %s", outcome.stderr())
+                    .isZero();
+            assertThat(outcome.stdout())
+                    .contains("CREATE TABLE `clit_dump`")
                     .contains("INSERT INTO `clit_dump` VALUES (1,'a');", "INSERT INTO `clit_dump` VALUES (2,'b');");
         } finally {
             run(turnout.cluster().appPassword(), "drop table if exists clit_dump;");

@@ -38,8 +38,7 @@ class ConcurrencyIT {
     static final ConnectorExtension turnout = new ConnectorExtension();
 
     /** What one client saw: the server it ran on, its backend thread id, and the connector's id for it. */
-    private record Session(long serverId, long backendConnectionId, long clientConnectionId) {
-    }
+    private record Session(long serverId, long backendConnectionId, long clientConnectionId) {}
 
     private static long clientConnectionId(Driver driver, Connection c) throws SQLException {
         return switch (driver) {
@@ -54,7 +53,7 @@ class ConcurrencyIT {
     void servesTwoHundredConcurrentSessions(Driver driver) throws Exception {
         String t = "ccit_" + driver.name().toLowerCase(Locale.ROOT);
         try (Connection c = turnout.connect(driver, "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("drop table if exists " + t);
             s.execute("create table " + t + " (client int primary key, backend_id bigint not null)");
         }
@@ -68,7 +67,7 @@ class ConcurrencyIT {
                     try (Connection c = turnout.connect(driver, "")) {
                         Session session;
                         try (Statement s = c.createStatement();
-                             ResultSet rs = s.executeQuery("select @@server_id, connection_id()")) {
+                                ResultSet rs = s.executeQuery("select @@server_id, connection_id()")) {
                             rs.next();
                             session = new Session(rs.getLong(1), rs.getLong(2), clientConnectionId(driver, c));
                         }
@@ -99,7 +98,8 @@ class ConcurrencyIT {
                 }
             }
             assertThat(failures).as("clients that failed").isEmpty();
-            assertThat(sessions).hasSize(CLIENTS)
+            assertThat(sessions)
+                    .hasSize(CLIENTS)
                     .allSatisfy(session -> assertThat(session.serverId()).isEqualTo(turnout.primaryServerId()));
             Set<Long> backendIds = new HashSet<>();
             Set<Long> clientIds = new HashSet<>();
@@ -108,21 +108,29 @@ class ConcurrencyIT {
                 clientIds.add(session.clientConnectionId());
             });
             assertThat(backendIds).as("distinct backend connection ids").hasSize(CLIENTS);
-            assertThat(clientIds).as("distinct connection ids given by the connector").hasSize(CLIENTS);
+            assertThat(clientIds)
+                    .as("distinct connection ids given by the connector")
+                    .hasSize(CLIENTS);
         } finally {
             pool.shutdownNow();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("client threads ended").isTrue();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS))
+                    .as("client threads ended")
+                    .isTrue();
         }
         // Every closed client session is gone from the connector (with its backend connection).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (turnout.server().activeSessions() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(turnout.server().activeSessions()).as("sessions still open on the connector").isZero();
+        assertThat(turnout.server().activeSessions())
+                .as("sessions still open on the connector")
+                .isZero();
         try (Connection c = turnout.connect(driver, "");
-             Statement s = c.createStatement()) {
-            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(CLIENTS);
-            assertThat(ConnectorHarness.queryLong(c, "select count(distinct backend_id) from " + t)).isEqualTo(CLIENTS);
+                Statement s = c.createStatement()) {
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t))
+                    .isEqualTo(CLIENTS);
+            assertThat(ConnectorHarness.queryLong(c, "select count(distinct backend_id) from " + t))
+                    .isEqualTo(CLIENTS);
             s.execute("drop table " + t);
         }
     }

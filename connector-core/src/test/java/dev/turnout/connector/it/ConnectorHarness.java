@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
 /** Starts connectors in front of a sandbox cluster for the integration tests. */
 final class ConnectorHarness {
 
-    private ConnectorHarness() {
-    }
+    private ConnectorHarness() {}
 
     /**
      * The configuration text of a connector in front of {@code cluster}'s primary; its port is a
@@ -37,7 +36,12 @@ final class ConnectorHarness {
                 [alpha]
                 master=%s
                 members=%s
-                """.formatted(cluster.appUser(), cluster.appPassword(), extraDefaults, cluster.primary().hostPort(), members);
+                """.formatted(
+                        cluster.appUser(),
+                        cluster.appPassword(),
+                        extraDefaults,
+                        cluster.primary().hostPort(),
+                        members);
     }
 
     static ConnectorServer start(SandboxCluster cluster) throws Exception {
@@ -55,13 +59,15 @@ final class ConnectorHarness {
      */
     static ConnectorServer start(SandboxCluster cluster, String extraDefaults, UnaryOperator<ConnectorConfig> adjust)
             throws Exception {
-        return ConnectorServer.start(adjust.apply(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini",
-                "alpha").withApplicationPort(0)));
+        return ConnectorServer.start(
+                adjust.apply(ConnectorConfig.parse(configuration(cluster, extraDefaults), "it.ini", "alpha")
+                        .withApplicationPort(0)));
     }
 
     /** The client drivers the tests run with, and their URLs to a connector. */
     enum Driver {
-        MYSQL("jdbc:mysql://127.0.0.1:%d/test?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=60000"),
+        MYSQL(
+                "jdbc:mysql://127.0.0.1:%d/test?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=60000"),
         MARIADB("jdbc:mariadb://127.0.0.1:%d/test?connectTimeout=5000&socketTimeout=60000");
 
         private final String url;
@@ -81,7 +87,8 @@ final class ConnectorHarness {
     }
 
     static long queryLong(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new SQLException("no row from " + sql);
             }
@@ -91,7 +98,9 @@ final class ConnectorHarness {
 
     /** The {@code @@server_id}s of the cluster's replicas. */
     static java.util.Set<Long> replicaIds(SandboxCluster cluster) {
-        return cluster.replicas().stream().map(server -> (long) server.serverId()).collect(Collectors.toSet());
+        return cluster.replicas().stream()
+                .map(server -> (long) server.serverId())
+                .collect(Collectors.toSet());
     }
 
     /** Waits (at most 10 s) until {@code SELECT @@server_id} on {@code connection} is answered by one of {@code serverIds}. */
@@ -108,7 +117,8 @@ final class ConnectorHarness {
 
     /** Runs {@code sql} on {@code server} as root. */
     static void executeAsRoot(DbServer server, String sql) throws SQLException {
-        try (Connection root = server.rootConnection(); Statement statement = root.createStatement()) {
+        try (Connection root = server.rootConnection();
+                Statement statement = root.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -16,14 +16,16 @@ class ConnectorSmokeIT {
     @EnumSource(ConnectorHarness.Driver.class)
     void answersFromThePrimary(ConnectorHarness.Driver driver) throws Exception {
         try (Connection connection = turnout.connect(driver, "")) {
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(turnout.primaryServerId());
             assertThat(connection.getMetaData().getDatabaseProductVersion()).endsWith("-turnout");
         }
     }
 
     @ParameterizedTest
     @EnumSource(ConnectorHarness.Driver.class)
-    void endsBackendConnectionsWithComQuitSoTheServerCountsNoAbortedClient(ConnectorHarness.Driver driver) throws Exception {
+    void endsBackendConnectionsWithComQuitSoTheServerCountsNoAbortedClient(ConnectorHarness.Driver driver)
+            throws Exception {
         long before = abortedClients();
         for (int i = 0; i < 10; i++) {
             try (Connection connection = turnout.connect(driver, "")) {

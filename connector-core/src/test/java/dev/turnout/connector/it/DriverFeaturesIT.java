@@ -70,11 +70,14 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void runsDdlAndDmlAsTextStatementsOnThePrimary(Driver driver) throws Exception {
         String t = table("text", driver);
-        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement s = c.createStatement()) {
             recreateTable(s, t, "(id int primary key, name varchar(40) not null, amount decimal(10,2))");
-            assertThat(s.executeUpdate("insert into " + t + " values (1, 'one', 1.50), (2, 'two', 2.25), (3, 'three', null)"))
+            assertThat(s.executeUpdate(
+                            "insert into " + t + " values (1, 'one', 1.50), (2, 'two', 2.25), (3, 'three', null)"))
                     .isEqualTo(3);
-            assertThat(s.executeUpdate("update " + t + " set name = concat(name, '!') where id >= 2")).isEqualTo(2);
+            assertThat(s.executeUpdate("update " + t + " set name = concat(name, '!') where id >= 2"))
+                    .isEqualTo(2);
             assertThat(s.executeUpdate("delete from " + t + " where id = 1")).isEqualTo(1);
 
             List<String> rows = new ArrayList<>();
@@ -99,7 +102,8 @@ class DriverFeaturesIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void servesAClientThatAsksForCompressionUncompressed(Driver driver) throws Exception {
-        try (Connection c = turnout.connect(driver, "useCompression=true"); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "useCompression=true");
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("show session status like 'Compression'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(2)).isEqualToIgnoringCase("OFF");
@@ -116,7 +120,8 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void returnsMixedResultSetsAndUpdateCountsOfAMultiStatement(Driver driver) throws Exception {
         String t = table("multi", driver);
-        try (Connection c = turnout.connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "allowMultiQueries=true");
+                Statement s = c.createStatement()) {
             recreateTable(s, t, "(id int primary key, v int)");
             boolean isResultSet = s.execute("insert into " + t + " values (1, 10), (2, 20);"
                     + " select v from " + t + " order by id;"
@@ -145,9 +150,11 @@ class DriverFeaturesIT {
                 }
                 isResultSet = s.getMoreResults();
             }
-            assertThat(results).containsExactly("update 2", "rows 10 20", "update 2",
-                    "rows 32," + turnout.primaryServerId(), "update 1");
-            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(1);
+            assertThat(results)
+                    .containsExactly(
+                            "update 2", "rows 10 20", "update 2", "rows 32," + turnout.primaryServerId(), "update 1");
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t))
+                    .isEqualTo(1);
             s.execute("drop table " + t);
         }
     }
@@ -155,19 +162,23 @@ class DriverFeaturesIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void endsAMultiStatementAtItsFirstErrorAndStaysUsable(Driver driver) throws Exception {
-        try (Connection c = turnout.connect(driver, "allowMultiQueries=true"); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "allowMultiQueries=true");
+                Statement s = c.createStatement()) {
             List<Long> seen = new ArrayList<>();
-            assertError(() -> {
-                boolean isResultSet = s.execute("select 1; select * from dfit_no_such_table; select 3");
-                for (int i = 0; i < 5 && isResultSet; i++) {
-                    try (ResultSet rs = s.getResultSet()) {
-                        while (rs.next()) {
-                            seen.add(rs.getLong(1));
+            assertError(
+                    () -> {
+                        boolean isResultSet = s.execute("select 1; select * from dfit_no_such_table; select 3");
+                        for (int i = 0; i < 5 && isResultSet; i++) {
+                            try (ResultSet rs = s.getResultSet()) {
+                                while (rs.next()) {
+                                    seen.add(rs.getLong(1));
+                                }
+                            }
+                            isResultSet = s.getMoreResults();
                         }
-                    }
-                    isResultSet = s.getMoreResults();
-                }
-            }, 1146, "42S02");
+                    },
+                    1146,
+                    "42S02");
             // MySQL Connector/J reads the first result before the error, MariaDB Connector/J all results at once.
             assertThat(seen).isSubsetOf(1L);
             assertThat(ConnectorHarness.queryLong(c, "select 4")).isEqualTo(4);
@@ -179,7 +190,8 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void callsAProcedureReturningSeveralResultSetsAndAnOutParameter(Driver driver) throws Exception {
         String procedure = table("proc", driver);
-        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement s = c.createStatement()) {
             s.execute("drop procedure if exists " + procedure);
             s.execute("create procedure " + procedure + "(in n int, out total bigint)\n"
                     + "begin\n"
@@ -230,7 +242,8 @@ class DriverFeaturesIT {
         int rows = 3000;
         Path file = csvFile("turnout-it-infile", rows, i -> i + ",name-" + i);
         try {
-            try (Connection c = turnout.connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+            try (Connection c = turnout.connect(driver, localInfileOption(driver));
+                    Statement s = c.createStatement()) {
                 recreateTable(s, t, "(id int primary key, name varchar(40))");
                 int loaded = s.executeUpdate("load data local infile '" + file.toAbsolutePath() + "' into table " + t
                         + " fields terminated by ',' lines terminated by '\\n'");
@@ -259,10 +272,12 @@ class DriverFeaturesIT {
         Path file = csvFile("turnout-it-bigfile", rows, i -> i + "," + filler);
         try {
             assertThat(Files.size(file)).isGreaterThan(20L * 1000 * 1000);
-            try (Connection c = turnout.connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+            try (Connection c = turnout.connect(driver, localInfileOption(driver));
+                    Statement s = c.createStatement()) {
                 recreateTable(s, t, "(id int primary key, v text)");
                 assertThat(s.executeUpdate("load data local infile '" + file.toAbsolutePath() + "' into table " + t
-                        + " fields terminated by ','")).isEqualTo(rows);
+                                + " fields terminated by ','"))
+                        .isEqualTo(rows);
                 try (ResultSet rs = s.executeQuery("select count(*), sum(length(v)), sum(id) from " + t)) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getLong(1)).isEqualTo(rows);
@@ -281,12 +296,15 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void failsTheStatementNotTheSessionWhenTheLocalFileIsMissing(Driver driver) throws Exception {
         String t = table("nofile", driver);
-        Path missing = Path.of(System.getProperty("java.io.tmpdir"), "turnout-it-no-such-file-" + System.nanoTime() + ".csv");
-        try (Connection c = turnout.connect(driver, localInfileOption(driver)); Statement s = c.createStatement()) {
+        Path missing =
+                Path.of(System.getProperty("java.io.tmpdir"), "turnout-it-no-such-file-" + System.nanoTime() + ".csv");
+        try (Connection c = turnout.connect(driver, localInfileOption(driver));
+                Statement s = c.createStatement()) {
             recreateTable(s, t, "(id int primary key)");
-            assertThatExceptionOfType(SQLException.class).isThrownBy(() -> s.executeUpdate(
-                    "load data local infile '" + missing + "' into table " + t));
-            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isZero();
+            assertThatExceptionOfType(SQLException.class)
+                    .isThrownBy(() -> s.executeUpdate("load data local infile '" + missing + "' into table " + t));
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t))
+                    .isZero();
             assertOnPrimary(c);
             s.execute("drop table " + t);
         }
@@ -300,24 +318,30 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void keepsCommittedRowsAndDiscardsRolledBackOnes(Driver driver) throws Exception {
         String t = table("tx", driver);
-        try (Connection c = turnout.connect(driver, ""); Connection observer = turnout.connect(driver, "");
-             Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Connection observer = turnout.connect(driver, "");
+                Statement s = c.createStatement()) {
             recreateTable(s, t, "(id int primary key) engine=InnoDB");
             c.setAutoCommit(false);
 
             s.executeUpdate("insert into " + t + " values (1)");
             assertThat(ConnectorHarness.queryLong(c, "select @@in_transaction")).isEqualTo(1);
-            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t)).isZero();
+            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t))
+                    .isZero();
             c.rollback();
-            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t + " where id = 1")).isZero();
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t + " where id = 1"))
+                    .isZero();
 
             s.executeUpdate("insert into " + t + " values (2)");
-            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t)).isZero();
+            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t))
+                    .isZero();
             c.commit();
             c.setAutoCommit(true);
 
-            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t + " where id = 1")).isZero();
-            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t + " where id = 2")).isEqualTo(1);
+            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t + " where id = 1"))
+                    .isZero();
+            assertThat(ConnectorHarness.queryLong(observer, "select count(*) from " + t + " where id = 2"))
+                    .isEqualTo(1);
             assertOnPrimary(observer);
             s.execute("drop table " + t);
         }
@@ -327,7 +351,8 @@ class DriverFeaturesIT {
     @EnumSource(Driver.class)
     void passesServerErrorsThroughWithCodeAndSqlState(Driver driver) throws Exception {
         String t = table("errors", driver);
-        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement s = c.createStatement()) {
             recreateTable(s, t, "(id int primary key)");
             s.execute("insert into " + t + " values (1)");
 
@@ -335,7 +360,8 @@ class DriverFeaturesIT {
             assertThat(ConnectorHarness.queryLong(c, "select 1")).isEqualTo(1);
 
             assertError(() -> s.executeUpdate("insert into " + t + " values (1)"), 1062, "23000");
-            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(1);
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t))
+                    .isEqualTo(1);
 
             assertError(() -> s.execute("selec 1 fro dual"), 1064, "42000");
             assertThat(c.isValid(2)).isTrue();
@@ -349,11 +375,16 @@ class DriverFeaturesIT {
     }
 
     private static void assertError(SqlAction action, int code, String sqlState) {
-        assertThatExceptionOfType(SQLException.class).as("expected error %d (%s)", code, sqlState)
+        assertThatExceptionOfType(SQLException.class)
+                .as("expected error %d (%s)", code, sqlState)
                 .isThrownBy(action::run)
                 .satisfies(e -> {
-                    assertThat(e.getErrorCode()).as("error code of: %s", e.getMessage()).isEqualTo(code);
-                    assertThat(e.getSQLState()).as("SQLSTATE of: %s", e.getMessage()).isEqualTo(sqlState);
+                    assertThat(e.getErrorCode())
+                            .as("error code of: %s", e.getMessage())
+                            .isEqualTo(code);
+                    assertThat(e.getSQLState())
+                            .as("SQLSTATE of: %s", e.getMessage())
+                            .isEqualTo(sqlState);
                 });
     }
 
@@ -363,7 +394,8 @@ class DriverFeaturesIT {
         String t = table("utf8", driver);
         String text = "héllo 👋🏽 世界";
         String hex = HexFormat.of().withUpperCase().formatHex(text.getBytes(StandardCharsets.UTF_8));
-        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement s = c.createStatement()) {
             recreateTable(s, t, "(id int primary key, v varchar(40) character set utf8mb4 collate utf8mb4_bin)");
             s.executeUpdate("insert into " + t + " values (1, '" + text + "')");
             try (PreparedStatement insert = c.prepareStatement("insert into " + t + " values (?, ?)")) {

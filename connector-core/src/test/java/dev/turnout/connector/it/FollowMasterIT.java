@@ -35,7 +35,10 @@ class FollowMasterIT {
 
     @BeforeAll
     static void start(SandboxCluster shared) throws Exception {
-        cluster = SandboxCluster.builder().replicas(2).appUser(shared.appUser(), shared.appPassword()).start();
+        cluster = SandboxCluster.builder()
+                .replicas(2)
+                .appUser(shared.appUser(), shared.appPassword())
+                .start();
         connector = ConnectorHarness.start(cluster, "");
     }
 
@@ -54,9 +57,10 @@ class FollowMasterIT {
         DbServer oldPrimary = cluster.primary();
         DbServer newPrimary = cluster.replicas().get(0);
         DbServer other = cluster.replicas().get(1);
-        ConnectorHarness.executeAsRoot(oldPrimary, "CREATE TABLE IF NOT EXISTS test.follow (id INT PRIMARY KEY, server INT)");
-        try (Connection c = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(),
-                "useServerPrepStmts=true");
+        ConnectorHarness.executeAsRoot(
+                oldPrimary, "CREATE TABLE IF NOT EXISTS test.follow (id INT PRIMARY KEY, server INT)");
+        try (Connection c = Driver.MARIADB.connect(
+                        connector.port(), cluster.appUser(), cluster.appPassword(), "useServerPrepStmts=true");
                 Statement st = c.createStatement();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO test.follow VALUES (?, @@server_id)")) {
             st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
@@ -68,13 +72,17 @@ class FollowMasterIT {
             switchTo(oldPrimary, newPrimary, other);
             connector.topology().holder().update(snapshot -> {
                 Dataservice service = snapshot.dataservice("alpha");
-                service = service.with(service.datasource(oldPrimary.hostPort()).orElseThrow().withRole(Role.SLAVE));
-                service = service.with(service.datasource(newPrimary.hostPort()).orElseThrow().withRole(Role.MASTER));
+                service = service.with(
+                        service.datasource(oldPrimary.hostPort()).orElseThrow().withRole(Role.SLAVE));
+                service = service.with(
+                        service.datasource(newPrimary.hostPort()).orElseThrow().withRole(Role.MASTER));
                 return snapshot.withDataservice(service);
             });
 
             insert.setInt(1, 2);
-            assertThat(insert.executeUpdate()).as("the prepared insert, on the new master").isEqualTo(1);
+            assertThat(insert.executeUpdate())
+                    .as("the prepared insert, on the new master")
+                    .isEqualTo(1);
             try (ResultSet rs = st.executeQuery("SELECT @@server_id, @@sql_mode, DATABASE(), @@read_only")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(newPrimary.serverId());

@@ -33,8 +33,8 @@ class HandshakeTimeoutIT {
     void aClientThatLogsInSlowerThanNothingButFasterThanTheTimeoutKeepsItsSession() throws Exception {
         try (RawClient client = RawClient.connect(turnout.port())) {
             Thread.sleep(200);
-            RawClient.Packet answer = client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(),
-                    "mysql_native_password");
+            RawClient.Packet answer =
+                    client.login(turnout.cluster().appUser(), turnout.cluster().appPassword(), "mysql_native_password");
             assertThat(answer.isErr()).isFalse();
             Thread.sleep(600);
             assertThat(client.queryLong("select @@server_id")).isEqualTo(turnout.primaryServerId());

@@ -28,8 +28,10 @@ class IdleReleaseIT {
     /** The primary's connections opened by this connector's sessions (the connector's own probes carry no such attribute). */
     private static long sessionConnections() throws Exception {
         try (Connection root = turnout.cluster().primary().rootConnection()) {
-            return ConnectorHarness.queryLong(root, "SELECT COUNT(*) FROM performance_schema.session_connect_attrs"
-                    + " WHERE ATTR_NAME = '_turnout_client'");
+            return ConnectorHarness.queryLong(
+                    root,
+                    "SELECT COUNT(*) FROM performance_schema.session_connect_attrs"
+                            + " WHERE ATTR_NAME = '_turnout_client'");
         }
     }
 
@@ -40,7 +42,9 @@ class IdleReleaseIT {
             Thread.sleep(50);
             seen = sessionConnections();
         }
-        assertThat(seen).as("backend connections of the connector's sessions on the primary").isEqualTo(expected);
+        assertThat(seen)
+                .as("backend connections of the connector's sessions on the primary")
+                .isEqualTo(expected);
     }
 
     @Test
@@ -83,7 +87,8 @@ class IdleReleaseIT {
                 ps.setInt(1, 100 + i);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    assertThat(rs.getInt(1)).as("prepared statement of session %d, after its release", i)
+                    assertThat(rs.getInt(1))
+                            .as("prepared statement of session %d, after its release", i)
                             .isEqualTo(101 + i);
                     assertThat(rs.getLong(2)).isEqualTo(primaryId);
                 }
@@ -100,22 +105,27 @@ class IdleReleaseIT {
     @Test
     void killQueryLeavesAReleasedSessionAloneAndKillEndsIt() throws Exception {
         awaitSessionConnections(0);
-        try (Connection victim = turnout.connect(Driver.MYSQL, ""); Connection killer = turnout.connect(Driver.MYSQL, "")) {
-            long victimId = ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
+        try (Connection victim = turnout.connect(Driver.MYSQL, "");
+                Connection killer = turnout.connect(Driver.MYSQL, "")) {
+            long victimId =
+                    ((com.mysql.cj.jdbc.JdbcConnection) victim).getSession().getThreadId();
             ConnectorHarness.queryLong(victim, "SELECT 1");
             awaitSessionConnections(0); // both idle, both released
 
             try (Statement st = killer.createStatement()) {
                 st.execute("KILL QUERY " + victimId);
             }
-            assertThat(ConnectorHarness.queryLong(victim, "SELECT 2")).as("after KILL QUERY").isEqualTo(2);
+            assertThat(ConnectorHarness.queryLong(victim, "SELECT 2"))
+                    .as("after KILL QUERY")
+                    .isEqualTo(2);
             awaitSessionConnections(0);
 
             try (Statement st = killer.createStatement()) {
                 st.execute("KILL " + victimId);
             }
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorHarness.queryLong(victim, "SELECT 3"))
-                    .as("the killed session").isInstanceOf(java.sql.SQLException.class);
+                    .as("the killed session")
+                    .isInstanceOf(java.sql.SQLException.class);
             assertThat(ConnectorHarness.queryLong(killer, "SELECT 4")).isEqualTo(4);
         }
     }
@@ -144,12 +154,14 @@ class IdleReleaseIT {
             assertThat(sessionConnections()).isEqualTo(2);
 
             inTransaction.commit();
-            try (Statement st = withVariable.createStatement(); ResultSet rs = st.executeQuery("SELECT @v")) {
+            try (Statement st = withVariable.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT @v")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("the user variable is still there").isEqualTo(5);
             }
             assertThat(ConnectorHarness.queryLong(idle, "SELECT COUNT(*) FROM test.idle_release"))
-                    .as("the committed row, read by the released session once back").isEqualTo(1);
+                    .as("the committed row, read by the released session once back")
+                    .isEqualTo(1);
         }
     }
 }

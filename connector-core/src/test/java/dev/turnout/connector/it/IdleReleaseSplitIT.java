@@ -23,13 +23,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class IdleReleaseSplitIT {
 
     @RegisterExtension
-    static final ConnectorExtension turnout = new ConnectorExtension(
-            "connector-idle-release=1s\nconnector-backend-pool=8\nconnector-qos=RO_RELAXED\n");
+    static final ConnectorExtension turnout =
+            new ConnectorExtension("connector-idle-release=1s\nconnector-backend-pool=8\nconnector-qos=RO_RELAXED\n");
 
     private static long primaryStatus(String variable) throws Exception {
         try (Connection root = turnout.cluster().primary().rootConnection()) {
-            return ConnectorHarness.queryLong(root,
-                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '" + variable + "'");
+            return ConnectorHarness.queryLong(
+                    root,
+                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '" + variable
+                            + "'");
         }
     }
 
@@ -58,20 +60,27 @@ class IdleReleaseSplitIT {
             long connectionsBefore = primaryStatus("CONNECTIONS");
 
             for (Connection c : sessions) {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@sql_mode, @@server_id")) {
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT @@sql_mode, @@server_id")) {
                     rs.next();
-                    assertThat(rs.getString(1)).as("the session's sql_mode, after its release").isEqualTo("ANSI_QUOTES");
+                    assertThat(rs.getString(1))
+                            .as("the session's sql_mode, after its release")
+                            .isEqualTo("ANSI_QUOTES");
                     assertThat(rs.getLong(2)).as("a read, on a replica").isIn(replicas);
                 }
                 try (Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT @@server_id FROM DUAL FOR UPDATE")) {
                     rs.next();
-                    assertThat(rs.getLong(1)).as("a locking read, on the primary").isEqualTo(primaryId);
+                    assertThat(rs.getLong(1))
+                            .as("a locking read, on the primary")
+                            .isEqualTo(primaryId);
                 }
             }
             long opened = primaryStatus("CONNECTIONS") - connectionsBefore - 1; // our own root connection
             System.out.println("6 released sessions back: " + opened + " new connection(s) on the primary");
-            assertThat(opened).as("new primary connections for 6 sessions coming back from the pool").isLessThan(6);
+            assertThat(opened)
+                    .as("new primary connections for 6 sessions coming back from the pool")
+                    .isLessThan(6);
         } finally {
             for (Connection c : sessions) {
                 c.close();

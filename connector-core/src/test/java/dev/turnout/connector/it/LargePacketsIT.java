@@ -28,6 +28,7 @@ class LargePacketsIT {
 
     /** The largest payload of one physical packet. */
     private static final int MAX_PAYLOAD = 0xFFFFFF;
+
     private static final int[] EDGE_PAYLOADS = {MAX_PAYLOAD - 1, MAX_PAYLOAD, MAX_PAYLOAD + 1};
     private static final int BLOB_SIZE = 20 * 1024 * 1024;
 
@@ -69,7 +70,8 @@ class LargePacketsIT {
     /** What the server stored: its SHA-256 and length of the row, independent of how it is read back. */
     private static void assertStored(Connection c, String t, int id, byte[] expected) throws Exception {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select sha2(b, 256), length(b), @@server_id from " + t + " where id = " + id)) {
+                ResultSet rs =
+                        s.executeQuery("select sha2(b, 256), length(b), @@server_id from " + t + " where id = " + id)) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as("SHA-256 computed by the server").isEqualTo(sha256Hex(expected));
             assertThat(rs.getLong(2)).isEqualTo(expected.length);
@@ -95,7 +97,8 @@ class LargePacketsIT {
                     assertThat(rs.next()).isFalse();
                 }
             }
-            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t)).isEqualTo(1);
+            assertThat(ConnectorHarness.queryLong(c, "select count(*) from " + t))
+                    .isEqualTo(1);
             dropTable(c, t);
         }
     }
@@ -112,11 +115,13 @@ class LargePacketsIT {
             assertStored(c, t, 1, blob);
             // And a hand-written statement with a hex literal: a 40 MiB COM_QUERY.
             try (Statement s = c.createStatement()) {
-                assertThat(s.executeUpdate("insert into " + t + " values (2, x'" + HexFormat.of().formatHex(blob) + "')"))
+                assertThat(s.executeUpdate("insert into " + t + " values (2, x'"
+                                + HexFormat.of().formatHex(blob) + "')"))
                         .isEqualTo(1);
             }
             assertStored(c, t, 2, blob);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select id, b from " + t + " order by id")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select id, b from " + t + " order by id")) {
                 for (int id = 1; id <= 2; id++) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getInt(1)).isEqualTo(id);
@@ -134,14 +139,17 @@ class LargePacketsIT {
     void forwardsCommandsAtThePacketSizeBoundary(Driver driver) throws Exception {
         String prefix = "select length('";
         String suffix = "'), @@server_id";
-        try (Connection c = turnout.connect(driver, ""); Statement s = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement s = c.createStatement()) {
             for (int payload : EDGE_PAYLOADS) {
                 int literal = payload - 1 - prefix.length() - suffix.length();
                 String sql = prefix + "a".repeat(literal) + suffix;
                 assertThat(sql.length() + 1).isEqualTo(payload);
                 try (ResultSet rs = s.executeQuery(sql)) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getLong(1)).as("literal length seen by the server, payload %d", payload).isEqualTo(literal);
+                    assertThat(rs.getLong(1))
+                            .as("literal length seen by the server, payload %d", payload)
+                            .isEqualTo(literal);
                     assertThat(rs.getLong(2)).isEqualTo(turnout.primaryServerId());
                 }
                 assertThat(ConnectorHarness.queryLong(c, "select 7")).isEqualTo(7);
@@ -161,7 +169,7 @@ class LargePacketsIT {
             for (int payload : EDGE_PAYLOADS) {
                 int textLength = payload - 4;
                 try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("select repeat('b', " + textLength + ")")) {
+                        ResultSet rs = s.executeQuery("select repeat('b', " + textLength + ")")) {
                     assertThat(rs.next()).isTrue();
                     assertRepeated(rs.getString(1), 'b', textLength);
                     assertThat(rs.next()).isFalse();
@@ -191,8 +199,8 @@ class LargePacketsIT {
     void streamsALargeResultToASlowReader(Driver driver) throws Exception {
         String digits = "(select 0 n union all select 1 union all select 2 union all select 3 union all select 4"
                 + " union all select 5 union all select 6 union all select 7 union all select 8 union all select 9)";
-        String sql = "select a.n * 10000 + b.n * 1000 + c.n * 100 + d.n * 10 + e.n, repeat('r', 200)"
-                + " from " + digits + " a, " + digits + " b, " + digits + " c, " + digits + " d, " + digits + " e";
+        String sql = "select a.n * 10000 + b.n * 1000 + c.n * 100 + d.n * 10 + e.n, repeat('r', 200)" + " from "
+                + digits + " a, " + digits + " b, " + digits + " c, " + digits + " d, " + digits + " e";
         try (Connection c = turnout.connect(driver, "")) {
             long rows = 0;
             long sum = 0;
@@ -223,6 +231,8 @@ class LargePacketsIT {
                 wrong = i;
             }
         }
-        assertThat(wrong).as("index of the first character that is not '%s'", expected).isEqualTo(-1);
+        assertThat(wrong)
+                .as("index of the first character that is not '%s'", expected)
+                .isEqualTo(-1);
     }
 }

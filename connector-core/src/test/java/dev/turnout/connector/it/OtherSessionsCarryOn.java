@@ -37,11 +37,14 @@ final class OtherSessionsCarryOn implements BeforeAllCallback, AfterEachCallback
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         long primary = connectors.get(0).primaryServerId();
-        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id")).as("the bystander session").isEqualTo(primary);
+        assertThat(ConnectorHarness.queryLong(bystander, "select @@server_id"))
+                .as("the bystander session")
+                .isEqualTo(primary);
         for (ConnectorExtension connector : connectors) {
             for (Driver driver : Driver.values()) {
                 try (Connection fresh = connector.connect(driver, "")) {
-                    assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id")).as("a new %s session", driver)
+                    assertThat(ConnectorHarness.queryLong(fresh, "select @@server_id"))
+                            .as("a new %s session", driver)
                             .isEqualTo(primary);
                 }
             }

@@ -43,7 +43,8 @@ class PipelinedLoginIT {
             assertThat(client.readRaw(new byte[16])).as("closed after COM_QUIT").isEqualTo(-1);
         }
         try (Connection connection = turnout.connect(ConnectorHarness.Driver.MARIADB, "")) {
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(turnout.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(turnout.primaryServerId());
         }
     }
 

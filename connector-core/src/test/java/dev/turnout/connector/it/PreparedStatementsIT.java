@@ -53,7 +53,11 @@ class PreparedStatementsIT {
                 new Mode("mysql-server", Driver.MYSQL, "useServerPrepStmts=true", true),
                 // MariaDB Connector/J 3 sends PREPARE and EXECUTE (statement id -1) back to back.
                 new Mode("mariadb-server-pipelined", Driver.MARIADB, "useServerPrepStmts=true", true),
-                new Mode("mariadb-server-sequential", Driver.MARIADB, "useServerPrepStmts=true&disablePipeline=true", true),
+                new Mode(
+                        "mariadb-server-sequential",
+                        Driver.MARIADB,
+                        "useServerPrepStmts=true&disablePipeline=true",
+                        true),
                 // The MariaDB default: prepared statements are rendered into COM_QUERY by the driver.
                 new Mode("mariadb-default", Driver.MARIADB, "", false));
     }
@@ -72,7 +76,7 @@ class PreparedStatementsIT {
 
     private static long sessionStatus(Connection connection, String name) throws SQLException {
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("show session status like '" + name + "'")) {
+                ResultSet rs = s.executeQuery("show session status like '" + name + "'")) {
             assertThat(rs.next()).as("status variable %s", name).isTrue();
             return rs.getLong(2);
         }
@@ -81,8 +85,21 @@ class PreparedStatementsIT {
     private static final String COLUMNS = "id, i8, i16, i64, num, f, d, s, txt, bin, dt, tm, ts, flag";
 
     /** One row of the typed table; the expected values are the ones bound. */
-    private record Row(int id, Byte i8, Short i16, Long i64, BigDecimal num, Float f, Double d, String s, String txt,
-            byte[] bin, LocalDate dt, LocalTime tm, LocalDateTime ts, Boolean flag) {
+    private record Row(
+            int id,
+            Byte i8,
+            Short i16,
+            Long i64,
+            BigDecimal num,
+            Float f,
+            Double d,
+            String s,
+            String txt,
+            byte[] bin,
+            LocalDate dt,
+            LocalTime tm,
+            LocalDateTime ts,
+            Boolean flag) {
 
         static Row nulls(int id) {
             return new Row(id, null, null, null, null, null, null, null, null, null, null, null, null, null);
@@ -118,12 +135,21 @@ class PreparedStatementsIT {
         }
 
         static Row read(ResultSet rs) throws SQLException {
-            return new Row(rs.getInt("id"), rs.getObject("i8") == null ? null : rs.getByte("i8"),
-                    rs.getObject("i16") == null ? null : rs.getShort("i16"), rs.getObject("i64", Long.class),
-                    rs.getBigDecimal("num"), rs.getObject("f") == null ? null : rs.getFloat("f"),
-                    rs.getObject("d", Double.class), rs.getString("s"), rs.getString("txt"), rs.getBytes("bin"),
-                    rs.getObject("dt", LocalDate.class), rs.getObject("tm", LocalTime.class),
-                    rs.getObject("ts", LocalDateTime.class), rs.getObject("flag") == null ? null : rs.getBoolean("flag"));
+            return new Row(
+                    rs.getInt("id"),
+                    rs.getObject("i8") == null ? null : rs.getByte("i8"),
+                    rs.getObject("i16") == null ? null : rs.getShort("i16"),
+                    rs.getObject("i64", Long.class),
+                    rs.getBigDecimal("num"),
+                    rs.getObject("f") == null ? null : rs.getFloat("f"),
+                    rs.getObject("d", Double.class),
+                    rs.getString("s"),
+                    rs.getString("txt"),
+                    rs.getBytes("bin"),
+                    rs.getObject("dt", LocalDate.class),
+                    rs.getObject("tm", LocalTime.class),
+                    rs.getObject("ts", LocalDateTime.class),
+                    rs.getObject("flag") == null ? null : rs.getBoolean("flag"));
         }
 
         /** Compares field by field (byte arrays by content) so a failure names the column. */
@@ -137,28 +163,54 @@ class PreparedStatementsIT {
     void reExecutesWithOtherParametersNullsAndManyTypes(Mode mode) throws Exception {
         String t = table("types", mode);
         List<Row> rows = List.of(
-                new Row(1, (byte) -128, (short) 32767, Long.MAX_VALUE, new BigDecimal("12345678901234.123456"), 1.5f,
-                        -2.25e100, "plain 'quoted' \\ text", "x".repeat(5000), new byte[] {0, 1, 2, (byte) 0xFF, '\'', '\\'},
-                        LocalDate.of(2024, 2, 29), LocalTime.of(23, 59, 58), LocalDateTime.of(2024, 2, 29, 12, 34, 56, 123_456_000),
+                new Row(
+                        1,
+                        (byte) -128,
+                        (short) 32767,
+                        Long.MAX_VALUE,
+                        new BigDecimal("12345678901234.123456"),
+                        1.5f,
+                        -2.25e100,
+                        "plain 'quoted' \\ text",
+                        "x".repeat(5000),
+                        new byte[] {0, 1, 2, (byte) 0xFF, '\'', '\\'},
+                        LocalDate.of(2024, 2, 29),
+                        LocalTime.of(23, 59, 58),
+                        LocalDateTime.of(2024, 2, 29, 12, 34, 56, 123_456_000),
                         true),
                 Row.nulls(2),
-                new Row(3, (byte) 127, (short) -32768, Long.MIN_VALUE, new BigDecimal("-0.000001"), -0.25f, 0.0,
-                        "", "", new byte[0], LocalDate.of(1970, 1, 1), LocalTime.MIDNIGHT, LocalDateTime.of(2038, 1, 19, 3, 14, 8),
+                new Row(
+                        3,
+                        (byte) 127,
+                        (short) -32768,
+                        Long.MIN_VALUE,
+                        new BigDecimal("-0.000001"),
+                        -0.25f,
+                        0.0,
+                        "",
+                        "",
+                        new byte[0],
+                        LocalDate.of(1970, 1, 1),
+                        LocalTime.MIDNIGHT,
+                        LocalDateTime.of(2038, 1, 19, 3, 14, 8),
                         false));
-        try (Connection c = connect(mode); Statement s = c.createStatement()) {
+        try (Connection c = connect(mode);
+                Statement s = c.createStatement()) {
             s.execute("drop table if exists " + t);
-            s.execute("create table " + t + " (id int primary key, i8 tinyint, i16 smallint, i64 bigint, num decimal(20,6),"
+            s.execute("create table " + t
+                    + " (id int primary key, i8 tinyint, i16 smallint, i64 bigint, num decimal(20,6),"
                     + " f float, d double, s varchar(100), txt text, bin varbinary(32), dt date, tm time, ts datetime(6),"
                     + " flag boolean)");
             long preparedBefore = sessionStatus(c, "Com_stmt_prepare");
-            try (PreparedStatement insert = c.prepareStatement("insert into " + t + " (" + COLUMNS + ")"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "insert into " + t + " (" + COLUMNS + ")" + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Row row : rows) {
                     row.bind(insert);
                     assertThat(insert.executeUpdate()).isEqualTo(1);
                 }
             }
-            try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + ", @@server_id from " + t + " where id = ?")) {
+            try (PreparedStatement select =
+                    c.prepareStatement("select " + COLUMNS + ", @@server_id from " + t + " where id = ?")) {
                 // Backwards, so each execution must really use its own parameter.
                 for (int i = rows.size() - 1; i >= 0; i--) {
                     Row expected = rows.get(i);
@@ -185,7 +237,8 @@ class PreparedStatementsIT {
     @MethodSource("modes")
     void executesABatch(Mode mode) throws Exception {
         String t = table("batch", mode);
-        try (Connection c = connect(mode); Statement s = c.createStatement()) {
+        try (Connection c = connect(mode);
+                Statement s = c.createStatement()) {
             s.execute("drop table if exists " + t);
             s.execute("create table " + t + " (id int primary key, v varchar(20))");
             try (PreparedStatement insert = c.prepareStatement("insert into " + t + " values (?, ?)")) {
@@ -201,7 +254,8 @@ class PreparedStatementsIT {
                 int[] counts = insert.executeBatch();
                 assertThat(counts).hasSize(100);
                 // A bulk execution (MariaDB COM_STMT_BULK_EXECUTE without unit results) reports no per-row counts.
-                assertThat(counts).containsOnly(Arrays.stream(counts).allMatch(n -> n == 1) ? 1 : Statement.SUCCESS_NO_INFO);
+                assertThat(counts)
+                        .containsOnly(Arrays.stream(counts).allMatch(n -> n == 1) ? 1 : Statement.SUCCESS_NO_INFO);
             }
             try (ResultSet rs = s.executeQuery("select count(*), count(v), sum(id) from " + t)) {
                 assertThat(rs.next()).isTrue();
@@ -217,15 +271,18 @@ class PreparedStatementsIT {
     @MethodSource("modes")
     void reportsAStatementThatCannotBePreparedAndCarriesOn(Mode mode) throws Exception {
         try (Connection c = connect(mode)) {
-            assertThatExceptionOfType(SQLException.class).isThrownBy(() -> {
-                try (PreparedStatement p = c.prepareStatement("select * from psit_no_such_table where id = ?")) {
-                    p.setInt(1, 1);
-                    p.executeQuery().close();
-                }
-            }).satisfies(e -> {
-                assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1146);
-                assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42S02");
-            });
+            assertThatExceptionOfType(SQLException.class)
+                    .isThrownBy(() -> {
+                        try (PreparedStatement p =
+                                c.prepareStatement("select * from psit_no_such_table where id = ?")) {
+                            p.setInt(1, 1);
+                            p.executeQuery().close();
+                        }
+                    })
+                    .satisfies(e -> {
+                        assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1146);
+                        assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42S02");
+                    });
             try (PreparedStatement p = c.prepareStatement("select ? * 2, @@server_id")) {
                 p.setLong(1, 21);
                 try (ResultSet rs = p.executeQuery()) {
@@ -246,7 +303,8 @@ class PreparedStatementsIT {
     @MethodSource("mariadbServerSideModes")
     void executesAPreparedCallReturningSeveralResultSets(Mode mode) throws Exception {
         String procedure = table("proc", mode);
-        try (Connection c = connect(mode); Statement s = c.createStatement()) {
+        try (Connection c = connect(mode);
+                Statement s = c.createStatement()) {
             s.execute("drop procedure if exists " + procedure);
             s.execute("create procedure " + procedure + "(in n int)\n"
                     + "begin\n"
@@ -264,7 +322,11 @@ class PreparedStatementsIT {
                             StringBuilder rows = new StringBuilder();
                             try (ResultSet rs = call.getResultSet()) {
                                 while (rs.next()) {
-                                    rows.append('[').append(rs.getString(1)).append(',').append(rs.getString(2)).append(']');
+                                    rows.append('[')
+                                            .append(rs.getString(1))
+                                            .append(',')
+                                            .append(rs.getString(2))
+                                            .append(']');
                                 }
                             }
                             results.add(rows.toString());
@@ -276,7 +338,10 @@ class PreparedStatementsIT {
                         isResultSet = call.getMoreResults();
                     }
                     long primary = turnout.primaryServerId();
-                    assertThat(results).startsWith("[" + n + ",first]", "[" + 2 * n + "," + primary + "][" + 3 * n + "," + primary + "]");
+                    assertThat(results)
+                            .startsWith(
+                                    "[" + n + ",first]",
+                                    "[" + 2 * n + "," + primary + "][" + 3 * n + "," + primary + "]");
                     // The procedure's own final status is an update count of 0, which some drivers do not surface.
                     assertThat(results.subList(2, results.size())).isSubsetOf("update 0");
                 }
@@ -295,7 +360,8 @@ class PreparedStatementsIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("serverSideModes")
     void survivesTheDriverClosingStatementsItEvictsFromItsCache(Mode mode) throws Exception {
-        try (Connection c = turnout.connect(mode.driver(), mode.options() + "&cachePrepStmts=true&prepStmtCacheSize=2")) {
+        try (Connection c =
+                turnout.connect(mode.driver(), mode.options() + "&cachePrepStmts=true&prepStmtCacheSize=2")) {
             long closedBefore = sessionStatus(c, "Com_stmt_close");
             for (int round = 0; round < 3; round++) {
                 for (int k = 1; k <= 5; k++) {
@@ -309,7 +375,9 @@ class PreparedStatementsIT {
                     }
                 }
             }
-            assertThat(sessionStatus(c, "Com_stmt_close") - closedBefore).as("COM_STMT_CLOSE commands").isPositive();
+            assertThat(sessionStatus(c, "Com_stmt_close") - closedBefore)
+                    .as("COM_STMT_CLOSE commands")
+                    .isPositive();
             assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
         }
     }
@@ -320,7 +388,8 @@ class PreparedStatementsIT {
     void sendsStreamedParametersAsLongData(Mode mode) throws Exception {
         String t = table("longdata", mode);
         Random random = new Random(7);
-        try (Connection c = connect(mode); Statement s = c.createStatement()) {
+        try (Connection c = connect(mode);
+                Statement s = c.createStatement()) {
             s.execute("drop table if exists " + t);
             s.execute("create table " + t + " (id int primary key, b longblob)");
             long before = sessionStatus(c, "Com_stmt_send_long_data");
@@ -335,7 +404,9 @@ class PreparedStatementsIT {
                     assertThat(insert.executeUpdate()).isEqualTo(1);
                 }
             }
-            assertThat(sessionStatus(c, "Com_stmt_send_long_data") - before).as("COM_STMT_SEND_LONG_DATA sent").isPositive();
+            assertThat(sessionStatus(c, "Com_stmt_send_long_data") - before)
+                    .as("COM_STMT_SEND_LONG_DATA sent")
+                    .isPositive();
             try (ResultSet rs = s.executeQuery("select id, sha2(b, 256), length(b) from " + t + " order by id")) {
                 for (byte[] value : values) {
                     assertThat(rs.next()).isTrue();
@@ -357,7 +428,12 @@ class PreparedStatementsIT {
             s.execute("create table " + t + " (id int primary key, label varchar(20))");
             StringBuilder insert = new StringBuilder("insert into " + t + " values ");
             for (int i = 1; i <= rows; i++) {
-                insert.append(i == 1 ? "" : ",").append('(').append(i).append(",'row-").append(i).append("')");
+                insert.append(i == 1 ? "" : ",")
+                        .append('(')
+                        .append(i)
+                        .append(",'row-")
+                        .append(i)
+                        .append("')");
             }
             s.executeUpdate(insert.toString());
         }
@@ -369,7 +445,8 @@ class PreparedStatementsIT {
      */
     @Test
     void fetchesFromAServerCursorInSmallBatches() throws Exception {
-        Mode mode = new Mode("mysql-cursor", Driver.MYSQL, "useServerPrepStmts=true&useCursorFetch=true&defaultFetchSize=7", true);
+        Mode mode = new Mode(
+                "mysql-cursor", Driver.MYSQL, "useServerPrepStmts=true&useCursorFetch=true&defaultFetchSize=7", true);
         String t = table("cursor", mode);
         int rows = 60;
         try (Connection c = connect(mode)) {
@@ -391,7 +468,8 @@ class PreparedStatementsIT {
                 }
             }
             assertThat(seen).hasSize(rows).isSorted().startsWith(1).endsWith(rows);
-            assertThat(sessionStatus(c, "Com_stmt_fetch") - fetchesBefore).as("COM_STMT_FETCH commands")
+            assertThat(sessionStatus(c, "Com_stmt_fetch") - fetchesBefore)
+                    .as("COM_STMT_FETCH commands")
                     .isGreaterThanOrEqualTo((rows + 6) / 7);
             // A cursor abandoned half way (the driver resets or closes the statement), then the statement re-executed.
             try (PreparedStatement p = c.prepareStatement("select id from " + t + " where id > ? order by id")) {

@@ -15,14 +15,13 @@ import java.time.Duration;
  */
 final class PrimaryThreads {
 
-    private PrimaryThreads() {
-    }
+    private PrimaryThreads() {}
 
     /** Whether the server still has a thread with this id. */
     static boolean exists(DbServer server, long threadId) throws SQLException {
         try (Connection root = server.rootConnection();
-                PreparedStatement statement = root.prepareStatement(
-                        "select count(*) from information_schema.processlist where id = ?")) {
+                PreparedStatement statement =
+                        root.prepareStatement("select count(*) from information_schema.processlist where id = ?")) {
             statement.setLong(1, threadId);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
@@ -65,7 +64,8 @@ final class PrimaryThreads {
 
     /** {@code KILL CONNECTION id} as root. */
     static void kill(DbServer server, long threadId) throws SQLException {
-        try (Connection root = server.rootConnection(); Statement statement = root.createStatement()) {
+        try (Connection root = server.rootConnection();
+                Statement statement = root.createStatement()) {
             statement.execute("KILL CONNECTION " + threadId);
         }
     }

@@ -52,12 +52,19 @@ class ReadOnlyPortIT {
     @EnumSource(Driver.class)
     void bothPortsAcceptLoginsAndRunQueries(Driver driver) throws Exception {
         try (Connection readWrite = driver.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
-                Connection readOnly = driver.connect(connector.readOnlyPort(), cluster.appUser(), cluster.appPassword(), "")) {
-            assertThat(ConnectorHarness.queryLong(readWrite, "select @@server_id")).isEqualTo(cluster.primary().serverId());
+                Connection readOnly =
+                        driver.connect(connector.readOnlyPort(), cluster.appUser(), cluster.appPassword(), "")) {
+            assertThat(ConnectorHarness.queryLong(readWrite, "select @@server_id"))
+                    .isEqualTo(cluster.primary().serverId());
             assertThat(ConnectorHarness.queryLong(readOnly, "select @@server_id"))
-                    .isIn(cluster.servers().stream().map(server -> (long) server.serverId()).toList());
-            assertThat(ConnectorHarness.queryLong(readOnly, "select count(*) from information_schema.tables"
-                    + " where table_schema = 'information_schema'")).isPositive();
+                    .isIn(cluster.servers().stream()
+                            .map(server -> (long) server.serverId())
+                            .toList());
+            assertThat(ConnectorHarness.queryLong(
+                            readOnly,
+                            "select count(*) from information_schema.tables"
+                                    + " where table_schema = 'information_schema'"))
+                    .isPositive();
             assertThat(readOnly.getMetaData().getDatabaseProductVersion()).endsWith("-turnout");
         }
     }
@@ -97,14 +104,16 @@ class ReadOnlyPortIT {
 
         for (int closed : new int[] {port, readOnlyPort}) {
             assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), closed).close())
-                    .as("port %d after shutdown", closed).isInstanceOf(ConnectException.class);
+                    .as("port %d after shutdown", closed)
+                    .isInstanceOf(ConnectException.class);
         }
     }
 
     @Test
     void aReadOnlyPortThatIsTakenStopsTheStartNamingTheAddress() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(() -> ConnectorHarness.start(cluster, "", config -> config.withReadOnlyPort(taken.getLocalPort())))
+            assertThatThrownBy(() -> ConnectorHarness.start(
+                            cluster, "", config -> config.withReadOnlyPort(taken.getLocalPort())))
                     .isInstanceOf(ConnectorStartException.class)
                     .hasMessageContaining("cannot listen on /127.0.0.1:" + taken.getLocalPort());
         }

@@ -35,7 +35,8 @@ class ReadWriteSplitIT {
     static void table() throws Exception {
         primaryId = turnout.primaryServerId();
         replicaIds = ConnectorHarness.replicaIds(turnout.cluster());
-        try (Connection root = turnout.cluster().primary().rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = turnout.cluster().primary().rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS test.split (id INT PRIMARY KEY, v VARCHAR(20))");
         }
         turnout.cluster().awaitReplication(java.time.Duration.ofSeconds(10));
@@ -48,7 +49,8 @@ class ReadWriteSplitIT {
     @EnumSource(Driver.class)
     void autocommitReadsLandOnReplicasOnlySpreadOverBoth(Driver driver) throws Exception {
         Map<Long, Integer> servedBy = new HashMap<>();
-        try (Connection c = turnout.connect(driver, ""); Statement st = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement st = c.createStatement()) {
             for (int i = 0; i < 1000; i++) {
                 try (ResultSet rs = st.executeQuery("SELECT @@server_id")) {
                     rs.next();
@@ -72,7 +74,8 @@ class ReadWriteSplitIT {
                     rs.next();
                     assertThat(rs.getInt(2)).isEqualTo(i);
                     if (i > 0) {
-                        // MariaDB Connector/J pipelines the first execute behind its prepare: that one stays on the primary.
+                        // MariaDB Connector/J pipelines the first execute behind its prepare: that one stays on the
+                        // primary.
                         servedBy.merge(rs.getLong(1), 1, Integer::sum);
                     }
                 }
@@ -84,17 +87,22 @@ class ReadWriteSplitIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void writesLockingReadsAndSessionFunctionsStayOnThePrimary(Driver driver) throws Exception {
-        try (Connection c = turnout.connect(driver, ""); Statement st = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement st = c.createStatement()) {
             int id = 1000 + driver.ordinal();
             st.execute("DELETE FROM test.split WHERE id = " + id);
-            assertThat(st.executeUpdate("INSERT INTO test.split VALUES (" + id + ", @@server_id)")).isEqualTo(1);
-            assertThat(ConnectorHarness.queryLong(c, "SELECT @@server_id FROM test.split WHERE id = " + id + " FOR UPDATE"))
+            assertThat(st.executeUpdate("INSERT INTO test.split VALUES (" + id + ", @@server_id)"))
+                    .isEqualTo(1);
+            assertThat(ConnectorHarness.queryLong(
+                            c, "SELECT @@server_id FROM test.split WHERE id = " + id + " FOR UPDATE"))
                     .isEqualTo(primaryId);
-            assertThat(ConnectorHarness.queryLong(c, "SELECT @@server_id FROM test.split WHERE id = " + id
-                    + " LOCK IN SHARE MODE")).isEqualTo(primaryId);
+            assertThat(ConnectorHarness.queryLong(
+                            c, "SELECT @@server_id FROM test.split WHERE id = " + id + " LOCK IN SHARE MODE"))
+                    .isEqualTo(primaryId);
             assertThat(ConnectorHarness.queryLong(c, "SELECT LAST_INSERT_ID() + @@server_id * 0 + @@server_id"))
                     .isEqualTo(primaryId);
-            assertThat(ConnectorHarness.queryLong(c, "/* TUNGSTEN USE qos=RW_STRICT */ SELECT @@server_id")).isEqualTo(primaryId);
+            assertThat(ConnectorHarness.queryLong(c, "/* TUNGSTEN USE qos=RW_STRICT */ SELECT @@server_id"))
+                    .isEqualTo(primaryId);
             try (ResultSet rs = st.executeQuery("SELECT v FROM test.split WHERE id = " + id + " FOR UPDATE")) {
                 rs.next();
                 assertThat(rs.getString(1)).as("the insert ran on the primary").isEqualTo(Long.toString(primaryId));
@@ -105,7 +113,8 @@ class ReadWriteSplitIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void everythingInsideATransactionRunsOnThePrimary(Driver driver) throws Exception {
-        try (Connection c = turnout.connect(driver, ""); Statement st = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             for (int i = 0; i < 20; i++) {
                 assertThat(ConnectorHarness.queryLong(c, "SELECT @@server_id")).isEqualTo(primaryId);
@@ -125,7 +134,8 @@ class ReadWriteSplitIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void temporaryTablesPinTheSessionToThePrimary(Driver driver) throws Exception {
-        try (Connection c = turnout.connect(driver, ""); Statement st = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement st = c.createStatement()) {
             assertThat(replicaIds).contains(ConnectorHarness.queryLong(c, "SELECT @@server_id"));
             st.execute("CREATE TEMPORARY TABLE tmp_split (x INT)");
             st.execute("INSERT INTO tmp_split VALUES (7)");
@@ -139,12 +149,14 @@ class ReadWriteSplitIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void sessionVariablesAndSchemaFollowTheSessionToReplicas(Driver driver) throws Exception {
-        try (Connection c = turnout.connect(driver, ""); Statement st = c.createStatement()) {
+        try (Connection c = turnout.connect(driver, "");
+                Statement st = c.createStatement()) {
             st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
             st.execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
             st.execute("USE mysql");
             for (int i = 0; i < 6; i++) {
-                try (ResultSet rs = st.executeQuery("SELECT @@server_id, @@sql_mode, @@collation_connection, DATABASE()")) {
+                try (ResultSet rs =
+                        st.executeQuery("SELECT @@server_id, @@sql_mode, @@collation_connection, DATABASE()")) {
                     rs.next();
                     assertThat(replicaIds).contains(rs.getLong(1));
                     assertThat(rs.getString(2)).isEqualTo("ANSI_QUOTES");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReadYourWritesIT {
 
     @RegisterExtension
-    static final ConnectorExtension turnout = new ConnectorExtension("connector-qos=RO_RELAXED\nconnector-smartscale=true\n");
+    static final ConnectorExtension turnout =
+            new ConnectorExtension("connector-qos=RO_RELAXED\nconnector-smartscale=true\n");
 
     private static long primaryId;
     private static Set<Long> replicaIds;
@@ -35,7 +36,8 @@ class ReadYourWritesIT {
     static void table() throws Exception {
         primaryId = turnout.primaryServerId();
         replicaIds = ConnectorHarness.replicaIds(turnout.cluster());
-        try (Connection root = turnout.cluster().primary().rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = turnout.cluster().primary().rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS test.ryw (id INT PRIMARY KEY, v INT)");
             st.execute("DELETE FROM test.ryw");
         }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReplicaLatencyIT {
 
     @RegisterExtension
-    static final ConnectorExtension turnout = new ConnectorExtension(
-            "connector-qos=RO_RELAXED\nconnector-max-slave-latency=500ms\n");
+    static final ConnectorExtension turnout =
+            new ConnectorExtension("connector-qos=RO_RELAXED\nconnector-max-slave-latency=500ms\n");
 
     @Test
     void aReplicaBeyondTheBoundGetsNoReadsUntilItCatchesUp() throws Exception {
@@ -29,7 +29,9 @@ class ReplicaLatencyIT {
         long laggingId = lagging.serverId();
         long otherId = turnout.cluster().replicas().get(0).serverId();
         try (Connection c = turnout.connect(Driver.MARIADB, "")) {
-            assertThat(readsUntil(c, laggingId, 10_000)).as("the replica serves reads before it lags").isTrue();
+            assertThat(readsUntil(c, laggingId, 10_000))
+                    .as("the replica serves reads before it lags")
+                    .isTrue();
             ConnectorHarness.executeAsRoot(lagging, "STOP SLAVE SQL_THREAD");
             long stopped = System.nanoTime();
             try {
@@ -42,7 +44,9 @@ class ReplicaLatencyIT {
                 ConnectorHarness.executeAsRoot(lagging, "START SLAVE SQL_THREAD");
             }
             long restarted = System.nanoTime();
-            assertThat(readsUntil(c, laggingId, 5_000)).as("reads return once it caught up").isTrue();
+            assertThat(readsUntil(c, laggingId, 5_000))
+                    .as("reads return once it caught up")
+                    .isTrue();
             System.out.println("reads returned to the caught-up replica after "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms");
         }

@@ -39,8 +39,10 @@ class RestApiIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        connector = ConnectorHarness.start(cluster, "connector-rest-api-address=127.0.0.1:" + port
-                + "\nrest-api-admin-user=admin\nrest-api-admin-password=s3cret\n");
+        connector = ConnectorHarness.start(
+                cluster,
+                "connector-rest-api-address=127.0.0.1:" + port
+                        + "\nrest-api-admin-user=admin\nrest-api-admin-password=s3cret\n");
         base = "http://127.0.0.1:" + connector.restApiAddress().orElseThrow().getPort();
     }
 
@@ -52,10 +54,12 @@ class RestApiIT {
     }
 
     private static HttpResponse<String> get(String path, String credentials) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
         if (credentials != null) {
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -68,17 +72,29 @@ class RestApiIT {
             }
             HttpResponse<String> status = get("/api/v1/status", "admin:s3cret");
             assertThat(status.statusCode()).isEqualTo(200);
-            assertThat(status.body()).contains("\"state\" : \"ONLINE\"", "\"dataservice\" : \"alpha\"",
-                    "\"name\" : \"" + cluster.primary().hostPort() + "\"", "\"role\" : \"master\"", "\"sessions\" : 1");
+            assertThat(status.body())
+                    .contains(
+                            "\"state\" : \"ONLINE\"",
+                            "\"dataservice\" : \"alpha\"",
+                            "\"name\" : \"" + cluster.primary().hostPort() + "\"",
+                            "\"role\" : \"master\"",
+                            "\"sessions\" : 1");
             HttpResponse<String> metrics = get("/metrics", "admin:s3cret");
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("# TYPE turnout_statements_routed_total counter",
-                    "turnout_sessions_active 1", "turnout_datasource_sessions{datasource=\"" + cluster.primary().hostPort()
-                            + "\"} 1");
-            String line = metrics.body().lines()
-                    .filter(l -> l.startsWith("turnout_statements_routed_total{reason=\"qos_rw_strict\",role=\"master\"}"))
-                    .findFirst().orElseThrow();
-            assertThat(Long.parseLong(line.substring(line.lastIndexOf(' ') + 1))).isGreaterThanOrEqualTo(5);
+            assertThat(metrics.body())
+                    .contains(
+                            "# TYPE turnout_statements_routed_total counter",
+                            "turnout_sessions_active 1",
+                            "turnout_datasource_sessions{datasource=\""
+                                    + cluster.primary().hostPort() + "\"} 1");
+            String line = metrics.body()
+                    .lines()
+                    .filter(l ->
+                            l.startsWith("turnout_statements_routed_total{reason=\"qos_rw_strict\",role=\"master\"}"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+                    .isGreaterThanOrEqualTo(5);
         }
     }
 

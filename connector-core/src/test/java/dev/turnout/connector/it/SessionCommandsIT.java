@@ -32,7 +32,8 @@ class SessionCommandsIT {
     static final ConnectorExtension turnout = new ConnectorExtension();
 
     private static String userVariable(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("select @turnout_it_marker")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("select @turnout_it_marker")) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
@@ -50,12 +51,14 @@ class SessionCommandsIT {
     @EnumSource(Driver.class)
     void passesClientConnectionAttributesToTheServer(Driver driver) throws Exception {
         try (Connection c = turnout.connect(driver, "connectionAttributes=turnout_it:yes")) {
-            Assumptions.assumeTrue(ConnectorHarness.queryLong(c, "select @@performance_schema") == 1,
+            Assumptions.assumeTrue(
+                    ConnectorHarness.queryLong(c, "select @@performance_schema") == 1,
                     "performance_schema is OFF on the sandbox servers: session_connect_attrs cannot be read");
             Map<String, String> attributes = new HashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "select attr_name, attr_value from performance_schema.session_connect_attrs"
-                            + " where processlist_id = connection_id()")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("select attr_name, attr_value from performance_schema.session_connect_attrs"
+                                    + " where processlist_id = connection_id()")) {
                 while (rs.next()) {
                     attributes.put(rs.getString(1), rs.getString(2));
                 }
@@ -71,10 +74,12 @@ class SessionCommandsIT {
     void changeUserStartsAFreshSessionOnThePrimary() throws Exception {
         try (Connection c = turnout.connect(Driver.MYSQL, "")) {
             setUserVariable(c);
-            c.unwrap(JdbcConnection.class).changeUser(turnout.cluster().appUser(), turnout.cluster().appPassword());
+            c.unwrap(JdbcConnection.class)
+                    .changeUser(turnout.cluster().appUser(), turnout.cluster().appPassword());
             assertThat(userVariable(c)).isNull();
             assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());
-            assertThat(ConnectorHarness.queryLong(c, "select database() = 'test'")).isEqualTo(1);
+            assertThat(ConnectorHarness.queryLong(c, "select database() = 'test'"))
+                    .isEqualTo(1);
             // The session works normally after the change: a statement, a prepared statement, a ping.
             try (PreparedStatement p = c.prepareStatement("select ? + 1")) {
                 p.setInt(1, 41);
@@ -92,7 +97,8 @@ class SessionCommandsIT {
     void changeUserWithAWrongPasswordIsDenied() throws Exception {
         try (Connection c = turnout.connect(Driver.MYSQL, "")) {
             assertThatExceptionOfType(SQLException.class)
-                    .isThrownBy(() -> c.unwrap(JdbcConnection.class).changeUser(turnout.cluster().appUser(), "not-the-password"))
+                    .isThrownBy(() -> c.unwrap(JdbcConnection.class)
+                            .changeUser(turnout.cluster().appUser(), "not-the-password"))
                     .satisfies(e -> {
                         assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1045);
                         assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("28000");
@@ -141,10 +147,13 @@ class SessionCommandsIT {
             }
             try {
                 c.setCatalog("turnout_it_other");
-                assertThat(ConnectorHarness.queryLong(c, "select database() = 'turnout_it_other'")).isEqualTo(1);
+                assertThat(ConnectorHarness.queryLong(c, "select database() = 'turnout_it_other'"))
+                        .isEqualTo(1);
                 c.setCatalog("test");
-                assertThat(ConnectorHarness.queryLong(c, "select database() = 'test'")).isEqualTo(1);
-                assertThat(ConnectorHarness.queryLong(c, "select connection_id()")).isEqualTo(backendThread);
+                assertThat(ConnectorHarness.queryLong(c, "select database() = 'test'"))
+                        .isEqualTo(1);
+                assertThat(ConnectorHarness.queryLong(c, "select connection_id()"))
+                        .isEqualTo(backendThread);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("drop database if exists turnout_it_other");
@@ -157,7 +166,8 @@ class SessionCommandsIT {
     @EnumSource(Driver.class)
     void pingAnswersWhileTheConnectorRunsAndFailsAfterItShutDown(Driver driver) throws Exception {
         ConnectorServer own = ConnectorHarness.start(turnout.cluster());
-        try (Connection c = driver.connect(own.port(), turnout.cluster().appUser(), turnout.cluster().appPassword(), "")) {
+        try (Connection c = driver.connect(
+                own.port(), turnout.cluster().appUser(), turnout.cluster().appPassword(), "")) {
             assertThat(c.isValid(2)).isTrue();
             assertThat(c.isValid(2)).isTrue();
             assertThat(ConnectorHarness.queryLong(c, "select @@server_id")).isEqualTo(turnout.primaryServerId());

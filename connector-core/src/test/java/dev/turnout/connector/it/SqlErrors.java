@@ -9,8 +9,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 /** The SQLException a driver call must throw, for assertions on its code, SQLSTATE and message. */
 final class SqlErrors {
 
-    private SqlErrors() {
-    }
+    private SqlErrors() {}
 
     /** Runs {@code call}, asserts that it threw an SQLException, and returns it. */
     static SQLException thrownBy(ThrowingCallable call) {

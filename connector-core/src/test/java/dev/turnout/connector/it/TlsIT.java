@@ -53,8 +53,22 @@ class TlsIT {
     @BeforeAll
     static void startTls() throws Exception {
         assumeTrue(commandExists("openssl"), "openssl is not installed: cannot make a test certificate");
-        run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
-                "-days", "1", "-subj", "/CN=127.0.0.1");
+        run(
+                dir,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1");
         assertThat(Files.readString(dir.resolve("key.pem"))).contains("-----BEGIN PRIVATE KEY-----");
         tls = ConnectorHarness.start(plain.cluster(), tlsSettings(dir.resolve("cert.pem"), dir.resolve("key.pem")));
     }
@@ -71,8 +85,8 @@ class TlsIT {
     }
 
     private static String mySqlUrl(int port, String options) {
-        return "jdbc:mysql://127.0.0.1:" + port + "/test?allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=30000&"
-                + options;
+        return "jdbc:mysql://127.0.0.1:" + port
+                + "/test?allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=30000&" + options;
     }
 
     private static String mariaDbUrl(int port, String options) {
@@ -80,73 +94,97 @@ class TlsIT {
     }
 
     private static boolean mySqlTlsEstablished(Connection connection) throws SQLException {
-        NativeSession session = (NativeSession) connection.unwrap(MysqlConnection.class).getSession();
+        NativeSession session =
+                (NativeSession) connection.unwrap(MysqlConnection.class).getSession();
         return session.getProtocol().getSocketConnection().isSSLEstablished();
     }
 
     private static boolean mariaDbTlsEstablished(Connection connection) throws SQLException {
-        return connection.unwrap(org.mariadb.jdbc.Connection.class).getContext().hasClientCapability(Capabilities.CLIENT_SSL);
+        return connection
+                .unwrap(org.mariadb.jdbc.Connection.class)
+                .getContext()
+                .hasClientCapability(Capabilities.CLIENT_SSL);
     }
 
     @Test
     void mySqlConnectorJRequiringTlsConnectsOverTls() throws Exception {
-        try (Connection connection = DriverManager.getConnection(mySqlUrl(tls.port(), "sslMode=REQUIRED"),
-                plain.cluster().appUser(), plain.cluster().appPassword())) {
+        try (Connection connection = DriverManager.getConnection(
+                mySqlUrl(tls.port(), "sslMode=REQUIRED"),
+                plain.cluster().appUser(),
+                plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(plain.primaryServerId());
         }
     }
 
     @Test
     void mySqlConnectorJRequiringTlsIsRefusedByAConnectorWithoutCertificate() throws Exception {
-        SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(mySqlUrl(plain.port(), "sslMode=REQUIRED"),
-                plain.cluster().appUser(), plain.cluster().appPassword()).close());
+        SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(
+                        mySqlUrl(plain.port(), "sslMode=REQUIRED"),
+                        plain.cluster().appUser(),
+                        plain.cluster().appPassword())
+                .close());
         assertThat(refused.getSQLState()).startsWith("08");
         // Without REQUIRED the same driver logs in in plain text: the refusal was about TLS.
-        try (Connection connection = DriverManager.getConnection(mySqlUrl(plain.port(), "sslMode=PREFERRED"),
-                plain.cluster().appUser(), plain.cluster().appPassword())) {
+        try (Connection connection = DriverManager.getConnection(
+                mySqlUrl(plain.port(), "sslMode=PREFERRED"),
+                plain.cluster().appUser(),
+                plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isFalse();
         }
     }
 
     @Test
     void mariaDbConnectorJWithSslModeTrustConnectsOverTls() throws Exception {
-        try (Connection connection = DriverManager.getConnection(mariaDbUrl(tls.port(), "sslMode=trust"),
-                plain.cluster().appUser(), plain.cluster().appPassword())) {
+        try (Connection connection = DriverManager.getConnection(
+                mariaDbUrl(tls.port(), "sslMode=trust"),
+                plain.cluster().appUser(),
+                plain.cluster().appPassword())) {
             assertThat(mariaDbTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(plain.primaryServerId());
         }
-        SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(mariaDbUrl(plain.port(), "sslMode=trust"),
-                plain.cluster().appUser(), plain.cluster().appPassword()).close());
+        SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(
+                        mariaDbUrl(plain.port(), "sslMode=trust"),
+                        plain.cluster().appUser(),
+                        plain.cluster().appPassword())
+                .close());
         assertThat(refused.getMessage()).containsIgnoringCase("ssl");
     }
 
     @Test
     void mySqlConnectorJLogsInWithAClearPasswordOverTls() throws Exception {
         String options = "sslMode=REQUIRED&defaultAuthenticationPlugin=mysql_clear_password";
-        try (Connection connection = DriverManager.getConnection(mySqlUrl(tls.port(), options),
-                plain.cluster().appUser(), plain.cluster().appPassword())) {
+        try (Connection connection = DriverManager.getConnection(
+                mySqlUrl(tls.port(), options),
+                plain.cluster().appUser(),
+                plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(plain.primaryServerId());
         }
-        SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(mySqlUrl(tls.port(), options),
-                plain.cluster().appUser(), "wrong").close());
+        SQLException refused = SqlErrors.thrownBy(() -> DriverManager.getConnection(
+                        mySqlUrl(tls.port(), options), plain.cluster().appUser(), "wrong")
+                .close());
         assertThat(refused.getErrorCode()).isEqualTo(1045);
     }
 
     @Test
     void aClearPasswordIsAcceptedOverTls() throws Exception {
         try (RawClient client = RawClient.connect(tls.port())) {
-            assertThat(client.greeting().capabilities() & Capabilities.CLIENT_SSL).isNotZero();
+            assertThat(client.greeting().capabilities() & Capabilities.CLIENT_SSL)
+                    .isNotZero();
             client.startTls();
-            RawClient.Packet ok = client.loginAfterTls(plain.cluster().appUser(), plain.cluster().appPassword(),
-                    AuthPlugins.MYSQL_CLEAR_PASSWORD);
+            RawClient.Packet ok = client.loginAfterTls(
+                    plain.cluster().appUser(), plain.cluster().appPassword(), AuthPlugins.MYSQL_CLEAR_PASSWORD);
             assertThat(ok.firstByte()).as("OK, not 0x%02x", ok.firstByte()).isZero();
             assertThat(client.queryLong("select @@server_id")).isEqualTo(plain.primaryServerId());
         }
         try (RawClient client = RawClient.connect(tls.port())) {
             client.startTls();
-            RawClient.Packet err = client.loginAfterTls(plain.cluster().appUser(), "wrong", AuthPlugins.MYSQL_CLEAR_PASSWORD);
+            RawClient.Packet err =
+                    client.loginAfterTls(plain.cluster().appUser(), "wrong", AuthPlugins.MYSQL_CLEAR_PASSWORD);
             assertThat(err.isErr()).isTrue();
             assertThat(err.err().errorCode()).isEqualTo(1045);
             assertThat(err.sequenceId()).isEqualTo(3);
@@ -216,15 +254,16 @@ class TlsIT {
     @Test
     void aClearPasswordIsNeverAcceptedInPlainTextButSwitchedToNative() throws Exception {
         try (RawClient client = RawClient.connect(tls.port())) {
-            RawClient.Packet answer = client.login(plain.cluster().appUser(), plain.cluster().appPassword(),
-                    AuthPlugins.MYSQL_CLEAR_PASSWORD);
+            RawClient.Packet answer = client.login(
+                    plain.cluster().appUser(), plain.cluster().appPassword(), AuthPlugins.MYSQL_CLEAR_PASSWORD);
             assertThat(answer.firstByte()).as("an AuthSwitchRequest").isEqualTo(AuthSwitchRequest.HEADER);
             byte[] pluginName = AuthPlugins.MYSQL_NATIVE_PASSWORD.getBytes(StandardCharsets.US_ASCII);
             assertThat(answer.payload()).startsWith(concat(new byte[] {(byte) AuthSwitchRequest.HEADER}, pluginName));
             assertThat(answer.sequenceId()).isEqualTo(2);
 
             // The switch is to the greeting's scramble; answering it with a native response logs in.
-            byte[] scramble = Scrambles.nativePassword(plain.cluster().appPassword().getBytes(StandardCharsets.UTF_8),
+            byte[] scramble = Scrambles.nativePassword(
+                    plain.cluster().appPassword().getBytes(StandardCharsets.UTF_8),
                     client.greeting().authPluginData());
             client.writePacket(3, scramble);
             RawClient.Packet ok = client.readPacket();
@@ -237,8 +276,18 @@ class TlsIT {
     @Test
     void theMariaDbCommandLineClientConnectsOverTls() throws Exception {
         assumeTrue(commandExists("mariadb"), "the mariadb command-line client is not installed");
-        String output = run(dir, "mariadb", "-h127.0.0.1", "-P" + tls.port(), "-u" + plain.cluster().appUser(),
-                "-p" + plain.cluster().appPassword(), "--ssl", "--ssl-verify-server-cert=0", "test", "-N", "-e",
+        String output = run(
+                dir,
+                "mariadb",
+                "-h127.0.0.1",
+                "-P" + tls.port(),
+                "-u" + plain.cluster().appUser(),
+                "-p" + plain.cluster().appPassword(),
+                "--ssl",
+                "--ssl-verify-server-cert=0",
+                "test",
+                "-N",
+                "-e",
                 "select @@server_id; \\s");
         assertThat(output).startsWith(plain.primaryServerId() + "\n");
         assertThat(output).containsPattern("SSL:\\s+Cipher in use is \\S+");
@@ -248,15 +297,31 @@ class TlsIT {
     void aPkcs1KeyIsAccepted() throws Exception {
         Path keys = Files.createDirectories(dir.resolve("pkcs1"));
         run(keys, "openssl", "genrsa", "-traditional", "-out", "key.pem", "2048");
-        run(keys, "openssl", "req", "-x509", "-new", "-key", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1");
+        run(
+                keys,
+                "openssl",
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "key.pem",
+                "-out",
+                "cert.pem",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1");
         assertThat(Files.readString(keys.resolve("key.pem"))).contains("-----BEGIN RSA PRIVATE KEY-----");
 
-        try (ConnectorServer pkcs1 = ConnectorHarness.start(plain.cluster(),
-                        tlsSettings(keys.resolve("cert.pem"), keys.resolve("key.pem")));
-                Connection connection = DriverManager.getConnection(mySqlUrl(pkcs1.port(), "sslMode=REQUIRED"),
-                        plain.cluster().appUser(), plain.cluster().appPassword())) {
+        try (ConnectorServer pkcs1 = ConnectorHarness.start(
+                        plain.cluster(), tlsSettings(keys.resolve("cert.pem"), keys.resolve("key.pem")));
+                Connection connection = DriverManager.getConnection(
+                        mySqlUrl(pkcs1.port(), "sslMode=REQUIRED"),
+                        plain.cluster().appUser(),
+                        plain.cluster().appPassword())) {
             assertThat(mySqlTlsEstablished(connection)).isTrue();
-            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id")).isEqualTo(plain.primaryServerId());
+            assertThat(ConnectorHarness.queryLong(connection, "select @@server_id"))
+                    .isEqualTo(plain.primaryServerId());
         }
     }
 
@@ -278,12 +343,19 @@ class TlsIT {
 
     /** Runs a command in {@code workDir} (at most 60 s) and returns its output; fails on a non-zero exit. */
     private static String run(Path workDir, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).directory(workDir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(List.of(command))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
-            assertThat(process.exitValue()).as("exit status of %s: %s", new ArrayList<>(List.of(command)), output).isZero();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("%s finished", command[0])
+                    .isTrue();
+            assertThat(process.exitValue())
+                    .as("exit status of %s: %s", new ArrayList<>(List.of(command)), output)
+                    .isZero();
             return output;
         } finally {
             process.destroyForcibly();

@@ -38,7 +38,8 @@ class UnreachablePrimaryIT {
                 master=127.0.0.1:%d
                 members=127.0.0.1:%d
                 """.formatted(CONNECT_TIMEOUT.toMillis(), primaryPort, primaryPort);
-        return ConnectorServer.start(ConnectorConfig.parse(text, "unreachable.ini", "alpha").withApplicationPort(0));
+        return ConnectorServer.start(
+                ConnectorConfig.parse(text, "unreachable.ini", "alpha").withApplicationPort(0));
     }
 
     /** A port nothing listens on: bound once to find it free, then closed. */
@@ -77,7 +78,8 @@ class UnreachablePrimaryIT {
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
                 assertNoPrimary(refused, "127.0.0.1:" + silent.getLocalPort() + ": connect timed out");
-                assertThat(elapsed).isGreaterThanOrEqualTo(CONNECT_TIMEOUT.minusMillis(50))
+                assertThat(elapsed)
+                        .isGreaterThanOrEqualTo(CONNECT_TIMEOUT.minusMillis(50))
                         .isLessThan(CONNECT_TIMEOUT.plus(MARGIN));
             }
         }

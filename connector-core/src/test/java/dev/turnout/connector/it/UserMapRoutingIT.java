@@ -43,10 +43,13 @@ class UserMapRoutingIT {
         dir = Files.createTempDirectory("turnout-usermap-");
         userMap = dir.resolve("user.map");
         DbServer excluded = cluster.replicas().get(1);
-        Files.writeString(userMap, "# the application user, its reads never on the second replica\n"
-                + cluster.appUser() + " " + cluster.appPassword() + " alpha -" + excluded.hostPort() + "\n"
-                + "@direct " + cluster.appUser() + "\n");
-        connector = ConnectorHarness.start(cluster, "connector-user-map=" + userMap + "\n", config -> config.withReadOnlyPort(0));
+        Files.writeString(
+                userMap,
+                "# the application user, its reads never on the second replica\n"
+                        + cluster.appUser() + " " + cluster.appPassword() + " alpha -" + excluded.hostPort() + "\n"
+                        + "@direct " + cluster.appUser() + "\n");
+        connector = ConnectorHarness.start(
+                cluster, "connector-user-map=" + userMap + "\n", config -> config.withReadOnlyPort(0));
         cluster.awaitReplication(Duration.ofSeconds(10));
     }
 
@@ -66,8 +69,10 @@ class UserMapRoutingIT {
         try (Connection c = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "")) {
             Map<Long, Integer> servedBy = reads(c, "SELECT @@server_id", 200);
             assertThat(servedBy).as("served by %s", servedBy).containsOnlyKeys(allowed);
-            assertThat(ConnectorHarness.queryLong(c, "/* TUNGSTEN USE qos=RW_STRICT */ SELECT @@server_id")).isEqualTo(primary);
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("tungsten connection status")) {
+            assertThat(ConnectorHarness.queryLong(c, "/* TUNGSTEN USE qos=RW_STRICT */ SELECT @@server_id"))
+                    .isEqualTo(primary);
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("tungsten connection status")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("qos")).isEqualTo("RO_RELAXED");
                 assertThat(rs.getString("reason")).isEqualTo("qos_rw_strict");
@@ -79,24 +84,28 @@ class UserMapRoutingIT {
     @Test
     void theReadOnlyPortServesReadsFromReplicasAndWritesFromThePrimary() throws Exception {
         long primary = cluster.primary().serverId();
-        try (Connection c = Driver.MYSQL.connect(connector.readOnlyPort(), cluster.appUser(), cluster.appPassword(), "");
+        try (Connection c =
+                        Driver.MYSQL.connect(connector.readOnlyPort(), cluster.appUser(), cluster.appPassword(), "");
                 Statement st = c.createStatement()) {
             assertThat(reads(c, "SELECT @@server_id", 50)).doesNotContainKey(primary);
             st.execute("CREATE TABLE IF NOT EXISTS test.ro_port (id INT PRIMARY KEY)");
             st.execute("REPLACE INTO test.ro_port VALUES (1)");
-            assertThat(ConnectorHarness.queryLong(c, "SELECT @@server_id FROM test.ro_port FOR UPDATE")).isEqualTo(primary);
+            assertThat(ConnectorHarness.queryLong(c, "SELECT @@server_id FROM test.ro_port FOR UPDATE"))
+                    .isEqualTo(primary);
         }
     }
 
     @Test
     void flushPrivilegesRereadsTheUserMap() throws Exception {
         try (Connection c = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery("tungsten flush privileges")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("tungsten flush privileges")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("user.map reloaded successfully");
         }
         try (Connection c = Driver.MARIADB.connect(connector.port(), cluster.appUser(), cluster.appPassword(), "");
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery("tungsten explain SELECT 1")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("tungsten explain SELECT 1")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString("reason")).isEqualTo("replica_read");
         }

@@ -45,7 +45,8 @@ final class CapturedPackets {
                 }
                 int colon = trimmed.indexOf(':');
                 String label = trimmed.substring(0, colon).strip();
-                byte[] frame = HexFormat.of().parseHex(trimmed.substring(colon + 1).replaceAll("\\s", ""));
+                byte[] frame =
+                        HexFormat.of().parseHex(trimmed.substring(colon + 1).replaceAll("\\s", ""));
                 int length = frame[0] & 0xFF | (frame[1] & 0xFF) << 8 | (frame[2] & 0xFF) << 16;
                 if (length != frame.length - 4) {
                     throw new IllegalStateException(resource + ": the header of '" + label + "' says " + length

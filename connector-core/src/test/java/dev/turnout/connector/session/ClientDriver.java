@@ -30,15 +30,28 @@ import java.util.Map;
 final class ClientDriver {
 
     /** What the client announces: a MySQL 4.1 client with plugin auth, multi-results and CLIENT_DEPRECATE_EOF. */
-    static final long CAPABILITIES = Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_FOUND_ROWS
-            | Capabilities.CLIENT_LONG_FLAG | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_TRANSACTIONS
-            | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_MULTI_STATEMENTS
-            | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PS_MULTI_RESULTS | Capabilities.CLIENT_PLUGIN_AUTH
-            | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.CLIENT_DEPRECATE_EOF;
+    static final long CAPABILITIES = Capabilities.CLIENT_LONG_PASSWORD
+            | Capabilities.CLIENT_FOUND_ROWS
+            | Capabilities.CLIENT_LONG_FLAG
+            | Capabilities.CLIENT_PROTOCOL_41
+            | Capabilities.CLIENT_TRANSACTIONS
+            | Capabilities.CLIENT_SECURE_CONNECTION
+            | Capabilities.CLIENT_MULTI_STATEMENTS
+            | Capabilities.CLIENT_MULTI_RESULTS
+            | Capabilities.CLIENT_PS_MULTI_RESULTS
+            | Capabilities.CLIENT_PLUGIN_AUTH
+            | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+            | Capabilities.CLIENT_DEPRECATE_EOF;
+
     private static final int UTF8MB4_GENERAL_CI = 45;
     private static final int MYSQL_TYPE_VAR_STRING = 0xFD;
 
-    private enum Phase { AWAITING_GREETING, AUTHENTICATING, COMMANDS, LOGIN_FAILED }
+    private enum Phase {
+        AWAITING_GREETING,
+        AUTHENTICATING,
+        COMMANDS,
+        LOGIN_FAILED
+    }
 
     private final SessionHarness harness;
     private final ReadGatedChannel channel;
@@ -52,6 +65,7 @@ final class ClientDriver {
     private final ByteBuf fromConnector = Unpooled.buffer();
     /** Packets the connector has not read yet. */
     private final ByteBuf toConnector = Unpooled.buffer();
+
     private final ArrayDeque<ResponseReader> expected = new ArrayDeque<>();
     private final List<Reply> replies = new ArrayList<>();
     private boolean released;
@@ -109,7 +123,10 @@ final class ClientDriver {
     }
 
     Reply processKill(long id) {
-        send(Command.COM_PROCESS_KILL, new byte[] {(byte) id, (byte) (id >> 8), (byte) (id >> 16), (byte) (id >> 24)}, Kind.TEXT);
+        send(
+                Command.COM_PROCESS_KILL,
+                new byte[] {(byte) id, (byte) (id >> 8), (byte) (id >> 16), (byte) (id >> 24)},
+                Kind.TEXT);
         return settleForOneReply();
     }
 
@@ -267,8 +284,15 @@ final class ClientDriver {
 
     private void sendLogin(byte[] seed, int sequenceId) {
         long capabilities = database == null ? CAPABILITIES : CAPABILITIES | Capabilities.CLIENT_CONNECT_WITH_DB;
-        HandshakeResponse41 response = new HandshakeResponse41(capabilities, Packets.MAX_PAYLOAD, UTF8MB4_GENERAL_CI,
-                user, Scrambles.nativePassword(password, seed), database, AuthPlugins.MYSQL_NATIVE_PASSWORD, Map.of());
+        HandshakeResponse41 response = new HandshakeResponse41(
+                capabilities,
+                Packets.MAX_PAYLOAD,
+                UTF8MB4_GENERAL_CI,
+                user,
+                Scrambles.nativePassword(password, seed),
+                database,
+                AuthPlugins.MYSQL_NATIVE_PASSWORD,
+                Map.of());
         int start = toConnector.writerIndex();
         toConnector.writeZero(Packets.HEADER_SIZE);
         response.encode(toConnector);
@@ -285,5 +309,10 @@ final class ClientDriver {
         }
     }
 
-    enum Kind { TEXT, BINARY, PREPARE, NONE }
+    enum Kind {
+        TEXT,
+        BINARY,
+        PREPARE,
+        NONE
+    }
 }

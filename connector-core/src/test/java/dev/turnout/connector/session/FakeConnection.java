@@ -28,13 +28,19 @@ import java.util.regex.Pattern;
  */
 final class FakeConnection {
 
-    private enum Phase { CONNECTING, AWAITING_LOGIN, COMMANDS, CLOSED }
-
-    private record Statement(int parameters, int columns) {
+    private enum Phase {
+        CONNECTING,
+        AWAITING_LOGIN,
+        COMMANDS,
+        CLOSED
     }
 
-    private static final Pattern KILL = Pattern.compile("KILL\\s+(?:(?:HARD|SOFT)\\s+)?(CONNECTION\\s+|QUERY\\s+)?(\\d+)\\s*;?");
-    private static final Pattern AUTOCOMMIT = Pattern.compile("SET\\s+(?:SESSION\\s+|@@SESSION\\.|@@)?AUTOCOMMIT\\s*=\\s*(\\w+)");
+    private record Statement(int parameters, int columns) {}
+
+    private static final Pattern KILL =
+            Pattern.compile("KILL\\s+(?:(?:HARD|SOFT)\\s+)?(CONNECTION\\s+|QUERY\\s+)?(\\d+)\\s*;?");
+    private static final Pattern AUTOCOMMIT =
+            Pattern.compile("SET\\s+(?:SESSION\\s+|@@SESSION\\.|@@)?AUTOCOMMIT\\s*=\\s*(\\w+)");
 
     private final FakeServer server;
     private final long threadId;
@@ -47,9 +53,11 @@ final class FakeConnection {
     private final ByteBuf outbox = Unpooled.buffer();
     /** Commands received and not answered yet (the server holds its answers). */
     private final ArrayDeque<byte[]> unanswered = new ArrayDeque<>();
+
     private final Map<Integer, Statement> statements = new HashMap<>();
     /** Statements told their parameter types on this connection. */
     private final Set<Integer> typesKnown = new HashSet<>();
+
     private final List<ReceivedCommand> commands = new ArrayList<>();
     private HandshakeResponse41 login;
     private boolean inTransaction;
@@ -110,7 +118,8 @@ final class FakeConnection {
             received.writeBytes(bytes);
             bytes.release();
         }
-        while (phase != Phase.CLOSED && received.readableBytes() >= Packets.HEADER_SIZE
+        while (phase != Phase.CLOSED
+                && received.readableBytes() >= Packets.HEADER_SIZE
                 && received.readableBytes() >= Packets.HEADER_SIZE + Packets.payloadLength(received)) {
             int length = Packets.payloadLength(received);
             int sequenceId = Packets.sequenceId(received);
@@ -153,10 +162,12 @@ final class FakeConnection {
                 in.release();
             }
             if (!Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF)) {
-                throw new IllegalStateException(this + ": the fake servers answer only sessions with CLIENT_DEPRECATE_EOF");
+                throw new IllegalStateException(
+                        this + ": the fake servers answer only sessions with CLIENT_DEPRECATE_EOF");
             }
             if (!server.acceptsLogin(ServerPackets.greetingSeed(), login.authResponse())) {
-                ServerPackets.err(outbox, sequenceId + 1, 1045, "28000", "Access denied for user '" + login.username() + "'");
+                ServerPackets.err(
+                        outbox, sequenceId + 1, 1045, "28000", "Access denied for user '" + login.username() + "'");
                 closing = true;
                 return;
             }
@@ -190,13 +201,14 @@ final class FakeConnection {
                 server.kill(intLE(payload, 1) & 0xFFFF_FFFFL, false);
                 ok(false);
             }
-            case Command.COM_STMT_PREPARE -> prepare(new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
+            case Command.COM_STMT_PREPARE ->
+                prepare(new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
             case Command.COM_STMT_EXECUTE -> execute(payload);
             case Command.COM_STMT_CLOSE -> {
                 statements.remove(intLE(payload, 1));
                 typesKnown.remove(intLE(payload, 1));
             }
-            case Command.COM_STMT_SEND_LONG_DATA -> { }
+            case Command.COM_STMT_SEND_LONG_DATA -> {}
             case Command.COM_QUIT -> closing = true;
             default -> ServerPackets.unknownCommand(outbox, 1);
         }
@@ -212,9 +224,11 @@ final class FakeConnection {
         Matcher autocommitSet = AUTOCOMMIT.matcher(upper);
         Matcher kill = KILL.matcher(upper);
         if (upper.equals("SELECT @@SERVER_ID")) {
-            ServerPackets.textRows(outbox, "@@server_id", List.of(String.valueOf(server.serverId())), status(), capabilities());
+            ServerPackets.textRows(
+                    outbox, "@@server_id", List.of(String.valueOf(server.serverId())), status(), capabilities());
         } else if (upper.startsWith("SELECT MASTER_GTID_WAIT(")) {
-            ServerPackets.textRows(outbox, sql.strip().substring("SELECT ".length()), List.of("0"), status(), capabilities());
+            ServerPackets.textRows(
+                    outbox, sql.strip().substring("SELECT ".length()), List.of("0"), status(), capabilities());
         } else if (upper.startsWith("BEGIN") || upper.startsWith("START TRANSACTION")) {
             inTransaction = true;
             ok(false);
@@ -222,18 +236,23 @@ final class FakeConnection {
             inTransaction = false;
             ok(false);
         } else if (autocommitSet.matches()) {
-            autocommit = autocommitSet.group(1).equals("1") || autocommitSet.group(1).equals("ON");
+            autocommit =
+                    autocommitSet.group(1).equals("1") || autocommitSet.group(1).equals("ON");
             if (autocommit) {
                 inTransaction = false; // SET autocommit=1 commits
             }
             ok(false);
         } else if (kill.matches()) {
-            server.kill(Long.parseLong(kill.group(2)), kill.group(1) != null && kill.group(1).startsWith("QUERY"));
+            server.kill(
+                    Long.parseLong(kill.group(2)),
+                    kill.group(1) != null && kill.group(1).startsWith("QUERY"));
             ok(false);
         } else if (upper.startsWith("SELECT") || upper.startsWith("SHOW") || upper.startsWith("WITH")) {
             inTransaction |= !autocommit;
             ServerPackets.textRows(outbox, "server", List.of(server.name()), status(), capabilities());
-        } else if (upper.startsWith("INSERT") || upper.startsWith("UPDATE") || upper.startsWith("DELETE")
+        } else if (upper.startsWith("INSERT")
+                || upper.startsWith("UPDATE")
+                || upper.startsWith("DELETE")
                 || upper.startsWith("REPLACE")) {
             inTransaction |= !autocommit;
             ok(true);
@@ -254,8 +273,12 @@ final class FakeConnection {
         int id = intLE(payload, 1);
         Statement statement = statements.get(id);
         if (statement == null) {
-            ServerPackets.err(outbox, 1, 1243, "HY000", "Unknown prepared statement handler (" + id
-                    + ") given to mysqld_stmt_execute");
+            ServerPackets.err(
+                    outbox,
+                    1,
+                    1243,
+                    "HY000",
+                    "Unknown prepared statement handler (" + id + ") given to mysqld_stmt_execute");
             return;
         }
         if (statement.parameters() > 0) {
@@ -288,7 +311,10 @@ final class FakeConnection {
     }
 
     private static int intLE(byte[] bytes, int at) {
-        return bytes[at] & 0xFF | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16 | (bytes[at + 3] & 0xFF) << 24;
+        return bytes[at] & 0xFF
+                | (bytes[at + 1] & 0xFF) << 8
+                | (bytes[at + 2] & 0xFF) << 16
+                | (bytes[at + 3] & 0xFF) << 24;
     }
 
     /** Lets go of the buffers (when closed, or when the harness ends). */

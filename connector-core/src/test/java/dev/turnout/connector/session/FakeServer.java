@@ -164,7 +164,9 @@ final class FakeServer {
         }
         ChannelPromise promise = channel.newPromise();
         if (down) {
-            channel.eventLoop().execute(() -> promise.setFailure(new ConnectException("Connection refused: " + host + ":" + port)));
+            channel.eventLoop()
+                    .execute(
+                            () -> promise.setFailure(new ConnectException("Connection refused: " + host + ":" + port)));
             return promise;
         }
         long threadId = 1000L * serverId + connections.size() + 1;

@@ -9,7 +9,9 @@ class HoldSessionTest {
 
     @Test
     void aStatementOutsideATransactionWaitsWhileOnHoldAndRunsAfterTheRelease() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             client.query("SET NAMES utf8mb4").asOk();
 
@@ -24,10 +26,13 @@ class HoldSessionTest {
 
             harness.release();
 
-            assertThat(client.takeReplies()).hasSize(2).satisfiesExactly(
-                    insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1),
-                    select -> assertThat(select.asRows().values()).containsExactly("db2"));
-            assertThat(harness.server("db1").commands()).containsExactly("SET NAMES utf8mb4", "INSERT INTO t VALUES (1)");
+            assertThat(client.takeReplies())
+                    .hasSize(2)
+                    .satisfiesExactly(
+                            insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1),
+                            select -> assertThat(select.asRows().values()).containsExactly("db2"));
+            assertThat(harness.server("db1").commands())
+                    .containsExactly("SET NAMES utf8mb4", "INSERT INTO t VALUES (1)");
             assertThat(harness.server("db2").commands()).containsExactly("SET NAMES utf8mb4", "SELECT name FROM t");
         }
     }

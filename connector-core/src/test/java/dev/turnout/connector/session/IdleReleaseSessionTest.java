@@ -15,7 +15,8 @@ class IdleReleaseSessionTest {
 
     @Test
     void anIdleSessionQuitsItsConnectionAndItsNextStatementReconnectsToThePrimaryWithItsStateReplayed() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with(ONE_SECOND).start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1", "db2").with(ONE_SECOND).start()) {
             ClientDriver client = harness.connect();
             client.query("SET NAMES utf8mb4").asOk();
             client.query("USE shop").asOk();
@@ -41,7 +42,9 @@ class IdleReleaseSessionTest {
 
     @Test
     void anIdleSessionAlsoQuitsItsReplicaConnection() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with(ONE_SECOND).with("connector-qos=RO_RELAXED")
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with(ONE_SECOND)
+                .with("connector-qos=RO_RELAXED")
                 .start()) {
             ClientDriver client = harness.connect();
             client.query("SET NAMES utf8mb4").asOk();
@@ -54,13 +57,15 @@ class IdleReleaseSessionTest {
             assertThat(harness.server("db2").commands()).endsWith("COM_QUIT");
 
             assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
-            assertThat(harness.server("db2").lastConnection().commands()).containsExactly("SET NAMES utf8mb4", "SELECT name FROM t");
+            assertThat(harness.server("db2").lastConnection().commands())
+                    .containsExactly("SET NAMES utf8mb4", "SELECT name FROM t");
         }
     }
 
     @Test
     void aSessionThatKeepsRunningStatementsIsNotReleased() {
-        try (SessionHarness harness = SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
             ClientDriver client = harness.connect();
 
             for (int i = 0; i < 5; i++) {
@@ -75,7 +80,8 @@ class IdleReleaseSessionTest {
 
     @Test
     void aSessionInsideATransactionIsNotReleased() {
-        try (SessionHarness harness = SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
             ClientDriver client = harness.connect();
             client.query("BEGIN").asOk();
 
@@ -90,7 +96,8 @@ class IdleReleaseSessionTest {
 
     @Test
     void aSessionThatAssignedAUserVariableInASelectIsNotReleased() {
-        try (SessionHarness harness = SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
             ClientDriver client = harness.connect();
             client.query("SELECT @v := 1").asRows();
 
@@ -103,7 +110,8 @@ class IdleReleaseSessionTest {
 
     @Test
     void aKillQueryOfAReleasedSessionIsAnsweredOkAndAKillEndsIt() {
-        try (SessionHarness harness = SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1").with(ONE_SECOND).start()) {
             ClientDriver idle = harness.connect();
             harness.advance(Duration.ofMillis(2500));
             ClientDriver killer = harness.connect();
@@ -120,7 +128,8 @@ class IdleReleaseSessionTest {
 
     @Test
     void aSessionWhoseHeldCommandTheConnectorAnsweredItselfIsReleasedWhenIdle() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with(ONE_SECOND).start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1", "db2").with(ONE_SECOND).start()) {
             ClientDriver client = harness.connect();
             FakeConnection primary = harness.server("db1").lastConnection();
             harness.hold();

@@ -12,21 +12,36 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KillStatementTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "KILL QUERY 1073741825        | 1073741825 | true",
-            "kill query 42                | 42         | true",
-            "  KILL 7 ;                   | 7          | false",
-            "KILL CONNECTION 9            | 9          | false",
-            "KILL HARD QUERY 12           | 12         | true",
-            "KILL SOFT CONNECTION 13      | 13         | false",
-            "Kill\tQuery\t14              | 14         | true"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "KILL QUERY 1073741825        | 1073741825 | true",
+                "kill query 42                | 42         | true",
+                "  KILL 7 ;                   | 7          | false",
+                "KILL CONNECTION 9            | 9          | false",
+                "KILL HARD QUERY 12           | 12         | true",
+                "KILL SOFT CONNECTION 13      | 13         | false",
+                "Kill\tQuery\t14              | 14         | true"
+            })
     void recognisesAKillOfOneId(String sql, long id, boolean queryOnly) {
         assertThat(parse(sql)).isEqualTo(new KillStatement(id, queryOnly));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"SELECT 1", "KILL", "KILL QUERY", "KILL USER app", "KILL QUERY ID 5", "KILLQUERY 5",
-            "KILL 5 6", "KILL 5; SELECT 1", "KILL QUERY 5x", "", "KILL QUERY 1234567890123456789012"})
+    @ValueSource(
+            strings = {
+                "SELECT 1",
+                "KILL",
+                "KILL QUERY",
+                "KILL USER app",
+                "KILL QUERY ID 5",
+                "KILLQUERY 5",
+                "KILL 5 6",
+                "KILL 5; SELECT 1",
+                "KILL QUERY 5x",
+                "",
+                "KILL QUERY 1234567890123456789012"
+            })
     void ignoresEverythingElse(String sql) {
         assertThat(parse(sql)).isNull();
     }
@@ -34,7 +49,8 @@ class KillStatementTest {
     @ParameterizedTest
     @CsvSource({"true, KILL QUERY 55", "false, KILL CONNECTION 55"})
     void rewritesWithTheServerThreadId(boolean queryOnly, String expected) {
-        assertThat(new String(new KillStatement(1073741825, queryOnly).rewrite(55), StandardCharsets.US_ASCII)).isEqualTo(expected);
+        assertThat(new String(new KillStatement(1073741825, queryOnly).rewrite(55), StandardCharsets.US_ASCII))
+                .isEqualTo(expected);
     }
 
     private static KillStatement parse(String sql) {

@@ -19,10 +19,12 @@ class MasterSwitchSessionTest {
 
             assertThat(client.query("SELECT @@server_id").asRows().values()).containsExactly("2");
 
-            assertThat(harness.server("db2").commands()).containsExactly("SET NAMES utf8mb4", "USE shop", "SELECT @@server_id");
+            assertThat(harness.server("db2").commands())
+                    .containsExactly("SET NAMES utf8mb4", "USE shop", "SELECT @@server_id");
             assertThat(harness.server("db1").commands()).containsExactly("SET NAMES utf8mb4", "USE shop", "COM_QUIT");
             assertThat(harness.server("db1").openConnections()).isZero();
-            assertThat(client.query("INSERT INTO t VALUES (1)").asOk().affectedRows()).isEqualTo(1);
+            assertThat(client.query("INSERT INTO t VALUES (1)").asOk().affectedRows())
+                    .isEqualTo(1);
             assertThat(harness.server("db2").commands()).endsWith("INSERT INTO t VALUES (1)");
         }
     }
@@ -73,7 +75,8 @@ class MasterSwitchSessionTest {
             harness.release();
 
             assertThat(client.takeReply().asOk().affectedRows()).isEqualTo(1);
-            assertThat(harness.server("db2").commands()).containsExactly("SET NAMES utf8mb4", "INSERT INTO t VALUES (1)");
+            assertThat(harness.server("db2").commands())
+                    .containsExactly("SET NAMES utf8mb4", "INSERT INTO t VALUES (1)");
             assertThat(harness.server("db1").commands()).containsExactly("SET NAMES utf8mb4", "COM_QUIT");
         }
     }

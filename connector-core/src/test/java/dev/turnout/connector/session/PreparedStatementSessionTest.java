@@ -17,7 +17,9 @@ class PreparedStatementSessionTest {
 
     @Test
     void aStatementPreparedOnThePrimaryRunsOnAReplicaUnderTheReplicasOwnIdAndOnThePrimaryUnderThePrimarysId() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             Reply.Prepared prepared = client.prepare(SELECT);
@@ -27,11 +29,14 @@ class PreparedStatementSessionTest {
             assertThat(harness.server("db1").commands()).containsExactly("COM_STMT_PREPARE " + SELECT);
             assertThat(harness.server("db2").connections()).isEmpty();
 
-            assertThat(client.execute(prepared.statementId(), "1").asRows().values()).containsExactly("db2");
-            assertThat(harness.server("db2").commands()).containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 201");
+            assertThat(client.execute(prepared.statementId(), "1").asRows().values())
+                    .containsExactly("db2");
+            assertThat(harness.server("db2").commands())
+                    .containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 201");
 
             client.query("BEGIN").asOk();
-            assertThat(client.execute(prepared.statementId(), "2").asRows().values()).containsExactly("db1");
+            assertThat(client.execute(prepared.statementId(), "2").asRows().values())
+                    .containsExactly("db1");
             client.query("COMMIT").asOk();
             assertThat(harness.server("db1").commands())
                     .containsExactly("COM_STMT_PREPARE " + SELECT, "BEGIN", "COM_STMT_EXECUTE 101", "COMMIT");
@@ -44,7 +49,9 @@ class PreparedStatementSessionTest {
 
     @Test
     void twoStatementsKeepTheirIdsApartOnEveryServer() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             int first = client.prepare(SELECT).statementId();
             int second = client.prepare("SELECT name FROM t WHERE v = ?").statementId();
@@ -53,17 +60,22 @@ class PreparedStatementSessionTest {
             client.execute(second, "b").asRows();
             client.execute(first, "a").asRows();
 
-            assertThat(harness.server("db1").commands()).containsExactly("COM_STMT_PREPARE " + SELECT,
-                    "COM_STMT_PREPARE SELECT name FROM t WHERE v = ?");
-            assertThat(harness.server("db2").commands()).containsExactly(
-                    "COM_STMT_PREPARE SELECT name FROM t WHERE v = ?", "COM_STMT_EXECUTE 201",
-                    "COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 202");
+            assertThat(harness.server("db1").commands())
+                    .containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_PREPARE SELECT name FROM t WHERE v = ?");
+            assertThat(harness.server("db2").commands())
+                    .containsExactly(
+                            "COM_STMT_PREPARE SELECT name FROM t WHERE v = ?",
+                            "COM_STMT_EXECUTE 201",
+                            "COM_STMT_PREPARE " + SELECT,
+                            "COM_STMT_EXECUTE 202");
         }
     }
 
     @Test
     void anExecuteWithoutParameterTypesGetsTheTypesTheClientSentBeforeWhenItGoesToAServerThatNeverSawThem() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             int id = client.prepare(SELECT).statementId();
             client.query("BEGIN").asOk();
@@ -81,27 +93,33 @@ class PreparedStatementSessionTest {
 
     @Test
     void anExecuteWithoutParameterTypesGoesAsItIsToAServerThatWasToldThem() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             int id = client.prepare(SELECT).statementId();
             client.execute(id, "1").asRows();
 
             assertThat(client.executeWithoutTypes(id, "2").asRows().values()).containsExactly("db2");
 
-            assertThat(harness.server("db2").received()).extracting(ReceivedCommand::typesBound).containsExactly(false, true, false);
+            assertThat(harness.server("db2").received())
+                    .extracting(ReceivedCommand::typesBound)
+                    .containsExactly(false, true, false);
         }
     }
 
     @Test
     void aPreparedWriteRunsOnThePrimary() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             int id = client.prepare("INSERT INTO t VALUES (?)").statementId();
 
             assertThat(client.execute(id, "7").asOk().affectedRows()).isEqualTo(1);
 
-            assertThat(harness.server("db1").commands()).containsExactly("COM_STMT_PREPARE INSERT INTO t VALUES (?)",
-                    "COM_STMT_EXECUTE 101");
+            assertThat(harness.server("db1").commands())
+                    .containsExactly("COM_STMT_PREPARE INSERT INTO t VALUES (?)", "COM_STMT_EXECUTE 101");
             assertThat(harness.server("db2").connections()).isEmpty();
         }
     }
@@ -116,7 +134,8 @@ class PreparedStatementSessionTest {
             harness.promote("db2");
 
             assertThat(client.executeWithoutTypes(id, "2").asRows().values()).containsExactly("db2");
-            assertThat(harness.server("db2").commands()).containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 201");
+            assertThat(harness.server("db2").commands())
+                    .containsExactly("COM_STMT_PREPARE " + SELECT, "COM_STMT_EXECUTE 201");
             assertThat(harness.server("db2").received().get(1).parameterTypes()).isEqualTo(VAR_STRING);
         }
     }

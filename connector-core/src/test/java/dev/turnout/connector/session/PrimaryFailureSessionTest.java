@@ -19,7 +19,8 @@ class PrimaryFailureSessionTest {
 
     @Test
     void aPrimaryThatDiesDuringAStatementFailsThatStatementAloneAndTheNextStatementWaitsForTheNewMaster() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2", "db3").start()) {
+        try (SessionHarness harness =
+                SessionHarness.cluster("db1", "db2", "db3").start()) {
             ClientDriver client = harness.connect();
             client.query("SET NAMES utf8mb4").asOk();
             harness.server("db1").holdAnswers();
@@ -52,7 +53,9 @@ class PrimaryFailureSessionTest {
 
     @Test
     void aStatementThatFindsNoPrimaryWithinTheFailoverWaitGetsAnErrorAndTheNextOneRunsWhenThePrimaryIsBack() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-failover-wait=2s").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-failover-wait=2s")
+                .start()) {
             ClientDriver client = harness.connect();
             client.query("SET NAMES utf8mb4").asOk();
             harness.server("db1").crash();
@@ -73,7 +76,8 @@ class PrimaryFailureSessionTest {
 
             harness.server("db1").comeBack();
             assertThat(client.query("SELECT @@server_id").asRows().values()).containsExactly("1");
-            assertThat(harness.server("db1").lastConnection().commands()).containsExactly("SET NAMES utf8mb4", "SELECT @@server_id");
+            assertThat(harness.server("db1").lastConnection().commands())
+                    .containsExactly("SET NAMES utf8mb4", "SELECT @@server_id");
             assertThat(harness.server("db2").connections()).isEmpty();
         }
     }
@@ -112,7 +116,9 @@ class PrimaryFailureSessionTest {
 
     @Test
     void aReplicaThatDiesDuringAReadEndsTheSessionWithServerLost() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             client.query("SELECT name FROM t").asRows();
             harness.server("db2").holdAnswers();
@@ -129,7 +135,9 @@ class PrimaryFailureSessionTest {
 
     @Test
     void readsLeaveAReplicaThatDiedWhileIdleAndGoToThePrimary() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
             client.query("INSERT INTO t VALUES (1)").asOk();
@@ -145,7 +153,9 @@ class PrimaryFailureSessionTest {
 
     @Test
     void aSessionGoesOnWhenTheReplicaItsLastReadRanOnDiesWhileIdle() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
 

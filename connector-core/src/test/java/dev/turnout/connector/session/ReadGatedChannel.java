@@ -25,8 +25,8 @@ final class ReadGatedChannel extends EmbeddedChannel {
 
     /** A registered, active channel with auto-read off and {@code handlers} installed. */
     static ReadGatedChannel open(Ticker ticker, ChannelHandler... handlers) {
-        ReadGatedChannel channel = new ReadGatedChannel(EmbeddedChannel.builder().ticker(ticker).register(false)
-                .handlers(handlers));
+        ReadGatedChannel channel = new ReadGatedChannel(
+                EmbeddedChannel.builder().ticker(ticker).register(false).handlers(handlers));
         channel.config().setAutoRead(false);
         try {
             channel.register();

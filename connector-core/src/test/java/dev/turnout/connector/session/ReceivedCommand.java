@@ -46,7 +46,8 @@ record ReceivedCommand(long threadId, byte[] payload, int parameters) {
             return "";
         }
         int from = typesFlagIndex() + 1;
-        return HexFormat.of().formatHex(Arrays.copyOfRange(payload, from, Math.min(payload.length, from + 2 * parameters)));
+        return HexFormat.of()
+                .formatHex(Arrays.copyOfRange(payload, from, Math.min(payload.length, from + 2 * parameters)));
     }
 
     private int typesFlagIndex() {

@@ -11,8 +11,7 @@ import java.util.List;
 sealed interface Reply {
 
     /** OK (also the 0xFE OK that ends a result set, as {@link Rows#status()}). */
-    record Ok(long affectedRows, int status, String info) implements Reply {
-    }
+    record Ok(long affectedRows, int status, String info) implements Reply {}
 
     record Err(int code, String sqlState, String message) implements Reply {
         @Override
@@ -29,7 +28,8 @@ sealed interface Reply {
             List<String> values = new ArrayList<>();
             for (List<String> row : rows) {
                 if (row.size() != 1) {
-                    throw new AssertionError("a row of " + row.size() + " values where one column was expected: " + this);
+                    throw new AssertionError(
+                            "a row of " + row.size() + " values where one column was expected: " + this);
                 }
                 values.add(row.get(0));
             }
@@ -38,8 +38,7 @@ sealed interface Reply {
     }
 
     /** PREPARE_OK: the statement id the client was given. */
-    record Prepared(int statementId, int parameters, int columns) implements Reply {
-    }
+    record Prepared(int statementId, int parameters, int columns) implements Reply {}
 
     default Ok asOk() {
         return as(Ok.class);

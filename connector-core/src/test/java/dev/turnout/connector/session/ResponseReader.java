@@ -19,7 +19,12 @@ import java.util.List;
  */
 final class ResponseReader {
 
-    private enum Stage { HEAD, PARAMETERS, COLUMNS, ROWS }
+    private enum Stage {
+        HEAD,
+        PARAMETERS,
+        COLUMNS,
+        ROWS
+    }
 
     private final ClientDriver.Kind kind;
     private Stage stage = Stage.HEAD;
@@ -49,7 +54,8 @@ final class ResponseReader {
     static Reply unsolicitedErr(ByteBuf payload, int sequenceId) {
         if (payload.getUnsignedByte(payload.readerIndex()) != ErrPacket.HEADER) {
             throw new AssertionError("the connector sent a packet (sequence id " + sequenceId + ", first byte 0x"
-                    + Integer.toHexString(payload.getUnsignedByte(payload.readerIndex())) + ") when no command was outstanding");
+                    + Integer.toHexString(payload.getUnsignedByte(payload.readerIndex()))
+                    + ") when no command was outstanding");
         }
         return okOrErr(payload);
     }
@@ -57,8 +63,8 @@ final class ResponseReader {
     /** The next packet of the response; returns the reply once it is complete, else null. */
     Reply onPacket(ByteBuf payload, int sequenceId) {
         if (sequenceId != (nextSequenceId & 0xFF)) {
-            throw new AssertionError("packet " + nextSequenceId + " of a response to a " + kind + " command came with sequence id "
-                    + sequenceId);
+            throw new AssertionError("packet " + nextSequenceId + " of a response to a " + kind
+                    + " command came with sequence id " + sequenceId);
         }
         nextSequenceId++;
         int first = payload.getUnsignedByte(payload.readerIndex());
@@ -85,7 +91,9 @@ final class ResponseReader {
                 throw new AssertionError("a PREPARE_OK must start with 0x00, not 0x" + Integer.toHexString(first));
             }
             int index = payload.readerIndex();
-            prepared = new Reply.Prepared(payload.getIntLE(index + 1), payload.getUnsignedShortLE(index + 7),
+            prepared = new Reply.Prepared(
+                    payload.getIntLE(index + 1),
+                    payload.getUnsignedShortLE(index + 7),
                     payload.getUnsignedShortLE(index + 5));
             parametersLeft = prepared.parameters();
             columnsLeft = prepared.columns();
@@ -166,7 +174,9 @@ final class ResponseReader {
             case 0x03 -> String.valueOf(payload.readIntLE());
             case 0x08 -> String.valueOf(payload.readLongLE());
             case 0x0F, 0xF5, 0xF6, 0xF9, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE -> Wire.readLenencString(payload);
-            default -> throw new AssertionError("the test client does not decode binary values of type 0x" + Integer.toHexString(type));
+            default ->
+                throw new AssertionError(
+                        "the test client does not decode binary values of type 0x" + Integer.toHexString(type));
         };
     }
 

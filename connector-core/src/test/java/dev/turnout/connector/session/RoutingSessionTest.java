@@ -10,16 +10,23 @@ class RoutingSessionTest {
 
     @Test
     void everyStatementRunsOnThePrimaryWithRwStrict() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2", "db3").with("connector-qos=RW_STRICT").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2", "db3")
+                .with("connector-qos=RW_STRICT")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("SET NAMES utf8mb4").asOk();
             assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db1");
-            assertThat(client.query("INSERT INTO t VALUES (1)").asOk().affectedRows()).isEqualTo(1);
+            assertThat(client.query("INSERT INTO t VALUES (1)").asOk().affectedRows())
+                    .isEqualTo(1);
             assertThat(client.query("SELECT @@server_id").asRows().values()).containsExactly("1");
 
             assertThat(harness.server("db1").commands())
-                    .containsExactly("SET NAMES utf8mb4", "SELECT name FROM t", "INSERT INTO t VALUES (1)", "SELECT @@server_id");
+                    .containsExactly(
+                            "SET NAMES utf8mb4",
+                            "SELECT name FROM t",
+                            "INSERT INTO t VALUES (1)",
+                            "SELECT @@server_id");
             assertThat(harness.server("db2").connections()).isEmpty();
             assertThat(harness.server("db3").connections()).isEmpty();
         }
@@ -27,7 +34,9 @@ class RoutingSessionTest {
 
     @Test
     void aPlainAutocommitSelectGoesToAReplicaWithRoRelaxed() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             assertThat(client.query("SELECT @@server_id").asRows().values()).containsExactly("2");
@@ -39,7 +48,9 @@ class RoutingSessionTest {
 
     @Test
     void readsAreSpreadOverTheReplicasAndNeverReachThePrimary() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2", "db3").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2", "db3")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver first = harness.connect();
             ClientDriver second = harness.connect();
 
@@ -54,7 +65,9 @@ class RoutingSessionTest {
 
     @Test
     void writesGoToThePrimaryWithRoRelaxed() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("INSERT INTO t VALUES (1)").asOk();
@@ -62,14 +75,19 @@ class RoutingSessionTest {
             client.query("DELETE FROM t WHERE id = 1").asOk();
 
             assertThat(harness.server("db1").commands())
-                    .containsExactly("INSERT INTO t VALUES (1)", "UPDATE t SET v = 2 WHERE id = 1", "DELETE FROM t WHERE id = 1");
+                    .containsExactly(
+                            "INSERT INTO t VALUES (1)",
+                            "UPDATE t SET v = 2 WHERE id = 1",
+                            "DELETE FROM t WHERE id = 1");
             assertThat(harness.server("db2").connections()).isEmpty();
         }
     }
 
     @Test
     void everyStatementOfATransactionRunsOnThePrimaryEvenItsReads() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("BEGIN").asOk();
@@ -86,7 +104,9 @@ class RoutingSessionTest {
 
     @Test
     void readsStayOnThePrimaryWhileAutocommitIsOff() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("SET autocommit=0").asOk();
@@ -102,21 +122,27 @@ class RoutingSessionTest {
 
     @Test
     void aLockingReadGoesToThePrimary() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("SELECT name FROM t WHERE id = 1 FOR UPDATE").asRows();
             client.query("SELECT name FROM t WHERE id = 1 LOCK IN SHARE MODE").asRows();
 
             assertThat(harness.server("db1").commands())
-                    .containsExactly("SELECT name FROM t WHERE id = 1 FOR UPDATE", "SELECT name FROM t WHERE id = 1 LOCK IN SHARE MODE");
+                    .containsExactly(
+                            "SELECT name FROM t WHERE id = 1 FOR UPDATE",
+                            "SELECT name FROM t WHERE id = 1 LOCK IN SHARE MODE");
             assertThat(harness.server("db2").connections()).isEmpty();
         }
     }
 
     @Test
     void sessionCommandsRunOnThePrimaryAndAreReplayedInOrderOnTheReplicaBeforeItsFirstRead() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("SET NAMES utf8mb4").asOk();
@@ -129,14 +155,20 @@ class RoutingSessionTest {
             assertThat(harness.server("db1").commands())
                     .containsExactly("SET NAMES utf8mb4", "USE shop", "SET sql_mode = 'ANSI'", "COM_INIT_DB shop2");
             assertThat(harness.server("db2").commands())
-                    .containsExactly("SET NAMES utf8mb4", "USE shop", "SET sql_mode = 'ANSI'", "COM_INIT_DB shop2",
+                    .containsExactly(
+                            "SET NAMES utf8mb4",
+                            "USE shop",
+                            "SET sql_mode = 'ANSI'",
+                            "COM_INIT_DB shop2",
                             "SELECT name FROM t");
         }
     }
 
     @Test
     void aReplicaReplaysOnlyTheSessionCommandsItHasNotSeen() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.query("SET NAMES utf8mb4").asOk();
@@ -145,14 +177,21 @@ class RoutingSessionTest {
             client.query("SELECT name FROM t").asRows();
             client.query("SELECT name FROM t").asRows();
 
-            assertThat(harness.server("db2").commands()).containsExactly("SET NAMES utf8mb4", "SELECT name FROM t",
-                    "SET time_zone = '+00:00'", "SELECT name FROM t", "SELECT name FROM t");
+            assertThat(harness.server("db2").commands())
+                    .containsExactly(
+                            "SET NAMES utf8mb4",
+                            "SELECT name FROM t",
+                            "SET time_zone = '+00:00'",
+                            "SELECT name FROM t",
+                            "SELECT name FROM t");
         }
     }
 
     @Test
     void readsLeaveAReplicaTheTopologyTakesOutOfServiceAndComeBackWhenItIsOnlineAgain() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             assertThat(client.query("SELECT name FROM t").asRows().values()).containsExactly("db2");
 
@@ -167,7 +206,9 @@ class RoutingSessionTest {
 
     @Test
     void aReplicaThatRefusesTheSessionStateServesNoReadsAndThePrimaryAnswers() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             harness.server("db2").failWith("SET sql_mode = 'ANSI'", 1231, "42000", "Variable 'sql_mode' can't be set");
             ClientDriver client = harness.connect();
 

@@ -28,8 +28,7 @@ final class ServerPackets {
     /** Offset of the status flags in a captured OK whose affected rows and last insert id take one byte each. */
     private static final int OK_STATUS = Packets.HEADER_SIZE + 3;
 
-    private ServerPackets() {
-    }
+    private ServerPackets() {}
 
     private static final byte[] GREETING_SEED = seedOfGreeting();
 

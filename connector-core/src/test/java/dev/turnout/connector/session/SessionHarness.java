@@ -120,7 +120,8 @@ final class SessionHarness implements AutoCloseable {
                     [alpha]
                     master=%s
                     members=%s
-                    """.formatted(USER, PASSWORD, String.join("\n", settings), members.get(0), String.join(",", members));
+                    """.formatted(
+                            USER, PASSWORD, String.join("\n", settings), members.get(0), String.join(",", members));
             try {
                 return new SessionHarness(ConnectorConfig.parse(text, "test.ini", "alpha"));
             } catch (Exception e) {
@@ -147,16 +148,30 @@ final class SessionHarness implements AutoCloseable {
                 }
             }
             var refused = channel.newPromise();
-            channel.eventLoop().execute(() -> refused.setFailure(new ConnectException("no fake server at " + host + ":" + port)));
+            channel.eventLoop()
+                    .execute(() -> refused.setFailure(new ConnectException("no fake server at " + host + ":" + port)));
             return refused;
         };
-        SessionRegistry registry = new SessionRegistry(loop -> new LoopSessions(loop,
-                new BackendPool(ticker, config.backends().poolIdle()), config.failover().retryInterval(),
+        SessionRegistry registry = new SessionRegistry(loop -> new LoopSessions(
+                loop,
+                new BackendPool(ticker, config.backends().poolIdle()),
+                config.failover().retryInterval(),
                 config.backends().idleRelease()));
-        this.services = new SessionServices(config, null, new GreetingCache(), dialer, ticker,
-                new AtomicLong(SessionServices.FIRST_CONNECTION_ID), new SecureRandom(), topology, routingSettings(config),
-                new RouteMetrics(new SimpleMeterRegistry()), () -> "no user map configured (connector-user-map)",
-                new ConnectorControl(), registry, new EventTally());
+        this.services = new SessionServices(
+                config,
+                null,
+                new GreetingCache(),
+                dialer,
+                ticker,
+                new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
+                new SecureRandom(),
+                topology,
+                routingSettings(config),
+                new RouteMetrics(new SimpleMeterRegistry()),
+                () -> "no user map configured (connector-user-map)",
+                new ConnectorControl(),
+                registry,
+                new EventTally());
         // As ManagerSubscription: every accepted topology change wakes every session, on its own loop.
         topology.holder().addListener(snapshot -> wakeSessions());
     }
@@ -165,10 +180,15 @@ final class SessionHarness implements AutoCloseable {
     private static RoutingSettings routingSettings(ConnectorConfig config) {
         SplittingSettings splitting = config.splitting();
         Qos qos = splitting.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
-        ReadPolicy policy = new ReadPolicy(splitting.maxSlaveLatencyMillis(), Balancer.valueOf(splitting.loadBalancer().name()),
-                new Affinity(splitting.affinity().preferred(), splitting.affinity().excluded()), splitting.smartScale(),
+        ReadPolicy policy = new ReadPolicy(
+                splitting.maxSlaveLatencyMillis(),
+                Balancer.valueOf(splitting.loadBalancer().name()),
+                new Affinity(
+                        splitting.affinity().preferred(), splitting.affinity().excluded()),
+                splitting.smartScale(),
                 splitting.smartScaleWait().toMillis());
-        return new RoutingSettings(qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
+        return new RoutingSettings(
+                qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
     }
 
     // ---------------------------------------------------------------- clients
@@ -185,8 +205,8 @@ final class SessionHarness implements AutoCloseable {
 
     /** A client that has sent its login with these credentials (see {@link ClientDriver#loginReply()}). */
     ClientDriver connect(String user, String password, String database) {
-        ReadGatedChannel channel = ReadGatedChannel.open(ticker, new PacketFrameDecoder(),
-                new FrontendHandler(services, Listener.READ_WRITE));
+        ReadGatedChannel channel = ReadGatedChannel.open(
+                ticker, new PacketFrameDecoder(), new FrontendHandler(services, Listener.READ_WRITE));
         channels.add(channel);
         sessions.add(channel);
         ClientDriver client = new ClientDriver(this, channel, user, password, database);
@@ -229,11 +249,13 @@ final class SessionHarness implements AutoCloseable {
 
     /** A manager pushes a topology in which datasource {@code name} has {@code state}; sessions are woken. */
     void setState(String name, DatasourceState state) {
-        changeTopology(service -> service.with(service.datasource(name).orElseThrow().withState(state)));
+        changeTopology(
+                service -> service.with(service.datasource(name).orElseThrow().withState(state)));
     }
 
     private void changeTopology(UnaryOperator<Dataservice> change) {
-        topology.holder().update(snapshot -> snapshot.withDataservice(change.apply(snapshot.dataservice(topology.service()))));
+        topology.holder()
+                .update(snapshot -> snapshot.withDataservice(change.apply(snapshot.dataservice(topology.service()))));
         settle();
     }
 

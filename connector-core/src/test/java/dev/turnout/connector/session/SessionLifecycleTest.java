@@ -21,8 +21,10 @@ class SessionLifecycleTest {
 
             assertThat(client.loginReply()).isInstanceOf(Reply.Ok.class);
             assertThat(harness.server("db1").connections()).hasSize(1);
-            assertThat(harness.server("db1").lastConnection().login().username()).isEqualTo(SessionHarness.USER);
-            assertThat(harness.server("db1").lastConnection().login().database()).isEqualTo(SessionHarness.DATABASE);
+            assertThat(harness.server("db1").lastConnection().login().username())
+                    .isEqualTo(SessionHarness.USER);
+            assertThat(harness.server("db1").lastConnection().login().database())
+                    .isEqualTo(SessionHarness.DATABASE);
             assertThat(harness.server("db2").connections()).isEmpty();
         }
     }
@@ -45,7 +47,8 @@ class SessionLifecycleTest {
         try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
             harness.server("db1").goDown();
 
-            ClientDriver client = harness.connect(SessionHarness.USER, SessionHarness.PASSWORD, SessionHarness.DATABASE);
+            ClientDriver client =
+                    harness.connect(SessionHarness.USER, SessionHarness.PASSWORD, SessionHarness.DATABASE);
 
             Reply.Err refused = client.loginReply().asErr();
             assertThat(refused.code()).isEqualTo(NO_PRIMARY);
@@ -60,7 +63,8 @@ class SessionLifecycleTest {
         try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
             harness.server("db1").unresolvable();
 
-            ClientDriver client = harness.connect(SessionHarness.USER, SessionHarness.PASSWORD, SessionHarness.DATABASE);
+            ClientDriver client =
+                    harness.connect(SessionHarness.USER, SessionHarness.PASSWORD, SessionHarness.DATABASE);
 
             assertThat(client.loginReply().asErr().code()).isEqualTo(NO_PRIMARY);
             assertThat(client.isClosed()).isTrue();
@@ -69,7 +73,9 @@ class SessionLifecycleTest {
 
     @Test
     void comQuitClosesTheSessionAndQuitsEveryBackendConnection() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
             client.query("SELECT name FROM t").asRows();
             client.query("INSERT INTO t VALUES (1)").asOk();
@@ -124,11 +130,12 @@ class SessionLifecycleTest {
             client.sendQuery("COMMIT");
             harness.settle();
 
-            assertThat(client.takeReplies()).satisfiesExactly(
-                    begin -> assertThat(begin.asOk().affectedRows()).isZero(),
-                    insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1),
-                    select -> assertThat(select.asRows().values()).containsExactly("1"),
-                    commit -> assertThat(commit.asOk().affectedRows()).isZero());
+            assertThat(client.takeReplies())
+                    .satisfiesExactly(
+                            begin -> assertThat(begin.asOk().affectedRows()).isZero(),
+                            insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1),
+                            select -> assertThat(select.asRows().values()).containsExactly("1"),
+                            commit -> assertThat(commit.asOk().affectedRows()).isZero());
             assertThat(harness.server("db1").commands())
                     .containsExactly("BEGIN", "INSERT INTO t VALUES (1)", "SELECT @@server_id", "COMMIT");
         }
@@ -136,7 +143,9 @@ class SessionLifecycleTest {
 
     @Test
     void aPipelinedReadBehindAWriteWaitsForItAndRunsOnTheReplica() {
-        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").with("connector-qos=RO_RELAXED").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
             ClientDriver client = harness.connect();
 
             client.sendQuery("INSERT INTO t VALUES (1)");
@@ -144,18 +153,22 @@ class SessionLifecycleTest {
             client.sendQuery("INSERT INTO t VALUES (2)");
             harness.settle();
 
-            assertThat(client.takeReplies()).satisfiesExactly(
-                    insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1),
-                    select -> assertThat(select.asRows().values()).containsExactly("2"),
-                    insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1));
-            assertThat(harness.server("db1").commands()).containsExactly("INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
+            assertThat(client.takeReplies())
+                    .satisfiesExactly(
+                            insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1),
+                            select -> assertThat(select.asRows().values()).containsExactly("2"),
+                            insert -> assertThat(insert.asOk().affectedRows()).isEqualTo(1));
+            assertThat(harness.server("db1").commands())
+                    .containsExactly("INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
             assertThat(harness.server("db2").commands()).containsExactly("SELECT @@server_id");
         }
     }
 
     @Test
     void aCommandLargerThanTheMaxAllowedPacketIsRefusedAndReachesNoServer() {
-        try (SessionHarness harness = SessionHarness.cluster("db1").with("connector-max-allowed-packet=1K").start()) {
+        try (SessionHarness harness = SessionHarness.cluster("db1")
+                .with("connector-max-allowed-packet=1K")
+                .start()) {
             ClientDriver client = harness.connect();
             String fits = "SELECT '" + "x".repeat(1000) + "'";
             String tooLarge = "SELECT '" + "x".repeat(1100) + "'";

@@ -30,39 +30,61 @@ import picocli.CommandLine.Option;
  * {@code datasource HOST shun|recover|online|offline}; {@code router NAME online|onhold|offline};
  * {@code help}; {@code exit}.
  */
-@Command(name = "cctrl", mixinStandardHelpOptions = true,
-        description = "The cluster console: ls, switch, set policy, datasource and router commands, via the manager's REST API.")
+@Command(
+        name = "cctrl",
+        mixinStandardHelpOptions = true,
+        description =
+                "The cluster console: ls, switch, set policy, datasource and router commands, via the manager's REST API.")
 public final class CctrlCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "read manager-rest-api-address and rest-api-admin-user/-password from this file")
     Path config;
 
-    @Option(names = {"-s", "--service"}, paramLabel = "NAME", description = "the dataservice of --config")
+    @Option(
+            names = {"-s", "--service"},
+            paramLabel = "NAME",
+            description = "the dataservice of --config")
     String service;
 
     @Option(names = "--url", paramLabel = "URL", description = "the manager's REST API (default http://127.0.0.1:8090)")
     String url;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "the REST API user (default admin)")
+    @Option(
+            names = {"-u", "--user"},
+            paramLabel = "USER",
+            description = "the REST API user (default admin)")
     String user;
 
-    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD", description = "the REST API password",
-            arity = "0..1", interactive = true)
+    @Option(
+            names = {"-p", "--password"},
+            paramLabel = "PASSWORD",
+            description = "the REST API password",
+            arity = "0..1",
+            interactive = true)
     String password;
 
-    @Option(names = {"-e", "--execute"}, paramLabel = "COMMANDS",
+    @Option(
+            names = {"-e", "--execute"},
+            paramLabel = "COMMANDS",
             description = "run these commands (separated by ';') and exit")
     String execute;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (config != null) {
             try {
-                ManagerSettings s = ManagerSettings.fromConfig(config, service, ManagerSettings.defaultPushAddress(),
-                        ManagerSettings.DEFAULT_PROBE_INTERVAL, dev.turnout.routing.topology.Policy.AUTOMATIC);
+                ManagerSettings s = ManagerSettings.fromConfig(
+                        config,
+                        service,
+                        ManagerSettings.defaultPushAddress(),
+                        ManagerSettings.DEFAULT_PROBE_INTERVAL,
+                        dev.turnout.routing.topology.Policy.AUTOMATIC);
                 InetSocketAddress rest = s.restAddress();
                 if (url == null && rest != null) {
                     url = "http://" + rest.getHostString() + ":" + rest.getPort();
@@ -154,8 +176,11 @@ public final class CctrlCommand implements Callable<Integer> {
         String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response;
         try {
-            response = http.send(request.header("Authorization", "Basic " + auth).timeout(Duration.ofSeconds(60))
-                    .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(
+                    request.header("Authorization", "Basic " + auth)
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException("manager at " + url + " unreachable: " + e, e);
         }

@@ -26,14 +26,18 @@ final class LsFormat {
     private static final int WIDTH = 76;
     private static final String RULE = "+" + "-".repeat(WIDTH) + "+";
 
-    private LsFormat() {
-    }
+    private LsFormat() {}
 
     static String render(JsonNode status) {
         StringBuilder out = new StringBuilder();
         JsonNode c = status.path("coordinator");
-        out.append("COORDINATOR[").append(c.path("name").asText()).append(':').append(c.path("policy").asText())
-                .append(':').append(c.path("state").asText()).append("]\n\n");
+        out.append("COORDINATOR[")
+                .append(c.path("name").asText())
+                .append(':')
+                .append(c.path("policy").asText())
+                .append(':')
+                .append(c.path("state").asText())
+                .append("]\n\n");
         out.append("ROUTERS:\n").append(RULE).append('\n');
         for (JsonNode r : status.path("routers")) {
             line(out, r.path("display").asText());
@@ -50,10 +54,15 @@ final class LsFormat {
                 long latency = d.path("latencyMillis").asLong(-1);
                 String position = d.path("position").asText();
                 StringBuilder l = new StringBuilder();
-                l.append(d.path("name").asText()).append('(').append(role).append(':')
-                        .append(d.path("state").asText()).append(", latency=")
+                l.append(d.path("name").asText())
+                        .append('(')
+                        .append(role)
+                        .append(':')
+                        .append(d.path("state").asText())
+                        .append(", latency=")
                         .append(latency < 0 ? "-1" : String.format(Locale.ROOT, "%.3f", latency / 1000.0))
-                        .append(", position=").append(position.isEmpty() ? "unknown" : position);
+                        .append(", position=")
+                        .append(position.isEmpty() ? "unknown" : position);
                 if (!role.equals("master")) {
                     l.append(", replication=").append(d.path("replication").asText());
                 }

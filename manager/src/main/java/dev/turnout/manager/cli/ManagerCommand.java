@@ -17,44 +17,72 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code turnout manager --config FILE --service NAME}: runs the cluster manager of one dataservice. */
-@Command(name = "manager", mixinStandardHelpOptions = true,
+@Command(
+        name = "manager",
+        mixinStandardHelpOptions = true,
         description = "Run the cluster manager of one dataservice: monitor, topology push, REST API, switch.")
 public final class ManagerCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
             description = "the tungsten.ini-style configuration file")
     Path config;
 
-    @Option(names = {"-s", "--service"}, paramLabel = "NAME",
+    @Option(
+            names = {"-s", "--service"},
+            paramLabel = "NAME",
             description = "the dataservice to manage (default: the only dataservice of the file)")
     String service;
 
-    @Option(names = "--push-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+    @Option(
+            names = "--push-address",
+            paramLabel = "ADDRESS",
+            defaultValue = "0.0.0.0",
             description = "the address connectors subscribe to (default: ${DEFAULT-VALUE})")
     String pushAddress;
 
-    @Option(names = "--push-port", paramLabel = "PORT", defaultValue = "" + PushServer.DEFAULT_PORT,
+    @Option(
+            names = "--push-port",
+            paramLabel = "PORT",
+            defaultValue = "" + PushServer.DEFAULT_PORT,
             description = "the port connectors subscribe to (default: ${DEFAULT-VALUE})")
     int pushPort;
 
-    @Option(names = "--probe-interval", paramLabel = "MILLIS", defaultValue = "500",
+    @Option(
+            names = "--probe-interval",
+            paramLabel = "MILLIS",
+            defaultValue = "500",
             description = "how often every datasource is probed, in milliseconds (default: ${DEFAULT-VALUE})")
     long probeMillis;
 
-    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "automatic",
+    @Option(
+            names = "--policy",
+            paramLabel = "POLICY",
+            defaultValue = "automatic",
             description = "the policy at start: automatic or maintenance (default: ${DEFAULT-VALUE})")
     String policy;
 
-    @Option(names = "--failover-probes", paramLabel = "N", defaultValue = "" + ManagerSettings.DEFAULT_FAILOVER_PROBES,
-            description = "consecutive failed probes of the master before an automatic failover (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--failover-probes",
+            paramLabel = "N",
+            defaultValue = "" + ManagerSettings.DEFAULT_FAILOVER_PROBES,
+            description =
+                    "consecutive failed probes of the master before an automatic failover (default: ${DEFAULT-VALUE})")
     int failoverProbes;
 
     @Override
     public Integer call() throws InterruptedException {
         ManagerSettings settings;
         try {
-            settings = ManagerSettings.fromConfig(config, service, new InetSocketAddress(pushAddress, pushPort),
-                    Duration.ofMillis(probeMillis), Policy.valueOf(policy.toUpperCase(Locale.ROOT))).withFailoverProbes(failoverProbes);
+            settings = ManagerSettings.fromConfig(
+                            config,
+                            service,
+                            new InetSocketAddress(pushAddress, pushPort),
+                            Duration.ofMillis(probeMillis),
+                            Policy.valueOf(policy.toUpperCase(Locale.ROOT)))
+                    .withFailoverProbes(failoverProbes);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("turnout manager: " + e.getMessage());
             return 2;

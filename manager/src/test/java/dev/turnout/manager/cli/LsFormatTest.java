@@ -24,14 +24,15 @@ class LsFormatTest {
         String ls = LsFormat.render(PushCodec.mapper().readTree(json));
 
         String rule = "+" + "-".repeat(76) + "+";
-        assertThat(ls).isEqualTo("COORDINATOR[host1:AUTOMATIC:ONLINE]\n\n"
-                + "ROUTERS:\n" + rule + "\n"
-                + "|connector@host1[8616](ONLINE, created=0, active=0)                          |\n"
-                + rule + "\n\n"
-                + "DATASOURCES:\n" + rule + "\n"
-                + "|db1(master:ONLINE, latency=0.000, position=0-1-42)                          |\n"
-                + "|db2(slave:FAILED, latency=-1, position=unknown, replication=NONE, UNREACHABLE)|\n"
-                + "|db3(slave:ONLINE, latency=1.234, position=0-1-41, replication=RUNNING)      |\n"
-                + rule + "\n");
+        assertThat(ls)
+                .isEqualTo("COORDINATOR[host1:AUTOMATIC:ONLINE]\n\n"
+                        + "ROUTERS:\n" + rule + "\n"
+                        + "|connector@host1[8616](ONLINE, created=0, active=0)                          |\n"
+                        + rule + "\n\n"
+                        + "DATASOURCES:\n" + rule + "\n"
+                        + "|db1(master:ONLINE, latency=0.000, position=0-1-42)                          |\n"
+                        + "|db2(slave:FAILED, latency=-1, position=unknown, replication=NONE, UNREACHABLE)|\n"
+                        + "|db3(slave:ONLINE, latency=1.234, position=0-1-41, replication=RUNNING)      |\n"
+                        + rule + "\n");
     }
 }

@@ -14,6 +14,5 @@ public final class AuthPlugins {
     /** The password itself, NUL-terminated: only over a secure transport. */
     public static final String MYSQL_CLEAR_PASSWORD = "mysql_clear_password";
 
-    private AuthPlugins() {
-    }
+    private AuthPlugins() {}
 }

@@ -63,8 +63,9 @@ public final class ClientAuthExchange {
 
     /** caching_sha2_password: the client asks for the server's RSA public key. */
     private static final byte REQUEST_PUBLIC_KEY = 0x02;
-    private static final long ALWAYS = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH
-            | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
+
+    private static final long ALWAYS =
+            CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
 
     /** What the caller does next. */
     public sealed interface Step {
@@ -99,19 +100,22 @@ public final class ClientAuthExchange {
         }
 
         /** Nothing to send; feed the next server packet (after caching_sha2_password's fast-auth success). */
-        record Await() implements Step {
-        }
+        record Await() implements Step {}
 
         /** Authenticated: the server's OK. */
-        record Done(OkPacket ok) implements Step {
-        }
+        record Done(OkPacket ok) implements Step {}
 
         /** Not authenticated: the server's ERR, or one made here for a failure found on this side. */
-        record Failed(ErrPacket err) implements Step {
-        }
+        record Failed(ErrPacket err) implements Step {}
     }
 
-    private enum Phase { INITIAL, AUTHENTICATING, AWAITING_PUBLIC_KEY, DONE, FAILED }
+    private enum Phase {
+        INITIAL,
+        AUTHENTICATING,
+        AWAITING_PUBLIC_KEY,
+        DONE,
+        FAILED
+    }
 
     private final String username;
     private final byte[] password;
@@ -139,8 +143,13 @@ public final class ClientAuthExchange {
      * @param characterSet       the collation id to announce
      * @param connectAttributes  connection attributes to send (insertion order kept)
      */
-    public ClientAuthExchange(String username, byte[] password, @Nullable String database, long clientCapabilities,
-            int characterSet, Map<String, String> connectAttributes) {
+    public ClientAuthExchange(
+            String username,
+            byte[] password,
+            @Nullable String database,
+            long clientCapabilities,
+            int characterSet,
+            Map<String, String> connectAttributes) {
         this.username = Objects.requireNonNull(username, "username");
         this.password = Objects.requireNonNull(password, "password").clone();
         this.database = database;
@@ -188,8 +197,8 @@ public final class ClientAuthExchange {
         }
         long server = greeting.capabilities();
         if (!Capabilities.has(server, CLIENT_PROTOCOL_41) || !Capabilities.has(server, CLIENT_SECURE_CONNECTION)) {
-            throw new IllegalArgumentException("server " + greeting.serverVersion()
-                    + " does not speak protocol 4.1 with secure connection");
+            throw new IllegalArgumentException(
+                    "server " + greeting.serverVersion() + " does not speak protocol 4.1 with secure connection");
         }
         long wanted = clientCapabilities | ALWAYS;
         wanted = database != null ? wanted | CLIENT_CONNECT_WITH_DB : wanted & ~CLIENT_CONNECT_WITH_DB;
@@ -208,7 +217,12 @@ public final class ClientAuthExchange {
             response = Scrambles.nativePassword(password, seed);
         }
         phase = Phase.AUTHENTICATING;
-        return new HandshakeResponse41(negotiated, MAX_PACKET_SIZE, characterSet, username, response,
+        return new HandshakeResponse41(
+                negotiated,
+                MAX_PACKET_SIZE,
+                characterSet,
+                username,
+                response,
                 Capabilities.has(negotiated, CLIENT_CONNECT_WITH_DB) ? database : null,
                 Capabilities.has(negotiated, CLIENT_PLUGIN_AUTH) ? plugin : null,
                 Capabilities.has(negotiated, CLIENT_CONNECT_ATTRS) ? connectAttributes : Map.of());
@@ -224,7 +238,9 @@ public final class ClientAuthExchange {
         if (phase == Phase.INITIAL) {
             throw new IllegalStateException("capabilities are negotiated by start()");
         }
-        return Capabilities.has(negotiated, CLIENT_SSL) ? new SslRequest(negotiated, MAX_PACKET_SIZE, characterSet) : null;
+        return Capabilities.has(negotiated, CLIENT_SSL)
+                ? new SslRequest(negotiated, MAX_PACKET_SIZE, characterSet)
+                : null;
     }
 
     /**
@@ -258,8 +274,10 @@ public final class ClientAuthExchange {
                 default:
                     break;
             }
-            return fail(CR_MALFORMED_PACKET, "Malformed packet: unexpected packet 0x" + Integer.toHexString(header)
-                    + " during authentication with " + plugin);
+            return fail(
+                    CR_MALFORMED_PACKET,
+                    "Malformed packet: unexpected packet 0x" + Integer.toHexString(header)
+                            + " during authentication with " + plugin);
         } catch (MalformedPacketException e) {
             return fail(CR_MALFORMED_PACKET, "Malformed packet: " + e.getMessage());
         }
@@ -277,7 +295,8 @@ public final class ClientAuthExchange {
 
     private Step onAuthSwitch(AuthSwitchRequest request) {
         if (switched) {
-            return fail(CR_MALFORMED_PACKET, "Malformed packet: the server asked to switch authentication plugin twice");
+            return fail(
+                    CR_MALFORMED_PACKET, "Malformed packet: the server asked to switch authentication plugin twice");
         }
         switched = true;
         plugin = request.pluginName();
@@ -285,10 +304,13 @@ public final class ClientAuthExchange {
         return switch (plugin) {
             case AuthPlugins.MYSQL_NATIVE_PASSWORD -> new Step.Send(Scrambles.nativePassword(password, seed));
             case AuthPlugins.CACHING_SHA2_PASSWORD -> new Step.Send(Scrambles.cachingSha2(password, seed));
-            case AuthPlugins.MYSQL_CLEAR_PASSWORD -> secureTransport
-                    ? new Step.Send(Scrambles.nulTerminated(password))
-                    : fail(CR_AUTH_PLUGIN_ERR, "Authentication plugin '" + plugin
-                            + "' reported error: Authentication requires secure connection.");
+            case AuthPlugins.MYSQL_CLEAR_PASSWORD ->
+                secureTransport
+                        ? new Step.Send(Scrambles.nulTerminated(password))
+                        : fail(
+                                CR_AUTH_PLUGIN_ERR,
+                                "Authentication plugin '" + plugin
+                                        + "' reported error: Authentication requires secure connection.");
             default -> fail(CR_AUTH_PLUGIN_CANNOT_LOAD, "Authentication plugin '" + plugin + "' cannot be loaded");
         };
     }
@@ -296,15 +318,17 @@ public final class ClientAuthExchange {
     private Step onMoreData(AuthMoreData more) {
         byte[] data = more.data();
         if (!plugin.equals(AuthPlugins.CACHING_SHA2_PASSWORD) || data.length != 1) {
-            return fail(CR_MALFORMED_PACKET, "Malformed packet: unexpected AuthMoreData of " + data.length
-                    + " bytes for " + plugin);
+            return fail(
+                    CR_MALFORMED_PACKET,
+                    "Malformed packet: unexpected AuthMoreData of " + data.length + " bytes for " + plugin);
         }
         if (data[0] == AuthMoreData.FAST_AUTH_SUCCESS) {
             return new Step.Await();
         }
         if (data[0] != AuthMoreData.PERFORM_FULL_AUTHENTICATION) {
-            return fail(CR_MALFORMED_PACKET, "Malformed packet: unknown caching_sha2_password status 0x"
-                    + Integer.toHexString(data[0] & 0xFF));
+            return fail(
+                    CR_MALFORMED_PACKET,
+                    "Malformed packet: unknown caching_sha2_password status 0x" + Integer.toHexString(data[0] & 0xFF));
         }
         if (secureTransport) {
             return new Step.Send(Scrambles.nulTerminated(password));
@@ -313,8 +337,10 @@ public final class ClientAuthExchange {
             return sendEncrypted(serverPublicKey);
         }
         if (!allowPublicKeyRetrieval) {
-            return fail(CR_AUTH_PLUGIN_ERR, "Authentication plugin '" + plugin
-                    + "' reported error: Authentication requires secure connection.");
+            return fail(
+                    CR_AUTH_PLUGIN_ERR,
+                    "Authentication plugin '" + plugin
+                            + "' reported error: Authentication requires secure connection.");
         }
         phase = Phase.AWAITING_PUBLIC_KEY;
         return new Step.Send(new byte[] {REQUEST_PUBLIC_KEY});
@@ -325,8 +351,10 @@ public final class ClientAuthExchange {
         try {
             key = Scrambles.parsePemPublicKey(new String(more.data(), StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
-            return fail(CR_AUTH_PLUGIN_ERR, "Authentication plugin '" + plugin
-                    + "' reported error: the server's public key is unusable: " + e.getMessage());
+            return fail(
+                    CR_AUTH_PLUGIN_ERR,
+                    "Authentication plugin '" + plugin + "' reported error: the server's public key is unusable: "
+                            + e.getMessage());
         }
         phase = Phase.AUTHENTICATING;
         return sendEncrypted(key);

@@ -30,8 +30,7 @@ public final class Scrambles {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private Scrambles() {
-    }
+    private Scrambles() {}
 
     /**
      * A new 20-byte nonce of printable ASCII (0x21..0x7E) without '$': never NUL, which would

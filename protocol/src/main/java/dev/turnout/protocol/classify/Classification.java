@@ -11,10 +11,14 @@ package dev.turnout.protocol.classify;
 public final class Classification {
 
     /** Flags that keep a READ on the primary. */
-    private static final long REPLICA_BLOCKERS = StatementFlag.LOCKING_READ.bit() | StatementFlag.SELECT_INTO.bit()
-            | StatementFlag.SESSION_FUNCTION.bit() | StatementFlag.LOCK_FUNCTION.bit()
-            | StatementFlag.USER_VARIABLE.bit() | StatementFlag.CALC_FOUND_ROWS.bit()
-            | StatementFlag.DIAGNOSTICS.bit() | StatementFlag.SERVER_SPECIFIC.bit()
+    private static final long REPLICA_BLOCKERS = StatementFlag.LOCKING_READ.bit()
+            | StatementFlag.SELECT_INTO.bit()
+            | StatementFlag.SESSION_FUNCTION.bit()
+            | StatementFlag.LOCK_FUNCTION.bit()
+            | StatementFlag.USER_VARIABLE.bit()
+            | StatementFlag.CALC_FOUND_ROWS.bit()
+            | StatementFlag.DIAGNOSTICS.bit()
+            | StatementFlag.SERVER_SPECIFIC.bit()
             | StatementFlag.MULTI_STATEMENT.bit();
 
     final Scanner scanner = new Scanner();
@@ -25,8 +29,7 @@ public final class Classification {
     private boolean noBackslashEscapes;
 
     /** An empty classification (type {@link StatementType#EMPTY}) to pass to {@code classify}. */
-    public Classification() {
-    }
+    public Classification() {}
 
     /** The statement's type. */
     public StatementType type() {

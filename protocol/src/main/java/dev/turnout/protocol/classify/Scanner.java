@@ -53,8 +53,12 @@ final class Scanner {
 
     static {
         for (int b = 0; b < 256; b++) {
-            boolean word = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
-                    || b == '_' || b == '$' || b >= 0x80;
+            boolean word = b >= 'a' && b <= 'z'
+                    || b >= 'A' && b <= 'Z'
+                    || b >= '0' && b <= '9'
+                    || b == '_'
+                    || b == '$'
+                    || b >= 0x80;
             CLASS[b] = word ? C_WORD : C_OTHER;
         }
         // MySQL's my_isspace: space, \t, \n, \v, \f, \r
@@ -89,10 +93,12 @@ final class Scanner {
      * rather than once per byte. Absolute indexes {@code [windowStart, windowEnd)}.
      */
     private final byte[] window = new byte[WINDOW];
+
     private int windowStart;
     private int windowEnd;
     /** Statements longer than a window are read through it; shorter ones byte by byte. */
     private boolean windowed;
+
     private static final int WINDOW = 1024;
     /** How far back from the byte asked for a refilled window starts (the lexer looks back a little). */
     private static final int LOOK_BACK = 64;
@@ -115,12 +121,14 @@ final class Scanner {
     boolean unterminated;
     /** A double-quoted text has a backslash before a quote: its end depends on ANSI_QUOTES. */
     boolean ambiguous;
+
     long flags;
     HintQos hint = HintQos.NONE;
 
     // lexical state of the current statement
     /** INTO in this statement means SELECT … INTO. */
     boolean selectLike;
+
     private Keyword previous = Keyword.NONE;
     private Keyword beforePrevious = Keyword.NONE;
     private int pendingCall;
@@ -449,8 +457,11 @@ final class Scanner {
                 continue;
             }
             int q = matchWord(i, to, HINT_TUNGSTEN);
-            if (q < 0 || (q = skipSpaces(q, to)) < 0 || (q = matchWord(q, to, HINT_USE)) < 0
-                    || (q = skipSpaces(q, to)) < 0 || (q = matchWord(q, to, HINT_QOS)) < 0) {
+            if (q < 0
+                    || (q = skipSpaces(q, to)) < 0
+                    || (q = matchWord(q, to, HINT_USE)) < 0
+                    || (q = skipSpaces(q, to)) < 0
+                    || (q = matchWord(q, to, HINT_QOS)) < 0) {
                 continue;
             }
             while (q < to && CLASS[at(q)] == C_SPACE) {
@@ -503,7 +514,8 @@ final class Scanner {
                 if ((k == Keyword.UPDATE || k == Keyword.SHARE) && previous == Keyword.FOR
                         || k == Keyword.SHARE && previous == Keyword.IN && beforePrevious == Keyword.LOCK) {
                     flag(StatementFlag.LOCKING_READ);
-                } else if (k == Keyword.FOR && previous == Keyword.VALUE
+                } else if (k == Keyword.FOR
+                        && previous == Keyword.VALUE
                         && (beforePrevious == Keyword.NEXT || beforePrevious == Keyword.PREVIOUS)) {
                     flag(StatementFlag.SESSION_FUNCTION);
                 } else if (k == Keyword.SQL_CALC_FOUND_ROWS) {

@@ -118,8 +118,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StatementClassifier {
 
-    private StatementClassifier() {
-    }
+    private StatementClassifier() {}
 
     /**
      * Classifies the statement text in buf[from, to) (not the command byte). Allocates nothing; does
@@ -242,8 +241,22 @@ public final class StatementClassifier {
                     s.flag(StatementFlag.DIAGNOSTICS);
                     return StatementType.READ;
                 }
-                case INSERT, UPDATE, DELETE, REPLACE, LOAD, ALTER, TRUNCATE, RENAME, GRANT, REVOKE, OPTIMIZE,
-                        REPAIR, FLUSH, RESET, PURGE, IMPORT -> {
+                case INSERT,
+                        UPDATE,
+                        DELETE,
+                        REPLACE,
+                        LOAD,
+                        ALTER,
+                        TRUNCATE,
+                        RENAME,
+                        GRANT,
+                        REVOKE,
+                        OPTIMIZE,
+                        REPAIR,
+                        FLUSH,
+                        RESET,
+                        PURGE,
+                        IMPORT -> {
                     return StatementType.WRITE;
                 }
                 case CREATE -> {
@@ -373,8 +386,12 @@ public final class StatementClassifier {
     /** At SHOW: READ, flagged by what is shown. */
     private static StatementType show(Scanner s) {
         s.advance();
-        while (s.isWord(Keyword.FULL) || s.isWord(Keyword.GLOBAL) || s.isWord(Keyword.SESSION)
-                || s.isWord(Keyword.LOCAL) || s.isWord(Keyword.ALL) || s.isWord(Keyword.EXTENDED)) {
+        while (s.isWord(Keyword.FULL)
+                || s.isWord(Keyword.GLOBAL)
+                || s.isWord(Keyword.SESSION)
+                || s.isWord(Keyword.LOCAL)
+                || s.isWord(Keyword.ALL)
+                || s.isWord(Keyword.EXTENDED)) {
             s.advance();
         }
         if (s.kind == WORD) {

@@ -12,6 +12,7 @@ public final class Capabilities {
 
     /** Set by MySQL servers; a MariaDB server leaves it clear and sends extended capabilities. */
     public static final long CLIENT_MYSQL = 1L;
+
     public static final long CLIENT_LONG_PASSWORD = 1L;
     public static final long CLIENT_FOUND_ROWS = 1L << 1;
     public static final long CLIENT_LONG_FLAG = 1L << 2;
@@ -52,8 +53,7 @@ public final class Capabilities {
     public static final long MARIADB_CLIENT_CACHE_METADATA = 1L << 36;
     public static final long MARIADB_CLIENT_BULK_UNIT_RESULTS = 1L << 37;
 
-    private Capabilities() {
-    }
+    private Capabilities() {}
 
     public static boolean has(long capabilities, long flag) {
         return (capabilities & flag) != 0;

@@ -43,8 +43,7 @@ public final class Command {
     /** MariaDB only. */
     public static final int COM_STMT_BULK_EXECUTE = 0xFA;
 
-    private Command() {
-    }
+    private Command() {}
 
     /** The protocol's name of a command byte, for logs and errors. */
     public static String name(int command) {

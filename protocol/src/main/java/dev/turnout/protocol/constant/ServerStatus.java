@@ -22,8 +22,7 @@ public final class ServerStatus {
     public static final int IN_TRANS_READONLY = 1 << 13;
     public static final int SESSION_STATE_CHANGED = 1 << 14;
 
-    private ServerStatus() {
-    }
+    private ServerStatus() {}
 
     public static boolean has(int status, int flag) {
         return (status & flag) != 0;

@@ -6,8 +6,7 @@ import io.netty.buffer.ByteBuf;
 /** Validation and reading helpers shared by the packet records of both directions. */
 public final class Fields {
 
-    private Fields() {
-    }
+    private Fields() {}
 
     /** Throws unless {@code 0 <= value <= max}. */
     public static int checkRange(String name, int value, int max) {

@@ -23,7 +23,8 @@ public final class MalformedPacketException extends RuntimeException {
      * names the packet; one that already names it is returned as is.
      */
     public static MalformedPacketException decoding(String packet, RuntimeException cause) {
-        if (cause instanceof MalformedPacketException malformed && String.valueOf(malformed.getMessage()).contains(packet)) {
+        if (cause instanceof MalformedPacketException malformed
+                && String.valueOf(malformed.getMessage()).contains(packet)) {
             return malformed;
         }
         String reason = cause instanceof IndexOutOfBoundsException ? "truncated" : cause.getMessage();

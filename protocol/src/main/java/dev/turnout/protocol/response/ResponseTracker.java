@@ -122,6 +122,7 @@ public final class ResponseTracker {
     private State state = State.IDLE;
     /** Where a continued packet's last physical packet leads back to. */
     private State resume = State.IDLE;
+
     private State failedIn = State.IDLE;
     private int command = -1;
     private int serverStatus = ServerStatus.AUTOCOMMIT;
@@ -131,6 +132,7 @@ public final class ResponseTracker {
     private int preparedColumns;
     /** Command bytes of pipelined commands, oldest at {@code queueHead}; grows (rarely) up to {@link #MAX_QUEUED}. */
     private int[] queue = new int[16];
+
     private int queueHead;
     private int queued;
     /** The last queued command's physical packet was continued: the client's next packet carries more of it. */
@@ -269,8 +271,8 @@ public final class ResponseTracker {
     /** The state that waits for the response to {@code command}; IDLE when it gets none. */
     private static State stateFor(int command) {
         return switch (command) {
-            case Command.COM_QUERY, Command.COM_STMT_EXECUTE, Command.COM_STMT_BULK_EXECUTE,
-                    Command.COM_PROCESS_INFO -> State.RESULT_HEAD;
+            case Command.COM_QUERY, Command.COM_STMT_EXECUTE, Command.COM_STMT_BULK_EXECUTE, Command.COM_PROCESS_INFO ->
+                State.RESULT_HEAD;
             case Command.COM_STMT_FETCH -> State.ROWS;
             case Command.COM_STMT_PREPARE -> State.PREPARE_HEAD;
             case Command.COM_FIELD_LIST -> State.FIELD_LIST;
@@ -620,7 +622,8 @@ public final class ResponseTracker {
 
     /** An ERR ends the response, unless it is a MariaDB progress report. */
     private ServerStep errPacket(ByteBuf frame) {
-        if (progress && Packets.payloadLength(frame) >= 3
+        if (progress
+                && Packets.payloadLength(frame) >= 3
                 && frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 1) == PROGRESS_ERROR_CODE) {
             return ServerStep.IN_PROGRESS;
         }

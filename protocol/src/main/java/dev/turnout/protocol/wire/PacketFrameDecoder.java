@@ -32,7 +32,8 @@ public final class PacketFrameDecoder extends ByteToMessageDecoder {
      */
     public void maxPayloadLength(int maxPayloadLength) {
         if (maxPayloadLength < 0 || maxPayloadLength > Packets.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("maxPayloadLength must be 0 to " + Packets.MAX_PAYLOAD + ": " + maxPayloadLength);
+            throw new IllegalArgumentException(
+                    "maxPayloadLength must be 0 to " + Packets.MAX_PAYLOAD + ": " + maxPayloadLength);
         }
         this.maxPayloadLength = maxPayloadLength;
     }
@@ -53,8 +54,8 @@ public final class PacketFrameDecoder extends ByteToMessageDecoder {
                 }
                 tooLong = true;
                 in.skipBytes(in.readableBytes());
-                throw new TooLongFrameException("a packet of " + payloadLength + " bytes exceeds the limit of "
-                        + maxPayloadLength);
+                throw new TooLongFrameException(
+                        "a packet of " + payloadLength + " bytes exceeds the limit of " + maxPayloadLength);
             }
             int frameLength = Packets.HEADER_SIZE + payloadLength;
             if (in.readableBytes() < frameLength) {

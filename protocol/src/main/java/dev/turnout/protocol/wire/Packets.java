@@ -17,8 +17,7 @@ public final class Packets {
     /** The largest payload of one physical packet; a packet this long is continued by the next. */
     public static final int MAX_PAYLOAD = 0xFFFFFF;
 
-    private Packets() {
-    }
+    private Packets() {}
 
     public static int payloadLength(ByteBuf frame) {
         return frame.getUnsignedMediumLE(frame.readerIndex());

@@ -16,8 +16,7 @@ public final class Wire {
     /** Marks a NULL column value where a length-encoded integer is expected (0xFB). */
     public static final long NULL_LENGTH = -1;
 
-    private Wire() {
-    }
+    private Wire() {}
 
     public static int readInt1(ByteBuf buf) {
         return buf.readUnsignedByte();

@@ -42,8 +42,14 @@ class ClientAuthExchangeTest {
     private static final byte[] PASSWORD = "s3cret-pässword".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SEED = "ABCDEFGHIJKLMNOPQRST".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SWITCH_SEED = "abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
-    private static final long CLIENT = CLIENT_MYSQL | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_TRANSACTIONS
-            | CLIENT_MULTI_RESULTS | CLIENT_SESSION_TRACK | CLIENT_DEPRECATE_EOF | MARIADB_CLIENT_STMT_BULK_OPERATIONS;
+    private static final long CLIENT = CLIENT_MYSQL
+            | CLIENT_PROTOCOL_41
+            | CLIENT_SECURE_CONNECTION
+            | CLIENT_TRANSACTIONS
+            | CLIENT_MULTI_RESULTS
+            | CLIENT_SESSION_TRACK
+            | CLIENT_DEPRECATE_EOF
+            | MARIADB_CLIENT_STMT_BULK_OPERATIONS;
     private static final long MYSQL_SERVER = 0xDFFF_FFFFL;
     private static final OkPacket OK = new OkPacket(0, 0, ServerStatus.AUTOCOMMIT, 0, "");
     private static KeyPair serverKeys;
@@ -65,24 +71,32 @@ class ClientAuthExchangeTest {
 
     @Test
     void answersAMariaDbGreetingWithTheNativeScrambleAndFinishesOnOk() {
-        HandshakeV10 greeting = Fixtures.decode(Fixtures.load("mariadb-connector-j-3.5.hex").payload("greeting"), HandshakeV10::decode);
-        ClientAuthExchange exchange = new ClientAuthExchange("app", PASSWORD, "shop", CLIENT & ~CLIENT_MYSQL, 45, Map.of());
+        HandshakeV10 greeting =
+                Fixtures.decode(Fixtures.load("mariadb-connector-j-3.5.hex").payload("greeting"), HandshakeV10::decode);
+        ClientAuthExchange exchange =
+                new ClientAuthExchange("app", PASSWORD, "shop", CLIENT & ~CLIENT_MYSQL, 45, Map.of());
 
         HandshakeResponse41 response = exchange.start(greeting);
 
         assertThat(response.authPluginName()).isEqualTo(AuthPlugins.MYSQL_NATIVE_PASSWORD);
-        assertThat(Scrambles.verifyNative(PASSWORD, greeting.authPluginData(), response.authResponse())).isTrue();
+        assertThat(Scrambles.verifyNative(PASSWORD, greeting.authPluginData(), response.authResponse()))
+                .isTrue();
         assertThat(response.username()).isEqualTo("app");
         assertThat(response.database()).isEqualTo("shop");
         assertThat(response.characterSet()).isEqualTo(45);
         assertThat(response.maxPacketSize()).isEqualTo(ClientAuthExchange.MAX_PACKET_SIZE);
         assertThat(exchange.negotiatedCapabilities())
                 .isEqualTo(response.capabilities())
-                .isEqualTo(((CLIENT & ~CLIENT_MYSQL) | CLIENT_PLUGIN_AUTH | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_CONNECT_WITH_DB)
+                .isEqualTo(((CLIENT & ~CLIENT_MYSQL)
+                                | CLIENT_PLUGIN_AUTH
+                                | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+                                | CLIENT_CONNECT_WITH_DB)
                         & greeting.capabilities());
-        assertThat(exchange.negotiatedCapabilities() & MARIADB_CLIENT_STMT_BULK_OPERATIONS).isNotZero();
+        assertThat(exchange.negotiatedCapabilities() & MARIADB_CLIENT_STMT_BULK_OPERATIONS)
+                .isNotZero();
         assertThat(exchange.negotiatedCapabilities() & MARIADB_CLIENT_PROGRESS).isZero();
-        assertThat(exchange.negotiatedCapabilities() & (CLIENT_CONNECT_ATTRS | CLIENT_SSL)).isZero();
+        assertThat(exchange.negotiatedCapabilities() & (CLIENT_CONNECT_ATTRS | CLIENT_SSL))
+                .isZero();
         assertThat(exchange.sslRequest()).isNull();
 
         Step step = feed(exchange, out -> OK.encode(out, MYSQL_SERVER));
@@ -98,7 +112,9 @@ class ClientAuthExchangeTest {
 
         assertThat(decoded).isEqualTo(response);
         assertThat(decoded.connectAttributes()).containsEntry("_client_name", "turnout");
-        assertThat(decoded.capabilities() >>> 32).as("no MariaDB extended capabilities towards MySQL").isZero();
+        assertThat(decoded.capabilities() >>> 32)
+                .as("no MariaDB extended capabilities towards MySQL")
+                .isZero();
     }
 
     @Test
@@ -108,7 +124,8 @@ class ClientAuthExchangeTest {
         ErrPacket denied = new ErrPacket(1045, "28000", "Access denied for user 'app'");
 
         assertThat(feed(exchange, denied::encode)).isEqualTo(new Step.Failed(denied));
-        assertThatThrownBy(() -> feed(exchange, out -> OK.encode(out, MYSQL_SERVER))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> feed(exchange, out -> OK.encode(out, MYSQL_SERVER)))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -129,8 +146,10 @@ class ClientAuthExchangeTest {
         HandshakeResponse41 response = exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
 
         assertThat(response.authPluginName()).isEqualTo(AuthPlugins.CACHING_SHA2_PASSWORD);
-        assertThat(Scrambles.verifyCachingSha2(PASSWORD, SEED, response.authResponse())).isTrue();
-        assertThat(feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.FAST_AUTH_SUCCESS})::encode)).isEqualTo(new Step.Await());
+        assertThat(Scrambles.verifyCachingSha2(PASSWORD, SEED, response.authResponse()))
+                .isTrue();
+        assertThat(feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.FAST_AUTH_SUCCESS})::encode))
+                .isEqualTo(new Step.Await());
         assertThat(feed(exchange, out -> OK.encode(out, MYSQL_SERVER))).isEqualTo(new Step.Done(OK));
     }
 
@@ -160,7 +179,8 @@ class ClientAuthExchangeTest {
         byte[] received = ((Step.Send) encrypted).payload();
         assertThat(received).hasSize(256);
         // The server's side: decrypt with the private key, un-XOR with the greeting's seed.
-        assertThat(Scrambles.rsaDecryptPassword(received, SEED, serverKeys.getPrivate())).isEqualTo(PASSWORD);
+        assertThat(Scrambles.rsaDecryptPassword(received, SEED, serverKeys.getPrivate()))
+                .isEqualTo(PASSWORD);
         assertThat(feed(exchange, out -> OK.encode(out, MYSQL_SERVER))).isEqualTo(new Step.Done(OK));
     }
 
@@ -172,10 +192,12 @@ class ClientAuthExchangeTest {
         Step scramble = feed(exchange, new AuthSwitchRequest(AuthPlugins.CACHING_SHA2_PASSWORD, SWITCH_SEED)::encode);
         assertThat(scramble).isEqualTo(new Step.Send(Scrambles.cachingSha2(PASSWORD, SWITCH_SEED)));
 
-        Step encrypted = feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.PERFORM_FULL_AUTHENTICATION})::encode);
+        Step encrypted =
+                feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.PERFORM_FULL_AUTHENTICATION})::encode);
 
         byte[] received = ((Step.Send) encrypted).payload();
-        assertThat(Scrambles.rsaDecryptPassword(received, SWITCH_SEED, serverKeys.getPrivate())).isEqualTo(PASSWORD);
+        assertThat(Scrambles.rsaDecryptPassword(received, SWITCH_SEED, serverKeys.getPrivate()))
+                .isEqualTo(PASSWORD);
     }
 
     @Test
@@ -185,8 +207,10 @@ class ClientAuthExchangeTest {
 
         Step step = feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.PERFORM_FULL_AUTHENTICATION})::encode);
 
-        assertThat(step).isInstanceOfSatisfying(Step.Failed.class,
-                f -> assertThat(f.err().errorCode()).isEqualTo(ClientAuthExchange.CR_AUTH_PLUGIN_ERR));
+        assertThat(step)
+                .isInstanceOfSatisfying(
+                        Step.Failed.class,
+                        f -> assertThat(f.err().errorCode()).isEqualTo(ClientAuthExchange.CR_AUTH_PLUGIN_ERR));
     }
 
     @Test
@@ -210,8 +234,13 @@ class ClientAuthExchangeTest {
 
         Step step = feed(exchange, new AuthSwitchRequest(AuthPlugins.MYSQL_CLEAR_PASSWORD, new byte[0])::encode);
 
-        assertThat(step).isEqualTo(new Step.Failed(new ErrPacket(2061, "HY000",
-                "Authentication plugin 'mysql_clear_password' reported error: Authentication requires secure connection.")));
+        assertThat(step)
+                .isEqualTo(
+                        new Step.Failed(
+                                new ErrPacket(
+                                        2061,
+                                        "HY000",
+                                        "Authentication plugin 'mysql_clear_password' reported error: Authentication requires secure connection.")));
     }
 
     @Test
@@ -231,10 +260,13 @@ class ClientAuthExchangeTest {
         HandshakeResponse41 response = exchange.start(mysqlGreeting("client_ed25519"));
 
         assertThat(response.authPluginName()).isEqualTo(AuthPlugins.MYSQL_NATIVE_PASSWORD);
-        assertThat(Scrambles.verifyNative(PASSWORD, SEED, response.authResponse())).isTrue();
+        assertThat(Scrambles.verifyNative(PASSWORD, SEED, response.authResponse()))
+                .isTrue();
 
         Step step = feed(exchange, new AuthSwitchRequest("client_ed25519", SWITCH_SEED)::encode);
-        assertThat(step).isEqualTo(new Step.Failed(new ErrPacket(2059, "HY000", "Authentication plugin 'client_ed25519' cannot be loaded")));
+        assertThat(step)
+                .isEqualTo(new Step.Failed(
+                        new ErrPacket(2059, "HY000", "Authentication plugin 'client_ed25519' cannot be loaded")));
     }
 
     @Test
@@ -245,8 +277,10 @@ class ClientAuthExchangeTest {
 
         Step step = feed(exchange, new AuthSwitchRequest(AuthPlugins.MYSQL_NATIVE_PASSWORD, SWITCH_SEED)::encode);
 
-        assertThat(step).isInstanceOfSatisfying(Step.Failed.class,
-                f -> assertThat(f.err().errorCode()).isEqualTo(ClientAuthExchange.CR_MALFORMED_PACKET));
+        assertThat(step)
+                .isInstanceOfSatisfying(
+                        Step.Failed.class,
+                        f -> assertThat(f.err().errorCode()).isEqualTo(ClientAuthExchange.CR_MALFORMED_PACKET));
     }
 
     @Test
@@ -258,12 +292,15 @@ class ClientAuthExchangeTest {
         ClientAuthExchange moreData = exchange();
         moreData.start(mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD));
 
-        assertThat(feed(garbage, out -> out.writeByte(0x42))).isInstanceOfSatisfying(Step.Failed.class,
-                f -> assertThat(f.err().errorCode()).isEqualTo(2027));
-        assertThat(feed(truncatedOk, out -> out.writeByte(0).writeByte(0xFC))).isInstanceOfSatisfying(Step.Failed.class,
-                f -> assertThat(f.err().message()).contains("OK packet"));
-        assertThat(feed(moreData, new AuthMoreData(new byte[] {3})::encode)).isInstanceOfSatisfying(Step.Failed.class,
-                f -> assertThat(f.err().errorCode()).isEqualTo(2027));
+        assertThat(feed(garbage, out -> out.writeByte(0x42)))
+                .isInstanceOfSatisfying(
+                        Step.Failed.class, f -> assertThat(f.err().errorCode()).isEqualTo(2027));
+        assertThat(feed(truncatedOk, out -> out.writeByte(0).writeByte(0xFC)))
+                .isInstanceOfSatisfying(
+                        Step.Failed.class, f -> assertThat(f.err().message()).contains("OK packet"));
+        assertThat(feed(moreData, new AuthMoreData(new byte[] {3})::encode))
+                .isInstanceOfSatisfying(
+                        Step.Failed.class, f -> assertThat(f.err().errorCode()).isEqualTo(2027));
     }
 
     @Test
@@ -273,8 +310,10 @@ class ClientAuthExchangeTest {
         HandshakeResponse41 response = exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
         SslRequest ssl = exchange.sslRequest();
 
-        assertThat(ssl).isEqualTo(new SslRequest(exchange.negotiatedCapabilities(), ClientAuthExchange.MAX_PACKET_SIZE, 255));
-        assertThat(response.capabilities() & (CLIENT_CONNECT_WITH_DB | CLIENT_CONNECT_ATTRS)).isZero();
+        assertThat(ssl)
+                .isEqualTo(new SslRequest(exchange.negotiatedCapabilities(), ClientAuthExchange.MAX_PACKET_SIZE, 255));
+        assertThat(response.capabilities() & (CLIENT_CONNECT_WITH_DB | CLIENT_CONNECT_ATTRS))
+                .isZero();
         assertThat(response.database()).isNull();
         assertThat(response.connectAttributes()).isEmpty();
     }
@@ -288,14 +327,17 @@ class ClientAuthExchangeTest {
         exchange.start(mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD));
         assertThatThrownBy(() -> exchange.start(mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD)))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> exchange().onServerPacket(Unpooled.EMPTY_BUFFER)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> exchange().onServerPacket(Unpooled.EMPTY_BUFFER))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void anEmptyPasswordSendsAnEmptyResponse() {
         ClientAuthExchange exchange = new ClientAuthExchange("app", new byte[0], null, CLIENT, 45, Map.of());
 
-        assertThat(exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD)).authResponse()).isEmpty();
+        assertThat(exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD))
+                        .authResponse())
+                .isEmpty();
         assertThat(feed(exchange, new AuthSwitchRequest(AuthPlugins.MYSQL_NATIVE_PASSWORD, SWITCH_SEED)::encode))
                 .isEqualTo(new Step.Send(new byte[0]));
     }
@@ -304,8 +346,8 @@ class ClientAuthExchangeTest {
     void replaysConnectorJsCapturedConversationAsTheClient() {
         Fixtures conversation = Fixtures.load("mysql-connector-j-9.1-caching-sha2.hex");
         HandshakeV10 greeting = Fixtures.decode(conversation.payload("greeting"), HandshakeV10::decode);
-        ClientAuthExchange exchange = new ClientAuthExchange("app", "secret".getBytes(StandardCharsets.UTF_8), null,
-                CLIENT, 255, Map.of());
+        ClientAuthExchange exchange =
+                new ClientAuthExchange("app", "secret".getBytes(StandardCharsets.UTF_8), null, CLIENT, 255, Map.of());
         exchange.start(greeting);
 
         Step step = feedBytes(exchange, conversation.payload("switch"));

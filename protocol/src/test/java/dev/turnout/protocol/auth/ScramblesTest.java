@@ -110,7 +110,8 @@ class ScramblesTest {
 
         assertThat(Scrambles.verifyNative(SECRET, SEED, nativeResponse)).isTrue();
         assertThat(Scrambles.verifyNative(wrong, SEED, nativeResponse)).isFalse();
-        assertThat(Scrambles.verifyNative(SECRET, "x".repeat(20).getBytes(StandardCharsets.US_ASCII), nativeResponse)).isFalse();
+        assertThat(Scrambles.verifyNative(SECRET, "x".repeat(20).getBytes(StandardCharsets.US_ASCII), nativeResponse))
+                .isFalse();
         assertThat(Scrambles.verifyNative(new byte[0], SEED, nativeResponse)).isFalse();
         assertThat(Scrambles.verifyCachingSha2(SECRET, SEED, sha2Response)).isTrue();
         assertThat(Scrambles.verifyCachingSha2(wrong, SEED, sha2Response)).isFalse();
@@ -122,13 +123,19 @@ class ScramblesTest {
         byte[] nativeHash = Scrambles.nativePasswordHash(SECRET);
         byte[] sha2Hash = Scrambles.cachingSha2Hash(SECRET);
 
-        assertThat(Scrambles.verifyNativeHash(nativeHash, SEED, Scrambles.nativePassword(SECRET, SEED))).isTrue();
-        assertThat(Scrambles.verifyNativeHash(nativeHash, SEED, Scrambles.nativePassword("x".getBytes(StandardCharsets.UTF_8), SEED))).isFalse();
+        assertThat(Scrambles.verifyNativeHash(nativeHash, SEED, Scrambles.nativePassword(SECRET, SEED)))
+                .isTrue();
+        assertThat(Scrambles.verifyNativeHash(
+                        nativeHash, SEED, Scrambles.nativePassword("x".getBytes(StandardCharsets.UTF_8), SEED)))
+                .isFalse();
         assertThat(Scrambles.verifyNativeHash(nativeHash, SEED, new byte[0])).isFalse();
         assertThat(Scrambles.verifyNativeHash(new byte[0], SEED, new byte[0])).isTrue();
-        assertThat(Scrambles.verifyCachingSha2Hash(sha2Hash, SEED, Scrambles.cachingSha2(SECRET, SEED))).isTrue();
-        assertThat(Scrambles.verifyCachingSha2Hash(sha2Hash, SEED, Scrambles.cachingSha2(SECRET, new byte[20]))).isFalse();
-        assertThat(Scrambles.verifyCachingSha2Hash(sha2Hash, SEED, new byte[31])).isFalse();
+        assertThat(Scrambles.verifyCachingSha2Hash(sha2Hash, SEED, Scrambles.cachingSha2(SECRET, SEED)))
+                .isTrue();
+        assertThat(Scrambles.verifyCachingSha2Hash(sha2Hash, SEED, Scrambles.cachingSha2(SECRET, new byte[20])))
+                .isFalse();
+        assertThat(Scrambles.verifyCachingSha2Hash(sha2Hash, SEED, new byte[31]))
+                .isFalse();
     }
 
     @Test
@@ -179,7 +186,8 @@ class ScramblesTest {
             plain[i] ^= SEED[i % SEED.length];
         }
         assertThat(plain).isEqualTo("secret\0".getBytes(StandardCharsets.UTF_8));
-        assertThat(Scrambles.rsaDecryptPassword(encrypted, SEED, keys.getPrivate())).isEqualTo(SECRET);
+        assertThat(Scrambles.rsaDecryptPassword(encrypted, SEED, keys.getPrivate()))
+                .isEqualTo(SECRET);
     }
 
     @Test
@@ -188,7 +196,8 @@ class ScramblesTest {
 
         byte[] encrypted = Scrambles.rsaEncryptPassword(longPassword, SEED, keys.getPublic());
 
-        assertThat(Scrambles.rsaDecryptPassword(encrypted, SEED, keys.getPrivate())).isEqualTo(longPassword);
+        assertThat(Scrambles.rsaDecryptPassword(encrypted, SEED, keys.getPrivate()))
+                .isEqualTo(longPassword);
         assertThatThrownBy(() -> Scrambles.rsaDecryptPassword(encrypted, new byte[20], keys.getPrivate()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -200,9 +209,11 @@ class ScramblesTest {
 
         assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
         assertThat(parsed.getEncoded()).isEqualTo(keys.getPublic().getEncoded());
-        assertThatThrownBy(() -> Scrambles.parsePemPublicKey("-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----"))
+        assertThatThrownBy(() -> Scrambles.parsePemPublicKey(
+                        "-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Scrambles.parsePemPublicKey("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"))
+        assertThatThrownBy(
+                        () -> Scrambles.parsePemPublicKey("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

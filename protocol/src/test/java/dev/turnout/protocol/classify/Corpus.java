@@ -25,8 +25,7 @@ final class Corpus {
         }
     }
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     static List<Row> rows() {
         List<Row> rows = new ArrayList<>();
@@ -46,8 +45,12 @@ final class Corpus {
                 if (columns.length != 4) {
                     throw new IllegalStateException(RESOURCE + ":" + line + ": expected 4 tab-separated columns");
                 }
-                rows.add(new Row(line, StatementType.valueOf(columns[0]), flags(columns[1]),
-                        columns[2].equals("-") ? HintQos.NONE : HintQos.valueOf(columns[2]), unescape(columns[3], line)));
+                rows.add(new Row(
+                        line,
+                        StatementType.valueOf(columns[0]),
+                        flags(columns[1]),
+                        columns[2].equals("-") ? HintQos.NONE : HintQos.valueOf(columns[2]),
+                        unescape(columns[3], line)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -34,7 +34,11 @@ class StatementClassifierAllocationTest {
         ByteBuf[] statements = new ByteBuf[rows.size()];
         for (int i = 0; i < statements.length; i++) {
             byte[] sql = rows.get(i).sql().getBytes(StandardCharsets.UTF_8);
-            statements[i] = UNTRACKED.directBuffer(sql.length + 8).writeZero(4).writeBytes(sql).writeZero(4);
+            statements[i] = UNTRACKED
+                    .directBuffer(sql.length + 8)
+                    .writeZero(4)
+                    .writeBytes(sql)
+                    .writeZero(4);
             buffers.add(statements[i]);
         }
         Classification out = new Classification();
@@ -47,7 +51,9 @@ class StatementClassifierAllocationTest {
         long allocated = threads.getThreadAllocatedBytes(threadId) - before;
 
         assertThat(checksum).isPositive();
-        assertThat(allocated).as("bytes allocated while classifying 10,000 statements").isLessThanOrEqualTo(64);
+        assertThat(allocated)
+                .as("bytes allocated while classifying 10,000 statements")
+                .isLessThanOrEqualTo(64);
     }
 
     private static long classifyAll(ByteBuf[] statements, Classification out, int count) {

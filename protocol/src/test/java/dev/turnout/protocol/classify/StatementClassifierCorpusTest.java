@@ -35,8 +35,9 @@ class StatementClassifierCorpusTest {
     void coversAtLeastThreeHundredStatementsAndEveryTypeAndFlag() {
         List<Corpus.Row> rows = Corpus.rows();
         assertThat(rows).hasSizeGreaterThanOrEqualTo(300);
-        Set<StatementType> types = rows.stream().map(Corpus.Row::type).collect(Collectors.toCollection(
-                () -> EnumSet.noneOf(StatementType.class)));
+        Set<StatementType> types = rows.stream()
+                .map(Corpus.Row::type)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(StatementType.class)));
         assertThat(types).containsExactlyInAnyOrder(StatementType.values());
         long flags = rows.stream().mapToLong(Corpus.Row::flags).reduce(0, (a, b) -> a | b);
         for (StatementFlag f : StatementFlag.values()) {

@@ -67,7 +67,8 @@ class StatementClassifierTest {
         StatementClassifier.classify(buf, 5, buf.writerIndex() - 3, out);
         assertThat(out.type()).isEqualTo(StatementType.INLINE_COMMAND);
         assertThat(out.commandStart()).isEqualTo(5 + " /* hi */ TUNGSTEN".length());
-        assertThat(buf.toString(out.commandStart(), 18, StandardCharsets.US_ASCII)).isEqualTo(" connection status");
+        assertThat(buf.toString(out.commandStart(), 18, StandardCharsets.US_ASCII))
+                .isEqualTo(" connection status");
     }
 
     @Test
@@ -86,21 +87,41 @@ class StatementClassifierTest {
     void rejectsARangeOutsideTheBuffer() {
         ByteBuf buf = buffer("SELECT 1");
         Classification out = new Classification();
-        assertThatThrownBy(() -> StatementClassifier.classify(buf, -1, 3, out)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> StatementClassifier.classify(buf, 4, 3, out)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> StatementClassifier.classify(buf, -1, 3, out))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> StatementClassifier.classify(buf, 4, 3, out))
+                .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> StatementClassifier.classify(buf, 0, buf.capacity() + 1, out))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
     void allowsAReplicaOnlyForReadsWithoutABlockingFlag() {
-        assertThat(StatementClassifier.classify("SELECT c FROM t WHERE id = 1").mayReadFromReplica()).isTrue();
-        assertThat(StatementClassifier.classify("/* TUNGSTEN USE qos=RW_STRICT */ SELECT 1").mayReadFromReplica())
-                .as("the hint is the policy's business").isTrue();
-        for (String blocked : new String[] {"SELECT 1 FOR UPDATE", "SELECT 1 INTO @x", "SELECT LAST_INSERT_ID()",
-                "SELECT GET_LOCK('a', 1)", "SELECT @x", "SELECT SQL_CALC_FOUND_ROWS 1", "SHOW WARNINGS",
-                "SHOW PROCESSLIST", "SELECT 1; SELECT 2", "SET autocommit = 0", "BEGIN", "KILL 1", "", "SELECT 'a"}) {
-            assertThat(StatementClassifier.classify(blocked).mayReadFromReplica()).as(blocked).isFalse();
+        assertThat(StatementClassifier.classify("SELECT c FROM t WHERE id = 1").mayReadFromReplica())
+                .isTrue();
+        assertThat(StatementClassifier.classify("/* TUNGSTEN USE qos=RW_STRICT */ SELECT 1")
+                        .mayReadFromReplica())
+                .as("the hint is the policy's business")
+                .isTrue();
+        for (String blocked : new String[] {
+            "SELECT 1 FOR UPDATE",
+            "SELECT 1 INTO @x",
+            "SELECT LAST_INSERT_ID()",
+            "SELECT GET_LOCK('a', 1)",
+            "SELECT @x",
+            "SELECT SQL_CALC_FOUND_ROWS 1",
+            "SHOW WARNINGS",
+            "SHOW PROCESSLIST",
+            "SELECT 1; SELECT 2",
+            "SET autocommit = 0",
+            "BEGIN",
+            "KILL 1",
+            "",
+            "SELECT 'a"
+        }) {
+            assertThat(StatementClassifier.classify(blocked).mayReadFromReplica())
+                    .as(blocked)
+                    .isFalse();
         }
     }
 
@@ -109,18 +130,21 @@ class StatementClassifierTest {
         Classification out = StatementClassifier.classify(
                 "/* TUNGSTEN USE qos=RO_RELAXED */ SELECT secret_column, @v FROM t FOR UPDATE");
         assertThat(out.toString()).isEqualTo("READ[LOCKING_READ,USER_VARIABLE] hint=RO_RELAXED");
-        assertThat(StatementClassifier.classify("tungsten flush").toString()).isEqualTo("INLINE_COMMAND commandStart=8");
+        assertThat(StatementClassifier.classify("tungsten flush").toString())
+                .isEqualTo("INLINE_COMMAND commandStart=8");
     }
 
     @Test
     void neverThrowsOnArbitraryBytesOrTruncatedStatements() {
         Random random = new Random(20261122);
-        byte[] alphabet = "SELECTFORUPDATEINTOtungsten '\"`\\/*!M#-;()@.,=\n\t0123456789\u00e9".getBytes(StandardCharsets.UTF_8);
+        byte[] alphabet =
+                "SELECTFORUPDATEINTOtungsten '\"`\\/*!M#-;()@.,=\n\t0123456789\u00e9".getBytes(StandardCharsets.UTF_8);
         Classification out = new Classification();
         for (int i = 0; i < 3_000; i++) {
             byte[] bytes = new byte[random.nextInt(40)];
             for (int j = 0; j < bytes.length; j++) {
-                bytes[j] = random.nextInt(8) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+                bytes[j] =
+                        random.nextInt(8) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
             }
             ByteBuf buf = Unpooled.wrappedBuffer(bytes);
             StatementClassifier.classify(buf, 0, bytes.length, out.noBackslashEscapes(random.nextBoolean()));

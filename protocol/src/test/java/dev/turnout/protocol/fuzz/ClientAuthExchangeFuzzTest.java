@@ -42,11 +42,20 @@ class ClientAuthExchangeFuzzTest {
     static final String MAX_DURATION = "2m";
 
     private static final String[] PLUGINS = {
-        AuthPlugins.MYSQL_NATIVE_PASSWORD, AuthPlugins.CACHING_SHA2_PASSWORD, AuthPlugins.MYSQL_CLEAR_PASSWORD, "auth_gssapi_client",
+        AuthPlugins.MYSQL_NATIVE_PASSWORD,
+        AuthPlugins.CACHING_SHA2_PASSWORD,
+        AuthPlugins.MYSQL_CLEAR_PASSWORD,
+        "auth_gssapi_client",
     };
-    private static final long SERVER_CAPABILITIES = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH
-            | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_TRANSACTIONS | CLIENT_CONNECT_WITH_DB | CLIENT_CONNECT_ATTRS
-            | CLIENT_DEPRECATE_EOF | MARIADB_CLIENT_PROGRESS;
+    private static final long SERVER_CAPABILITIES = CLIENT_PROTOCOL_41
+            | CLIENT_SECURE_CONNECTION
+            | CLIENT_PLUGIN_AUTH
+            | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+            | CLIENT_TRANSACTIONS
+            | CLIENT_CONNECT_WITH_DB
+            | CLIENT_CONNECT_ATTRS
+            | CLIENT_DEPRECATE_EOF
+            | MARIADB_CLIENT_PROGRESS;
     private static final byte[] SCRAMBLE = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
     private static final PublicKey SERVER_KEY = rsaKey();
 
@@ -54,10 +63,17 @@ class ClientAuthExchangeFuzzTest {
     void answersEveryServerPacketWithAStep(byte[] data) {
         FuzzInput in = new FuzzInput(data);
         int config = in.u8();
-        long server = SERVER_CAPABILITIES | ((config & 0x20) == 0 ? CLIENT_MYSQL : 0) | ((config & 0x40) != 0 ? CLIENT_SESSION_TRACK : 0);
+        long server = SERVER_CAPABILITIES
+                | ((config & 0x20) == 0 ? CLIENT_MYSQL : 0)
+                | ((config & 0x40) != 0 ? CLIENT_SESSION_TRACK : 0);
         HandshakeV10 greeting = new HandshakeV10("8.4.3", 7, SCRAMBLE, server, 255, 2, PLUGINS[config & 3]);
-        ClientAuthExchange exchange = new ClientAuthExchange("app", "secret".getBytes(StandardCharsets.UTF_8), "shop",
-                server, 255, Map.of("_client_name", "fuzz"))
+        ClientAuthExchange exchange = new ClientAuthExchange(
+                        "app",
+                        "secret".getBytes(StandardCharsets.UTF_8),
+                        "shop",
+                        server,
+                        255,
+                        Map.of("_client_name", "fuzz"))
                 .secureTransport((config & 0x04) != 0)
                 .allowPublicKeyRetrieval((config & 0x08) != 0)
                 .serverPublicKey((config & 0x10) != 0 ? SERVER_KEY : null);
@@ -80,7 +96,9 @@ class ClientAuthExchangeFuzzTest {
                     assertThat(failed.err().errorCode()).isBetween(0, 0xFFFF);
                 }
             } finally {
-                assertThat(buf.refCnt()).as("the exchange neither retains nor releases a payload").isEqualTo(1);
+                assertThat(buf.refCnt())
+                        .as("the exchange neither retains nor releases a payload")
+                        .isEqualTo(1);
                 buf.release();
             }
         }

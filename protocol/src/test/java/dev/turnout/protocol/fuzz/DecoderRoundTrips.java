@@ -29,8 +29,7 @@ import dev.turnout.protocol.message.server.OkPacket;
  */
 final class DecoderRoundTrips {
 
-    private DecoderRoundTrips() {
-    }
+    private DecoderRoundTrips() {}
 
     static void handshakeV10(byte[] payload) {
         RoundTrip.check(payload, HandshakeV10::decode, HandshakeV10::encode);
@@ -48,8 +47,15 @@ final class DecoderRoundTrips {
         if (r.database() != null || !Capabilities.has(r.capabilities(), CLIENT_CONNECT_WITH_DB)) {
             return r;
         }
-        return new HandshakeResponse41(r.capabilities(), r.maxPacketSize(), r.characterSet(), r.username(),
-                r.authResponse(), "", r.authPluginName(), r.connectAttributes());
+        return new HandshakeResponse41(
+                r.capabilities(),
+                r.maxPacketSize(),
+                r.characterSet(),
+                r.username(),
+                r.authResponse(),
+                "",
+                r.authPluginName(),
+                r.connectAttributes());
     }
 
     static void sslRequest(byte[] payload) {
@@ -58,15 +64,25 @@ final class DecoderRoundTrips {
 
     static void comChangeUser(byte[] data) {
         FuzzInput in = new FuzzInput(data);
-        long capabilities = FuzzInput.flags(in.u8(), CLIENT_SECURE_CONNECTION, CLIENT_PLUGIN_AUTH, CLIENT_CONNECT_ATTRS,
-                CLIENT_PROTOCOL_41, CLIENT_MYSQL);
+        long capabilities = FuzzInput.flags(
+                in.u8(),
+                CLIENT_SECURE_CONNECTION,
+                CLIENT_PLUGIN_AUTH,
+                CLIENT_CONNECT_ATTRS,
+                CLIENT_PROTOCOL_41,
+                CLIENT_MYSQL);
         RoundTrip.check(in.rest(), p -> ComChangeUser.decode(p, capabilities), (r, out) -> r.encode(out, capabilities));
     }
 
     static void okPacket(byte[] data) {
         FuzzInput in = new FuzzInput(data);
-        long capabilities = FuzzInput.flags(in.u8(), CLIENT_PROTOCOL_41, CLIENT_TRANSACTIONS, CLIENT_SESSION_TRACK,
-                CLIENT_DEPRECATE_EOF, CLIENT_MYSQL);
+        long capabilities = FuzzInput.flags(
+                in.u8(),
+                CLIENT_PROTOCOL_41,
+                CLIENT_TRANSACTIONS,
+                CLIENT_SESSION_TRACK,
+                CLIENT_DEPRECATE_EOF,
+                CLIENT_MYSQL);
         RoundTrip.check(in.rest(), p -> OkPacket.decode(p, capabilities), (r, out) -> r.encode(out, capabilities));
     }
 

@@ -44,7 +44,7 @@ class PacketFrameDecoderFuzzTest {
         List<byte[]> frames = new ArrayList<>();
         int tooLong = 0;
         SplittableRandom sizes = new SplittableRandom(chunking);
-        for (int offset = 0; offset < stream.length;) {
+        for (int offset = 0; offset < stream.length; ) {
             int size = Math.min(stream.length - offset, 1 + sizes.nextInt(1 + (chunking & 0x3F)));
             ByteBuf chunk = Unpooled.wrappedBuffer(Arrays.copyOfRange(stream, offset, offset + size));
             written.add(chunk);
@@ -56,7 +56,9 @@ class PacketFrameDecoderFuzzTest {
             }
             drain(channel, frames);
         }
-        assertThat(channel.finishAndReleaseAll()).as("nothing left in the channel").isFalse();
+        assertThat(channel.finishAndReleaseAll())
+                .as("nothing left in the channel")
+                .isFalse();
         drain(channel, frames);
 
         Expected expected = Expected.of(stream, limit);
@@ -93,7 +95,9 @@ class PacketFrameDecoderFuzzTest {
             List<byte[]> frames = new ArrayList<>();
             int position = 0;
             while (stream.length - position >= Packets.HEADER_SIZE) {
-                int length = stream[position] & 0xFF | (stream[position + 1] & 0xFF) << 8 | (stream[position + 2] & 0xFF) << 16;
+                int length = stream[position] & 0xFF
+                        | (stream[position + 1] & 0xFF) << 8
+                        | (stream[position + 2] & 0xFF) << 16;
                 if (length > limit) {
                     return new Expected(frames, true);
                 }

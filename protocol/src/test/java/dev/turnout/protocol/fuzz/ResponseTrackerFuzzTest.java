@@ -30,8 +30,10 @@ class ResponseTrackerFuzzTest {
     /** The capabilities that change what the tracker expects, in selector bit order. */
     static final long[] CAPABILITIES = {
         Capabilities.CLIENT_DEPRECATE_EOF, Capabilities.CLIENT_LOCAL_FILES, Capabilities.MARIADB_CLIENT_PROGRESS,
-        Capabilities.MARIADB_CLIENT_CACHE_METADATA, Capabilities.CLIENT_OPTIONAL_RESULTSET_METADATA, Capabilities.CLIENT_MYSQL,
+        Capabilities.MARIADB_CLIENT_CACHE_METADATA, Capabilities.CLIENT_OPTIONAL_RESULTSET_METADATA,
+                Capabilities.CLIENT_MYSQL,
     };
+
     private static final byte[] ZEROS = new byte[Packets.MAX_PAYLOAD];
 
     @FuzzTest(maxDuration = MAX_DURATION)
@@ -76,7 +78,8 @@ class ResponseTrackerFuzzTest {
             assertThat(tracker.state()).as("FAILED is terminal until reset").isEqualTo(State.FAILED);
             assertThat(unexpected).as("every packet is UNEXPECTED once FAILED").isTrue();
         }
-        assertThat(unexpected).as("UNEXPECTED exactly when the tracker fails (was %s, now %s)", before, tracker.state())
+        assertThat(unexpected)
+                .as("UNEXPECTED exactly when the tracker fails (was %s, now %s)", before, tracker.state())
                 .isEqualTo(tracker.state() == State.FAILED);
         assertThat(tracker.queuedCommands()).isBetween(0, 1 << 16);
         assertThat(tracker.isIdle()).isEqualTo(tracker.state() == State.IDLE && tracker.queuedCommands() == 0);
@@ -96,7 +99,8 @@ class ResponseTrackerFuzzTest {
         head[4] = (byte) sequenceId;
         System.arraycopy(payload, 0, head, 5, payload.length);
         ByteBuf frame = continued
-                ? Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(head), Unpooled.wrappedBuffer(ZEROS, 0, length - payload.length))
+                ? Unpooled.wrappedBuffer(
+                        Unpooled.wrappedBuffer(head), Unpooled.wrappedBuffer(ZEROS, 0, length - payload.length))
                 : Unpooled.wrappedBuffer(head);
         return frame.skipBytes(1);
     }

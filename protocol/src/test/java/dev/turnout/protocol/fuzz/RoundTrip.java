@@ -16,8 +16,7 @@ import java.util.function.Function;
  */
 final class RoundTrip {
 
-    private RoundTrip() {
-    }
+    private RoundTrip() {}
 
     /** Checks the oracle for {@code payload}; returns the decoded record, or null if it was malformed. */
     static <T> T check(byte[] payload, Function<ByteBuf, T> decoder, BiConsumer<T, ByteBuf> encoder) {
@@ -43,7 +42,9 @@ final class RoundTrip {
         try {
             return decoder.apply(buf);
         } finally {
-            assertThat(buf.refCnt()).as("a decoder neither retains nor releases its input").isEqualTo(1);
+            assertThat(buf.refCnt())
+                    .as("a decoder neither retains nor releases its input")
+                    .isEqualTo(1);
             buf.release();
         }
     }

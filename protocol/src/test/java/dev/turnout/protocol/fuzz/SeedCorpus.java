@@ -36,10 +36,25 @@ final class SeedCorpus {
         "mysql-connector-j-9.1-ssl",
     };
     private static final String[] RESPONSE_FIXTURES = {
-        "bulk-deprecate-eof", "bulk-eof", "commands-deprecate-eof", "commands-eof", "cursor-mysql-connector-deprecate-eof",
-        "cursor-mysql-connector-eof", "large-packets-deprecate-eof", "large-packets-eof", "local-infile-deprecate-eof",
-        "local-infile-eof", "multi-statements-deprecate-eof", "multi-statements-eof", "prepared-deprecate-eof", "prepared-eof",
-        "procedures-deprecate-eof", "procedures-eof", "progress-deprecate-eof", "query-deprecate-eof", "query-eof",
+        "bulk-deprecate-eof",
+        "bulk-eof",
+        "commands-deprecate-eof",
+        "commands-eof",
+        "cursor-mysql-connector-deprecate-eof",
+        "cursor-mysql-connector-eof",
+        "large-packets-deprecate-eof",
+        "large-packets-eof",
+        "local-infile-deprecate-eof",
+        "local-infile-eof",
+        "multi-statements-deprecate-eof",
+        "multi-statements-eof",
+        "prepared-deprecate-eof",
+        "prepared-eof",
+        "procedures-deprecate-eof",
+        "procedures-eof",
+        "progress-deprecate-eof",
+        "query-deprecate-eof",
+        "query-eof",
     };
     /** Payload bytes kept per frame in a tracker seed: the tracker peeks at the first few only. */
     private static final int TRACKER_PAYLOAD = 64;
@@ -99,8 +114,10 @@ final class SeedCorpus {
         write(exchange, "caching-sha2-fast-auth", packets(0x01, new byte[] {1, 3}, ok));
         write(exchange, "caching-sha2-full-auth-over-tls", packets(0x05, new byte[] {1, 4}, ok));
         write(exchange, "caching-sha2-requests-public-key", packets(0x09, new byte[] {1, 4}, pem, ok));
-        write(exchange, "switch-to-clear-password-over-tls", packets(0x04,
-                ("\u00FEmysql_clear_password\u0000").getBytes(StandardCharsets.ISO_8859_1), ok));
+        write(
+                exchange,
+                "switch-to-clear-password-over-tls",
+                packets(0x04, ("\u00FEmysql_clear_password\u0000").getBytes(StandardCharsets.ISO_8859_1), ok));
         write(exchange, "ok-after-done-is-refused", packets(0x60, ok, ok));
 
         String tracker = "ResponseTrackerFuzzTestInputs/followsAnyFrameSequenceWithoutThrowing";
@@ -114,7 +131,10 @@ final class SeedCorpus {
                 write(decoder, name + "-bytewise", prefixed(0xFF, 0x00, conversation.stream(1024)));
             }
         }
-        write(decoder, "login-above-limit-of-64", prefixed(64, 0x07, concat(nativeAuth.frame("greeting"), nativeAuth.frame("response"))));
+        write(
+                decoder,
+                "login-above-limit-of-64",
+                prefixed(64, 0x07, concat(nativeAuth.frame("greeting"), nativeAuth.frame("response"))));
         write(decoder, "empty-packets-limit-0", prefixed(0, 0x01, new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 2, 7}));
     }
 
@@ -190,13 +210,15 @@ final class SeedCorpus {
             for (String raw : text.split("\n")) {
                 String line = raw.strip();
                 if (line.startsWith("# capabilities:")) {
-                    capabilities = Long.decode(line.substring("# capabilities:".length()).strip());
+                    capabilities = Long.decode(
+                            line.substring("# capabilities:".length()).strip());
                 }
                 if (!line.startsWith("C>") && !line.startsWith("S>")) {
                     continue;
                 }
                 int hash = line.indexOf('#');
-                String[] words = (hash < 0 ? line : line.substring(0, hash)).strip().split("\\s+");
+                String[] words =
+                        (hash < 0 ? line : line.substring(0, hash)).strip().split("\\s+");
                 StringBuilder hex = new StringBuilder();
                 for (int i = 1; i < words.length - 1; i++) {
                     hex.append(words[i]);

@@ -76,8 +76,12 @@ class DecodersRejectGarbageTest {
     @Test
     void mutatedRealPacketsNeverLeakAnotherException() {
         Fixtures fixtures = Fixtures.load("mysql-connector-j-9.1-native.hex");
-        List<byte[]> seeds = List.of(fixtures.payload("greeting"), fixtures.payload("response"), fixtures.payload("ok-insert"),
-                fixtures.payload("change-user"), fixtures.payload("change-user-switch"));
+        List<byte[]> seeds = List.of(
+                fixtures.payload("greeting"),
+                fixtures.payload("response"),
+                fixtures.payload("ok-insert"),
+                fixtures.payload("change-user"),
+                fixtures.payload("change-user-switch"));
         Random random = new Random(20_261_122);
         int malformed = 0;
         for (int round = 0; round < 400; round++) {
@@ -89,7 +93,9 @@ class DecodersRejectGarbageTest {
                 malformed += decodeOrMalformed(payload, decoder);
             }
         }
-        assertThat(malformed).as("most mutations of most packets are not another packet").isGreaterThan(1000);
+        assertThat(malformed)
+                .as("most mutations of most packets are not another packet")
+                .isGreaterThan(1000);
     }
 
     @Test
@@ -127,7 +133,9 @@ class DecodersRejectGarbageTest {
                 }
                 malformed += decodesOrIsMalformed(decoder, payload) ? 0 : 1;
             }
-            assertThat(malformed).as("random bytes rejected by %s", decoder.name()).isGreaterThan(100);
+            assertThat(malformed)
+                    .as("random bytes rejected by %s", decoder.name())
+                    .isGreaterThan(100);
         }
     }
 
@@ -136,13 +144,19 @@ class DecodersRejectGarbageTest {
         for (Decoder decoder : EVERY_DECODER) {
             int malformed = 0;
             for (byte[] seed : decoder.seeds()) {
-                assertThat(decodesOrIsMalformed(decoder, seed)).as("%s decodes its seed %s", decoder.name(), hex(seed)).isTrue();
+                assertThat(decodesOrIsMalformed(decoder, seed))
+                        .as("%s decodes its seed %s", decoder.name(), hex(seed))
+                        .isTrue();
                 for (int length = 0; length < seed.length; length++) {
                     malformed += decodesOrIsMalformed(decoder, Arrays.copyOf(seed, length)) ? 0 : 1;
                 }
             }
-            assertThat(decodesOrIsMalformed(decoder, new byte[0])).as("%s of an empty payload", decoder.name()).isFalse();
-            assertThat(malformed).as("truncations rejected by %s", decoder.name()).isPositive();
+            assertThat(decodesOrIsMalformed(decoder, new byte[0]))
+                    .as("%s of an empty payload", decoder.name())
+                    .isFalse();
+            assertThat(malformed)
+                    .as("truncations rejected by %s", decoder.name())
+                    .isPositive();
         }
     }
 
@@ -167,9 +181,16 @@ class DecodersRejectGarbageTest {
 
     @Test
     void frameViewsThrowOnlyMalformedPacketExceptionForConsistentFrames() {
-        List<byte[]> seeds = List.of(TEXT.payload("ok-track-vars"), TEXT.payload("ok-use"), TEXT.payload("ok-autocommit"),
-                TEXT.payload("ok-auth"), TEXT.payload("eof"), TEXT.payload("err-syntax"), NATIVE.payload("ok-insert"),
-                NATIVE.payload("ok-eof"), DENIED.payload("err"));
+        List<byte[]> seeds = List.of(
+                TEXT.payload("ok-track-vars"),
+                TEXT.payload("ok-use"),
+                TEXT.payload("ok-autocommit"),
+                TEXT.payload("ok-auth"),
+                TEXT.payload("eof"),
+                TEXT.payload("err-syntax"),
+                NATIVE.payload("ok-insert"),
+                NATIVE.payload("ok-eof"),
+                DENIED.payload("err"));
         Random random = new Random(3);
         List<byte[]> payloads = new ArrayList<>();
         for (byte[] seed : seeds) {
@@ -197,7 +218,8 @@ class DecodersRejectGarbageTest {
                     frame.writeBytes(payload);
                     view.getValue().apply(frame);
                 } catch (Throwable t) {
-                    assertThat(t).as("%s of the frame with payload %s", view.getKey(), hex(payload))
+                    assertThat(t)
+                            .as("%s of the frame with payload %s", view.getKey(), hex(payload))
                             .isExactlyInstanceOf(MalformedPacketException.class);
                 } finally {
                     frame.release();
@@ -215,21 +237,28 @@ class DecodersRejectGarbageTest {
         Object composite = decodeOrThrowable(decoder, payload, true);
         for (Object result : new Object[] {heap, composite}) {
             if (result instanceof Throwable t) {
-                assertThat(t).as("%s of %s", decoder.name(), hex(payload)).isExactlyInstanceOf(MalformedPacketException.class);
+                assertThat(t)
+                        .as("%s of %s", decoder.name(), hex(payload))
+                        .isExactlyInstanceOf(MalformedPacketException.class);
             }
         }
         if (heap instanceof Throwable) {
-            assertThat(composite).as("%s of %s from one-byte components", decoder.name(), hex(payload))
+            assertThat(composite)
+                    .as("%s of %s from one-byte components", decoder.name(), hex(payload))
                     .isInstanceOf(MalformedPacketException.class);
             return false;
         }
-        assertThat(composite).as("%s of %s from one-byte components", decoder.name(), hex(payload)).isEqualTo(heap);
+        assertThat(composite)
+                .as("%s of %s from one-byte components", decoder.name(), hex(payload))
+                .isEqualTo(heap);
         return true;
     }
 
     private static Object decodeOrThrowable(Decoder decoder, byte[] payload, boolean byteByByte) {
         try {
-            return byteByByte ? Fixtures.decodeByteByByte(payload, decoder.decode()) : Fixtures.decode(payload, decoder.decode());
+            return byteByByte
+                    ? Fixtures.decodeByteByByte(payload, decoder.decode())
+                    : Fixtures.decode(payload, decoder.decode());
         } catch (Throwable t) {
             return t;
         }
@@ -246,18 +275,36 @@ class DecodersRejectGarbageTest {
      * @param decode the decoder
      * @param seeds  real payloads it decodes (the first one's first byte is the decoder's header)
      */
-    private record Decoder(String name, Function<ByteBuf, ?> decode, List<byte[]> seeds) {
-    }
+    private record Decoder(String name, Function<ByteBuf, ?> decode, List<byte[]> seeds) {}
 
     private static List<Decoder> everyDecoder() {
         List<Decoder> decoders = new ArrayList<>();
-        decoders.add(new Decoder("HandshakeResponse41", HandshakeResponse41::decode, List.of(NATIVE.payload("response"),
-                SHA2.payload("response"), DENIED.payload("response"), MARIADB_J.payload("response"))));
-        decoders.add(new Decoder("SslRequest", SslRequest::decode,
+        decoders.add(new Decoder(
+                "HandshakeResponse41",
+                HandshakeResponse41::decode,
+                List.of(
+                        NATIVE.payload("response"),
+                        SHA2.payload("response"),
+                        DENIED.payload("response"),
+                        MARIADB_J.payload("response"))));
+        decoders.add(new Decoder(
+                "SslRequest",
+                SslRequest::decode,
                 List.of(MARIADB_J_SSL.payload("ssl-request"), MYSQL_J_SSL.payload("ssl-request"))));
-        long[] changeUserCapabilities = {ALL, 0, CLIENT_SECURE_CONNECTION, CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH,
-            CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_CONNECT_ATTRS, CLIENT_PLUGIN_AUTH | CLIENT_CONNECT_ATTRS};
-        ComChangeUser changeUser = new ComChangeUser("other", new byte[20], "test", 45, "mysql_native_password",
+        long[] changeUserCapabilities = {
+            ALL,
+            0,
+            CLIENT_SECURE_CONNECTION,
+            CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH,
+            CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_CONNECT_ATTRS,
+            CLIENT_PLUGIN_AUTH | CLIENT_CONNECT_ATTRS
+        };
+        ComChangeUser changeUser = new ComChangeUser(
+                "other",
+                new byte[20],
+                "test",
+                45,
+                "mysql_native_password",
                 Map.of("_client_name", "x", "_os", "Linux"));
         for (long capabilities : changeUserCapabilities) {
             List<byte[]> seeds = new ArrayList<>();
@@ -265,31 +312,69 @@ class DecodersRejectGarbageTest {
             if (capabilities == ALL) {
                 seeds.add(NATIVE.payload("change-user"));
             }
-            decoders.add(new Decoder("ComChangeUser with capabilities 0x" + Long.toHexString(capabilities),
-                    p -> ComChangeUser.decode(p, capabilities), seeds));
+            decoders.add(new Decoder(
+                    "ComChangeUser with capabilities 0x" + Long.toHexString(capabilities),
+                    p -> ComChangeUser.decode(p, capabilities),
+                    seeds));
         }
-        decoders.add(new Decoder("HandshakeV10", HandshakeV10::decode, List.of(NATIVE.payload("greeting"),
-                MARIADB_J.payload("greeting"), Fixtures.encode(new HandshakeV10("8.4.3", 7, new byte[20], 0xDFFF_FFFFL | 1,
-                        255, 2, "caching_sha2_password")::encode))));
-        long[] okCapabilities = {ALL, 0, CLIENT_PROTOCOL_41, CLIENT_TRANSACTIONS, CLIENT_PROTOCOL_41 | CLIENT_SESSION_TRACK,
-            CLIENT_PROTOCOL_41 | CLIENT_SESSION_TRACK | CLIENT_DEPRECATE_EOF};
+        decoders.add(new Decoder(
+                "HandshakeV10",
+                HandshakeV10::decode,
+                List.of(
+                        NATIVE.payload("greeting"),
+                        MARIADB_J.payload("greeting"),
+                        Fixtures.encode(
+                                new HandshakeV10(
+                                                "8.4.3",
+                                                7,
+                                                new byte[20],
+                                                0xDFFF_FFFFL | 1,
+                                                255,
+                                                2,
+                                                "caching_sha2_password")::encode))));
+        long[] okCapabilities = {
+            ALL,
+            0,
+            CLIENT_PROTOCOL_41,
+            CLIENT_TRANSACTIONS,
+            CLIENT_PROTOCOL_41 | CLIENT_SESSION_TRACK,
+            CLIENT_PROTOCOL_41 | CLIENT_SESSION_TRACK | CLIENT_DEPRECATE_EOF
+        };
         for (long capabilities : okCapabilities) {
-            List<byte[]> seeds = List.of(NATIVE.payload("ok"), NATIVE.payload("ok-insert"), TEXT.payload("ok-track-vars"),
-                    TEXT.payload("ok-use"), TEXT.payload("ok-autocommit"), NATIVE.payload("ok-eof"));
-            decoders.add(new Decoder("OkPacket with capabilities 0x" + Long.toHexString(capabilities),
-                    p -> OkPacket.decode(p, capabilities), seeds));
+            List<byte[]> seeds = List.of(
+                    NATIVE.payload("ok"),
+                    NATIVE.payload("ok-insert"),
+                    TEXT.payload("ok-track-vars"),
+                    TEXT.payload("ok-use"),
+                    TEXT.payload("ok-autocommit"),
+                    NATIVE.payload("ok-eof"));
+            decoders.add(new Decoder(
+                    "OkPacket with capabilities 0x" + Long.toHexString(capabilities),
+                    p -> OkPacket.decode(p, capabilities),
+                    seeds));
         }
         for (long capabilities : new long[] {ALL, 0}) {
-            decoders.add(new Decoder("ErrPacket with capabilities 0x" + Long.toHexString(capabilities),
-                    p -> ErrPacket.decode(p, capabilities), List.of(DENIED.payload("err"), TEXT.payload("err-syntax"),
-                            new byte[] {(byte) 0xFF, 0x13, 0x04, 'B', 'a', 'd'})));
+            decoders.add(new Decoder(
+                    "ErrPacket with capabilities 0x" + Long.toHexString(capabilities),
+                    p -> ErrPacket.decode(p, capabilities),
+                    List.of(DENIED.payload("err"), TEXT.payload("err-syntax"), new byte[] {
+                        (byte) 0xFF, 0x13, 0x04, 'B', 'a', 'd'
+                    })));
         }
-        decoders.add(new Decoder("AuthSwitchRequest", AuthSwitchRequest::decode, List.of(SHA2.payload("switch"),
-                NATIVE.payload("change-user-switch"), Fixtures.encode(new AuthSwitchRequest("client_ed25519", new byte[32])::encode))));
-        decoders.add(new Decoder("AuthMoreData", AuthMoreData::decode, List.of(
-                new byte[] {AuthMoreData.HEADER, AuthMoreData.FAST_AUTH_SUCCESS},
-                new byte[] {AuthMoreData.HEADER, AuthMoreData.PERFORM_FULL_AUTHENTICATION},
-                Fixtures.encode(new AuthMoreData(publicKeyPem())::encode))));
+        decoders.add(new Decoder(
+                "AuthSwitchRequest",
+                AuthSwitchRequest::decode,
+                List.of(
+                        SHA2.payload("switch"),
+                        NATIVE.payload("change-user-switch"),
+                        Fixtures.encode(new AuthSwitchRequest("client_ed25519", new byte[32])::encode))));
+        decoders.add(new Decoder(
+                "AuthMoreData",
+                AuthMoreData::decode,
+                List.of(
+                        new byte[] {AuthMoreData.HEADER, AuthMoreData.FAST_AUTH_SUCCESS},
+                        new byte[] {AuthMoreData.HEADER, AuthMoreData.PERFORM_FULL_AUTHENTICATION},
+                        Fixtures.encode(new AuthMoreData(publicKeyPem())::encode))));
         return List.copyOf(decoders);
     }
 
@@ -306,7 +391,9 @@ class DecodersRejectGarbageTest {
     private static Map<String, Function<ByteBuf, ?>> frameViews() {
         Map<String, Function<ByteBuf, ?>> views = new LinkedHashMap<>();
         views.put("OkPacket.statusFlags", frame -> OkPacket.statusFlags(frame, ALL));
-        views.put("OkPacket.statusFlags without CLIENT_PROTOCOL_41", frame -> OkPacket.statusFlags(frame, CLIENT_TRANSACTIONS));
+        views.put(
+                "OkPacket.statusFlags without CLIENT_PROTOCOL_41",
+                frame -> OkPacket.statusFlags(frame, CLIENT_TRANSACTIONS));
         views.put("ErrPacket.errorCode", ErrPacket::errorCode);
         views.put("EofPacket.isEof", EofPacket::isEof);
         views.put("EofPacket.statusFlags", EofPacket::statusFlags);

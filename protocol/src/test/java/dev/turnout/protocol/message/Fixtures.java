@@ -43,10 +43,13 @@ public final class Fixtures {
                 }
                 int colon = trimmed.indexOf(':');
                 String label = trimmed.substring(0, colon).strip();
-                byte[] frame = HexFormat.of().parseHex(trimmed.substring(colon + 1).replaceAll("\\s", ""));
+                byte[] frame =
+                        HexFormat.of().parseHex(trimmed.substring(colon + 1).replaceAll("\\s", ""));
                 if (frame.length < Packets.HEADER_SIZE
-                        || (frame[0] & 0xFF | (frame[1] & 0xFF) << 8 | (frame[2] & 0xFF) << 16) != frame.length - Packets.HEADER_SIZE) {
-                    throw new IllegalStateException(resource + ": header length of '" + label + "' does not match its payload");
+                        || (frame[0] & 0xFF | (frame[1] & 0xFF) << 8 | (frame[2] & 0xFF) << 16)
+                                != frame.length - Packets.HEADER_SIZE) {
+                    throw new IllegalStateException(
+                            resource + ": header length of '" + label + "' does not match its payload");
                 }
                 if (frames.put(label, frame) != null) {
                     throw new IllegalStateException(resource + ": duplicate label " + label);

@@ -28,7 +28,9 @@ class RawClientAgreesWithTheProtocolTest {
 
     @Test
     void capabilityBitsAreTheProtocols() {
-        assertThat(RawClient.CLIENT_LONG_PASSWORD).isEqualTo(Capabilities.CLIENT_LONG_PASSWORD).isEqualTo(Capabilities.CLIENT_MYSQL);
+        assertThat(RawClient.CLIENT_LONG_PASSWORD)
+                .isEqualTo(Capabilities.CLIENT_LONG_PASSWORD)
+                .isEqualTo(Capabilities.CLIENT_MYSQL);
         assertThat(RawClient.CLIENT_CONNECT_WITH_DB).isEqualTo(Capabilities.CLIENT_CONNECT_WITH_DB);
         assertThat(RawClient.CLIENT_PROTOCOL_41).isEqualTo(Capabilities.CLIENT_PROTOCOL_41);
         assertThat(RawClient.CLIENT_SSL).isEqualTo(Capabilities.CLIENT_SSL);
@@ -37,7 +39,8 @@ class RawClientAgreesWithTheProtocolTest {
         assertThat(RawClient.CLIENT_MULTI_RESULTS).isEqualTo(Capabilities.CLIENT_MULTI_RESULTS);
         assertThat(RawClient.CLIENT_PLUGIN_AUTH).isEqualTo(Capabilities.CLIENT_PLUGIN_AUTH);
         assertThat(RawClient.CLIENT_CONNECT_ATTRS).isEqualTo(Capabilities.CLIENT_CONNECT_ATTRS);
-        assertThat(RawClient.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA).isEqualTo(Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA);
+        assertThat(RawClient.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA)
+                .isEqualTo(Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA);
         assertThat(RawClient.MYSQL_NATIVE_PASSWORD).isEqualTo(AuthPlugins.MYSQL_NATIVE_PASSWORD);
         assertThat(RawClient.CACHING_SHA2_PASSWORD).isEqualTo(AuthPlugins.CACHING_SHA2_PASSWORD);
         assertThat(RawClient.MYSQL_CLEAR_PASSWORD).isEqualTo(AuthPlugins.MYSQL_CLEAR_PASSWORD);
@@ -47,27 +50,47 @@ class RawClientAgreesWithTheProtocolTest {
     void scramblesAreTheProtocols() {
         byte[] secret = "s3cret".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(RawClient.nativeScramble("s3cret", SEED)).hasSize(20).isEqualTo(Scrambles.nativePassword(secret, SEED));
-        assertThat(RawClient.cachingSha2Scramble("s3cret", SEED)).hasSize(32).isEqualTo(Scrambles.cachingSha2(secret, SEED));
-        assertThat(RawClient.nativeScramble("", SEED)).isEqualTo(Scrambles.nativePassword(new byte[0], SEED)).isEmpty();
-        assertThat(RawClient.cachingSha2Scramble("", SEED)).isEqualTo(Scrambles.cachingSha2(new byte[0], SEED)).isEmpty();
+        assertThat(RawClient.nativeScramble("s3cret", SEED))
+                .hasSize(20)
+                .isEqualTo(Scrambles.nativePassword(secret, SEED));
+        assertThat(RawClient.cachingSha2Scramble("s3cret", SEED))
+                .hasSize(32)
+                .isEqualTo(Scrambles.cachingSha2(secret, SEED));
+        assertThat(RawClient.nativeScramble("", SEED))
+                .isEqualTo(Scrambles.nativePassword(new byte[0], SEED))
+                .isEmpty();
+        assertThat(RawClient.cachingSha2Scramble("", SEED))
+                .isEqualTo(Scrambles.cachingSha2(new byte[0], SEED))
+                .isEmpty();
     }
 
     @Test
     void theLoginsHandshakeResponseIsEncodedAsHandshakeResponse41EncodesIt() {
         byte[] auth = Scrambles.nativePassword("pw".getBytes(StandardCharsets.UTF_8), SEED);
-        byte[] raw = RawClient.handshakeResponse(RawClient.CAPABILITIES, "app", auth, "test", AuthPlugins.MYSQL_NATIVE_PASSWORD);
+        byte[] raw = RawClient.handshakeResponse(
+                RawClient.CAPABILITIES, "app", auth, "test", AuthPlugins.MYSQL_NATIVE_PASSWORD);
 
-        HandshakeResponse41 expected = new HandshakeResponse41(RawClient.CAPABILITIES, 1 << 24, 45, "app", auth, "test",
-                AuthPlugins.MYSQL_NATIVE_PASSWORD, Map.of("_client_name", "turnout-raw-it"));
+        HandshakeResponse41 expected = new HandshakeResponse41(
+                RawClient.CAPABILITIES,
+                1 << 24,
+                45,
+                "app",
+                auth,
+                "test",
+                AuthPlugins.MYSQL_NATIVE_PASSWORD,
+                Map.of("_client_name", "turnout-raw-it"));
         assertThat(raw).isEqualTo(Fixtures.encode(expected::encode));
         assertThat(Fixtures.decode(raw, HandshakeResponse41::decode)).isEqualTo(expected);
     }
 
     @Test
     void aMariaDbHandshakeResponseCarriesTheExtendedCapabilitiesInTheFiller() {
-        long caps = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_PLUGIN_AUTH
-                | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.MARIADB_CLIENT_PROGRESS;
+        long caps = Capabilities.CLIENT_PROTOCOL_41
+                | Capabilities.CLIENT_SECURE_CONNECTION
+                | Capabilities.CLIENT_PLUGIN_AUTH
+                | Capabilities.CLIENT_CONNECT_WITH_DB
+                | Capabilities.CLIENT_DEPRECATE_EOF
+                | Capabilities.MARIADB_CLIENT_PROGRESS;
         byte[] auth = Scrambles.nativePassword("recpw".getBytes(StandardCharsets.UTF_8), SEED);
         byte[] raw = RawClient.handshakeResponse(caps, "rec", auth, "fx", AuthPlugins.MYSQL_NATIVE_PASSWORD);
 
@@ -84,8 +107,9 @@ class RawClientAgreesWithTheProtocolTest {
         byte[] payload = Arrays.copyOfRange(packet, Packets.HEADER_SIZE, packet.length);
 
         assertThat(Arrays.copyOf(packet, Packets.HEADER_SIZE)).containsExactly(SslRequest.PAYLOAD_LENGTH, 0, 0, 1);
-        assertThat(payload).isEqualTo(Fixtures.encode(
-                new SslRequest(RawClient.CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, 45)::encode));
+        assertThat(payload)
+                .isEqualTo(Fixtures.encode(
+                        new SslRequest(RawClient.CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, 45)::encode));
     }
 
     @Test
@@ -97,16 +121,20 @@ class RawClientAgreesWithTheProtocolTest {
 
         assertThat(greeting.serverVersion()).isEqualTo(expected.serverVersion()).isEqualTo("11.4.5-MariaDB");
         assertThat(greeting.connectionId()).isEqualTo(expected.connectionId());
-        assertThat(greeting.authPluginData()).isEqualTo(expected.authPluginData()).isEqualTo(SEED);
+        assertThat(greeting.authPluginData())
+                .isEqualTo(expected.authPluginData())
+                .isEqualTo(SEED);
         assertThat(greeting.capabilities()).isEqualTo(expected.capabilities());
-        assertThat(greeting.capabilities() >>> 32).as("MariaDB's extended capabilities").isNotZero();
+        assertThat(greeting.capabilities() >>> 32)
+                .as("MariaDB's extended capabilities")
+                .isNotZero();
         assertThat(greeting.authPluginName()).isEqualTo(expected.authPluginName());
     }
 
     @Test
     void readsAMySqlGreetingAsHandshakeV10Does() {
-        HandshakeV10 mySql = new HandshakeV10("8.4.3", 77, SEED, 0xDFFF_FFFFL | Capabilities.CLIENT_MYSQL, 255, 2,
-                AuthPlugins.CACHING_SHA2_PASSWORD);
+        HandshakeV10 mySql = new HandshakeV10(
+                "8.4.3", 77, SEED, 0xDFFF_FFFFL | Capabilities.CLIENT_MYSQL, 255, 2, AuthPlugins.CACHING_SHA2_PASSWORD);
 
         RawClient.Greeting greeting = RawClient.Greeting.parse(Fixtures.encode(mySql::encode));
 
@@ -123,10 +151,11 @@ class RawClientAgreesWithTheProtocolTest {
         ErrPacket expected = Fixtures.decode(real, p -> ErrPacket.decode(p, RawClient.CAPABILITIES));
         byte[] withoutState = {(byte) 0xFF, 0x13, 0x04, 'B', 'a', 'd'};
 
-        assertThat(RawClient.Err.parse(real)).isEqualTo(
-                new RawClient.Err(expected.errorCode(), expected.sqlState(), expected.message()));
+        assertThat(RawClient.Err.parse(real))
+                .isEqualTo(new RawClient.Err(expected.errorCode(), expected.sqlState(), expected.message()));
         assertThat(RawClient.Err.parse(real).errorCode()).isEqualTo(1045);
-        assertThat(RawClient.Err.parse(withoutState)).isEqualTo(new RawClient.Err(1043, ErrPacket.GENERAL_SQL_STATE, "Bad"));
+        assertThat(RawClient.Err.parse(withoutState))
+                .isEqualTo(new RawClient.Err(1043, ErrPacket.GENERAL_SQL_STATE, "Bad"));
         ErrPacket decoded = Fixtures.decode(withoutState, p -> ErrPacket.decode(p, 0));
         assertThat(decoded).isEqualTo(new ErrPacket(1043, ErrPacket.GENERAL_SQL_STATE, "Bad"));
     }

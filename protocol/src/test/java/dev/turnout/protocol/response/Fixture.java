@@ -25,8 +25,7 @@ import java.util.List;
  */
 record Fixture(String name, long capabilities, List<Line> lines) {
 
-    record Line(boolean fromClient, byte[] bytes, String step, String comment) {
-    }
+    record Line(boolean fromClient, byte[] bytes, String step, String comment) {}
 
     static Fixture load(String resource) {
         try (InputStream in = Fixture.class.getResourceAsStream("/response/" + resource)) {
@@ -50,7 +49,8 @@ record Fixture(String name, long capabilities, List<Line> lines) {
             if (line.startsWith("#")) {
                 String body = line.substring(1).strip();
                 if (body.startsWith("capabilities:")) {
-                    capabilities = Long.decode(body.substring("capabilities:".length()).strip());
+                    capabilities =
+                            Long.decode(body.substring("capabilities:".length()).strip());
                 }
                 continue;
             }
@@ -109,7 +109,11 @@ record Fixture(String name, long capabilities, List<Line> lines) {
                 run++;
             }
             if (run >= 32) {
-                out.append('(').append(hex.toHexDigits(packet[i])).append('*').append(run).append(')');
+                out.append('(')
+                        .append(hex.toHexDigits(packet[i]))
+                        .append('*')
+                        .append(run)
+                        .append(')');
                 i += run;
             } else {
                 out.append(hex.toHexDigits(packet[i]));

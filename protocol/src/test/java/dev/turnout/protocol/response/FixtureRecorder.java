@@ -130,19 +130,22 @@ final class FixtureRecorder implements AutoCloseable {
         void start() {
             thread(() -> pump(false), "s2c").start();
             thread(() -> pump(true), "c2s").start();
-            thread(() -> {
-                try {
-                    done.await();
-                    if (recording != null) {
-                        write(recording);
-                        recording.written.countDown();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, "writer").start();
+            thread(
+                            () -> {
+                                try {
+                                    done.await();
+                                    if (recording != null) {
+                                        write(recording);
+                                        recording.written.countDown();
+                                    }
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            },
+                            "writer")
+                    .start();
         }
 
         private static Thread thread(Runnable body, String name) {
@@ -162,7 +165,8 @@ final class FixtureRecorder implements AutoCloseable {
                     byte[] all = pending.toByteArray();
                     int offset = 0;
                     while (all.length - offset >= 4) {
-                        int length = (all[offset] & 0xFF) | (all[offset + 1] & 0xFF) << 8 | (all[offset + 2] & 0xFF) << 16;
+                        int length =
+                                (all[offset] & 0xFF) | (all[offset + 1] & 0xFF) << 8 | (all[offset + 2] & 0xFF) << 16;
                         if (all.length - offset < 4 + length) {
                             break;
                         }
@@ -218,7 +222,8 @@ final class FixtureRecorder implements AutoCloseable {
             int low = index;
             int high = index + 5;
             int extended = index + 14;
-            long caps = (packet[low] & 0xFF) | (packet[low + 1] & 0xFF) << 8
+            long caps = (packet[low] & 0xFF)
+                    | (packet[low + 1] & 0xFF) << 8
                     | (long) ((packet[high] & 0xFF) | (packet[high + 1] & 0xFF) << 8) << 16;
             boolean mariaDb = (caps & Capabilities.CLIENT_MYSQL) == 0;
             if (mariaDb) {
@@ -257,16 +262,25 @@ final class FixtureRecorder implements AutoCloseable {
         String[] steps = steps(packets);
         StringBuilder out = new StringBuilder();
         out.append("# ").append(recording.title).append('\n');
-        out.append("# Recorded from MariaDB 11.4.5 through FixtureRecorder; steps derived from the order of the traffic.\n");
-        out.append("# capabilities: 0x").append(Long.toHexString(recording.capabilities)).append('\n');
+        out.append(
+                "# Recorded from MariaDB 11.4.5 through FixtureRecorder; steps derived from the order of the traffic.\n");
+        out.append("# capabilities: 0x")
+                .append(Long.toHexString(recording.capabilities))
+                .append('\n');
         ResponseTracker tracker = new ResponseTracker(recording.capabilities);
         for (int i = 0; i < packets.size(); i++) {
             Packet p = packets.get(i);
             ByteBuf frame = Unpooled.wrappedBuffer(p.bytes);
             String name = name(tracker, recording.capabilities, p);
-            String actual = p.fromClient ? tracker.onClientPacket(frame).name() : tracker.onServerPacket(frame).name();
-            out.append(p.fromClient ? "C> " : "S> ").append(Fixture.encode(p.bytes)).append(' ').append(steps[i])
-                    .append("  # ").append(name);
+            String actual = p.fromClient
+                    ? tracker.onClientPacket(frame).name()
+                    : tracker.onServerPacket(frame).name();
+            out.append(p.fromClient ? "C> " : "S> ")
+                    .append(Fixture.encode(p.bytes))
+                    .append(' ')
+                    .append(steps[i])
+                    .append("  # ")
+                    .append(name);
             if (!actual.equals(steps[i])) {
                 out.append(" [tracker said ").append(actual).append(']');
             }
@@ -297,7 +311,8 @@ final class FixtureRecorder implements AutoCloseable {
                     }
                 } else if (expectCommand) {
                     command = p.first();
-                    noResponse = command == Command.COM_STMT_CLOSE || command == Command.COM_STMT_SEND_LONG_DATA
+                    noResponse = command == Command.COM_STMT_CLOSE
+                            || command == Command.COM_STMT_SEND_LONG_DATA
                             || command == Command.COM_QUIT;
                     clientContinued = p.continued();
                     steps[i] = noResponse && !clientContinued ? "COMMAND_COMPLETE_NO_RESPONSE" : "COMMAND_STARTED";
@@ -342,13 +357,16 @@ final class FixtureRecorder implements AutoCloseable {
         if (p.fromClient) {
             if (state != ResponseTracker.State.IDLE) {
                 return switch (state) {
-                    case LOCAL_INFILE_DATA -> p.payloadLength() == 0 ? "empty packet: end of file" : "LOCAL INFILE data " + preview(p, 0);
+                    case LOCAL_INFILE_DATA ->
+                        p.payloadLength() == 0 ? "empty packet: end of file" : "LOCAL INFILE data " + preview(p, 0);
                     case CHANGE_USER_AUTH -> "auth answer (" + p.payloadLength() + " bytes)";
                     default -> "continuation of a packet over 16 MiB (" + p.payloadLength() + " bytes)";
                 };
             }
             String name = Command.name(first);
-            if (first == Command.COM_QUERY || first == Command.COM_STMT_PREPARE || first == Command.COM_INIT_DB
+            if (first == Command.COM_QUERY
+                    || first == Command.COM_STMT_PREPARE
+                    || first == Command.COM_INIT_DB
                     || first == Command.COM_FIELD_LIST) {
                 name += " " + preview(p, 1);
             }
@@ -356,31 +374,36 @@ final class FixtureRecorder implements AutoCloseable {
         }
         String status = switch (first) {
             case 0x00 -> "OK";
-            case 0xFF -> p.payloadLength() >= 3 && ((p.bytes[5] & 0xFF) | (p.bytes[6] & 0xFF) << 8) == 0xFFFF
-                    ? "progress report" : "ERR " + ((p.bytes[5] & 0xFF) | (p.bytes[6] & 0xFF) << 8) + " " + preview(p, 9);
+            case 0xFF ->
+                p.payloadLength() >= 3 && ((p.bytes[5] & 0xFF) | (p.bytes[6] & 0xFF) << 8) == 0xFFFF
+                        ? "progress report"
+                        : "ERR " + ((p.bytes[5] & 0xFF) | (p.bytes[6] & 0xFF) << 8) + " " + preview(p, 9);
             case 0xFE -> p.payloadLength() < 9 ? "EOF" : "OK (0xFE header)";
             default -> null;
         };
         return switch (state) {
             case SERVER_CONTINUATION -> "continuation of a row over 16 MiB (" + p.payloadLength() + " bytes)";
-            case RESULT_HEAD -> first == 0xFB ? "LOCAL INFILE request " + preview(p, 1)
-                    : status != null ? status : "column count";
-            case COLUMN_DEFINITIONS, PREPARE_COLUMNS -> status != null && first == 0xFF ? status : "column definition " + preview(p, 0);
+            case RESULT_HEAD ->
+                first == 0xFB ? "LOCAL INFILE request " + preview(p, 1) : status != null ? status : "column count";
+            case COLUMN_DEFINITIONS, PREPARE_COLUMNS ->
+                status != null && first == 0xFF ? status : "column definition " + preview(p, 0);
             case PREPARE_PARAMETERS -> "parameter definition";
             case ROWS -> {
                 boolean deprecate = Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF);
                 boolean terminator = first == 0xFE && p.payloadLength() < (deprecate ? 0xFFFFFF : 9);
-                yield terminator ? (deprecate ? "OK (0xFE header) ending the result set" : "EOF ending the result set")
+                yield terminator
+                        ? (deprecate ? "OK (0xFE header) ending the result set" : "EOF ending the result set")
                         : first == 0xFF ? status : (p.continued() ? "row (continued) " : "row ") + preview(p, 0);
             }
             case PREPARE_HEAD -> first == 0x00 ? "PREPARE_OK" : status;
             case STATISTICS -> "statistics " + preview(p, 0);
             case FIELD_LIST -> status != null ? status : "column definition " + preview(p, 0);
-            case CHANGE_USER_RESPONSE, CHANGE_USER_AUTH -> switch (first) {
-                case 0xFE -> "AuthSwitchRequest " + preview(p, 1);
-                case 0x01 -> "AuthMoreData";
-                default -> status;
-            };
+            case CHANGE_USER_RESPONSE, CHANGE_USER_AUTH ->
+                switch (first) {
+                    case 0xFE -> "AuthSwitchRequest " + preview(p, 1);
+                    case 0x01 -> "AuthMoreData";
+                    default -> status;
+                };
             default -> status != null ? status : "packet 0x" + Integer.toHexString(first);
         };
     }

@@ -98,7 +98,8 @@ final class RecordFixtures {
     }
 
     private Connection direct() throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + serverPort + "/fx?user=rec&password=recpw&sslMode=disable");
+        return DriverManager.getConnection(
+                "jdbc:mariadb://127.0.0.1:" + serverPort + "/fx?user=rec&password=recpw&sslMode=disable");
     }
 
     private Connection mariaDb(String file, String title, long cleared, String options) throws SQLException {
@@ -114,25 +115,33 @@ final class RecordFixtures {
     }
 
     private void setUp() throws Exception {
-        try (Connection c = direct(); Statement s = c.createStatement()) {
+        try (Connection c = direct();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS t, t2, blobs, auto, big");
             s.execute("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), v DOUBLE NULL)");
-            s.execute("INSERT INTO t VALUES (1, 'one', 1.5), (2, 'two', NULL), (3, 'three', 3.25), (4, 'four', 4), (5, 'five', 5)");
+            s.execute(
+                    "INSERT INTO t VALUES (1, 'one', 1.5), (2, 'two', NULL), (3, 'three', 3.25), (4, 'four', 4), (5, 'five', 5)");
             s.execute("CREATE TABLE t2 (a INT, b VARCHAR(20))");
             s.execute("CREATE TABLE blobs (id INT, data LONGBLOB)");
             s.execute("CREATE TABLE auto (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10))");
             s.execute("DROP PROCEDURE IF EXISTS two_results");
-            s.execute("CREATE PROCEDURE two_results() BEGIN SELECT id, name FROM t WHERE id <= 2; SELECT COUNT(*) AS n FROM t; END");
+            s.execute(
+                    "CREATE PROCEDURE two_results() BEGIN SELECT id, name FROM t WHERE id <= 2; SELECT COUNT(*) AS n FROM t; END");
             s.execute("DROP PROCEDURE IF EXISTS out_param");
             s.execute("CREATE PROCEDURE out_param(IN a INT, OUT b INT) BEGIN SET b = a * 2; END");
             s.execute("CREATE TABLE big (id INT PRIMARY KEY, pad CHAR(200)) ENGINE=InnoDB");
             s.execute("INSERT INTO big SELECT seq, REPEAT('p', 200) FROM seq_1_to_200000");
         }
-        Files.writeString(Path.of("/tmp/tracker-mdb/infile.csv"), "1,alpha\n2,beta\n3,gamma\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                Path.of("/tmp/tracker-mdb/infile.csv"), "1,alpha\n2,beta\n3,gamma\n", StandardCharsets.US_ASCII);
     }
 
     private void query(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "COM_QUERY: text result sets, empty result, DML OK, ERR, ERR after rows", cleared, "useServerPrepStmts=false");
+        try (Connection c = mariaDb(
+                        file,
+                        "COM_QUERY: text result sets, empty result, DML OK, ERR, ERR after rows",
+                        cleared,
+                        "useServerPrepStmts=false");
                 Statement s = c.createStatement()) {
             drain(s.executeQuery("SELECT id, name, v FROM t ORDER BY id"));
             drain(s.executeQuery("SELECT id FROM t WHERE id < 0"));
@@ -148,17 +157,28 @@ final class RecordFixtures {
     }
 
     private void multiStatements(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "COM_QUERY multi-statements: results chained by SERVER_MORE_RESULTS_EXISTS, ERR ending the chain", cleared,
-                "allowMultiQueries=true"); Statement s = c.createStatement()) {
-            drainAll(s, s.execute("SELECT 1; SELECT id, name FROM t WHERE id < 3; UPDATE t SET v = v WHERE id = 2; SELECT 2 AS two"));
+        try (Connection c = mariaDb(
+                        file,
+                        "COM_QUERY multi-statements: results chained by SERVER_MORE_RESULTS_EXISTS, ERR ending the chain",
+                        cleared,
+                        "allowMultiQueries=true");
+                Statement s = c.createStatement()) {
+            drainAll(
+                    s,
+                    s.execute(
+                            "SELECT 1; SELECT id, name FROM t WHERE id < 3; UPDATE t SET v = v WHERE id = 2; SELECT 2 AS two"));
             expectFailure(() -> drainAll(s, s.execute("SELECT 1; SELEC error; SELECT 3")));
         }
         recorder.awaitWritten();
     }
 
     private void procedures(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "CALL: two result sets and the final OK (text), OUT parameters through COM_STMT_EXECUTE (PS_OUT_PARAMS)",
-                cleared, "useServerPrepStmts=true&cachePrepStmts=false"); Statement s = c.createStatement()) {
+        try (Connection c = mariaDb(
+                        file,
+                        "CALL: two result sets and the final OK (text), OUT parameters through COM_STMT_EXECUTE (PS_OUT_PARAMS)",
+                        cleared,
+                        "useServerPrepStmts=true&cachePrepStmts=false");
+                Statement s = c.createStatement()) {
             drainAll(s, s.execute("CALL two_results()"));
             try (CallableStatement call = c.prepareCall("{CALL out_param(?, ?)}")) {
                 call.setInt(1, 21);
@@ -171,20 +191,31 @@ final class RecordFixtures {
     }
 
     private void localInfile(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "LOAD DATA LOCAL INFILE: request, file data, empty packet, OK; then more results; missing file", cleared,
-                "allowLocalInfile=true&allowMultiQueries=true"); Statement s = c.createStatement()) {
+        try (Connection c = mariaDb(
+                        file,
+                        "LOAD DATA LOCAL INFILE: request, file data, empty packet, OK; then more results; missing file",
+                        cleared,
+                        "allowLocalInfile=true&allowMultiQueries=true");
+                Statement s = c.createStatement()) {
             s.execute("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE t2 FIELDS TERMINATED BY ','");
-            drainAll(s, s.execute("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE t2 FIELDS TERMINATED BY ','; SELECT COUNT(*) FROM t2"));
+            drainAll(
+                    s,
+                    s.execute(
+                            "LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE t2 FIELDS TERMINATED BY ','; SELECT COUNT(*) FROM t2"));
             expectFailure(() -> s.execute("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/no-such-file.csv' INTO TABLE t2"));
-            expectFailure(() -> s.execute("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE no_such_table"));
+            expectFailure(
+                    () -> s.execute("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE no_such_table"));
             s.execute("DELETE FROM t2");
         }
         recorder.awaitWritten();
     }
 
     private void prepared(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "COM_STMT_PREPARE / EXECUTE / CLOSE: binary result sets, metadata skipped by CACHE_METADATA, DML, ERR",
-                cleared, "useServerPrepStmts=true&cachePrepStmts=false")) {
+        try (Connection c = mariaDb(
+                file,
+                "COM_STMT_PREPARE / EXECUTE / CLOSE: binary result sets, metadata skipped by CACHE_METADATA, DML, ERR",
+                cleared,
+                "useServerPrepStmts=true&cachePrepStmts=false")) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, name, v FROM t WHERE id > ? ORDER BY id")) {
                 ps.setInt(1, 2);
                 drain(ps.executeQuery());
@@ -214,8 +245,11 @@ final class RecordFixtures {
     }
 
     private void cursor(String file, long cleared) throws Exception {
-        try (Connection c = mysql(file, "Cursors: COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY, COM_STMT_FETCH until LAST_ROW_SENT; long data; ping; reset; change user",
-                cleared, "useServerPrepStmts=true&useCursorFetch=true&defaultFetchSize=2&cachePrepStmts=false")) {
+        try (Connection c = mysql(
+                file,
+                "Cursors: COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY, COM_STMT_FETCH until LAST_ROW_SENT; long data; ping; reset; change user",
+                cleared,
+                "useServerPrepStmts=true&useCursorFetch=true&defaultFetchSize=2&cachePrepStmts=false")) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, name FROM t ORDER BY id")) {
                 ps.setFetchSize(2);
                 drain(ps.executeQuery());
@@ -237,8 +271,11 @@ final class RecordFixtures {
     }
 
     private void bulk(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "COM_STMT_BULK_EXECUTE: batch of inserts, with generated keys (BULK_UNIT_RESULTS), duplicate key ERR",
-                cleared, "useServerPrepStmts=true&useBulkStmts=true&useBulkStmtsForInserts=true&cachePrepStmts=false")) {
+        try (Connection c = mariaDb(
+                file,
+                "COM_STMT_BULK_EXECUTE: batch of inserts, with generated keys (BULK_UNIT_RESULTS), duplicate key ERR",
+                cleared,
+                "useServerPrepStmts=true&useBulkStmts=true&useBulkStmtsForInserts=true&cachePrepStmts=false")) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO t2 VALUES (?, ?)")) {
                 for (int i = 0; i < 3; i++) {
                     ps.setInt(1, 100 + i);
@@ -247,7 +284,8 @@ final class RecordFixtures {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO auto(v) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO auto(v) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
                 for (int i = 0; i < 3; i++) {
                     ps.setString(1, "k" + i);
                     ps.addBatch();
@@ -270,13 +308,23 @@ final class RecordFixtures {
     }
 
     private void commands(String file, boolean deprecateEof) throws Exception {
-        long caps = Capabilities.CLIENT_FOUND_ROWS | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_LOCAL_FILES
-                | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_SECURE_CONNECTION
-                | Capabilities.CLIENT_MULTI_STATEMENTS | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PS_MULTI_RESULTS
-                | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_SESSION_TRACK
+        long caps = Capabilities.CLIENT_FOUND_ROWS
+                | Capabilities.CLIENT_CONNECT_WITH_DB
+                | Capabilities.CLIENT_LOCAL_FILES
+                | Capabilities.CLIENT_PROTOCOL_41
+                | Capabilities.CLIENT_TRANSACTIONS
+                | Capabilities.CLIENT_SECURE_CONNECTION
+                | Capabilities.CLIENT_MULTI_STATEMENTS
+                | Capabilities.CLIENT_MULTI_RESULTS
+                | Capabilities.CLIENT_PS_MULTI_RESULTS
+                | Capabilities.CLIENT_PLUGIN_AUTH
+                | Capabilities.CLIENT_SESSION_TRACK
                 | (deprecateEof ? Capabilities.CLIENT_DEPRECATE_EOF : 0);
-        recorder.recordNext(dir.resolve(file), "Other commands through a bare protocol client: INIT_DB, PING, STATISTICS, FIELD_LIST, SET_OPTION,"
-                + " PROCESS_KILL, RESET_CONNECTION, STMT_RESET, SEND_LONG_DATA, unknown commands, CHANGE_USER with auth switch, QUIT", 0);
+        recorder.recordNext(
+                dir.resolve(file),
+                "Other commands through a bare protocol client: INIT_DB, PING, STATISTICS, FIELD_LIST, SET_OPTION,"
+                        + " PROCESS_KILL, RESET_CONNECTION, STMT_RESET, SEND_LONG_DATA, unknown commands, CHANGE_USER with auth switch, QUIT",
+                0);
         try (RawClient raw = rawClient(caps)) {
             raw.command(payload(Command.COM_INIT_DB, text("fx")));
             raw.command(payload(Command.COM_INIT_DB, text("no_such_db")));
@@ -290,7 +338,8 @@ final class RecordFixtures {
             raw.command(payload(Command.COM_RESET_CONNECTION));
             List<Packet> prepared = raw.command(payload(Command.COM_STMT_PREPARE, text("SELECT ? AS p")));
             byte[] statementId = java.util.Arrays.copyOfRange(prepared.get(0).payload(), 1, 5);
-            raw.writePacket(0, payload(Command.COM_STMT_SEND_LONG_DATA, statementId, new byte[] {0, 0}, text("long data")));
+            raw.writePacket(
+                    0, payload(Command.COM_STMT_SEND_LONG_DATA, statementId, new byte[] {0, 0}, text("long data")));
             raw.command(payload(Command.COM_STMT_RESET, statementId));
             raw.writePacket(0, payload(Command.COM_STMT_CLOSE, statementId));
             raw.command(payload(Command.COM_STMT_RESET, int4(12345)));
@@ -316,8 +365,14 @@ final class RecordFixtures {
 
     /** COM_CHANGE_USER naming another plugin than the account's, so the server answers with an AuthSwitchRequest. */
     private static void changeUser(RawClient raw, String user, String password) throws Exception {
-        List<Packet> answer = raw.command(payload(Command.COM_CHANGE_USER, nul(user), new byte[] {20}, new byte[20], nul("fx"),
-                new byte[] {45, 0}, nul("caching_sha2_password")));
+        List<Packet> answer = raw.command(payload(
+                Command.COM_CHANGE_USER,
+                nul(user),
+                new byte[] {20},
+                new byte[20],
+                nul("fx"),
+                new byte[] {45, 0},
+                nul("caching_sha2_password")));
         Packet switchRequest = answer.get(answer.size() - 1);
         if (switchRequest.firstByte() != 0xFE) {
             throw new IllegalStateException("expected an AuthSwitchRequest");
@@ -333,8 +388,12 @@ final class RecordFixtures {
     }
 
     private void large(String file, long cleared) throws Exception {
-        try (Connection c = mariaDb(file, "Packets of 16 MiB: rows of 0xFFFFFE and 0xFFFFFF payload bytes (the latter followed by an empty packet),"
-                + " a row starting with 0xFE over two packets, a query over two packets", cleared, "maxAllowedPacket=67108864");
+        try (Connection c = mariaDb(
+                        file,
+                        "Packets of 16 MiB: rows of 0xFFFFFE and 0xFFFFFF payload bytes (the latter followed by an empty packet),"
+                                + " a row starting with 0xFE over two packets, a query over two packets",
+                        cleared,
+                        "maxAllowedPacket=67108864");
                 Statement s = c.createStatement()) {
             drain(s.executeQuery("SELECT REPEAT('a', 16777210)"));
             drain(s.executeQuery("SELECT REPEAT('b', 16777211)"));
@@ -345,10 +404,18 @@ final class RecordFixtures {
     }
 
     private void progress(String file) throws Exception {
-        long caps = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_SECURE_CONNECTION
-                | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_DEPRECATE_EOF
-                | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.MARIADB_CLIENT_PROGRESS;
-        recorder.recordNext(dir.resolve(file), "MariaDB progress reports (ERR packets with code 0xFFFF) during ALTER TABLE ... ALGORITHM=COPY", 0);
+        long caps = Capabilities.CLIENT_PROTOCOL_41
+                | Capabilities.CLIENT_TRANSACTIONS
+                | Capabilities.CLIENT_SECURE_CONNECTION
+                | Capabilities.CLIENT_MULTI_RESULTS
+                | Capabilities.CLIENT_PLUGIN_AUTH
+                | Capabilities.CLIENT_DEPRECATE_EOF
+                | Capabilities.CLIENT_CONNECT_WITH_DB
+                | Capabilities.MARIADB_CLIENT_PROGRESS;
+        recorder.recordNext(
+                dir.resolve(file),
+                "MariaDB progress reports (ERR packets with code 0xFFFF) during ALTER TABLE ... ALGORITHM=COPY",
+                0);
         try (RawClient raw = rawClient(caps)) {
             raw.command(payload(Command.COM_QUERY, text("SET progress_report_time = 1")));
             raw.writePacket(0, payload(Command.COM_QUERY, text("ALTER TABLE big FORCE, ALGORITHM=COPY")));
@@ -364,7 +431,10 @@ final class RecordFixtures {
     /** MariaDB's progress report: an ERR header with the code 0xFFFF. */
     private static boolean isProgressReport(Packet packet) {
         byte[] payload = packet.payload();
-        return payload.length >= 3 && (payload[0] & 0xFF) == 0xFF && (payload[1] & 0xFF) == 0xFF && (payload[2] & 0xFF) == 0xFF;
+        return payload.length >= 3
+                && (payload[0] & 0xFF) == 0xFF
+                && (payload[1] & 0xFF) == 0xFF
+                && (payload[2] & 0xFF) == 0xFF;
     }
 
     private static void drain(ResultSet rs) throws SQLException {

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Replays conversations recorded from a real MariaDB 11.4 server ({@link RecordFixtures}) through
@@ -26,8 +26,15 @@ import org.junit.jupiter.api.Test;
 class ResponseTrackerFixtureTest {
 
     private static final String[] SCENARIOS = {
-        "query", "multi-statements", "procedures", "local-infile", "prepared", "cursor-mysql-connector", "bulk",
-        "commands", "large-packets",
+        "query",
+        "multi-statements",
+        "procedures",
+        "local-infile",
+        "prepared",
+        "cursor-mysql-connector",
+        "bulk",
+        "commands",
+        "large-packets",
     };
 
     static Stream<String> fixtures() {
@@ -41,8 +48,10 @@ class ResponseTrackerFixtureTest {
     }
 
     static Stream<Arguments> smallFixturesAndSeeds() {
-        return fixtures().filter(name -> !name.startsWith("large")).flatMap(name -> Stream.of(
-                Arguments.of(name, 1L), Arguments.of(name, 42L), Arguments.of(name, 20240611L)));
+        return fixtures()
+                .filter(name -> !name.startsWith("large"))
+                .flatMap(name ->
+                        Stream.of(Arguments.of(name, 1L), Arguments.of(name, 42L), Arguments.of(name, 20240611L)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,12 +102,25 @@ class ResponseTrackerFixtureTest {
 
     @Test
     void theRecordedFixturesCoverBothDialectsAndTheMariaDbExtensions() {
-        assertThat(Capabilities.has(Fixture.load("query-deprecate-eof.hex").capabilities(), Capabilities.CLIENT_DEPRECATE_EOF)).isTrue();
-        assertThat(Capabilities.has(Fixture.load("query-eof.hex").capabilities(), Capabilities.CLIENT_DEPRECATE_EOF)).isFalse();
-        assertThat(Capabilities.has(Fixture.load("prepared-deprecate-eof.hex").capabilities(), Capabilities.MARIADB_CLIENT_CACHE_METADATA)).isTrue();
-        assertThat(Capabilities.has(Fixture.load("bulk-eof.hex").capabilities(), Capabilities.MARIADB_CLIENT_STMT_BULK_OPERATIONS)).isTrue();
-        assertThat(Capabilities.has(Fixture.load("progress-deprecate-eof.hex").capabilities(), Capabilities.MARIADB_CLIENT_PROGRESS)).isTrue();
-        assertThat(Capabilities.has(Fixture.load("local-infile-eof.hex").capabilities(), Capabilities.CLIENT_LOCAL_FILES)).isTrue();
+        assertThat(Capabilities.has(
+                        Fixture.load("query-deprecate-eof.hex").capabilities(), Capabilities.CLIENT_DEPRECATE_EOF))
+                .isTrue();
+        assertThat(Capabilities.has(Fixture.load("query-eof.hex").capabilities(), Capabilities.CLIENT_DEPRECATE_EOF))
+                .isFalse();
+        assertThat(Capabilities.has(
+                        Fixture.load("prepared-deprecate-eof.hex").capabilities(),
+                        Capabilities.MARIADB_CLIENT_CACHE_METADATA))
+                .isTrue();
+        assertThat(Capabilities.has(
+                        Fixture.load("bulk-eof.hex").capabilities(), Capabilities.MARIADB_CLIENT_STMT_BULK_OPERATIONS))
+                .isTrue();
+        assertThat(Capabilities.has(
+                        Fixture.load("progress-deprecate-eof.hex").capabilities(),
+                        Capabilities.MARIADB_CLIENT_PROGRESS))
+                .isTrue();
+        assertThat(Capabilities.has(
+                        Fixture.load("local-infile-eof.hex").capabilities(), Capabilities.CLIENT_LOCAL_FILES))
+                .isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,28 +138,38 @@ class ResponseTrackerFixtureTest {
         int begin = indexOfCommand(Fixture.load("query-deprecate-eof.hex"), "COM_QUERY BEGIN");
         assertThat(begin).isNotNegative();
         assertThat(statuses.get(begin) & ServerStatus.IN_TRANS).isEqualTo(ServerStatus.IN_TRANS);
-        assertThat(statuses.get(begin + 2) & ServerStatus.IN_TRANS).as("after ROLLBACK").isZero();
+        assertThat(statuses.get(begin + 2) & ServerStatus.IN_TRANS)
+                .as("after ROLLBACK")
+                .isZero();
     }
 
     @Test
     void seesTheCursorOpenedByExecuteAndTheLastRowSentByFetch() {
-        for (String name : new String[] {"cursor-mysql-connector-eof.hex", "cursor-mysql-connector-deprecate-eof.hex"}) {
+        for (String name :
+                new String[] {"cursor-mysql-connector-eof.hex", "cursor-mysql-connector-deprecate-eof.hex"}) {
             Fixture fixture = Fixture.load(name);
             List<Integer> statuses = statusesAfterCommands(fixture);
             List<String> commands = commandComments(fixture);
             int execute = commands.indexOf("COM_STMT_EXECUTE");
-            assertThat(statuses.get(execute) & ServerStatus.CURSOR_EXISTS).as(name).isEqualTo(ServerStatus.CURSOR_EXISTS);
+            assertThat(statuses.get(execute) & ServerStatus.CURSOR_EXISTS)
+                    .as(name)
+                    .isEqualTo(ServerStatus.CURSOR_EXISTS);
             assertThat(commands.subList(execute + 1, execute + 4)).as(name).containsOnly("COM_STMT_FETCH");
             int lastFetch = commands.lastIndexOf("COM_STMT_FETCH");
-            assertThat(statuses.get(lastFetch) & ServerStatus.LAST_ROW_SENT).as(name).isEqualTo(ServerStatus.LAST_ROW_SENT);
+            assertThat(statuses.get(lastFetch) & ServerStatus.LAST_ROW_SENT)
+                    .as(name)
+                    .isEqualTo(ServerStatus.LAST_ROW_SENT);
         }
     }
 
     @Test
     void passesMariaDbProgressReportsWithoutEndingTheResponse() {
         Fixture fixture = Fixture.load("progress-deprecate-eof.hex");
-        assertThat(fixture.lines()).filteredOn(line -> line.comment().equals("progress report"))
-                .isNotEmpty().extracting(Fixture.Line::step).containsOnly("IN_PROGRESS");
+        assertThat(fixture.lines())
+                .filteredOn(line -> line.comment().equals("progress report"))
+                .isNotEmpty()
+                .extracting(Fixture.Line::step)
+                .containsOnly("IN_PROGRESS");
     }
 
     // ---- replay machinery
@@ -164,18 +196,25 @@ class ResponseTrackerFixtureTest {
             int readable = frame.readableBytes();
             int refCnt = frame.refCnt();
             assertThat(readable).as(where).isEqualTo(line.bytes().length);
-            String step = line.fromClient() ? tracker.onClientPacket(frame).name() : tracker.onServerPacket(frame).name();
+            String step = line.fromClient()
+                    ? tracker.onClientPacket(frame).name()
+                    : tracker.onServerPacket(frame).name();
             assertThat(step).as(where).isEqualTo(line.step());
-            assertThat(tracker.isIdle()).as(where + ": idle exactly at a command boundary")
+            assertThat(tracker.isIdle())
+                    .as(where + ": idle exactly at a command boundary")
                     .isEqualTo(step.equals("COMPLETE") || step.equals("COMMAND_COMPLETE_NO_RESPONSE"));
             assertThat(frame.readerIndex()).as(where + ": reader index").isEqualTo(readerIndex);
             assertThat(frame.readableBytes()).isEqualTo(readable);
-            assertThat(frame.refCnt()).as(where + ": neither retained nor released").isEqualTo(refCnt);
+            assertThat(frame.refCnt())
+                    .as(where + ": neither retained nor released")
+                    .isEqualTo(refCnt);
             next++;
         }
 
         void assertFinished() {
-            assertThat(next).as(fixture.name() + ": packets replayed").isEqualTo(fixture.lines().size());
+            assertThat(next)
+                    .as(fixture.name() + ": packets replayed")
+                    .isEqualTo(fixture.lines().size());
             assertThat(tracker.isIdle()).isTrue();
         }
     }
@@ -205,7 +244,8 @@ class ResponseTrackerFixtureTest {
             EmbeddedChannel channel = client ? fromClient : fromServer;
             int offset = 0;
             while (offset < bytes.length) {
-                int size = random == null ? chunk : 1 + random.nextInt((int) Math.min(Integer.MAX_VALUE - 1, 2L * chunk));
+                int size =
+                        random == null ? chunk : 1 + random.nextInt((int) Math.min(Integer.MAX_VALUE - 1, 2L * chunk));
                 size = Math.min(size, bytes.length - offset);
                 channel.writeInbound(Unpooled.wrappedBuffer(bytes, offset, size));
                 offset += size;
@@ -255,8 +295,10 @@ class ResponseTrackerFixtureTest {
     private static List<String> commandComments(Fixture fixture) {
         List<String> commands = new ArrayList<>();
         for (Fixture.Line line : fixture.lines()) {
-            if (line.step().equals("COMMAND_STARTED") || line.step().equals("COMMAND_COMPLETE_NO_RESPONSE") && line.fromClient()
-                    && !line.comment().startsWith("continuation")) {
+            if (line.step().equals("COMMAND_STARTED")
+                    || line.step().equals("COMMAND_COMPLETE_NO_RESPONSE")
+                            && line.fromClient()
+                            && !line.comment().startsWith("continuation")) {
                 commands.add(line.comment());
             }
         }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 /** Hand-built boundary cases the recorded conversations do not reach. */
 class ResponseTrackerTest {
 
-    private static final long MARIADB = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_MULTI_RESULTS
-            | Capabilities.CLIENT_PS_MULTI_RESULTS | Capabilities.CLIENT_LOCAL_FILES;
+    private static final long MARIADB = Capabilities.CLIENT_PROTOCOL_41
+            | Capabilities.CLIENT_MULTI_RESULTS
+            | Capabilities.CLIENT_PS_MULTI_RESULTS
+            | Capabilities.CLIENT_LOCAL_FILES;
     private static final long DEPRECATE_EOF = MARIADB | Capabilities.CLIENT_DEPRECATE_EOF;
 
     private final List<ByteBuf> buffers = new ArrayList<>();
@@ -81,7 +83,8 @@ class ResponseTrackerTest {
     @Test
     void takesAPacketStarting0xFEOfNineBytesAndMoreAsARowWithoutDeprecateEof() {
         ResponseTracker tracker = inRows(MARIADB);
-        assertThat(tracker.onServerPacket(packet(2, 0xFE, 1, 0, 0, 0, 0, 0, 0, 0))).isEqualTo(ServerStep.IN_PROGRESS);
+        assertThat(tracker.onServerPacket(packet(2, 0xFE, 1, 0, 0, 0, 0, 0, 0, 0)))
+                .isEqualTo(ServerStep.IN_PROGRESS);
         assertThat(tracker.state()).isEqualTo(State.ROWS);
         assertThat(tracker.onServerPacket(packet(3, 0xFE, 0, 0, 2, 0))).isEqualTo(ServerStep.COMPLETE);
     }
@@ -161,7 +164,9 @@ class ResponseTrackerTest {
         ByteBuf first = bigPacket(0xFFFFFF, 0, Command.COM_QUERY);
         assertThat(tracker.onClientPacket(first)).isEqualTo(ClientStep.COMMAND_STARTED);
         release(first);
-        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT))).as("server speaks mid-command").isEqualTo(ServerStep.UNEXPECTED);
+        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT)))
+                .as("server speaks mid-command")
+                .isEqualTo(ServerStep.UNEXPECTED);
         tracker.reset();
         first = bigPacket(0xFFFFFF, 0, Command.COM_QUERY);
         tracker.onClientPacket(first);
@@ -173,8 +178,11 @@ class ResponseTrackerTest {
     @Test
     void followsAChangeUserThroughAuthMoreDataAndFastAuthentication() {
         ResponseTracker tracker = new ResponseTracker(MARIADB);
-        assertThat(tracker.onClientPacket(packet(0, Command.COM_CHANGE_USER, 'u', 0))).isEqualTo(ClientStep.COMMAND_STARTED);
-        assertThat(tracker.onClientPacket(packet(1, 1))).as("client speaks before the server").isEqualTo(ClientStep.UNEXPECTED);
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_CHANGE_USER, 'u', 0)))
+                .isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.onClientPacket(packet(1, 1)))
+                .as("client speaks before the server")
+                .isEqualTo(ClientStep.UNEXPECTED);
         tracker.reset();
         tracker.onClientPacket(packet(0, Command.COM_CHANGE_USER, 'u', 0));
         assertThat(tracker.onServerPacket(packet(1, 0x01, 0x04))).isEqualTo(ServerStep.AWAITING_CLIENT);
@@ -184,7 +192,9 @@ class ResponseTrackerTest {
         assertThat(tracker.onServerPacket(ok(5, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.COMPLETE);
 
         tracker.onClientPacket(packet(0, Command.COM_CHANGE_USER, 'u', 0));
-        assertThat(tracker.onServerPacket(packet(1, 0x01, 0x03))).as("fast auth success").isEqualTo(ServerStep.IN_PROGRESS);
+        assertThat(tracker.onServerPacket(packet(1, 0x01, 0x03)))
+                .as("fast auth success")
+                .isEqualTo(ServerStep.IN_PROGRESS);
         assertThat(tracker.onServerPacket(ok(2, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.COMPLETE);
     }
 
@@ -192,7 +202,8 @@ class ResponseTrackerTest {
     void completesAPrepareWithoutParametersOrColumnsAtThePrepareOk() {
         ResponseTracker tracker = new ResponseTracker(MARIADB);
         tracker.onClientPacket(packet(0, Command.COM_STMT_PREPARE, 'D', 'O', ' ', '1'));
-        assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))).isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                .isEqualTo(ServerStep.COMPLETE);
     }
 
     @Test
@@ -221,15 +232,21 @@ class ResponseTrackerTest {
     void queuesPipelinedCommandsAndIsIdleOnlyAfterTheLastResponse() {
         ResponseTracker tracker = new ResponseTracker(MARIADB);
         // MariaDB Connector/J sends COM_STMT_PREPARE and COM_STMT_EXECUTE(-1) without waiting, then a close.
-        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_PREPARE, 'D', 'O', ' ', '1'))).isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_PREPARE, 'D', 'O', ' ', '1')))
+                .isEqualTo(ClientStep.COMMAND_STARTED);
         assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_EXECUTE, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0, 0)))
                 .isEqualTo(ClientStep.COMMAND_STARTED);
-        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_CLOSE, 1, 0, 0, 0))).isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_CLOSE, 1, 0, 0, 0)))
+                .isEqualTo(ClientStep.COMMAND_STARTED);
         assertThat(tracker.queuedCommands()).isEqualTo(2);
-        assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))).as("PREPARE_OK").isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                .as("PREPARE_OK")
+                .isEqualTo(ServerStep.COMPLETE);
         assertThat(tracker.isIdle()).isFalse();
         assertThat(tracker.command()).isEqualTo(Command.COM_STMT_EXECUTE);
-        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT))).as("execute's OK").isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT)))
+                .as("execute's OK")
+                .isEqualTo(ServerStep.COMPLETE);
         assertThat(tracker.isIdle()).as("the close gets no response").isTrue();
     }
 
@@ -237,14 +254,16 @@ class ResponseTrackerTest {
     void queuesAPipelinedBatchOfQueriesAndFollowsEachResultSet() {
         ResponseTracker tracker = new ResponseTracker(DEPRECATE_EOF);
         for (int i = 0; i < 100; i++) {
-            assertThat(tracker.onClientPacket(packet(0, Command.COM_QUERY, 'x'))).isEqualTo(ClientStep.COMMAND_STARTED);
+            assertThat(tracker.onClientPacket(packet(0, Command.COM_QUERY, 'x')))
+                    .isEqualTo(ClientStep.COMMAND_STARTED);
         }
         for (int i = 0; i < 100; i++) {
             assertThat(tracker.isIdle()).isFalse();
             assertThat(tracker.onServerPacket(packet(1, 1))).isEqualTo(ServerStep.IN_PROGRESS);
             assertThat(tracker.onServerPacket(packet(2, 3, 'd', 'e', 'f'))).isEqualTo(ServerStep.IN_PROGRESS);
             assertThat(tracker.onServerPacket(packet(3, 1, 'r'))).isEqualTo(ServerStep.IN_PROGRESS);
-            assertThat(tracker.onServerPacket(packet(4, 0xFE, 0, 0, ServerStatus.AUTOCOMMIT, 0, 0, 0))).isEqualTo(ServerStep.COMPLETE);
+            assertThat(tracker.onServerPacket(packet(4, 0xFE, 0, 0, ServerStatus.AUTOCOMMIT, 0, 0, 0)))
+                    .isEqualTo(ServerStep.COMPLETE);
         }
         assertThat(tracker.isIdle()).isTrue();
         assertThat(tracker.queuedCommands()).isZero();
@@ -256,7 +275,8 @@ class ResponseTrackerTest {
         assertThat(empty.onClientPacket(packet(0))).as("empty command").isEqualTo(ClientStep.UNEXPECTED);
 
         ResponseTracker binlog = new ResponseTracker(MARIADB);
-        assertThat(binlog.onClientPacket(packet(0, Command.COM_BINLOG_DUMP, 4, 0, 0, 0))).isEqualTo(ClientStep.UNEXPECTED);
+        assertThat(binlog.onClientPacket(packet(0, Command.COM_BINLOG_DUMP, 4, 0, 0, 0)))
+                .isEqualTo(ClientStep.UNEXPECTED);
 
         ResponseTracker noLocalFiles = new ResponseTracker(MARIADB & ~Capabilities.CLIENT_LOCAL_FILES);
         noLocalFiles.onClientPacket(packet(0, Command.COM_QUERY, 'x'));
@@ -268,20 +288,26 @@ class ResponseTrackerTest {
 
         ResponseTracker shortOk = new ResponseTracker(MARIADB);
         shortOk.onClientPacket(packet(0, Command.COM_PING));
-        assertThat(shortOk.onServerPacket(packet(1, 0, 0, 0))).as("OK without status").isEqualTo(ServerStep.UNEXPECTED);
+        assertThat(shortOk.onServerPacket(packet(1, 0, 0, 0)))
+                .as("OK without status")
+                .isEqualTo(ServerStep.UNEXPECTED);
 
         ResponseTracker notEof = inRows(MARIADB);
         notEof.reset();
         notEof.onClientPacket(packet(0, Command.COM_QUERY, 'x'));
         notEof.onServerPacket(packet(1, 1));
         notEof.onServerPacket(packet(2, 3, 'd', 'e', 'f'));
-        assertThat(notEof.onServerPacket(packet(3, 1, 'x'))).as("row where the columns' EOF belongs").isEqualTo(ServerStep.UNEXPECTED);
+        assertThat(notEof.onServerPacket(packet(3, 1, 'x')))
+                .as("row where the columns' EOF belongs")
+                .isEqualTo(ServerStep.UNEXPECTED);
         assertThat(notEof.failedIn()).isEqualTo(State.COLUMNS_EOF);
 
         ResponseTracker continuedOk = new ResponseTracker(MARIADB);
         continuedOk.onClientPacket(packet(0, Command.COM_PING));
         ByteBuf hugeOk = bigPacket(0xFFFFFF, 1, 0);
-        assertThat(continuedOk.onServerPacket(hugeOk)).as("an OK cannot be continued").isEqualTo(ServerStep.UNEXPECTED);
+        assertThat(continuedOk.onServerPacket(hugeOk))
+                .as("an OK cannot be continued")
+                .isEqualTo(ServerStep.UNEXPECTED);
         release(hugeOk);
 
         ResponseTracker clientDuringRow = inRows(MARIADB);
@@ -295,8 +321,12 @@ class ResponseTrackerTest {
     void allocatesNothingPerPacket() {
         ResponseTracker tracker = new ResponseTracker(DEPRECATE_EOF);
         ByteBuf[] response = {
-            packet(1, 2), packet(2, 3, 'd', 'e', 'f'), packet(3, 3, 'd', 'e', 'f'), packet(4, 1, 'a', 1, 'b'),
-            packet(5, 0xFB, 1, 'b'), packet(6, 0xFE, 0, 0, 2, 0, 0, 0),
+            packet(1, 2),
+            packet(2, 3, 'd', 'e', 'f'),
+            packet(3, 3, 'd', 'e', 'f'),
+            packet(4, 1, 'a', 1, 'b'),
+            packet(5, 0xFB, 1, 'b'),
+            packet(6, 0xFE, 0, 0, 2, 0, 0, 0),
         };
         ByteBuf query = packet(0, Command.COM_QUERY, 'x');
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -330,7 +360,8 @@ class ResponseTrackerTest {
         assertThat(tracker.onServerPacket(packet(sequence++, 1))).isEqualTo(ServerStep.IN_PROGRESS);
         assertThat(tracker.onServerPacket(packet(sequence++, 3, 'd', 'e', 'f'))).isEqualTo(ServerStep.IN_PROGRESS);
         if (!Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF)) {
-            assertThat(tracker.onServerPacket(eof(sequence, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.IN_PROGRESS);
+            assertThat(tracker.onServerPacket(eof(sequence, ServerStatus.AUTOCOMMIT)))
+                    .isEqualTo(ServerStep.IN_PROGRESS);
         }
         assertThat(tracker.state()).isEqualTo(State.ROWS);
         return tracker;

@@ -21,11 +21,13 @@ class PacketFrameDecoderLimitTest {
         decoder.maxPayloadLength(1024);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
 
-        assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 0})))
+        assertThatThrownBy(() -> channel.writeInbound(
+                        Unpooled.wrappedBuffer(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 0})))
                 .isInstanceOf(TooLongFrameException.class)
                 .hasMessageContaining("16777215");
         // Whatever follows is discarded, not buffered and not decoded.
-        assertThat(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 9}))).isFalse();
+        assertThat(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 9})))
+                .isFalse();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
@@ -35,13 +37,15 @@ class PacketFrameDecoderLimitTest {
         decoder.maxPayloadLength(2);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
 
-        assertThat(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {2, 0, 0, 0, 7, 8}))).isTrue();
+        assertThat(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {2, 0, 0, 0, 7, 8})))
+                .isTrue();
         ByteBuf small = channel.readInbound();
         assertThat(Packets.payloadLength(small)).isEqualTo(2);
         small.release();
 
         decoder.maxPayloadLength(Packets.MAX_PAYLOAD);
-        assertThat(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {3, 0, 0, 1, 7, 8, 9}))).isTrue();
+        assertThat(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {3, 0, 0, 1, 7, 8, 9})))
+                .isTrue();
         ByteBuf larger = channel.readInbound();
         assertThat(Packets.payloadLength(larger)).isEqualTo(3);
         larger.release();
@@ -73,7 +77,8 @@ class PacketFrameDecoderLimitTest {
     @Test
     void rejectsALimitOutsideThePacketRange() {
         PacketFrameDecoder decoder = new PacketFrameDecoder();
-        assertThatThrownBy(() -> decoder.maxPayloadLength(Packets.MAX_PAYLOAD + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> decoder.maxPayloadLength(Packets.MAX_PAYLOAD + 1))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> decoder.maxPayloadLength(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -95,7 +95,9 @@ public record Affinity(List<String> preferred, Set<String> excluded) {
         for (String name : preferred) {
             sb.append(sb.length() == 0 ? "" : ",").append(name);
         }
-        excluded.stream().sorted().forEach(name -> sb.append(sb.length() == 0 ? "-" : ",-").append(name));
+        excluded.stream()
+                .sorted()
+                .forEach(name -> sb.append(sb.length() == 0 ? "-" : ",-").append(name));
         return sb.toString();
     }
 }

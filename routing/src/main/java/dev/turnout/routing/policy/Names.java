@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Parsing of enum constants written in configuration, hints and user maps. */
 final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Matches case-insensitively, with '-' and '_' interchangeable, ignoring surrounding spaces. */
     static <E extends Enum<E>> E parse(Class<E> type, String what, String text) {

@@ -12,7 +12,11 @@ package dev.turnout.routing.policy;
  * @param consistencyWaitMillis with session consistency, how long a replica may be waited on to
  *        apply the session's last write; 0 = never wait, read on the primary instead
  */
-public record ReadPolicy(long maxLatencyMillis, Balancer balancer, Affinity affinity, boolean sessionConsistency,
+public record ReadPolicy(
+        long maxLatencyMillis,
+        Balancer balancer,
+        Affinity affinity,
+        boolean sessionConsistency,
         long consistencyWaitMillis) {
 
     /** No staleness bound, round robin, no affinity, no session consistency. */
@@ -21,8 +25,8 @@ public record ReadPolicy(long maxLatencyMillis, Balancer balancer, Affinity affi
     /** Validates every component. */
     public ReadPolicy {
         if (maxLatencyMillis < -1) {
-            throw new IllegalArgumentException("maxLatencyMillis must be >= 0, or -1 for no bound, got "
-                    + maxLatencyMillis);
+            throw new IllegalArgumentException(
+                    "maxLatencyMillis must be >= 0, or -1 for no bound, got " + maxLatencyMillis);
         }
         if (balancer == null) {
             throw new NullPointerException("balancer must not be null");

@@ -5,8 +5,10 @@ public enum Reason {
     WRITE("a write goes to the primary"),
     TRANSACTION("inside an explicit transaction: the primary, until it ends"),
     AUTOCOMMIT_OFF("autocommit is off, so every statement is in a transaction: the primary"),
-    SESSION_PINNED("the session holds state that cannot move (temporary table, lock, open transaction): its current backend"),
-    SESSION_FUNCTION("the statement uses a session or locking function (GET_LOCK, LAST_INSERT_ID, FOUND_ROWS...): the primary"),
+    SESSION_PINNED(
+            "the session holds state that cannot move (temporary table, lock, open transaction): its current backend"),
+    SESSION_FUNCTION(
+            "the statement uses a session or locking function (GET_LOCK, LAST_INSERT_ID, FOUND_ROWS...): the primary"),
     LOCKING_READ("a locking read (FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE) or SELECT ... INTO: the primary"),
     DIAGNOSTICS("a diagnostics statement (SHOW WARNINGS/ERRORS) answers about the previous statement: its backend"),
     UNKNOWN_STATEMENT("the statement was not recognised as a read: the primary, to be safe"),

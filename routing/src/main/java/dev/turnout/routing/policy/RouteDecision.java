@@ -16,8 +16,7 @@ public final class RouteDecision {
     private boolean waitForPosition;
 
     /** An empty decision, to be filled by a {@link Router}. */
-    public RouteDecision() {
-    }
+    public RouteDecision() {}
 
     void set(@Nullable Datasource target, Reason reason, boolean waitForPosition) {
         this.target = target;

@@ -1,8 +1,8 @@
 package dev.turnout.routing.policy;
 
+import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
-import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param members the names of its dataservices (copied, immutable, at least one, no duplicates)
  * @param active the name of the active member, or null when none is active
  */
-public record CompositeDataservice(String name, List<String> members, @Nullable String active) {
+public record CompositeDataservice(
+        String name, List<String> members, @Nullable String active) {
 
     /** Validates the name and members, and that the active one is a member. */
     public CompositeDataservice {
@@ -30,8 +31,8 @@ public record CompositeDataservice(String name, List<String> members, @Nullable 
         }
         members = List.copyOf(members);
         if (active != null && !seen.contains(active)) {
-            throw new IllegalArgumentException("active '" + active + "' of composite '" + name
-                    + "' is not one of its members " + members);
+            throw new IllegalArgumentException(
+                    "active '" + active + "' of composite '" + name + "' is not one of its members " + members);
         }
     }
 }

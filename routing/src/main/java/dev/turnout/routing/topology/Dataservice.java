@@ -32,13 +32,13 @@ public record Dataservice(String name, List<Datasource> datasources) {
         String master = null;
         for (Datasource d : datasources) {
             if (!names.add(d.name())) {
-                throw new IllegalArgumentException("datasources of dataservice '" + name + "' name '" + d.name()
-                        + "' twice");
+                throw new IllegalArgumentException(
+                        "datasources of dataservice '" + name + "' name '" + d.name() + "' twice");
             }
             if (d.role() == Role.MASTER) {
                 if (master != null) {
-                    throw new IllegalArgumentException("datasources of dataservice '" + name
-                            + "' have two masters: '" + master + "' and '" + d.name() + "'");
+                    throw new IllegalArgumentException("datasources of dataservice '" + name + "' have two masters: '"
+                            + master + "' and '" + d.name() + "'");
                 }
                 master = d.name();
             }

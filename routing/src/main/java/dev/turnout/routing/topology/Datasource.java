@@ -14,8 +14,16 @@ package dev.turnout.routing.topology;
  * @param latencyMillis applied latency in milliseconds, -1 when unknown
  * @param position the GTID position it has applied, {@link GtidPosition#EMPTY} when unknown
  */
-public record Datasource(String name, String host, int port, Role role, DatasourceState state, boolean reachable,
-        ReplicationState replication, long latencyMillis, GtidPosition position) {
+public record Datasource(
+        String name,
+        String host,
+        int port,
+        Role role,
+        DatasourceState state,
+        boolean reachable,
+        ReplicationState replication,
+        long latencyMillis,
+        GtidPosition position) {
 
     /** Validates every component. */
     public Datasource {
@@ -40,8 +48,16 @@ public record Datasource(String name, String host, int port, Role role, Datasour
      */
     public static Datasource configured(String name, String host, int port, Role role) {
         boolean master = role == Role.MASTER;
-        return new Datasource(name, host, port, role, DatasourceState.ONLINE, true,
-                master ? ReplicationState.NONE : ReplicationState.RUNNING, master ? 0 : -1, GtidPosition.EMPTY);
+        return new Datasource(
+                name,
+                host,
+                port,
+                role,
+                DatasourceState.ONLINE,
+                true,
+                master ? ReplicationState.NONE : ReplicationState.RUNNING,
+                master ? 0 : -1,
+                GtidPosition.EMPTY);
     }
 
     /** This datasource with another role. */
@@ -55,8 +71,8 @@ public record Datasource(String name, String host, int port, Role role, Datasour
     }
 
     /** This datasource with newly measured health. */
-    public Datasource withHealth(boolean reachable, ReplicationState replication, long latencyMillis,
-            GtidPosition position) {
+    public Datasource withHealth(
+            boolean reachable, ReplicationState replication, long latencyMillis, GtidPosition position) {
         return new Datasource(name, host, port, role, state, reachable, replication, latencyMillis, position);
     }
 

@@ -29,14 +29,19 @@ import java.util.TreeMap;
 public final class GtidPosition {
 
     /** No transaction at all: contained in every position. */
-    public static final GtidPosition EMPTY = new GtidPosition(Flavour.NONE, new long[0], new long[0], new long[0],
-            new String[0], new long[0][]);
+    public static final GtidPosition EMPTY =
+            new GtidPosition(Flavour.NONE, new long[0], new long[0], new long[0], new String[0], new long[0][]);
 
     /** Largest MySQL transaction number (2^63 - 2). */
     private static final long MAX_GNO = Long.MAX_VALUE - 1;
+
     private static final long MAX_UINT32 = 0xFFFF_FFFFL;
 
-    private enum Flavour { NONE, MARIADB, MYSQL }
+    private enum Flavour {
+        NONE,
+        MARIADB,
+        MYSQL
+    }
 
     private final Flavour flavour;
     // MariaDB: parallel arrays sorted by domain, one entry per domain.
@@ -49,8 +54,8 @@ public final class GtidPosition {
     private final long total;
     private final String text;
 
-    private GtidPosition(Flavour flavour, long[] domains, long[] servers, long[] seqs, String[] sources,
-            long[][] intervals) {
+    private GtidPosition(
+            Flavour flavour, long[] domains, long[] servers, long[] seqs, String[] sources, long[][] intervals) {
         this.flavour = flavour;
         this.domains = domains;
         this.servers = servers;
@@ -152,15 +157,15 @@ public final class GtidPosition {
                     end = number(field.substring(dash + 1), "interval end", part, MAX_GNO);
                 }
                 if (start < 1 || end < start) {
-                    throw new IllegalArgumentException("GTID element '" + part + "' has an invalid interval '"
-                            + field + "' (it must be n or n-m with 1 <= n <= m)");
+                    throw new IllegalArgumentException("GTID element '" + part + "' has an invalid interval '" + field
+                            + "' (it must be n or n-m with 1 <= n <= m)");
                 }
                 into.computeIfAbsent(source, k -> new ArrayList<>()).add(new long[] {start, end});
                 afterTag = false;
             } else {
                 if (afterTag || !isTag(field)) {
-                    throw new IllegalArgumentException("GTID element '" + part + "' has an invalid interval or tag '"
-                            + field + "'");
+                    throw new IllegalArgumentException(
+                            "GTID element '" + part + "' has an invalid interval or tag '" + field + "'");
                 }
                 source = uuid + ":" + field.toLowerCase(java.util.Locale.ROOT);
                 afterTag = true;
@@ -174,24 +179,25 @@ public final class GtidPosition {
     private static long number(String field, String what, String part, long max) {
         String digits = field.strip();
         if (digits.isEmpty() || digits.length() > 19) {
-            throw new IllegalArgumentException("GTID element '" + part + "' has an invalid " + what + " '" + field + "'");
+            throw new IllegalArgumentException(
+                    "GTID element '" + part + "' has an invalid " + what + " '" + field + "'");
         }
         for (int i = 0; i < digits.length(); i++) {
             if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-                throw new IllegalArgumentException("GTID element '" + part + "' has an invalid " + what + " '"
-                        + field + "'");
+                throw new IllegalArgumentException(
+                        "GTID element '" + part + "' has an invalid " + what + " '" + field + "'");
             }
         }
         long value;
         try {
             value = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("GTID element '" + part + "' has a " + what + " out of range '"
-                    + field + "'", e);
+            throw new IllegalArgumentException(
+                    "GTID element '" + part + "' has a " + what + " out of range '" + field + "'", e);
         }
         if (value > max) {
-            throw new IllegalArgumentException("GTID element '" + part + "' has a " + what + " out of range '"
-                    + field + "'");
+            throw new IllegalArgumentException(
+                    "GTID element '" + part + "' has a " + what + " out of range '" + field + "'");
         }
         return value;
     }
@@ -361,8 +367,8 @@ public final class GtidPosition {
             return other;
         }
         if (other.flavour != flavour) {
-            throw new IllegalArgumentException("cannot merge GTID positions of different forms: '" + this
-                    + "' and '" + other + "'");
+            throw new IllegalArgumentException(
+                    "cannot merge GTID positions of different forms: '" + this + "' and '" + other + "'");
         }
         if (flavour == Flavour.MARIADB) {
             TreeMap<Long, long[]> byDomain = new TreeMap<>();

@@ -13,7 +13,12 @@ import java.lang.annotation.Target;
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
-@Target({ElementType.TYPE_USE, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD,
-        ElementType.RECORD_COMPONENT, ElementType.LOCAL_VARIABLE})
-public @interface Nullable {
-}
+@Target({
+    ElementType.TYPE_USE,
+    ElementType.PARAMETER,
+    ElementType.FIELD,
+    ElementType.METHOD,
+    ElementType.RECORD_COMPONENT,
+    ElementType.LOCAL_VARIABLE
+})
+public @interface Nullable {}

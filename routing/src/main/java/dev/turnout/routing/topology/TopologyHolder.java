@@ -66,8 +66,8 @@ public final class TopologyHolder {
                 return now;
             }
             if (next.version() <= now.version()) {
-                throw new IllegalArgumentException("change returned version " + next.version()
-                        + ", not higher than the current " + now.version());
+                throw new IllegalArgumentException(
+                        "change returned version " + next.version() + ", not higher than the current " + now.version());
             }
             if (current.compareAndSet(now, next)) {
                 notifyListeners(next);

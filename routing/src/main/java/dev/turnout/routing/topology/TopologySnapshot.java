@@ -15,7 +15,10 @@ import java.util.TreeMap;
  * @param composites by name (copied, immutable, sorted by name); each key is its value's name, each
  *        member a dataservice of this snapshot, no name shared with a dataservice
  */
-public record TopologySnapshot(long version, Policy policy, Map<String, Dataservice> dataservices,
+public record TopologySnapshot(
+        long version,
+        Policy policy,
+        Map<String, Dataservice> dataservices,
         Map<String, CompositeDataservice> composites) {
 
     /** Validates and copies. */
@@ -35,12 +38,12 @@ public record TopologySnapshot(long version, Policy policy, Map<String, Dataserv
         for (Map.Entry<String, CompositeDataservice> e : composites.entrySet()) {
             CompositeDataservice composite = e.getValue();
             if (!e.getKey().equals(composite.name())) {
-                throw new IllegalArgumentException("composites key '" + e.getKey() + "' differs from its name '"
-                        + composite.name() + "'");
+                throw new IllegalArgumentException(
+                        "composites key '" + e.getKey() + "' differs from its name '" + composite.name() + "'");
             }
             if (dataservices.containsKey(composite.name())) {
-                throw new IllegalArgumentException("composites name '" + composite.name()
-                        + "' is also the name of a dataservice");
+                throw new IllegalArgumentException(
+                        "composites name '" + composite.name() + "' is also the name of a dataservice");
             }
             for (String member : composite.members()) {
                 if (!dataservices.containsKey(member)) {
@@ -55,7 +58,8 @@ public record TopologySnapshot(long version, Policy policy, Map<String, Dataserv
         Checks.notNull(map, field);
         TreeMap<String, V> sorted = new TreeMap<>();
         for (Map.Entry<String, V> e : map.entrySet()) {
-            sorted.put(Checks.notNull(e.getKey(), field + " key"),
+            sorted.put(
+                    Checks.notNull(e.getKey(), field + " key"),
                     Checks.notNull(e.getValue(), field + "['" + e.getKey() + "']"));
         }
         return Collections.unmodifiableSortedMap(sorted);

@@ -20,8 +20,13 @@ class PolicyValuesTest {
     class QosParsing {
 
         @ParameterizedTest
-        @CsvSource({"RW_STRICT, RW_STRICT", "rw_strict, RW_STRICT", "Ro_Relaxed, RO_RELAXED", "ro-relaxed, RO_RELAXED",
-            "' RO_RELAXED ', RO_RELAXED"})
+        @CsvSource({
+            "RW_STRICT, RW_STRICT",
+            "rw_strict, RW_STRICT",
+            "Ro_Relaxed, RO_RELAXED",
+            "ro-relaxed, RO_RELAXED",
+            "' RO_RELAXED ', RO_RELAXED"
+        })
         void parsesCaseInsensitively(String text, Qos expected) {
             assertThat(Qos.parse(text)).isEqualTo(expected);
         }
@@ -30,7 +35,8 @@ class PolicyValuesTest {
         void rejectsUnknownListingTheValidValues() {
             assertThatThrownBy(() -> Qos.parse("fast"))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("'fast'").hasMessageContaining("RW_STRICT, RO_RELAXED");
+                    .hasMessageContaining("'fast'")
+                    .hasMessageContaining("RW_STRICT, RO_RELAXED");
             assertThatThrownBy(() -> Qos.parse(null)).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -39,8 +45,13 @@ class PolicyValuesTest {
     class BalancerParsing {
 
         @ParameterizedTest
-        @CsvSource({"round-robin, ROUND_ROBIN", "ROUND_ROBIN, ROUND_ROBIN", "least-active, LEAST_ACTIVE",
-            "Lowest_Latency, LOWEST_LATENCY", "most-advanced, MOST_ADVANCED"})
+        @CsvSource({
+            "round-robin, ROUND_ROBIN",
+            "ROUND_ROBIN, ROUND_ROBIN",
+            "least-active, LEAST_ACTIVE",
+            "Lowest_Latency, LOWEST_LATENCY",
+            "most-advanced, MOST_ADVANCED"
+        })
         void acceptsDashesAndAnyCase(String text, Balancer expected) {
             assertThat(Balancer.parse(text)).isEqualTo(expected);
         }
@@ -83,17 +94,21 @@ class PolicyValuesTest {
         }
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "a,,b   | empty name",
-            "a,-    | empty name",
-            "a,     | empty name",
-            "a,b,a  | names 'a' twice",
-            "a,-a   | names 'a' twice",
-            "-a,-a  | names 'a' twice",
-        })
+        @CsvSource(
+                delimiter = '|',
+                quoteCharacter = '"',
+                value = {
+                    "a,,b   | empty name",
+                    "a,-    | empty name",
+                    "a,     | empty name",
+                    "a,b,a  | names 'a' twice",
+                    "a,-a   | names 'a' twice",
+                    "-a,-a  | names 'a' twice",
+                })
         void rejectsMalformedText(String text, String message) {
             assertThatThrownBy(() -> Affinity.parse(text))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(message);
         }
 
         @Test
@@ -106,15 +121,20 @@ class PolicyValuesTest {
             assertThat(a.preferred()).containsExactly("a");
             assertThat(a.excluded()).containsExactly("b");
             assertThatThrownBy(() -> new Affinity(List.of("a"), Set.of("a")))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("excluded name 'a'");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("excluded name 'a'");
             assertThatThrownBy(() -> new Affinity(List.of("a", "a"), Set.of()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("preferred");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("preferred");
             assertThatThrownBy(() -> new Affinity(List.of(" a"), Set.of()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("preferred");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("preferred");
             assertThatThrownBy(() -> new Affinity(null, Set.of()))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("preferred");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("preferred");
             assertThatThrownBy(() -> new Affinity(List.of(), null))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("excluded");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("excluded");
         }
 
         @Test
@@ -132,20 +152,24 @@ class PolicyValuesTest {
         @Test
         void validatesNamingTheField() {
             assertThatThrownBy(() -> new ReadPolicy(-2, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLatencyMillis");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxLatencyMillis");
             assertThatThrownBy(() -> new ReadPolicy(-1, null, Affinity.NONE, false, 0))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("balancer");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("balancer");
             assertThatThrownBy(() -> new ReadPolicy(-1, Balancer.ROUND_ROBIN, null, false, 0))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("affinity");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("affinity");
             assertThatThrownBy(() -> new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, -1))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("consistencyWaitMillis");
-            assertThat(new ReadPolicy(0, Balancer.MOST_ADVANCED, Affinity.NONE, true, 0).maxLatencyMillis()).isZero();
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("consistencyWaitMillis");
+            assertThat(new ReadPolicy(0, Balancer.MOST_ADVANCED, Affinity.NONE, true, 0).maxLatencyMillis())
+                    .isZero();
         }
 
         @Test
         void defaultHasNoBoundRoundRobinAndNoConsistency() {
-            assertThat(ReadPolicy.DEFAULT)
-                    .isEqualTo(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0));
+            assertThat(ReadPolicy.DEFAULT).isEqualTo(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0));
         }
     }
 

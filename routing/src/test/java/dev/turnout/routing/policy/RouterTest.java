@@ -3,9 +3,9 @@ package dev.turnout.routing.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
-import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
@@ -29,8 +29,16 @@ class RouterTest {
 
     /** A healthy replica, ONLINE, RUNNING, at the given latency and position. */
     static Datasource replica(String name, long latency, GtidPosition position) {
-        return new Datasource(name, "10.0.0." + name.substring(2), 3306, Role.SLAVE, DatasourceState.ONLINE, true,
-                ReplicationState.RUNNING, latency, position);
+        return new Datasource(
+                name,
+                "10.0.0." + name.substring(2),
+                3306,
+                Role.SLAVE,
+                DatasourceState.ONLINE,
+                true,
+                ReplicationState.RUNNING,
+                latency,
+                position);
     }
 
     static Datasource replica(String name) {
@@ -79,10 +87,17 @@ class RouterTest {
             "SLAVE,  ONLINE,  true,  RUNNING,         5,   -1,  '-db3', true",
             "SLAVE,  ONLINE,  true,  RUNNING,         5,   -1,  'db3', true",
         })
-        void perReplicaRule(Role role, DatasourceState state, boolean reachable, ReplicationState replication,
-                long latency, long bound, String affinity, boolean expected) {
-            Datasource d = new Datasource("db2", "10.0.0.2", 3306, role, state, reachable, replication, latency,
-                    AT_100);
+        void perReplicaRule(
+                Role role,
+                DatasourceState state,
+                boolean reachable,
+                ReplicationState replication,
+                long latency,
+                long bound,
+                String affinity,
+                boolean expected) {
+            Datasource d =
+                    new Datasource("db2", "10.0.0.2", 3306, role, state, reachable, replication, latency, AT_100);
             ReadPolicy policy = new ReadPolicy(bound, Balancer.ROUND_ROBIN, Affinity.parse(affinity), false, 0);
             assertThat(Router.qualifies(d, policy)).isEqualTo(expected);
             // read agrees with qualifies: a replica read on it, or the primary.
@@ -110,8 +125,8 @@ class RouterTest {
         @ParameterizedTest
         @CsvSource({"OFFLINE, true", "SHUNNED, true", "FAILED, true", "ONLINE, false"})
         void noPrimaryWhenTheMasterIsNotOnlineAndReachable(DatasourceState state, boolean reachable) {
-            Datasource master = MASTER.withState(state).withHealth(reachable, ReplicationState.NONE, 0,
-                    GtidPosition.EMPTY);
+            Datasource master =
+                    MASTER.withState(state).withHealth(reachable, ReplicationState.NONE, 0, GtidPosition.EMPTY);
             new Router(ReadPolicy.DEFAULT).primary(service(master, replica("db2")), Reason.WRITE, out);
             assertThat(out.target()).isNull();
             assertThat(out.reason()).isEqualTo(Reason.NO_PRIMARY);
@@ -156,7 +171,8 @@ class RouterTest {
 
         @Test
         void noHealthyReplicaMeansThePrimaryWithNoReplicaOnline() {
-            Dataservice s = service(MASTER,
+            Dataservice s = service(
+                    MASTER,
                     replica("db2").withState(DatasourceState.OFFLINE),
                     replica("db3").withState(DatasourceState.SHUNNED),
                     replica("db4").withState(DatasourceState.FAILED),
@@ -178,7 +194,8 @@ class RouterTest {
 
         @Test
         void allReplicasExcludedMeansNoReplicaOnline() {
-            read(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.parse("-db2,-db3"), false, 0),
+            read(
+                    new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.parse("-db2,-db3"), false, 0),
                     service(MASTER, replica("db2"), replica("db3")));
             assertThat(out.target()).isEqualTo(MASTER);
             assertThat(out.reason()).isEqualTo(Reason.NO_REPLICA_ONLINE);
@@ -186,7 +203,10 @@ class RouterTest {
 
         @Test
         void healthyReplicasBeyondTheBoundMeanReplicasLagging() {
-            Dataservice s = service(MASTER, replica("db2", 501, AT_100), replica("db3", -1, AT_100),
+            Dataservice s = service(
+                    MASTER,
+                    replica("db2", 501, AT_100),
+                    replica("db3", -1, AT_100),
                     replica("db4").withState(DatasourceState.OFFLINE));
             read(new ReadPolicy(500, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0), s);
             assertThat(out.target()).isEqualTo(MASTER);
@@ -198,8 +218,11 @@ class RouterTest {
             Datasource fresh = replica("db3", 20, AT_100);
             Router router = new Router(new ReadPolicy(500, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0));
             for (int i = 0; i < 4; i++) {
-                router.read(service(MASTER, replica("db2", 900, AT_100), fresh), GtidPosition.EMPTY,
-                        ActiveSessions.NONE, out);
+                router.read(
+                        service(MASTER, replica("db2", 900, AT_100), fresh),
+                        GtidPosition.EMPTY,
+                        ActiveSessions.NONE,
+                        out);
                 assertThat(out.target()).isEqualTo(fresh);
             }
         }
@@ -264,15 +287,23 @@ class RouterTest {
         @Test
         void exactlyTheRequiredPositionIsEnough() {
             Datasource at = replica("db5", 0, AT_100);
-            consistentRead(new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)), AT_100,
-                    MASTER, behind, at);
+            consistentRead(
+                    new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)),
+                    AT_100,
+                    MASTER,
+                    behind,
+                    at);
             assertThat(out.target()).isEqualTo(at);
         }
 
         @Test
         void noneConsistentAndNoWaitMeansThePrimary() {
-            consistentRead(new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)), AT_100,
-                    MASTER, behind, alsoBehind);
+            consistentRead(
+                    new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)),
+                    AT_100,
+                    MASTER,
+                    behind,
+                    alsoBehind);
             assertThat(out.target()).isEqualTo(MASTER);
             assertThat(out.reason()).isEqualTo(Reason.REPLICAS_NOT_CONSISTENT);
             assertThat(out.waitForPosition()).isFalse();
@@ -294,24 +325,33 @@ class RouterTest {
 
         @Test
         void anEmptyRequirementIsAnOrdinaryRead() {
-            consistentRead(new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)),
-                    GtidPosition.EMPTY, MASTER, behind);
+            consistentRead(
+                    new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)),
+                    GtidPosition.EMPTY,
+                    MASTER,
+                    behind);
             assertThat(out.target()).isEqualTo(behind);
             assertThat(out.reason()).isEqualTo(Reason.REPLICA_READ);
         }
 
         @Test
         void withoutSessionConsistencyThePositionIsIgnored() {
-            consistentRead(new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0)), AT_100,
-                    MASTER, behind);
+            consistentRead(
+                    new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, false, 0)),
+                    AT_100,
+                    MASTER,
+                    behind);
             assertThat(out.target()).isEqualTo(behind);
             assertThat(out.reason()).isEqualTo(Reason.REPLICA_READ);
         }
 
         @Test
         void noCandidateAtAllIsNoReplicaOnlineNotInconsistency() {
-            consistentRead(new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 250)), AT_100,
-                    MASTER, caughtUp.withState(DatasourceState.OFFLINE));
+            consistentRead(
+                    new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 250)),
+                    AT_100,
+                    MASTER,
+                    caughtUp.withState(DatasourceState.OFFLINE));
             assertThat(out.target()).isEqualTo(MASTER);
             assertThat(out.reason()).isEqualTo(Reason.NO_REPLICA_ONLINE);
         }
@@ -319,8 +359,11 @@ class RouterTest {
         @Test
         void aPositionOfTheOtherFlavourIsNeverContained() {
             GtidPosition mySql = GtidPosition.parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5");
-            consistentRead(new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)), mySql,
-                    MASTER, caughtUp);
+            consistentRead(
+                    new Router(new ReadPolicy(-1, Balancer.ROUND_ROBIN, Affinity.NONE, true, 0)),
+                    mySql,
+                    MASTER,
+                    caughtUp);
             assertThat(out.reason()).isEqualTo(Reason.REPLICAS_NOT_CONSISTENT);
         }
 
@@ -357,13 +400,17 @@ class RouterTest {
         void theFirstPreferredThatQualifiesWinsEveryTime() {
             assertThat(targets(affinity("db3,db2"), service(MASTER, db2, db3, db4), 4))
                     .containsOnly("db3");
-            assertThat(targets(affinity("db9,db3,db2"), service(MASTER, db2, db3.withState(DatasourceState.OFFLINE),
-                    db4), 4)).containsOnly("db2");
+            assertThat(targets(
+                            affinity("db9,db3,db2"),
+                            service(MASTER, db2, db3.withState(DatasourceState.OFFLINE), db4),
+                            4))
+                    .containsOnly("db2");
         }
 
         @Test
         void aPreferenceMatchesTheHostToo() {
-            assertThat(targets(affinity("10.0.0.4"), service(MASTER, db2, db3, db4), 3)).containsOnly("db4");
+            assertThat(targets(affinity("10.0.0.4"), service(MASTER, db2, db3, db4), 3))
+                    .containsOnly("db4");
         }
 
         @Test
@@ -402,8 +449,8 @@ class RouterTest {
                 assertThat(out.target().name()).isNotEqualTo(previous);
                 previous = out.target().name();
             }
-            assertThat(distribution(router, s, ActiveSessions.NONE, 1000)).containsOnly(
-                    Map.entry("db2", 500), Map.entry("db3", 500));
+            assertThat(distribution(router, s, ActiveSessions.NONE, 1000))
+                    .containsOnly(Map.entry("db2", 500), Map.entry("db3", 500));
         }
 
         @Test
@@ -415,7 +462,8 @@ class RouterTest {
                 firstReads.merge(out.target().name(), 1, Integer::sum);
             }
             assertThat(firstReads).containsOnly(Map.entry("db2", 5), Map.entry("db3", 5));
-            assertThatThrownBy(() -> new Router(policy(Balancer.ROUND_ROBIN), -1)).hasMessageContaining("start");
+            assertThatThrownBy(() -> new Router(policy(Balancer.ROUND_ROBIN), -1))
+                    .hasMessageContaining("start");
         }
 
         @Test
@@ -440,16 +488,18 @@ class RouterTest {
         void leastActiveChoosesTheFewestSessions() {
             Map<String, Integer> active = Map.of("db2", 5, "db3", 1, "db4", 3);
             Dataservice s = service(MASTER, replica("db2"), replica("db3"), replica("db4"));
-            assertThat(distribution(new Router(policy(Balancer.LEAST_ACTIVE)), s,
-                    d -> active.getOrDefault(d.name(), 0), 10)).containsOnly(Map.entry("db3", 10));
+            assertThat(distribution(
+                            new Router(policy(Balancer.LEAST_ACTIVE)), s, d -> active.getOrDefault(d.name(), 0), 10))
+                    .containsOnly(Map.entry("db3", 10));
         }
 
         @Test
         void leastActiveTiesGoInTurn() {
             Map<String, Integer> active = Map.of("db2", 2, "db3", 7, "db4", 2);
             Dataservice s = service(MASTER, replica("db2"), replica("db3"), replica("db4"));
-            assertThat(distribution(new Router(policy(Balancer.LEAST_ACTIVE)), s,
-                    d -> active.getOrDefault(d.name(), 0), 10)).containsOnly(Map.entry("db2", 5), Map.entry("db4", 5));
+            assertThat(distribution(
+                            new Router(policy(Balancer.LEAST_ACTIVE)), s, d -> active.getOrDefault(d.name(), 0), 10))
+                    .containsOnly(Map.entry("db2", 5), Map.entry("db4", 5));
         }
 
         @Test
@@ -466,16 +516,16 @@ class RouterTest {
 
         @Test
         void lowestLatencyChoosesTheFreshestAndUnknownComesLast() {
-            Dataservice s = service(MASTER, replica("db2", -1, AT_100), replica("db3", 40, AT_100),
-                    replica("db4", 12, AT_100));
+            Dataservice s =
+                    service(MASTER, replica("db2", -1, AT_100), replica("db3", 40, AT_100), replica("db4", 12, AT_100));
             assertThat(distribution(new Router(policy(Balancer.LOWEST_LATENCY)), s, ActiveSessions.NONE, 10))
                     .containsOnly(Map.entry("db4", 10));
         }
 
         @Test
         void lowestLatencyTiesGoInTurn() {
-            Dataservice s = service(MASTER, replica("db2", 7, AT_100), replica("db3", 40, AT_100),
-                    replica("db4", 7, AT_100));
+            Dataservice s =
+                    service(MASTER, replica("db2", 7, AT_100), replica("db3", 40, AT_100), replica("db4", 7, AT_100));
             assertThat(distribution(new Router(policy(Balancer.LOWEST_LATENCY)), s, ActiveSessions.NONE, 10))
                     .containsOnly(Map.entry("db2", 5), Map.entry("db4", 5));
             Dataservice unknown = service(MASTER, replica("db2", -1, AT_100), replica("db3", -1, AT_100));
@@ -485,15 +535,18 @@ class RouterTest {
 
         @Test
         void mostAdvancedChoosesTheHighestPosition() {
-            Dataservice s = service(MASTER, replica("db2", 0, AT_90), replica("db3", 0, AT_110),
-                    replica("db4", 0, AT_100));
+            Dataservice s =
+                    service(MASTER, replica("db2", 0, AT_90), replica("db3", 0, AT_110), replica("db4", 0, AT_100));
             assertThat(distribution(new Router(policy(Balancer.MOST_ADVANCED)), s, ActiveSessions.NONE, 10))
                     .containsOnly(Map.entry("db3", 10));
         }
 
         @Test
         void mostAdvancedTiesGoInTurn() {
-            Dataservice s = service(MASTER, replica("db2", 0, AT_110), replica("db3", 0, AT_90),
+            Dataservice s = service(
+                    MASTER,
+                    replica("db2", 0, AT_110),
+                    replica("db3", 0, AT_90),
                     replica("db4", 0, GtidPosition.parse("0-7-110")));
             assertThat(distribution(new Router(policy(Balancer.MOST_ADVANCED)), s, ActiveSessions.NONE, 10))
                     .containsOnly(Map.entry("db2", 5), Map.entry("db4", 5));
@@ -501,7 +554,9 @@ class RouterTest {
 
         @Test
         void mostAdvancedComparesIncomparablePositionsByTransactionCount() {
-            Dataservice s = service(MASTER, replica("db2", 0, GtidPosition.parse("0-1-100,1-1-10")),
+            Dataservice s = service(
+                    MASTER,
+                    replica("db2", 0, GtidPosition.parse("0-1-100,1-1-10")),
                     replica("db3", 0, GtidPosition.parse("0-1-105,1-1-6")));
             assertThat(distribution(new Router(policy(Balancer.MOST_ADVANCED)), s, ActiveSessions.NONE, 4))
                     .containsOnly(Map.entry("db3", 4));
@@ -530,7 +585,9 @@ class RouterTest {
             router.read(new Dataservice("big", many), GtidPosition.EMPTY, ActiveSessions.NONE, out);
             counts.merge(out.target().name(), 1, Integer::sum);
         }
-        assertThat(counts).hasSize(38).allSatisfy((name, count) -> assertThat(count).isEqualTo(2));
+        assertThat(counts)
+                .hasSize(38)
+                .allSatisfy((name, count) -> assertThat(count).isEqualTo(2));
     }
 
     @Test

@@ -85,31 +85,34 @@ class GtidPositionTest {
         }
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "0-1                 | '0-1' is not domain-server-seq",
-            "0-1-2-3             | '0-1-2-3' is not domain-server-seq",
-            "0-x-2               | invalid server id 'x'",
-            "a-1-2               | invalid domain 'a'",
-            "0-1-               | invalid sequence number ''",
-            "4294967296-1-2      | domain out of range",
-            "0-1-99999999999999999999 | invalid sequence number",
-            "0-1-2,,1-1-1        | has an empty element",
-            "0-1-2,3e11fa47-71ca-11e1-9e33-c80aa9429562:1 | mixes the MariaDB form",
-            "not-a-uuid:1-5      | does not start with a source UUID",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562 | is not domain-server-seq",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562: | has an empty interval",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1::2 | has an empty interval",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:tag | ends without a transaction interval",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:a:b:1 | invalid interval or tag 'b'",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:5-3 | invalid interval '5-3'",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:0-3 | invalid interval '0-3'",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-x | invalid interval end 'x'",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1- | invalid interval end ''",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:-4 | invalid interval or tag '-4'",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1:tag | ends without a transaction interval",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:1:t-g:2 | invalid interval or tag 't-g'",
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562:9223372036854775807 | transaction number out of range",
-        })
+        @CsvSource(
+                delimiter = '|',
+                quoteCharacter = '"',
+                value = {
+                    "0-1                 | '0-1' is not domain-server-seq",
+                    "0-1-2-3             | '0-1-2-3' is not domain-server-seq",
+                    "0-x-2               | invalid server id 'x'",
+                    "a-1-2               | invalid domain 'a'",
+                    "0-1-               | invalid sequence number ''",
+                    "4294967296-1-2      | domain out of range",
+                    "0-1-99999999999999999999 | invalid sequence number",
+                    "0-1-2,,1-1-1        | has an empty element",
+                    "0-1-2,3e11fa47-71ca-11e1-9e33-c80aa9429562:1 | mixes the MariaDB form",
+                    "not-a-uuid:1-5      | does not start with a source UUID",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562 | is not domain-server-seq",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562: | has an empty interval",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:1::2 | has an empty interval",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:tag | ends without a transaction interval",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:a:b:1 | invalid interval or tag 'b'",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:5-3 | invalid interval '5-3'",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:0-3 | invalid interval '0-3'",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-x | invalid interval end 'x'",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:1- | invalid interval end ''",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:-4 | invalid interval or tag '-4'",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:1:tag | ends without a transaction interval",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:1:t-g:2 | invalid interval or tag 't-g'",
+                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:9223372036854775807 | transaction number out of range",
+                })
         void rejectsMalformedTextNamingTheBadPart(String text, String message) {
             assertThatThrownBy(() -> GtidPosition.parse(text))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -121,18 +124,20 @@ class GtidPositionTest {
     class MariaDbContains {
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "0-1-100       | 0-1-100      | true",
-            "0-1-100       | 0-1-99       | true",
-            "0-1-100       | 0-1-101      | false",
-            "0-1-100       | 0-2-50       | true",   // server id ignored
-            "0-1-100       | 0-2-150      | false",
-            "0-1-100,1-2-7 | 1-9-7        | true",
-            "0-1-100,1-2-7 | 0-1-10,1-2-8 | false",
-            "0-1-100       | 1-1-1        | false",  // domain we have not seen
-            "0-1-100,2-1-5 | 1-1-1        | false",
-            "0-1-100,2-1-5 | 0-1-1,2-1-5  | true",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "0-1-100       | 0-1-100      | true",
+                    "0-1-100       | 0-1-99       | true",
+                    "0-1-100       | 0-1-101      | false",
+                    "0-1-100       | 0-2-50       | true", // server id ignored
+                    "0-1-100       | 0-2-150      | false",
+                    "0-1-100,1-2-7 | 1-9-7        | true",
+                    "0-1-100,1-2-7 | 0-1-10,1-2-8 | false",
+                    "0-1-100       | 1-1-1        | false", // domain we have not seen
+                    "0-1-100,2-1-5 | 1-1-1        | false",
+                    "0-1-100,2-1-5 | 0-1-1,2-1-5  | true",
+                })
         void perDomainSequenceComparison(String ours, String theirs, boolean expected) {
             assertThat(p(ours).contains(p(theirs))).isEqualTo(expected);
         }
@@ -142,19 +147,21 @@ class GtidPositionTest {
     class MySqlContains {
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "A:1-100          | A:1-100         | true",
-            "A:1-100          | A:5-20:30       | true",
-            "A:1-100          | A:5-101         | false",
-            "A:1-100:105-110  | A:100-105       | false",   // the gap 101-104
-            "A:1-100:105-110  | A:105-110:1     | true",
-            "A:1-100:105-110  | A:103           | false",
-            "A:1-100,B:1-5    | B:2-3           | true",
-            "A:1-100          | B:1             | false",   // a source we lack
-            "A:1-100,B:1-5    | A:1,B:6         | false",
-            "A:1-10:20-30     | A:5-10:20-25    | true",
-            "A:1-10:20-30     | A:5-10:11       | false",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "A:1-100          | A:1-100         | true",
+                    "A:1-100          | A:5-20:30       | true",
+                    "A:1-100          | A:5-101         | false",
+                    "A:1-100:105-110  | A:100-105       | false", // the gap 101-104
+                    "A:1-100:105-110  | A:105-110:1     | true",
+                    "A:1-100:105-110  | A:103           | false",
+                    "A:1-100,B:1-5    | B:2-3           | true",
+                    "A:1-100          | B:1             | false", // a source we lack
+                    "A:1-100,B:1-5    | A:1,B:6         | false",
+                    "A:1-10:20-30     | A:5-10:20-25    | true",
+                    "A:1-10:20-30     | A:5-10:11       | false",
+                })
         void intervalSetInclusion(String ours, String theirs, boolean expected) {
             assertThat(p(uuids(ours)).contains(p(uuids(theirs)))).isEqualTo(expected);
         }
@@ -246,8 +253,8 @@ class GtidPositionTest {
 
         @Test
         void incomparablePositionsCompareTransactionCounts() {
-            GtidPosition more = p("0-1-100,1-1-5");   // 105
-            GtidPosition fewer = p("0-1-90,1-1-10");  // 100
+            GtidPosition more = p("0-1-100,1-1-5"); // 105
+            GtidPosition fewer = p("0-1-90,1-1-10"); // 100
             assertThat(more.contains(fewer)).isFalse();
             assertThat(fewer.contains(more)).isFalse();
             assertThat(more.isAheadOf(fewer)).isTrue();

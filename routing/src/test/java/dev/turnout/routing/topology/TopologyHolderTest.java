@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 class TopologyHolderTest {
 
     static TopologySnapshot snapshot(long version) {
-        return TopologySnapshot.of(version, Policy.AUTOMATIC,
+        return TopologySnapshot.of(
+                version,
+                Policy.AUTOMATIC,
                 new Dataservice("alpha", List.of(Datasource.configured("db1", "db1", 3306, Role.MASTER))));
     }
 
@@ -54,9 +56,9 @@ class TopologyHolderTest {
     void updateRejectsASnapshotThatIsNotNewer() {
         TopologyHolder holder = new TopologyHolder(snapshot(3));
         assertThatThrownBy(() -> holder.update(s -> snapshot(3)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 3");
-        assertThatThrownBy(() -> holder.update(s -> null))
-                .isInstanceOf(NullPointerException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version 3");
+        assertThatThrownBy(() -> holder.update(s -> null)).isInstanceOf(NullPointerException.class);
         assertThat(holder.current().version()).isEqualTo(3);
     }
 
@@ -111,8 +113,8 @@ class TopologyHolderTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        holder.update(s -> s.withPolicy(s.policy() == Policy.AUTOMATIC
-                                ? Policy.MAINTENANCE : Policy.AUTOMATIC));
+                        holder.update(s ->
+                                s.withPolicy(s.policy() == Policy.AUTOMATIC ? Policy.MAINTENANCE : Policy.AUTOMATIC));
                     }
                     return null;
                 }));

@@ -21,14 +21,32 @@ class TopologyModelTest {
 
         @Test
         void configuredMasterIsOnlineWithoutReplicationAndNoLatency() {
-            assertThat(DB1).isEqualTo(new Datasource("db1", "db1.example", 3306, Role.MASTER, DatasourceState.ONLINE,
-                    true, ReplicationState.NONE, 0, GtidPosition.EMPTY));
+            assertThat(DB1)
+                    .isEqualTo(new Datasource(
+                            "db1",
+                            "db1.example",
+                            3306,
+                            Role.MASTER,
+                            DatasourceState.ONLINE,
+                            true,
+                            ReplicationState.NONE,
+                            0,
+                            GtidPosition.EMPTY));
         }
 
         @Test
         void configuredReplicaIsOnlineRunningWithUnknownLatency() {
-            assertThat(DB2).isEqualTo(new Datasource("db2", "db2.example", 3306, Role.SLAVE, DatasourceState.ONLINE,
-                    true, ReplicationState.RUNNING, -1, GtidPosition.EMPTY));
+            assertThat(DB2)
+                    .isEqualTo(new Datasource(
+                            "db2",
+                            "db2.example",
+                            3306,
+                            Role.SLAVE,
+                            DatasourceState.ONLINE,
+                            true,
+                            ReplicationState.RUNNING,
+                            -1,
+                            GtidPosition.EMPTY));
             assertThat(DB3.replication()).isEqualTo(ReplicationState.RUNNING);
             assertThat(DB2.isReplica()).isTrue();
             assertThat(DB3.isReplica()).isTrue();
@@ -38,10 +56,20 @@ class TopologyModelTest {
         @Test
         void withersChangeOnlyTheirComponents() {
             GtidPosition pos = GtidPosition.parse("0-1-5");
-            Datasource d = DB2.withRole(Role.MASTER).withState(DatasourceState.SHUNNED)
+            Datasource d = DB2.withRole(Role.MASTER)
+                    .withState(DatasourceState.SHUNNED)
                     .withHealth(false, ReplicationState.BROKEN, 250, pos);
-            assertThat(d).isEqualTo(new Datasource("db2", "db2.example", 3306, Role.MASTER, DatasourceState.SHUNNED,
-                    false, ReplicationState.BROKEN, 250, pos));
+            assertThat(d)
+                    .isEqualTo(new Datasource(
+                            "db2",
+                            "db2.example",
+                            3306,
+                            Role.MASTER,
+                            DatasourceState.SHUNNED,
+                            false,
+                            ReplicationState.BROKEN,
+                            250,
+                            pos));
             assertThat(DB2.role()).isEqualTo(Role.SLAVE);
         }
 
@@ -51,25 +79,35 @@ class TopologyModelTest {
             ReplicationState r = ReplicationState.NONE;
             DatasourceState on = DatasourceState.ONLINE;
             assertThatThrownBy(() -> new Datasource(null, "h", 1, Role.SLAVE, on, true, r, 0, e))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("name");
             assertThatThrownBy(() -> new Datasource(" ", "h", 1, Role.SLAVE, on, true, r, 0, e))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("name");
             assertThatThrownBy(() -> new Datasource("d", "", 1, Role.SLAVE, on, true, r, 0, e))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("host");
             assertThatThrownBy(() -> new Datasource("d", "h", 0, Role.SLAVE, on, true, r, 0, e))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("port");
             assertThatThrownBy(() -> new Datasource("d", "h", 65536, Role.SLAVE, on, true, r, 0, e))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("port");
             assertThatThrownBy(() -> new Datasource("d", "h", 1, null, on, true, r, 0, e))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("role");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("role");
             assertThatThrownBy(() -> new Datasource("d", "h", 1, Role.SLAVE, null, true, r, 0, e))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("state");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("state");
             assertThatThrownBy(() -> new Datasource("d", "h", 1, Role.SLAVE, on, true, null, 0, e))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("replication");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("replication");
             assertThatThrownBy(() -> new Datasource("d", "h", 1, Role.SLAVE, on, true, r, -2, e))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latencyMillis");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("latencyMillis");
             assertThatThrownBy(() -> new Datasource("d", "h", 1, Role.SLAVE, on, true, r, 0, null))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("position");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("position");
         }
     }
 
@@ -108,27 +146,33 @@ class TopologyModelTest {
             Dataservice switched = alpha.with(DB1.withRole(Role.SLAVE)).with(DB2.withRole(Role.MASTER));
             assertThat(switched.master()).contains(DB2.withRole(Role.MASTER));
             assertThatThrownBy(() -> alpha.with(DB2.withRole(Role.MASTER)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two masters");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("two masters");
         }
 
         @Test
         void withAnUnknownNameFails() {
             assertThatThrownBy(() -> alpha.with(Datasource.configured("db9", "h", 1, Role.SLAVE)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("db9");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("db9");
         }
 
         @Test
         void rejectsDuplicatesNullsAndBadNames() {
             assertThatThrownBy(() -> new Dataservice("alpha", List.of(DB2, DB2)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'db2' twice");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'db2' twice");
             List<Datasource> withNull = new ArrayList<>();
             withNull.add(null);
             assertThatThrownBy(() -> new Dataservice("alpha", withNull))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("datasources[0]");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("datasources[0]");
             assertThatThrownBy(() -> new Dataservice("alpha", null))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("datasources");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("datasources");
             assertThatThrownBy(() -> new Dataservice("", List.of()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("name");
         }
     }
 
@@ -139,13 +183,17 @@ class TopologyModelTest {
         void validatesMembersAndActive() {
             CompositeDataservice c = new CompositeDataservice("global", List.of("east", "west"), "east");
             assertThat(c.active()).isEqualTo("east");
-            assertThat(new CompositeDataservice("global", List.of("east"), null).active()).isNull();
+            assertThat(new CompositeDataservice("global", List.of("east"), null).active())
+                    .isNull();
             assertThatThrownBy(() -> new CompositeDataservice("global", List.of(), null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("members");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("members");
             assertThatThrownBy(() -> new CompositeDataservice("global", List.of("east", "east"), null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("twice");
             assertThatThrownBy(() -> new CompositeDataservice("global", List.of("east"), "north"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("active 'north'");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("active 'north'");
         }
     }
 
@@ -161,7 +209,8 @@ class TopologyModelTest {
             assertThat(s.dataservice("east")).isSameAs(east);
             assertThatThrownBy(() -> s.dataservice("north"))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("north").hasMessageContaining("[east, west]");
+                    .hasMessageContaining("north")
+                    .hasMessageContaining("[east, west]");
         }
 
         @Test
@@ -192,8 +241,8 @@ class TopologyModelTest {
         @Test
         void acceptsCompositesOfItsDataservices() {
             CompositeDataservice global = new CompositeDataservice("global", List.of("east", "west"), "east");
-            TopologySnapshot s = new TopologySnapshot(1, Policy.AUTOMATIC, Map.of("east", east, "west", west),
-                    Map.of("global", global));
+            TopologySnapshot s = new TopologySnapshot(
+                    1, Policy.AUTOMATIC, Map.of("east", east, "west", west), Map.of("global", global));
             assertThat(s.composites()).containsEntry("global", global);
         }
 
@@ -201,26 +250,44 @@ class TopologyModelTest {
         void rejectsInconsistentContents() {
             Map<String, Dataservice> both = Map.of("east", east, "west", west);
             assertThatThrownBy(() -> new TopologySnapshot(-1, Policy.AUTOMATIC, Map.of(), Map.of()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("version");
             assertThatThrownBy(() -> new TopologySnapshot(0, null, Map.of(), Map.of()))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("policy");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("policy");
             assertThatThrownBy(() -> new TopologySnapshot(0, Policy.AUTOMATIC, null, Map.of()))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("dataservices");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("dataservices");
             assertThatThrownBy(() -> new TopologySnapshot(0, Policy.AUTOMATIC, Map.of(), null))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("composites");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("composites");
             assertThatThrownBy(() -> new TopologySnapshot(0, Policy.AUTOMATIC, Map.of("north", east), Map.of()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 'north'");
-            assertThatThrownBy(() -> new TopologySnapshot(0, Policy.AUTOMATIC, both,
-                    Map.of("global", new CompositeDataservice("global", List.of("east", "north"), null))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("member 'north'");
-            assertThatThrownBy(() -> new TopologySnapshot(0, Policy.AUTOMATIC, both,
-                    Map.of("east", new CompositeDataservice("east", List.of("west"), null))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("also the name of a dataservice");
-            assertThatThrownBy(() -> new TopologySnapshot(0, Policy.AUTOMATIC, both,
-                    Map.of("g", new CompositeDataservice("global", List.of("west"), null))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 'g'");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("key 'north'");
+            assertThatThrownBy(() -> new TopologySnapshot(
+                            0,
+                            Policy.AUTOMATIC,
+                            both,
+                            Map.of("global", new CompositeDataservice("global", List.of("east", "north"), null))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("member 'north'");
+            assertThatThrownBy(() -> new TopologySnapshot(
+                            0,
+                            Policy.AUTOMATIC,
+                            both,
+                            Map.of("east", new CompositeDataservice("east", List.of("west"), null))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("also the name of a dataservice");
+            assertThatThrownBy(() -> new TopologySnapshot(
+                            0,
+                            Policy.AUTOMATIC,
+                            both,
+                            Map.of("g", new CompositeDataservice("global", List.of("west"), null))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("key 'g'");
             assertThatThrownBy(() -> TopologySnapshot.of(0, Policy.AUTOMATIC, east, east))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("twice");
         }
     }
 }

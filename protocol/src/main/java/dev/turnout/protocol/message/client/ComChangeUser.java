@@ -28,8 +28,13 @@ import java.util.Objects;
  * @param connectAttributes insertion-ordered, unmodifiable; empty if none
  * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_change_user.html">COM_CHANGE_USER</a>
  */
-public record ComChangeUser(String username, byte[] authResponse, @Nullable String database, int characterSet,
-        @Nullable String authPluginName, Map<String, String> connectAttributes) {
+public record ComChangeUser(
+        String username,
+        byte[] authResponse,
+        @Nullable String database,
+        int characterSet,
+        @Nullable String authPluginName,
+        Map<String, String> connectAttributes) {
 
     public ComChangeUser {
         Fields.checkNoNul("username", Objects.requireNonNull(username, "username"));
@@ -38,7 +43,8 @@ public record ComChangeUser(String username, byte[] authResponse, @Nullable Stri
             database = null;
         }
         Fields.checkRange("characterSet", characterSet, 0xFFFF);
-        if (authPluginName != null && Fields.checkNoNul("authPluginName", authPluginName).isEmpty()) {
+        if (authPluginName != null
+                && Fields.checkNoNul("authPluginName", authPluginName).isEmpty()) {
             authPluginName = null;
         }
         connectAttributes = ConnectAttributes.copyOf(connectAttributes);
@@ -95,7 +101,8 @@ public record ComChangeUser(String username, byte[] authResponse, @Nullable Stri
         Wire.writeNulString(out, username);
         if (Capabilities.has(capabilities, CLIENT_SECURE_CONNECTION)) {
             if (authResponse.length > 0xFF) {
-                throw new IllegalStateException("COM_CHANGE_USER carries at most 255 bytes of auth response, not " + authResponse.length);
+                throw new IllegalStateException(
+                        "COM_CHANGE_USER carries at most 255 bytes of auth response, not " + authResponse.length);
             }
             out.writeByte(authResponse.length).writeBytes(authResponse);
         } else {
@@ -114,15 +121,18 @@ public record ComChangeUser(String username, byte[] authResponse, @Nullable Stri
     @Override
     public boolean equals(Object o) {
         return o instanceof ComChangeUser c
-                && username.equals(c.username) && Arrays.equals(authResponse, c.authResponse)
-                && Objects.equals(database, c.database) && characterSet == c.characterSet
-                && Objects.equals(authPluginName, c.authPluginName) && connectAttributes.equals(c.connectAttributes);
+                && username.equals(c.username)
+                && Arrays.equals(authResponse, c.authResponse)
+                && Objects.equals(database, c.database)
+                && characterSet == c.characterSet
+                && Objects.equals(authPluginName, c.authPluginName)
+                && connectAttributes.equals(c.connectAttributes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(username, Arrays.hashCode(authResponse), database, characterSet, authPluginName,
-                connectAttributes);
+        return Objects.hash(
+                username, Arrays.hashCode(authResponse), database, characterSet, authPluginName, connectAttributes);
     }
 
     /** Prints the auth response's length only. */

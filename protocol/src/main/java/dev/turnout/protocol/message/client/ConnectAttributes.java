@@ -12,8 +12,7 @@ import java.util.Objects;
 /** The connection attributes block: a length-encoded total, then key/value length-encoded strings. */
 final class ConnectAttributes {
 
-    private ConnectAttributes() {
-    }
+    private ConnectAttributes() {}
 
     /** An unmodifiable, insertion-ordered copy. */
     static Map<String, String> copyOf(Map<String, String> attributes) {
@@ -22,7 +21,8 @@ final class ConnectAttributes {
             return Map.of();
         }
         LinkedHashMap<String, String> copy = new LinkedHashMap<>();
-        attributes.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "attribute key"), Objects.requireNonNull(v, "attribute value")));
+        attributes.forEach((k, v) ->
+                copy.put(Objects.requireNonNull(k, "attribute key"), Objects.requireNonNull(v, "attribute value")));
         return Collections.unmodifiableMap(copy);
     }
 

@@ -38,8 +38,14 @@ import java.util.Objects;
  * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase_packets_protocol_handshake_response.html">Protocol::HandshakeResponse41</a>
  * @see <a href="https://mariadb.com/kb/en/connection/#handshake-response-packet">MariaDB handshake response packet</a>
  */
-public record HandshakeResponse41(long capabilities, int maxPacketSize, int characterSet, String username,
-        byte[] authResponse, @Nullable String database, @Nullable String authPluginName,
+public record HandshakeResponse41(
+        long capabilities,
+        int maxPacketSize,
+        int characterSet,
+        String username,
+        byte[] authResponse,
+        @Nullable String database,
+        @Nullable String authPluginName,
         Map<String, String> connectAttributes) {
 
     static final int FILLER = 23;
@@ -52,7 +58,8 @@ public record HandshakeResponse41(long capabilities, int maxPacketSize, int char
         if (database != null) {
             Fields.checkNoNul("database", database);
         }
-        if (authPluginName != null && Fields.checkNoNul("authPluginName", authPluginName).isEmpty()) {
+        if (authPluginName != null
+                && Fields.checkNoNul("authPluginName", authPluginName).isEmpty()) {
             authPluginName = null;
         }
         connectAttributes = ConnectAttributes.copyOf(connectAttributes);
@@ -69,7 +76,8 @@ public record HandshakeResponse41(long capabilities, int maxPacketSize, int char
         try {
             long capabilities = Wire.readInt4(payload);
             if (!Capabilities.has(capabilities, CLIENT_PROTOCOL_41)) {
-                throw new MalformedPacketException("client does not speak protocol 4.1 (HandshakeResponse320 is not supported)");
+                throw new MalformedPacketException(
+                        "client does not speak protocol 4.1 (HandshakeResponse320 is not supported)");
             }
             int maxPacketSize = payload.readIntLE();
             int characterSet = Wire.readInt1(payload);
@@ -99,8 +107,15 @@ public record HandshakeResponse41(long capabilities, int maxPacketSize, int char
             if (Capabilities.has(capabilities, CLIENT_ZSTD_COMPRESSION_ALGORITHM) && payload.isReadable()) {
                 payload.skipBytes(1); // zstd compression level: the connector does not compress
             }
-            return new HandshakeResponse41(capabilities, maxPacketSize, characterSet, username, authResponse,
-                    database, pluginName, attributes);
+            return new HandshakeResponse41(
+                    capabilities,
+                    maxPacketSize,
+                    characterSet,
+                    username,
+                    authResponse,
+                    database,
+                    pluginName,
+                    attributes);
         } catch (RuntimeException e) {
             throw MalformedPacketException.decoding("HandshakeResponse41", e);
         }
@@ -156,16 +171,27 @@ public record HandshakeResponse41(long capabilities, int maxPacketSize, int char
     @Override
     public boolean equals(Object o) {
         return o instanceof HandshakeResponse41 r
-                && capabilities == r.capabilities && maxPacketSize == r.maxPacketSize
-                && characterSet == r.characterSet && username.equals(r.username)
-                && Arrays.equals(authResponse, r.authResponse) && Objects.equals(database, r.database)
-                && Objects.equals(authPluginName, r.authPluginName) && connectAttributes.equals(r.connectAttributes);
+                && capabilities == r.capabilities
+                && maxPacketSize == r.maxPacketSize
+                && characterSet == r.characterSet
+                && username.equals(r.username)
+                && Arrays.equals(authResponse, r.authResponse)
+                && Objects.equals(database, r.database)
+                && Objects.equals(authPluginName, r.authPluginName)
+                && connectAttributes.equals(r.connectAttributes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(capabilities, maxPacketSize, characterSet, username, Arrays.hashCode(authResponse),
-                database, authPluginName, connectAttributes);
+        return Objects.hash(
+                capabilities,
+                maxPacketSize,
+                characterSet,
+                username,
+                Arrays.hashCode(authResponse),
+                database,
+                authPluginName,
+                connectAttributes);
     }
 
     /** Prints the auth response's length only. */

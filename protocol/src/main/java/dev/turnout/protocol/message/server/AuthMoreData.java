@@ -39,7 +39,8 @@ public record AuthMoreData(byte[] data) {
         try {
             int header = Wire.readInt1(payload);
             if (header != HEADER) {
-                throw new MalformedPacketException("expected AuthMoreData (0x01), got 0x" + Integer.toHexString(header));
+                throw new MalformedPacketException(
+                        "expected AuthMoreData (0x01), got 0x" + Integer.toHexString(header));
             }
             return new AuthMoreData(Wire.readEofBytes(payload));
         } catch (RuntimeException e) {

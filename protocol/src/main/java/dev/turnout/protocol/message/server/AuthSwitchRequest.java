@@ -41,13 +41,15 @@ public record AuthSwitchRequest(String pluginName, byte[] pluginData) {
         try {
             int header = Wire.readInt1(payload);
             if (header != HEADER) {
-                throw new MalformedPacketException("expected an AuthSwitchRequest (0xFE), got 0x" + Integer.toHexString(header));
+                throw new MalformedPacketException(
+                        "expected an AuthSwitchRequest (0xFE), got 0x" + Integer.toHexString(header));
             }
             if (!payload.isReadable()) {
                 return new AuthSwitchRequest(OLD_PASSWORD_PLUGIN, new byte[0]);
             }
             String pluginName = Wire.readNulString(payload);
-            byte[] pluginData = scrambling(pluginName) ? Fields.readEofBytesWithoutNul(payload) : Wire.readEofBytes(payload);
+            byte[] pluginData =
+                    scrambling(pluginName) ? Fields.readEofBytesWithoutNul(payload) : Wire.readEofBytes(payload);
             return new AuthSwitchRequest(pluginName, pluginData);
         } catch (RuntimeException e) {
             throw MalformedPacketException.decoding("AuthSwitchRequest", e);
@@ -71,7 +73,9 @@ public record AuthSwitchRequest(String pluginName, byte[] pluginData) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AuthSwitchRequest r && pluginName.equals(r.pluginName) && Arrays.equals(pluginData, r.pluginData);
+        return o instanceof AuthSwitchRequest r
+                && pluginName.equals(r.pluginName)
+                && Arrays.equals(pluginData, r.pluginData);
     }
 
     @Override

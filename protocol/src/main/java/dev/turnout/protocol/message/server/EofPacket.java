@@ -20,8 +20,7 @@ public final class EofPacket {
     /** Payload length of a 4.1 EOF packet. */
     public static final int PAYLOAD_LENGTH = 5;
 
-    private EofPacket() {
-    }
+    private EofPacket() {}
 
     /** True when {@code frame} (header included) holds 0xFE and a payload shorter than 9 bytes. */
     public static boolean isEof(ByteBuf frame) {
@@ -30,12 +29,16 @@ public final class EofPacket {
 
     /** The status flags of the EOF packet in {@code frame}, 0 for a pre-4.1 EOF of one byte. */
     public static int statusFlags(ByteBuf frame) {
-        return Packets.payloadLength(frame) < PAYLOAD_LENGTH ? 0 : frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 3);
+        return Packets.payloadLength(frame) < PAYLOAD_LENGTH
+                ? 0
+                : frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 3);
     }
 
     /** The warning count of the EOF packet in {@code frame}, 0 for a pre-4.1 EOF of one byte. */
     public static int warnings(ByteBuf frame) {
-        return Packets.payloadLength(frame) < PAYLOAD_LENGTH ? 0 : frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 1);
+        return Packets.payloadLength(frame) < PAYLOAD_LENGTH
+                ? 0
+                : frame.getUnsignedShortLE(Packets.payloadIndex(frame) + 1);
     }
 
     /** Writes a 4.1 EOF payload (5 bytes). */

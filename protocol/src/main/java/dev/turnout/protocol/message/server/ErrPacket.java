@@ -24,6 +24,7 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
     public static final String GENERAL_SQL_STATE = "HY000";
     /** MariaDB's code for a progress report, which shares the ERR header but is not an error. */
     public static final int PROGRESS_REPORT = 0xFFFF;
+
     private static final int SQL_STATE_MARKER = '#';
 
     public ErrPacket {
@@ -31,7 +32,8 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
         Objects.requireNonNull(sqlState, "sqlState");
         Objects.requireNonNull(message, "message");
         if (sqlState.length() != 5 || !sqlState.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
-            throw new IllegalArgumentException("sqlState must be exactly 5 printable ASCII characters: '" + sqlState + "'");
+            throw new IllegalArgumentException(
+                    "sqlState must be exactly 5 printable ASCII characters: '" + sqlState + "'");
         }
     }
 
@@ -47,7 +49,8 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
         try {
             int header = Wire.readInt1(payload);
             if (header != HEADER) {
-                throw new MalformedPacketException("expected an ERR packet (0xFF), got 0x" + Integer.toHexString(header));
+                throw new MalformedPacketException(
+                        "expected an ERR packet (0xFF), got 0x" + Integer.toHexString(header));
             }
             int errorCode = Wire.readInt2(payload);
             if (errorCode == PROGRESS_REPORT) {
@@ -56,7 +59,8 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
             String sqlState = GENERAL_SQL_STATE;
             if (payload.readableBytes() >= 6 && payload.getByte(payload.readerIndex()) == SQL_STATE_MARKER) {
                 payload.skipBytes(1);
-                sqlState = payload.readCharSequence(5, StandardCharsets.US_ASCII).toString();
+                sqlState =
+                        payload.readCharSequence(5, StandardCharsets.US_ASCII).toString();
             }
             return new ErrPacket(errorCode, sqlState, Wire.readEofString(payload));
         } catch (RuntimeException e) {
@@ -80,7 +84,8 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
      * @throws MalformedPacketException if the frame is not an ERR packet of at least 3 bytes
      */
     public static int errorCode(ByteBuf frame) {
-        if (Packets.payloadLength(frame) < 3 || Packets.firstByte(frame) != HEADER
+        if (Packets.payloadLength(frame) < 3
+                || Packets.firstByte(frame) != HEADER
                 || Packets.payloadIndex(frame) + 3 > frame.writerIndex()) {
             throw new MalformedPacketException("not an ERR frame");
         }

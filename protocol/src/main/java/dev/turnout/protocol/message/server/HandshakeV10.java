@@ -1,6 +1,5 @@
 package dev.turnout.protocol.message.server;
 
-import static dev.turnout.protocol.constant.Capabilities.CLIENT_MYSQL;
 import static dev.turnout.protocol.constant.Capabilities.CLIENT_PLUGIN_AUTH;
 import static dev.turnout.protocol.constant.Capabilities.CLIENT_SECURE_CONNECTION;
 
@@ -30,11 +29,18 @@ import java.util.Objects;
  * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase_packets_protocol_handshake_v10.html">Protocol::HandshakeV10</a>
  * @see <a href="https://mariadb.com/kb/en/connection/#initial-handshake-packet">MariaDB initial handshake packet</a>
  */
-public record HandshakeV10(String serverVersion, long connectionId, byte[] authPluginData, long capabilities,
-        int characterSet, int statusFlags, String authPluginName) {
+public record HandshakeV10(
+        String serverVersion,
+        long connectionId,
+        byte[] authPluginData,
+        long capabilities,
+        int characterSet,
+        int statusFlags,
+        String authPluginName) {
 
     /** The only protocol version this record describes. */
     public static final int PROTOCOL_VERSION = 10;
+
     private static final int SCRAMBLE_PART1 = 8;
     private static final int RESERVED = 6;
 
@@ -90,9 +96,11 @@ public record HandshakeV10(String serverVersion, long connectionId, byte[] authP
                     capabilities |= extended << 32;
                 }
                 if (Capabilities.has(capabilities, CLIENT_SECURE_CONNECTION)) {
-                    // The length byte counts only with CLIENT_PLUGIN_AUTH (it is 0 otherwise), as the encoder writes it.
+                    // The length byte counts only with CLIENT_PLUGIN_AUTH (it is 0 otherwise), as the encoder writes
+                    // it.
                     int part2Length = Capabilities.has(capabilities, CLIENT_PLUGIN_AUTH)
-                            ? Math.max(13, authDataLength - SCRAMBLE_PART1) : 13;
+                            ? Math.max(13, authDataLength - SCRAMBLE_PART1)
+                            : 13;
                     byte[] part2 = new byte[part2Length];
                     payload.readBytes(part2);
                     int kept = part2[part2Length - 1] == 0 ? part2Length - 1 : part2Length;
@@ -103,8 +111,8 @@ public record HandshakeV10(String serverVersion, long connectionId, byte[] authP
                     pluginName = Fields.readNulOrEofString(payload);
                 }
             }
-            return new HandshakeV10(serverVersion, connectionId, scramble, capabilities, characterSet,
-                    statusFlags, pluginName);
+            return new HandshakeV10(
+                    serverVersion, connectionId, scramble, capabilities, characterSet, statusFlags, pluginName);
         } catch (RuntimeException e) {
             throw MalformedPacketException.decoding("HandshakeV10", e);
         }
@@ -138,16 +146,25 @@ public record HandshakeV10(String serverVersion, long connectionId, byte[] authP
     @Override
     public boolean equals(Object o) {
         return o instanceof HandshakeV10 h
-                && serverVersion.equals(h.serverVersion) && connectionId == h.connectionId
-                && Arrays.equals(authPluginData, h.authPluginData) && capabilities == h.capabilities
-                && characterSet == h.characterSet && statusFlags == h.statusFlags
+                && serverVersion.equals(h.serverVersion)
+                && connectionId == h.connectionId
+                && Arrays.equals(authPluginData, h.authPluginData)
+                && capabilities == h.capabilities
+                && characterSet == h.characterSet
+                && statusFlags == h.statusFlags
                 && authPluginName.equals(h.authPluginName);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(serverVersion, connectionId, Arrays.hashCode(authPluginData), capabilities,
-                characterSet, statusFlags, authPluginName);
+        return Objects.hash(
+                serverVersion,
+                connectionId,
+                Arrays.hashCode(authPluginData),
+                capabilities,
+                characterSet,
+                statusFlags,
+                authPluginName);
     }
 
     /** Prints the scramble's length only. */

@@ -46,7 +46,8 @@ public record OkPacket(long affectedRows, long lastInsertId, int statusFlags, in
         try {
             int header = Wire.readInt1(payload);
             if (header != HEADER && header != EOF_HEADER) {
-                throw new MalformedPacketException("expected an OK packet (0x00 or 0xFE), got 0x" + Integer.toHexString(header));
+                throw new MalformedPacketException(
+                        "expected an OK packet (0x00 or 0xFE), got 0x" + Integer.toHexString(header));
             }
             long affectedRows = Wire.readLenencInt(payload);
             long lastInsertId = Wire.readLenencInt(payload);
@@ -62,11 +63,12 @@ public record OkPacket(long affectedRows, long lastInsertId, int statusFlags, in
             // (libmysqlclient reads it so), and omit it when there is neither message nor state.
             String info = payload.isReadable() ? Wire.readLenencString(payload) : "";
             if (Capabilities.has(capabilities, CLIENT_SESSION_TRACK)
-                    && ServerStatus.has(statusFlags, ServerStatus.SESSION_STATE_CHANGED) && payload.isReadable()) {
+                    && ServerStatus.has(statusFlags, ServerStatus.SESSION_STATE_CHANGED)
+                    && payload.isReadable()) {
                 long stateLength = Wire.readLenencInt(payload);
                 if (stateLength < 0 || stateLength > payload.readableBytes()) {
-                    throw new MalformedPacketException("malformed OK packet: session state of "
-                            + stateLength + " bytes exceeds the packet");
+                    throw new MalformedPacketException(
+                            "malformed OK packet: session state of " + stateLength + " bytes exceeds the packet");
                 }
                 payload.skipBytes((int) stateLength);
             }

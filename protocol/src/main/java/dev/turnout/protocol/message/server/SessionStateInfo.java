@@ -35,8 +35,7 @@ public final class SessionStateInfo {
 
     private static final byte[] LAST_GTID = "last_gtid".getBytes(StandardCharsets.US_ASCII);
 
-    private SessionStateInfo() {
-    }
+    private SessionStateInfo() {}
 
     /** Index of the status flags in an OK frame, or -1 if the frame is too short to hold them. */
     private static int statusIndex(ByteBuf frame, int end) {

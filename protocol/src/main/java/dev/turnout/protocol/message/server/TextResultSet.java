@@ -23,6 +23,7 @@ public record TextResultSet(List<String> columns, List<List<String>> rows) {
 
     /** utf8mb4_general_ci. */
     private static final int UTF8MB4 = 45;
+
     private static final int MYSQL_TYPE_VAR_STRING = 0xFD;
     private static final int NULL_VALUE = 0xFB;
 
@@ -34,7 +35,8 @@ public record TextResultSet(List<String> columns, List<List<String>> rows) {
         List<List<String>> copied = new ArrayList<>(rows.size());
         for (List<String> row : rows) {
             if (row.size() != columns.size()) {
-                throw new IllegalArgumentException("rows: a row has " + row.size() + " values for " + columns.size() + " columns");
+                throw new IllegalArgumentException(
+                        "rows: a row has " + row.size() + " values for " + columns.size() + " columns");
             }
             copied.add(Collections.unmodifiableList(new ArrayList<>(row)));
         }

@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.protocol.message.Fixtures;
-import io.netty.buffer.ByteBuf;
 import dev.turnout.protocol.message.MalformedPacketException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,9 +38,16 @@ class HandshakeResponse41Test {
         assertThat(response.authResponse()).hasSize(20);
         assertThat(response.database()).isEqualTo("shop");
         assertThat(response.authPluginName()).isEqualTo("mysql_native_password");
-        assertThat(response.connectAttributes().keySet()).containsExactly("_runtime_version", "_client_version",
-                "program_name", "_client_license", "_runtime_vendor", "_client_name");
-        assertThat(response.connectAttributes()).containsEntry("program_name", "turnout-capture")
+        assertThat(response.connectAttributes().keySet())
+                .containsExactly(
+                        "_runtime_version",
+                        "_client_version",
+                        "program_name",
+                        "_client_license",
+                        "_runtime_vendor",
+                        "_client_name");
+        assertThat(response.connectAttributes())
+                .containsEntry("program_name", "turnout-capture")
                 .containsEntry("_client_name", "MySQL Connector/J");
     }
 
@@ -58,7 +64,8 @@ class HandshakeResponse41Test {
         assertThat(response.maxPacketSize()).isEqualTo(0x4000_0000);
         assertThat(response.characterSet()).isEqualTo(8);
         assertThat(response.database()).isEqualTo("shop");
-        assertThat(response.connectAttributes()).containsEntry("_client_name", "MariaDB Connector/J")
+        assertThat(response.connectAttributes())
+                .containsEntry("_client_name", "MariaDB Connector/J")
                 .containsEntry("program_name", "turnout-capture");
     }
 
@@ -74,12 +81,15 @@ class HandshakeResponse41Test {
 
     @Test
     void reEncodesEveryCapturedResponseByteForByte() {
-        for (Fixtures fixtures : new Fixtures[] {MYSQL_J, MYSQL_J_SHA2, MARIADB_J, Fixtures.load("mysql-connector-j-9.1-access-denied.hex")}) {
+        for (Fixtures fixtures : new Fixtures[] {
+            MYSQL_J, MYSQL_J_SHA2, MARIADB_J, Fixtures.load("mysql-connector-j-9.1-access-denied.hex")
+        }) {
             byte[] payload = fixtures.payload("response");
             HandshakeResponse41 response = Fixtures.decode(payload, HandshakeResponse41::decode);
 
             assertThat(Fixtures.encode(response::encode)).isEqualTo(payload);
-            assertThat(Fixtures.decodeByteByByte(payload, HandshakeResponse41::decode)).isEqualTo(response);
+            assertThat(Fixtures.decodeByteByByte(payload, HandshakeResponse41::decode))
+                    .isEqualTo(response);
         }
     }
 
@@ -96,12 +106,18 @@ class HandshakeResponse41Test {
         for (long caps : variants) {
             boolean attrs = (caps & CLIENT_CONNECT_ATTRS) != 0;
             boolean nulTerminated = (caps & CLIENT_SECURE_CONNECTION) == 0;
-            HandshakeResponse41 response = new HandshakeResponse41(caps, 0x100_0000, 45, "user",
+            HandshakeResponse41 response = new HandshakeResponse41(
+                    caps,
+                    0x100_0000,
+                    45,
+                    "user",
                     nulTerminated ? new byte[] {1, 2, 3} : new byte[] {0, 1, 2, 3},
                     (caps & CLIENT_CONNECT_WITH_DB) != 0 ? "db" : null,
-                    (caps & CLIENT_PLUGIN_AUTH) != 0 ? "mysql_native_password" : null, attrs ? attributes : Map.of());
+                    (caps & CLIENT_PLUGIN_AUTH) != 0 ? "mysql_native_password" : null,
+                    attrs ? attributes : Map.of());
 
-            HandshakeResponse41 decoded = Fixtures.decode(Fixtures.encode(response::encode), HandshakeResponse41::decode);
+            HandshakeResponse41 decoded =
+                    Fixtures.decode(Fixtures.encode(response::encode), HandshakeResponse41::decode);
 
             assertThat(decoded).isEqualTo(response);
             if (attrs) {
@@ -135,7 +151,8 @@ class HandshakeResponse41Test {
     void refusesPre41Clients() {
         byte[] payload = new byte[40];
         assertThatThrownBy(() -> Fixtures.decode(payload, HandshakeResponse41::decode))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("4.1");
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("4.1");
     }
 
     @Test
@@ -149,7 +166,8 @@ class HandshakeResponse41Test {
         assertThat(response.authResponse()).containsExactly(1, 2, 3);
         assertThat(response.connectAttributes()).containsOnlyKeys("k");
         assertThat(response.authPluginName()).isNull();
-        assertThatThrownBy(() -> response.connectAttributes().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> response.connectAttributes().put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
         assertThat(response.toString()).contains("authResponse=<3 bytes>");
     }
 }

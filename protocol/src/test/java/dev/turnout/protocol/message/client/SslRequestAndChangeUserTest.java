@@ -51,21 +51,26 @@ class SslRequestAndChangeUserTest {
     void anSslRequestCarriesClientSslAndIs32Bytes() {
         assertThatThrownBy(() -> new SslRequest(CLIENT_PROTOCOL_41, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fixtures.decode(NATIVE.payload("response"), SslRequest::decode))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("32 bytes");
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("32 bytes");
         SslRequest request = new SslRequest(CLIENT_PROTOCOL_41 | CLIENT_SSL | 0x3L << 32, -1, 33);
-        assertThat(Fixtures.decode(Fixtures.encode(request::encode), SslRequest::decode)).isEqualTo(request);
+        assertThat(Fixtures.decode(Fixtures.encode(request::encode), SslRequest::decode))
+                .isEqualTo(request);
     }
 
     @Test
     void decodesConnectorJsComChangeUser() {
-        ComChangeUser change = Fixtures.decode(NATIVE.payload("change-user"), (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J));
+        ComChangeUser change =
+                Fixtures.decode(NATIVE.payload("change-user"), (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J));
 
         assertThat(change.username()).isEqualTo("other");
         assertThat(change.authResponse()).hasSize(20);
         assertThat(change.database()).isEqualTo("shop");
         assertThat(change.characterSet()).isEqualTo(255);
         assertThat(change.authPluginName()).isEqualTo("mysql_native_password");
-        assertThat(change.connectAttributes()).containsEntry("program_name", "turnout-capture").hasSize(6);
+        assertThat(change.connectAttributes())
+                .containsEntry("program_name", "turnout-capture")
+                .hasSize(6);
         assertThat(change.toString()).contains("authResponse=<20 bytes>");
     }
 
@@ -75,7 +80,8 @@ class SslRequestAndChangeUserTest {
         ComChangeUser change = Fixtures.decode(payload, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J));
 
         assertThat(Fixtures.encode(out -> change.encode(out, CONNECTOR_J))).isEqualTo(payload);
-        assertThat(Fixtures.decodeByteByByte(payload, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J))).isEqualTo(change);
+        assertThat(Fixtures.decodeByteByByte(payload, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J)))
+                .isEqualTo(change);
     }
 
     @Test
@@ -84,13 +90,24 @@ class SslRequestAndChangeUserTest {
             new ComChangeUser("u", new byte[] {1, 2}, null, 45, null, Map.of()),
             new ComChangeUser("u", new byte[0], "db", 0, "caching_sha2_password", Map.of("a", "b")),
         };
-        long[] capabilities = {CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_CONNECT_ATTRS, CLIENT_SECURE_CONNECTION};
+        long[] capabilities = {
+            CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_CONNECT_ATTRS, CLIENT_SECURE_CONNECTION
+        };
         for (ComChangeUser change : changes) {
             for (long caps : capabilities) {
-                ComChangeUser expected = (caps & CLIENT_PLUGIN_AUTH) != 0 ? change
-                        : new ComChangeUser(change.username(), change.authResponse(), change.database(), change.characterSet(), null, Map.of());
+                ComChangeUser expected = (caps & CLIENT_PLUGIN_AUTH) != 0
+                        ? change
+                        : new ComChangeUser(
+                                change.username(),
+                                change.authResponse(),
+                                change.database(),
+                                change.characterSet(),
+                                null,
+                                Map.of());
 
-                assertThat(Fixtures.decode(Fixtures.encode(out -> change.encode(out, caps)), (ByteBuf p) -> ComChangeUser.decode(p, caps)))
+                assertThat(Fixtures.decode(
+                                Fixtures.encode(out -> change.encode(out, caps)),
+                                (ByteBuf p) -> ComChangeUser.decode(p, caps)))
                         .isEqualTo(expected);
             }
         }
@@ -108,13 +125,17 @@ class SslRequestAndChangeUserTest {
         for (int length = 0; length < payload.length; length++) {
             byte[] prefix = Arrays.copyOf(payload, length);
             try {
-                assertThat(Fixtures.decode(prefix, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J)).username()).isEqualTo("other");
+                assertThat(Fixtures.decode(prefix, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J))
+                                .username())
+                        .isEqualTo("other");
             } catch (MalformedPacketException expected) {
                 assertThat(expected).hasMessageContaining("COM_CHANGE_USER");
             }
         }
-        assertThatThrownBy(() -> Fixtures.decode(new byte[] {3, 'x', 0}, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J)))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("COM_QUERY");
+        assertThatThrownBy(() ->
+                        Fixtures.decode(new byte[] {3, 'x', 0}, (ByteBuf p) -> ComChangeUser.decode(p, CONNECTOR_J)))
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("COM_QUERY");
     }
 
     private static boolean isSslRequest(byte[] payload) {

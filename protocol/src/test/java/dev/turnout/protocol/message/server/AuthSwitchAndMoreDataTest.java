@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.protocol.message.Fixtures;
-import io.netty.buffer.ByteBuf;
 import dev.turnout.protocol.message.MalformedPacketException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,8 @@ class AuthSwitchAndMoreDataTest {
             AuthSwitchRequest request = Fixtures.decode(payload, AuthSwitchRequest::decode);
 
             assertThat(Fixtures.encode(request::encode)).isEqualTo(payload);
-            assertThat(Fixtures.decodeByteByByte(payload, AuthSwitchRequest::decode)).isEqualTo(request);
+            assertThat(Fixtures.decodeByteByByte(payload, AuthSwitchRequest::decode))
+                    .isEqualTo(request);
         }
     }
 
@@ -39,10 +39,12 @@ class AuthSwitchAndMoreDataTest {
         AuthSwitchRequest[] requests = {
             new AuthSwitchRequest("caching_sha2_password", "abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII)),
             new AuthSwitchRequest("mysql_clear_password", new byte[0]),
-            new AuthSwitchRequest("client_ed25519", "0123456789abcdefghijklmnopqrstuv".getBytes(StandardCharsets.US_ASCII)),
+            new AuthSwitchRequest(
+                    "client_ed25519", "0123456789abcdefghijklmnopqrstuv".getBytes(StandardCharsets.US_ASCII)),
         };
         for (AuthSwitchRequest request : requests) {
-            assertThat(Fixtures.decode(Fixtures.encode(request::encode), AuthSwitchRequest::decode)).isEqualTo(request);
+            assertThat(Fixtures.decode(Fixtures.encode(request::encode), AuthSwitchRequest::decode))
+                    .isEqualTo(request);
         }
     }
 
@@ -65,7 +67,8 @@ class AuthSwitchAndMoreDataTest {
     @Test
     void rejectsAnUnterminatedPluginNameAndOtherHeaders() {
         assertThatThrownBy(() -> Fixtures.decode(new byte[] {(byte) 0xFE, 'a', 'b'}, AuthSwitchRequest::decode))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("AuthSwitchRequest");
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("AuthSwitchRequest");
         assertThatThrownBy(() -> Fixtures.decode(new byte[] {1, 3}, AuthSwitchRequest::decode))
                 .isInstanceOf(MalformedPacketException.class);
     }
@@ -75,7 +78,9 @@ class AuthSwitchAndMoreDataTest {
         AuthSwitchRequest request = Fixtures.decode(SHA2.payload("switch"), AuthSwitchRequest::decode);
         AuthMoreData more = new AuthMoreData("secret-ish".getBytes(StandardCharsets.US_ASCII));
 
-        assertThat(request.toString()).contains("<20 bytes>").doesNotContain(new String(request.pluginData(), StandardCharsets.US_ASCII));
+        assertThat(request.toString())
+                .contains("<20 bytes>")
+                .doesNotContain(new String(request.pluginData(), StandardCharsets.US_ASCII));
         assertThat(more.toString()).isEqualTo("AuthMoreData[data=<10 bytes>]");
     }
 
@@ -87,7 +92,9 @@ class AuthSwitchAndMoreDataTest {
         assertThat(encoded).containsExactly(0x01, 0x03);
         assertThat(Fixtures.decode(encoded, AuthMoreData::decode)).isEqualTo(fast);
         assertThat(Fixtures.decode(new byte[] {1}, AuthMoreData::decode).data()).isEmpty();
-        assertThatThrownBy(() -> Fixtures.decode(new byte[0], AuthMoreData::decode)).isInstanceOf(MalformedPacketException.class);
-        assertThatThrownBy(() -> Fixtures.decode(new byte[] {2, 3}, AuthMoreData::decode)).isInstanceOf(MalformedPacketException.class);
+        assertThatThrownBy(() -> Fixtures.decode(new byte[0], AuthMoreData::decode))
+                .isInstanceOf(MalformedPacketException.class);
+        assertThatThrownBy(() -> Fixtures.decode(new byte[] {2, 3}, AuthMoreData::decode))
+                .isInstanceOf(MalformedPacketException.class);
     }
 }

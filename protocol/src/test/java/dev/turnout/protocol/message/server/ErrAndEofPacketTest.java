@@ -23,7 +23,9 @@ class ErrAndEofPacketTest {
     void decodesAccessDeniedDuringTheHandshake() {
         ErrPacket err = Fixtures.decode(DENIED.payload("err"), (ByteBuf p) -> ErrPacket.decode(p, 0));
 
-        assertThat(err).isEqualTo(new ErrPacket(1045, "28000", "Access denied for user 'app'@'localhost' (using password: YES)"));
+        assertThat(err)
+                .isEqualTo(
+                        new ErrPacket(1045, "28000", "Access denied for user 'app'@'localhost' (using password: YES)"));
     }
 
     @Test
@@ -33,9 +35,12 @@ class ErrAndEofPacketTest {
 
         assertThat(err.errorCode()).isEqualTo(1064);
         assertThat(err.sqlState()).isEqualTo("42000");
-        assertThat(err.message()).startsWith("You have an error in your SQL syntax").contains("'SELEKT 1'");
+        assertThat(err.message())
+                .startsWith("You have an error in your SQL syntax")
+                .contains("'SELEKT 1'");
         assertThat(Fixtures.encode(err::encode)).isEqualTo(payload);
-        assertThat(Fixtures.decodeByteByByte(payload, (ByteBuf p) -> ErrPacket.decode(p, CLIENT_PROTOCOL_41))).isEqualTo(err);
+        assertThat(Fixtures.decodeByteByByte(payload, (ByteBuf p) -> ErrPacket.decode(p, CLIENT_PROTOCOL_41)))
+                .isEqualTo(err);
     }
 
     @Test
@@ -63,20 +68,25 @@ class ErrAndEofPacketTest {
     void aMessageWithoutSqlStateMarkerGetsTheGeneralState() {
         byte[] payload = {(byte) 0xFF, 0x10, 0x04, 'T', 'o', 'o', ' ', 'm', 'a', 'n', 'y'};
 
-        assertThat(Fixtures.decode(payload, (ByteBuf p) -> ErrPacket.decode(p, 0))).isEqualTo(new ErrPacket(1040, "HY000", "Too many"));
+        assertThat(Fixtures.decode(payload, (ByteBuf p) -> ErrPacket.decode(p, 0)))
+                .isEqualTo(new ErrPacket(1040, "HY000", "Too many"));
     }
 
     @Test
     void roundTripsAnyValidErr() {
         ErrPacket err = new ErrPacket(9001, "08S01", "Turnout: no primary available – ünïcode");
 
-        assertThat(Fixtures.decode(Fixtures.encode(err::encode), (ByteBuf p) -> ErrPacket.decode(p, CLIENT_PROTOCOL_41))).isEqualTo(err);
+        assertThat(Fixtures.decode(
+                        Fixtures.encode(err::encode), (ByteBuf p) -> ErrPacket.decode(p, CLIENT_PROTOCOL_41)))
+                .isEqualTo(err);
     }
 
     @Test
     void refusesProgressReportsTruncationsAndOtherHeaders() {
-        assertThatThrownBy(() -> Fixtures.decode(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1}, (ByteBuf p) -> ErrPacket.decode(p, 0)))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("progress");
+        assertThatThrownBy(() -> Fixtures.decode(
+                        new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1}, (ByteBuf p) -> ErrPacket.decode(p, 0)))
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("progress");
         assertThatThrownBy(() -> Fixtures.decode(new byte[] {0, 0, 0}, (ByteBuf p) -> ErrPacket.decode(p, 0)))
                 .isInstanceOf(MalformedPacketException.class);
         byte[] payload = TEXT.payload("err-syntax");
@@ -138,7 +148,8 @@ class ErrAndEofPacketTest {
 
     @Test
     void encodesAnEofIdenticalToTheServers() {
-        assertThat(Fixtures.encode(out -> EofPacket.encode(out, 0, ServerStatus.IN_TRANS | ServerStatus.MORE_RESULTS_EXISTS)))
+        assertThat(Fixtures.encode(
+                        out -> EofPacket.encode(out, 0, ServerStatus.IN_TRANS | ServerStatus.MORE_RESULTS_EXISTS)))
                 .isEqualTo(TEXT.payload("eof-more-results"));
     }
 }

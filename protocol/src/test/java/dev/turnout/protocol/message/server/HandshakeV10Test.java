@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.protocol.message.Fixtures;
-import io.netty.buffer.ByteBuf;
 import dev.turnout.protocol.message.MalformedPacketException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,8 @@ class HandshakeV10Test {
 
         assertThat(greeting.serverVersion()).isEqualTo("11.4.5-MariaDB");
         assertThat(greeting.connectionId()).isEqualTo(10);
-        assertThat(greeting.authPluginData()).hasSize(20)
+        assertThat(greeting.authPluginData())
+                .hasSize(20)
                 .isEqualTo("R04V6IK{NP*{QbyZ8E3l".getBytes(StandardCharsets.US_ASCII))
                 .isEqualTo(CONNECTOR_J.greetingScramble("greeting"));
         assertThat(greeting.characterSet()).isEqualTo(8);
@@ -37,8 +37,10 @@ class HandshakeV10Test {
         assertThat(greeting.capabilities() & CLIENT_MYSQL).isZero();
         assertThat(greeting.capabilities() >>> 32).isEqualTo(0x1D);
         assertThat(greeting.capabilities())
-                .matches(c -> (c & MARIADB_CLIENT_PROGRESS) != 0 && (c & MARIADB_CLIENT_STMT_BULK_OPERATIONS) != 0
-                        && (c & MARIADB_CLIENT_EXTENDED_METADATA) != 0 && (c & MARIADB_CLIENT_CACHE_METADATA) != 0);
+                .matches(c -> (c & MARIADB_CLIENT_PROGRESS) != 0
+                        && (c & MARIADB_CLIENT_STMT_BULK_OPERATIONS) != 0
+                        && (c & MARIADB_CLIENT_EXTENDED_METADATA) != 0
+                        && (c & MARIADB_CLIENT_CACHE_METADATA) != 0);
     }
 
     @Test
@@ -59,22 +61,30 @@ class HandshakeV10Test {
 
     @Test
     void roundTripsAMySqlStyleGreetingWithoutExtendedCapabilities() {
-        HandshakeV10 mysql = new HandshakeV10("8.4.3", 0xFFFF_FFFFL, bytes(20), 0xDFFF_FFFFL | 0xABCDL << 32,
-                255, 0x0002, "caching_sha2_password");
+        HandshakeV10 mysql = new HandshakeV10(
+                "8.4.3", 0xFFFF_FFFFL, bytes(20), 0xDFFF_FFFFL | 0xABCDL << 32, 255, 0x0002, "caching_sha2_password");
 
         HandshakeV10 decoded = Fixtures.decode(Fixtures.encode(mysql::encode), HandshakeV10::decode);
 
         // CLIENT_MYSQL is set, so the high bits are not MariaDB's and do not travel.
-        assertThat(decoded).isEqualTo(new HandshakeV10("8.4.3", 0xFFFF_FFFFL, bytes(20), 0xDFFF_FFFFL, 255, 2,
-                "caching_sha2_password"));
+        assertThat(decoded)
+                .isEqualTo(new HandshakeV10(
+                        "8.4.3", 0xFFFF_FFFFL, bytes(20), 0xDFFF_FFFFL, 255, 2, "caching_sha2_password"));
     }
 
     @Test
     void roundTripsAGreetingWithALongScramble() {
-        HandshakeV10 greeting = new HandshakeV10("x", 1, bytes(32), CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
-                | CLIENT_PLUGIN_AUTH | MARIADB_CLIENT_PROGRESS, 45, 0, "client_ed25519");
+        HandshakeV10 greeting = new HandshakeV10(
+                "x",
+                1,
+                bytes(32),
+                CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | MARIADB_CLIENT_PROGRESS,
+                45,
+                0,
+                "client_ed25519");
 
-        assertThat(Fixtures.decode(Fixtures.encode(greeting::encode), HandshakeV10::decode)).isEqualTo(greeting);
+        assertThat(Fixtures.decode(Fixtures.encode(greeting::encode), HandshakeV10::decode))
+                .isEqualTo(greeting);
     }
 
     @Test
@@ -82,7 +92,8 @@ class HandshakeV10Test {
         byte[] err = {(byte) 0xFF, 0x10, 0x04, 'T', 'o', 'o'};
 
         assertThatThrownBy(() -> Fixtures.decode(err, HandshakeV10::decode))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("ERR");
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("ERR");
     }
 
     @Test

@@ -15,10 +15,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class OkPacketTest {
 
@@ -30,10 +30,14 @@ class OkPacketTest {
 
     static Stream<Arguments> capturedOkPackets() {
         return Stream.of(
-                Arguments.of(NATIVE, "ok", CONNECTOR_J), Arguments.of(NATIVE, "ok-eof", CONNECTOR_J),
-                Arguments.of(NATIVE, "ok-insert", CONNECTOR_J), Arguments.of(MARIADB_J, "ok", 0x01BE_A38AL),
-                Arguments.of(MARIADB_J, "ok-insert", 0x01BE_A38AL), Arguments.of(TEXT, "ok-auth", TRACKING),
-                Arguments.of(TEXT, "ok-track-vars", TRACKING), Arguments.of(TEXT, "ok-use", TRACKING),
+                Arguments.of(NATIVE, "ok", CONNECTOR_J),
+                Arguments.of(NATIVE, "ok-eof", CONNECTOR_J),
+                Arguments.of(NATIVE, "ok-insert", CONNECTOR_J),
+                Arguments.of(MARIADB_J, "ok", 0x01BE_A38AL),
+                Arguments.of(MARIADB_J, "ok-insert", 0x01BE_A38AL),
+                Arguments.of(TEXT, "ok-auth", TRACKING),
+                Arguments.of(TEXT, "ok-track-vars", TRACKING),
+                Arguments.of(TEXT, "ok-use", TRACKING),
                 Arguments.of(TEXT, "ok-autocommit", TRACKING));
     }
 
@@ -41,12 +45,14 @@ class OkPacketTest {
     void decodesTheOkOfAnInsertWithItsInfo() {
         OkPacket ok = Fixtures.decode(NATIVE.payload("ok-insert"), (ByteBuf p) -> OkPacket.decode(p, CONNECTOR_J));
 
-        assertThat(ok).isEqualTo(new OkPacket(2, 4, ServerStatus.AUTOCOMMIT, 0, "Records: 2  Duplicates: 0  Warnings: 0"));
+        assertThat(ok)
+                .isEqualTo(new OkPacket(2, 4, ServerStatus.AUTOCOMMIT, 0, "Records: 2  Duplicates: 0  Warnings: 0"));
     }
 
     @Test
     void decodesTheOkWithAn0xFeHeaderThatEndsAResultSetUnderDeprecateEof() {
-        OkPacket ok = Fixtures.decode(NATIVE.payload("ok-eof"), (ByteBuf p) -> OkPacket.decode(p, CONNECTOR_J | CLIENT_DEPRECATE_EOF));
+        OkPacket ok = Fixtures.decode(
+                NATIVE.payload("ok-eof"), (ByteBuf p) -> OkPacket.decode(p, CONNECTOR_J | CLIENT_DEPRECATE_EOF));
 
         assertThat(ok).isEqualTo(new OkPacket(0, 0, ServerStatus.AUTOCOMMIT, 0, ""));
     }
@@ -118,7 +124,9 @@ class OkPacketTest {
             byte[] payload = NATIVE.payload(label);
             OkPacket ok = Fixtures.decode(payload, (ByteBuf p) -> OkPacket.decode(p, CONNECTOR_J));
 
-            assertThat(Fixtures.encode(out -> ok.encode(out, CONNECTOR_J))).as(label).isEqualTo(payload);
+            assertThat(Fixtures.encode(out -> ok.encode(out, CONNECTOR_J)))
+                    .as(label)
+                    .isEqualTo(payload);
         }
     }
 
@@ -135,7 +143,8 @@ class OkPacketTest {
             for (long caps : capabilities) {
                 byte[] encoded = Fixtures.encode(out -> ok.encode(out, caps));
 
-                assertThat(Fixtures.decode(encoded, (ByteBuf p) -> OkPacket.decode(p, caps))).isEqualTo(ok);
+                assertThat(Fixtures.decode(encoded, (ByteBuf p) -> OkPacket.decode(p, caps)))
+                        .isEqualTo(ok);
             }
         }
     }
@@ -144,19 +153,24 @@ class OkPacketTest {
     void withoutProtocol41CarriesStatusOnlyWithTransactions() {
         OkPacket ok = new OkPacket(1, 0, ServerStatus.AUTOCOMMIT, 7, "");
 
-        assertThat(Fixtures.decode(Fixtures.encode(out -> ok.encode(out, CLIENT_TRANSACTIONS)),
-                (ByteBuf p) -> OkPacket.decode(p, CLIENT_TRANSACTIONS))).isEqualTo(new OkPacket(1, 0, ServerStatus.AUTOCOMMIT, 0, ""));
+        assertThat(Fixtures.decode(
+                        Fixtures.encode(out -> ok.encode(out, CLIENT_TRANSACTIONS)),
+                        (ByteBuf p) -> OkPacket.decode(p, CLIENT_TRANSACTIONS)))
+                .isEqualTo(new OkPacket(1, 0, ServerStatus.AUTOCOMMIT, 0, ""));
         assertThat(Fixtures.decode(Fixtures.encode(out -> ok.encode(out, 0)), (ByteBuf p) -> OkPacket.decode(p, 0)))
                 .isEqualTo(new OkPacket(1, 0, 0, 0, ""));
     }
 
     @Test
     void rejectsOtherHeadersAndOversizedSessionState() {
-        assertThatThrownBy(() -> Fixtures.decode(new byte[] {(byte) 0xFF, 0, 0}, (ByteBuf p) -> OkPacket.decode(p, TRACKING)))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("expected an OK packet");
+        assertThatThrownBy(() ->
+                        Fixtures.decode(new byte[] {(byte) 0xFF, 0, 0}, (ByteBuf p) -> OkPacket.decode(p, TRACKING)))
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("expected an OK packet");
         byte[] lying = {0, 0, 0, 0, 0x40, 0, 0, 0, 0x20, 1};
         assertThatThrownBy(() -> Fixtures.decode(lying, (ByteBuf p) -> OkPacket.decode(p, TRACKING)))
-                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("session state");
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("session state");
     }
 
     @Test
@@ -166,7 +180,8 @@ class OkPacketTest {
             Packets.writeHeader(frame, 3, 1);
             frame.writeBytes(new byte[] {0, (byte) 0xFC, 1});
 
-            assertThatThrownBy(() -> OkPacket.statusFlags(frame, TRACKING)).isInstanceOf(MalformedPacketException.class);
+            assertThatThrownBy(() -> OkPacket.statusFlags(frame, TRACKING))
+                    .isInstanceOf(MalformedPacketException.class);
         } finally {
             frame.release();
         }

@@ -17,7 +17,8 @@ class SessionStateInfoTest {
     private static final Fixtures TEXT = Fixtures.load("mariadb-11.4-text-protocol.hex");
 
     /** OK of an INSERT with session_track_system_variables=last_gtid (MariaDB): 1 row, last_gtid 0-1-42. */
-    private static final String MARIADB_LAST_GTID = "1c000001 00 01 00 0240 0000 00 13 00 11 09 6c6173745f67746964 06 302d312d3432";
+    private static final String MARIADB_LAST_GTID =
+            "1c000001 00 01 00 0240 0000 00 13 00 11 09 6c6173745f67746964 06 302d312d3432";
     /** OK of an INSERT with session_track_gtids=OWN_GTID (MySQL): an encoding byte, then the GTID text. */
     private static final String MYSQL_OWN_GTID = "34000001 00 01 00 0240 0000 00 2b 03 29 00 27"
             + " 33453131464134372d373143412d313143312d394532432d3332414132344631423237413a3233";
@@ -41,9 +42,12 @@ class SessionStateInfoTest {
 
     @Test
     void findsNoGtidWhenTheStateCarriesOnlySchemaAndOtherVariables() {
-        assertThat(SessionStateInfo.trackedGtid(Unpooled.wrappedBuffer(TEXT.frame("ok-use")))).isNull();
-        assertThat(SessionStateInfo.trackedGtid(Unpooled.wrappedBuffer(TEXT.frame("ok-track-vars")))).isNull();
-        assertThat(SessionStateInfo.trackedGtid(frame("07000001 00 00 00 0200 0000"))).isNull();
+        assertThat(SessionStateInfo.trackedGtid(Unpooled.wrappedBuffer(TEXT.frame("ok-use"))))
+                .isNull();
+        assertThat(SessionStateInfo.trackedGtid(Unpooled.wrappedBuffer(TEXT.frame("ok-track-vars"))))
+                .isNull();
+        assertThat(SessionStateInfo.trackedGtid(frame("07000001 00 00 00 0200 0000")))
+                .isNull();
     }
 
     @Test
@@ -54,7 +58,8 @@ class SessionStateInfoTest {
         assertThat(ok.readableBytes()).isEqualTo(Packets.HEADER_SIZE + 8);
         int status = OkPacket.statusFlags(ok, dev.turnout.protocol.constant.Capabilities.CLIENT_PROTOCOL_41);
         assertThat(status).isEqualTo(ServerStatus.AUTOCOMMIT);
-        OkPacket decoded = OkPacket.decode(ok.slice(Packets.payloadIndex(ok), Packets.payloadLength(ok)),
+        OkPacket decoded = OkPacket.decode(
+                ok.slice(Packets.payloadIndex(ok), Packets.payloadLength(ok)),
                 dev.turnout.protocol.constant.Capabilities.CLIENT_PROTOCOL_41);
         assertThat(decoded.affectedRows()).isEqualTo(1);
         assertThat(decoded.info()).isEmpty();
@@ -73,7 +78,8 @@ class SessionStateInfoTest {
         // Found by DecodersRejectGarbageTest: a state-change entry (type 2) whose data length is missing.
         ByteBuf ok = frame("0a000001 00 00 00 0240 0000 00 03 02");
         try {
-            assertThatThrownBy(() -> SessionStateInfo.trackedGtid(ok)).isExactlyInstanceOf(MalformedPacketException.class)
+            assertThatThrownBy(() -> SessionStateInfo.trackedGtid(ok))
+                    .isExactlyInstanceOf(MalformedPacketException.class)
                     .hasMessageContaining("session state entry");
         } finally {
             ok.release();
@@ -84,7 +90,8 @@ class SessionStateInfoTest {
     void aVariableNameOverrunningItsEntryIsMalformed() {
         ByteBuf ok = frame(MARIADB_LAST_GTID.replace(" 11 09 ", " 11 7f "));
         try {
-            assertThatThrownBy(() -> SessionStateInfo.trackedGtid(ok)).isExactlyInstanceOf(MalformedPacketException.class)
+            assertThatThrownBy(() -> SessionStateInfo.trackedGtid(ok))
+                    .isExactlyInstanceOf(MalformedPacketException.class)
                     .hasMessageContaining("overruns its entry");
         } finally {
             ok.release();
@@ -95,7 +102,8 @@ class SessionStateInfoTest {
     void aLengthStartingWithFfIsMalformed() {
         ByteBuf ok = frame("0a000001 00 ff 00 0240 0000 00 00");
         try {
-            assertThatThrownBy(() -> SessionStateInfo.entriesIndex(ok)).isExactlyInstanceOf(MalformedPacketException.class)
+            assertThatThrownBy(() -> SessionStateInfo.entriesIndex(ok))
+                    .isExactlyInstanceOf(MalformedPacketException.class)
                     .hasMessageContaining("0xFF");
         } finally {
             ok.release();

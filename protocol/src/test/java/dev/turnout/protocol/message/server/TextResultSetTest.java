@@ -15,9 +15,9 @@ import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class TextResultSetTest {
 
@@ -33,12 +33,17 @@ class TextResultSetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {0, Capabilities.CLIENT_DEPRECATE_EOF, Capabilities.MARIADB_CLIENT_EXTENDED_METADATA,
-            Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.MARIADB_CLIENT_EXTENDED_METADATA})
+    @ValueSource(
+            longs = {
+                0,
+                Capabilities.CLIENT_DEPRECATE_EOF,
+                Capabilities.MARIADB_CLIENT_EXTENDED_METADATA,
+                Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.MARIADB_CLIENT_EXTENDED_METADATA
+            })
     void isAResponseTheTrackerSeesCompleteOnItsLastPacket(long extra) {
         long caps = BASE | extra;
-        TextResultSet result = new TextResultSet(List.of("name", "value"),
-                List.of(List.of("a", "1"), Arrays.asList("b", null)));
+        TextResultSet result =
+                new TextResultSet(List.of("name", "value"), List.of(List.of("a", "1"), Arrays.asList("b", null)));
         ByteBuf out = Unpooled.buffer();
         int next = result.encode(out, caps, ServerStatus.AUTOCOMMIT, 1);
         List<ByteBuf> frames = frames(out);
