@@ -9,8 +9,6 @@ import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
-import dev.turnout.connector.config.QosSetting;
-import dev.turnout.connector.config.SplittingSettings;
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.session.EventTally;
@@ -23,11 +21,6 @@ import dev.turnout.connector.session.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
-import dev.turnout.routing.policy.Affinity;
-import dev.turnout.routing.policy.Balancer;
-import dev.turnout.routing.policy.Qos;
-import dev.turnout.routing.policy.ReadPolicy;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -104,7 +97,7 @@ public final class ConnectorServer implements AutoCloseable {
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
                 new SecureRandom(),
                 topology,
-                routingSettings(config),
+                RoutingSettings.of(config.splitting()),
                 new RouteMetrics(metrics),
                 this::reloadUsers,
                 new ConnectorControl(),
@@ -143,21 +136,6 @@ public final class ConnectorServer implements AutoCloseable {
                         waitTimeout);
             }
         }
-    }
-
-    /** The connector-wide routing settings of the configuration, in routing's terms. */
-    static RoutingSettings routingSettings(ConnectorConfig config) {
-        SplittingSettings splitting = config.splitting();
-        Qos qos = splitting.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
-        ReadPolicy policy = new ReadPolicy(
-                splitting.maxSlaveLatencyMillis(),
-                Balancer.valueOf(splitting.loadBalancer().name()),
-                new Affinity(
-                        splitting.affinity().preferred(), splitting.affinity().excluded()),
-                splitting.smartScale(),
-                splitting.smartScaleWait().toMillis());
-        return new RoutingSettings(
-                qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
     }
 
     private String reloadUsers() {
@@ -334,7 +312,7 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private void startRestApi() throws ConnectorStartException {
-        registerGauges();
+        ConnectorGauges.register(metrics, sessions, topology);
         if (config.restApi().address().isEmpty()) {
             return;
         }
@@ -358,35 +336,6 @@ public final class ConnectorServer implements AutoCloseable {
                 address.host(),
                 admin.address().getPort(),
                 config.restApi().user().isPresent() ? " (Basic authentication)" : "");
-    }
-
-    private void registerGauges() {
-        Gauge.builder("turnout.sessions.active", sessions, java.util.Set::size)
-                .description("Client sessions open")
-                .register(metrics);
-        Gauge.builder(
-                        "turnout.topology.version",
-                        topology,
-                        t -> t.holder().current().version())
-                .description("Version of the topology snapshot the connector routes by")
-                .register(metrics);
-        for (var datasource : topology.dataservice().datasources()) {
-            String name = datasource.name();
-            Gauge.builder("turnout.datasource.sessions", topology, t -> t.sessions(name))
-                    .description("Sessions with a connection to the datasource")
-                    .tag("datasource", name)
-                    .register(metrics);
-            Gauge.builder(
-                            "turnout.datasource.latency.ms",
-                            topology,
-                            t -> t.dataservice()
-                                    .datasource(name)
-                                    .map(d -> (double) d.latencyMillis())
-                                    .orElse(-1.0))
-                    .description("Applied latency of the datasource in milliseconds (-1: unknown)")
-                    .tag("datasource", name)
-                    .register(metrics);
-        }
     }
 
     private static String localHostName() {

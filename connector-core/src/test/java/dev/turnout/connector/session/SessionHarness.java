@@ -5,17 +5,11 @@ import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
-import dev.turnout.connector.config.QosSetting;
-import dev.turnout.connector.config.SplittingSettings;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.push.ConnectorState;
-import dev.turnout.routing.policy.Affinity;
-import dev.turnout.routing.policy.Balancer;
-import dev.turnout.routing.policy.Qos;
-import dev.turnout.routing.policy.ReadPolicy;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
@@ -166,7 +160,7 @@ final class SessionHarness implements AutoCloseable {
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
                 new SecureRandom(),
                 topology,
-                routingSettings(config),
+                RoutingSettings.of(config.splitting()),
                 new RouteMetrics(new SimpleMeterRegistry()),
                 () -> "no user map configured (connector-user-map)",
                 new ConnectorControl(),
@@ -174,21 +168,6 @@ final class SessionHarness implements AutoCloseable {
                 new EventTally());
         // As ManagerSubscription: every accepted topology change wakes every session, on its own loop.
         topology.holder().addListener(snapshot -> wakeSessions());
-    }
-
-    /** The connector-wide routing settings, as {@code ConnectorServer.routingSettings} derives them. */
-    private static RoutingSettings routingSettings(ConnectorConfig config) {
-        SplittingSettings splitting = config.splitting();
-        Qos qos = splitting.qos() == QosSetting.RO_RELAXED ? Qos.RO_RELAXED : Qos.RW_STRICT;
-        ReadPolicy policy = new ReadPolicy(
-                splitting.maxSlaveLatencyMillis(),
-                Balancer.valueOf(splitting.loadBalancer().name()),
-                new Affinity(
-                        splitting.affinity().preferred(), splitting.affinity().excluded()),
-                splitting.smartScale(),
-                splitting.smartScaleWait().toMillis());
-        return new RoutingSettings(
-                qos, splitting.smartScale(), splitting.smartScaleWait().toMillis(), policy);
     }
 
     // ---------------------------------------------------------------- clients
