@@ -3,4 +3,7 @@
  * {@link dev.turnout.connector.ConnectorServer} is thread-safe; sessions live on their event loop.
  * Everything is non-null unless annotated.
  */
+@NullMarked
 package dev.turnout.connector;
+
+import org.jspecify.annotations.NullMarked;

@@ -11,7 +11,6 @@ import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.GtidPosition;
-import dev.turnout.routing.topology.Nullable;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
@@ -31,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,6 @@ import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.ProbeSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushServer;
-import dev.turnout.routing.topology.Nullable;
 import dev.turnout.routing.topology.Policy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link Manager} needs, sealed at start. {@link #toString()} never shows a password.

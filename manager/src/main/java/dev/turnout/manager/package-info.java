@@ -9,6 +9,9 @@
  * threads, operator actions are serialised by the manager; the topology is one
  * {@link dev.turnout.routing.topology.TopologyHolder}. Public methods may be called from any thread.
  *
- * <p>Everything is non-null unless annotated {@link dev.turnout.routing.topology.Nullable}.
+ * <p>Everything is non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.turnout.manager;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens the monitor's JDBC connections: MariaDB Connector/J, one plain connection per use, with

@@ -1,6 +1,7 @@
 package dev.turnout.monitor;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one probe of one datasource found. An unreachable datasource has {@code reachable = false},

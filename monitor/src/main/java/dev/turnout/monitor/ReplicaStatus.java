@@ -3,6 +3,7 @@ package dev.turnout.monitor;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replication threads of a replica, as {@code SHOW ALL SLAVES STATUS} (MariaDB,

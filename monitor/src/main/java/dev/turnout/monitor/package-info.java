@@ -15,6 +15,9 @@
  * from any thread, and its callback runs on its round thread. Every wait is bounded by the
  * configured timeout.
  *
- * <p>Everything is non-null unless annotated {@link dev.turnout.monitor.Nullable}.
+ * <p>Everything is non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.turnout.monitor;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,4 +12,7 @@
  *
  * <p>Everything is non-null unless documented otherwise.
  */
+@NullMarked
 package dev.turnout.push;
+
+import org.jspecify.annotations.NullMarked;

@@ -18,4 +18,7 @@
  *
  * <p>Everything is non-null unless annotated.
  */
+@NullMarked
 package dev.turnout.sandbox;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,4 +7,7 @@
  * reads only thread-safe state (the topology snapshot, meters, counters). Everything is non-null
  * unless annotated.
  */
+@NullMarked
 package dev.turnout.connector.admin;
+
+import org.jspecify.annotations.NullMarked;

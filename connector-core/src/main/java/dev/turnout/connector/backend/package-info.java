@@ -8,4 +8,7 @@
  * owns it (or of the pool that keeps it), and is used only there; the greeting cache is the one
  * thread-safe object here. Everything is non-null unless annotated.
  */
+@NullMarked
 package dev.turnout.connector.backend;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,4 +8,7 @@
  * channel's event loop; only {@link dev.turnout.connector.bridge.BridgeTargets} implementations are
  * shared between loops and must be thread-safe. Everything is non-null unless annotated.
  */
+@NullMarked
 package dev.turnout.connector.bridge;
+
+import org.jspecify.annotations.NullMarked;

@@ -28,4 +28,7 @@
  * swapped whole behind an atomic reference, and each {@code UserMap} is itself immutable.
  * Everything is non-null unless documented as nullable.
  */
+@NullMarked
 package dev.turnout.connector.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,7 +8,6 @@ import dev.turnout.connector.session.RoutingSettings;
 import dev.turnout.connector.session.SessionLogin;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.Scrambles;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.ReadPolicy;
@@ -17,6 +16,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,6 @@ import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.Scrambles;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.MalformedPacketException;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.message.client.ComChangeUser;
 import dev.turnout.protocol.message.client.HandshakeResponse41;
 import dev.turnout.protocol.message.client.SslRequest;
@@ -29,6 +28,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,4 +9,7 @@
  * event loop. Nothing below this package imports it (an ArchUnit rule keeps it so). Everything is
  * non-null unless annotated.
  */
+@NullMarked
 package dev.turnout.connector.frontend;
+
+import org.jspecify.annotations.NullMarked;

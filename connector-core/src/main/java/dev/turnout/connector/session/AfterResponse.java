@@ -1,7 +1,7 @@
 package dev.turnout.connector.session;
 
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Reason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a session does when the response to one of its client's commands is complete: nothing

@@ -1,10 +1,10 @@
 package dev.turnout.connector.session;
 
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.response.ResponseTracker;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first look at each client frame of the command phase: the logical packet's size against

@@ -2,11 +2,11 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.response.ClientStep;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's frames on their way to the {@link Dispatcher}: each is taken in

@@ -5,7 +5,6 @@ import dev.turnout.protocol.classify.Classification;
 import dev.turnout.protocol.classify.HintQos;
 import dev.turnout.protocol.classify.StatementType;
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.response.ClientStep;
 import dev.turnout.protocol.wire.Packets;
 import dev.turnout.routing.policy.Reason;
@@ -13,6 +12,7 @@ import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.Role;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * From a command to a backend: the command is peeked once ({@link ClientCommand}), passes the

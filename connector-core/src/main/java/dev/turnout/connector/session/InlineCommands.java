@@ -2,7 +2,6 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.classify.Classification;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.message.server.TextResultSet;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.Reason;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result sets of the connector's inline commands, which a client sends as statements and the

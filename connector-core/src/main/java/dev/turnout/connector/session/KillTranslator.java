@@ -2,9 +2,9 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code KILL} of connector sessions: a KILL (statement or {@code COM_PROCESS_KILL}) that names a

@@ -2,7 +2,6 @@ package dev.turnout.connector.session;
 
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.response.ResponseTracker;
 import dev.turnout.protocol.response.ServerStep;
@@ -12,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

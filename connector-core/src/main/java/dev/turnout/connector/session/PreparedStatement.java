@@ -1,7 +1,7 @@
 package dev.turnout.connector.session;
 
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Reason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server-side prepared statement of a session. The client knows it by an id of the session's

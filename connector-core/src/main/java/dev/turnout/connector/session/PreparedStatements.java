@@ -1,11 +1,11 @@
 package dev.turnout.connector.session;
 
 import dev.turnout.protocol.constant.Command;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.collection.IntObjectHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server-side prepared statements of one session ({@link PreparedStatement}): the ids the client

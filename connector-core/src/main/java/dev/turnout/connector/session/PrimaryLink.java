@@ -2,11 +2,11 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.config.HostPort;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
 import io.netty.channel.EventLoop;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

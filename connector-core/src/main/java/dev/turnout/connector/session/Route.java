@@ -1,8 +1,8 @@
 package dev.turnout.connector.session;
 
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Reason;
 import dev.turnout.routing.topology.Datasource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where one statement goes, and why: the session's primary, a replica (and whether it must first

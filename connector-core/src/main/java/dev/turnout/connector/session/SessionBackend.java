@@ -2,9 +2,9 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendPool;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.response.ResponseTracker;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One backend connection of a client session, with what the session keeps about it: its response

@@ -7,13 +7,13 @@ import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.ServerStatus;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.message.server.OkPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backend connections of one session, one slot per datasource of the dataservice: opening one

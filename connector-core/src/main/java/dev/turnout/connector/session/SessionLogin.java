@@ -1,9 +1,9 @@
 package dev.turnout.connector.session;
 
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.ReadPolicy;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An authenticated client login, as the session needs it: who the client is, how the connector

@@ -1,6 +1,5 @@
 package dev.turnout.connector.session;
 
-import dev.turnout.protocol.message.Nullable;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client sessions of one connector, kept per event loop ({@link LoopSessions}) so that what

@@ -2,7 +2,6 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.classify.HintQos;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.Reason;
 import dev.turnout.routing.policy.RouteDecision;
@@ -11,6 +10,7 @@ import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The route decision of a session's statements: from the statement's own reason to run on the

@@ -5,12 +5,12 @@ import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
-import dev.turnout.protocol.message.Nullable;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Ticker;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every client session of one connector shares: the sealed configuration, the TLS context,

@@ -22,6 +22,9 @@
  * sessions only through one task on that loop ({@link dev.turnout.connector.session.LoopSessions}).
  * The parts call down, never up: the one way up is {@link dev.turnout.connector.session.SessionHost},
  * which the frontend's login implements. Everything is non-null unless annotated
- * {@link dev.turnout.protocol.message.Nullable}.
+ * {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.turnout.connector.session;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,7 +9,6 @@ import dev.turnout.monitor.DatasourceMonitor;
 import dev.turnout.monitor.MonitorSettings;
 import dev.turnout.monitor.Probe;
 import dev.turnout.monitor.ReplicaStatus;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.routing.policy.ActiveSessions;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

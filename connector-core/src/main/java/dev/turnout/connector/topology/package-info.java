@@ -9,4 +9,7 @@
  * {@code TopologyHolder}); probes run on the monitor's own threads and publish whole new
  * snapshots; session counts are atomic. Everything is non-null unless annotated.
  */
+@NullMarked
 package dev.turnout.connector.topology;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  *
  * <p>Threading: commands run on the caller's thread. Everything is non-null unless documented otherwise.
  */
+@NullMarked
 package dev.turnout.manager.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -11,7 +11,6 @@ import static dev.turnout.protocol.constant.Capabilities.CLIENT_SSL;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.Fields;
 import dev.turnout.protocol.message.MalformedPacketException;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.message.client.HandshakeResponse41;
 import dev.turnout.protocol.message.client.SslRequest;
 import dev.turnout.protocol.message.server.AuthMoreData;
@@ -27,6 +26,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connector acting as a client towards a backend server: the authentication half of the

@@ -14,4 +14,7 @@
  * @see <a href="https://dev.mysql.com/doc/refman/8.0/en/comments.html">MySQL: Comments</a>
  * @see <a href="https://mariadb.com/kb/en/comment-syntax/">MariaDB: Comment Syntax</a>
  */
+@NullMarked
 package dev.turnout.protocol.classify;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,9 @@
  * every {@code encode} writes the payload only, the caller writes the header and sequence id.
  * Records are immutable, validate their components and copy arrays in and out, so they are safe to
  * share between threads; static views on frames neither allocate nor move indexes.
- * Everything is non-null unless annotated {@link dev.turnout.protocol.message.Nullable}.
+ * Everything is non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.turnout.protocol.message;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,4 +10,7 @@
  *
  * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_command_phase.html">Command Phase</a>
  */
+@NullMarked
 package dev.turnout.protocol.response;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,10 +1,10 @@
 package dev.turnout.routing.policy;
 
-import dev.turnout.routing.topology.Nullable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which replicas a session prefers and which it must not use, written {@code "host2,-host3"}:

@@ -1,7 +1,7 @@
 package dev.turnout.routing.policy;
 
 import dev.turnout.routing.topology.Datasource;
-import dev.turnout.routing.topology.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one routing decision: where, why, and whether to wait for the replica to apply

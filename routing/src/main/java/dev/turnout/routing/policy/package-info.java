@@ -9,6 +9,9 @@
  * its {@code RouteDecision} belong to one session and are used from its thread only; deciding
  * allocates nothing.
  *
- * <p>Everything is non-null unless annotated {@link dev.turnout.routing.topology.Nullable}.
+ * <p>Everything is non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.turnout.routing.policy;
+
+import org.jspecify.annotations.NullMarked;

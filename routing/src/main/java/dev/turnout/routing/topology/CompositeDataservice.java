@@ -3,6 +3,7 @@ package dev.turnout.routing.topology;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Several dataservices at different sites; the active one holds the primary, the passive ones

@@ -10,6 +10,9 @@
  * validate their components in the constructor with messages that name the field, and copy their
  * collections into immutable ones.
  *
- * <p>Everything is non-null unless annotated {@link dev.turnout.routing.topology.Nullable}.
+ * <p>Everything is non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.turnout.routing.topology;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,12 +8,12 @@ import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.Fields;
 import dev.turnout.protocol.message.MalformedPacketException;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.wire.Wire;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Re-authenticates the session as another user (and resets its state). The server answers like

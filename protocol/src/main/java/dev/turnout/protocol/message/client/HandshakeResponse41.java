@@ -11,12 +11,12 @@ import static dev.turnout.protocol.constant.Capabilities.CLIENT_ZSTD_COMPRESSION
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.Fields;
 import dev.turnout.protocol.message.MalformedPacketException;
-import dev.turnout.protocol.message.Nullable;
 import dev.turnout.protocol.wire.Wire;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's answer to the greeting: capabilities, user, the first authentication response.
