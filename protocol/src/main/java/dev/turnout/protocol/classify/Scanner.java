@@ -1,6 +1,8 @@
 package dev.turnout.protocol.classify;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lexer of {@link StatementClassifier}: one forward pass over {@code buf[from, to)} that yields
@@ -79,9 +81,11 @@ final class Scanner {
         CLASS[','] = C_COMMA;
     }
 
-    // input
-    private ByteBuf buf;
-    private byte[] array;
+    // input: null before the first reset and after clear, and only read in between
+    private @Nullable ByteBuf buf;
+    /** The buffer's backing array, or null when it has none (a direct buffer). */
+    private byte @Nullable [] array;
+
     private int arrayOffset;
     private int limit;
     private int pos;
@@ -177,7 +181,12 @@ final class Scanner {
         if (a != null) {
             return a[arrayOffset + index] & 0xFF;
         }
-        return windowed ? windowAt(index) : buf.getByte(index) & 0xFF;
+        return windowed ? windowAt(index) : input().getByte(index) & 0xFF;
+    }
+
+    /** The buffer of the classification in progress: the scanner is only read between reset and clear. */
+    private ByteBuf input() {
+        return Objects.requireNonNull(buf, "the scanner is read only between reset and clear");
     }
 
     private int windowAt(int index) {
@@ -194,7 +203,7 @@ final class Scanner {
             start = index; // outside [from, to): the buffer's own bounds check answers
             stop = index + 1;
         }
-        buf.getBytes(start, window, 0, stop - start);
+        input().getBytes(start, window, 0, stop - start);
         windowStart = start;
         windowEnd = stop;
     }

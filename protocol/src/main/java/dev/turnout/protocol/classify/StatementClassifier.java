@@ -12,6 +12,7 @@ import static dev.turnout.protocol.classify.Scanner.WORD;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides how the connector may route a statement: a zero-allocation, single forward pass over the
@@ -501,7 +502,7 @@ public final class StatementClassifier {
      * At SET: the statement's type, or null after {@code SET STATEMENT … FOR} with the scanner on the
      * first token of the statement that follows.
      */
-    private static StatementType set(Scanner s) {
+    private static @Nullable StatementType set(Scanner s) {
         int base = s.depth;
         s.advance();
         if (s.isWord(Keyword.PASSWORD)) {

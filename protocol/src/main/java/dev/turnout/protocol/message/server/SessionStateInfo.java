@@ -6,6 +6,7 @@ import dev.turnout.protocol.wire.Packets;
 import dev.turnout.protocol.wire.Wire;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Views of the session-state-tracking block an OK packet (or a 0xFE OK that ends a result set)
@@ -114,7 +115,7 @@ public final class SessionStateInfo {
      * system variable or MySQL's GTID tracker — or null when the frame reports none. Allocates
      * the string only when there is one.
      */
-    public static String trackedGtid(ByteBuf frame) {
+    public static @Nullable String trackedGtid(ByteBuf frame) {
         int index = entriesIndex(frame);
         if (index < 0) {
             return null;
