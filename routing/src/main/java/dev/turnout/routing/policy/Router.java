@@ -8,6 +8,7 @@ import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a statement of a session goes, as a pure function of a dataservice (from the
@@ -167,7 +168,8 @@ public final class Router {
         return maxLatencyMillis < 0 || (d.latencyMillis() >= 0 && d.latencyMillis() <= maxLatencyMillis);
     }
 
-    private static Datasource onlineMaster(Dataservice service) {
+    /** The master when it is ONLINE and reachable; null when there is none or it is not. */
+    private static @Nullable Datasource onlineMaster(Dataservice service) {
         List<Datasource> all = service.datasources();
         for (int i = 0; i < all.size(); i++) {
             Datasource d = all.get(i);
@@ -187,7 +189,8 @@ public final class Router {
         }
     }
 
-    private Datasource preferred(Datasource[] cand, int n) {
+    /** The first candidate the affinity prefers, in its order; null when it prefers none of them. */
+    private @Nullable Datasource preferred(Datasource[] cand, int n) {
         List<String> names = policy.affinity().preferred();
         for (int p = 0; p < names.size(); p++) {
             String name = names.get(p);

@@ -247,10 +247,13 @@ public final class GtidPosition {
     }
 
     private static GtidPosition mySql(TreeMap<String, List<long[]>> bySource) {
-        String[] sources = bySource.keySet().toArray(new String[0]);
+        String[] sources = new String[bySource.size()];
         long[][] sets = new long[sources.length][];
-        for (int i = 0; i < sources.length; i++) {
-            sets[i] = normalise(bySource.get(sources[i]));
+        int i = 0;
+        for (Map.Entry<String, List<long[]>> e : bySource.entrySet()) {
+            sources[i] = e.getKey();
+            sets[i] = normalise(e.getValue());
+            i++;
         }
         return new GtidPosition(Flavour.MYSQL, new long[0], new long[0], new long[0], sources, sets);
     }

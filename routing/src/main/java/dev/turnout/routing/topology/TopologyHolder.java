@@ -1,6 +1,7 @@
 package dev.turnout.routing.topology;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -27,7 +28,15 @@ public final class TopologyHolder {
 
     /** The current snapshot. */
     public TopologySnapshot current() {
-        return current.get();
+        return held();
+    }
+
+    /**
+     * What {@link #current} holds. NullAway models {@code AtomicReference.get()} as nullable, as it
+     * is in general; this one never holds null: the constructor, offer and update all check what they set.
+     */
+    private TopologySnapshot held() {
+        return Objects.requireNonNull(current.get(), "the holder never holds null");
     }
 
     /**
@@ -38,7 +47,7 @@ public final class TopologyHolder {
     public boolean offer(TopologySnapshot s) {
         Checks.notNull(s, "s");
         while (true) {
-            TopologySnapshot now = current.get();
+            TopologySnapshot now = held();
             if (s.version() <= now.version()) {
                 return false;
             }
@@ -60,7 +69,7 @@ public final class TopologyHolder {
     public TopologySnapshot update(UnaryOperator<TopologySnapshot> change) {
         Checks.notNull(change, "change");
         while (true) {
-            TopologySnapshot now = current.get();
+            TopologySnapshot now = held();
             TopologySnapshot next = Checks.notNull(change.apply(now), "the snapshot returned by change");
             if (next == now) {
                 return now;
