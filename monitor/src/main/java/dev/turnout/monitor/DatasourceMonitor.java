@@ -99,7 +99,7 @@ public final class DatasourceMonitor implements AutoCloseable {
     /** Confined to the round thread: whether a round has reported the outcome of each of those probes. */
     private final boolean[] reported;
     /** Confined to the round thread: the previous round, null before the first. */
-    private List<Probe> previousRound;
+    private @Nullable List<Probe> previousRound;
 
     private volatile List<Probe> latest = List.of();
 
@@ -329,6 +329,14 @@ public final class DatasourceMonitor implements AutoCloseable {
     }
 
     /**
+     * Why datasource {@code index} was unreachable in the previous round; null when it was reachable
+     * or there was no previous round (a probe has an error exactly when it is unreachable).
+     */
+    private @Nullable String previousError(int index) {
+        return previousRound == null ? null : previousRound.get(index).error();
+    }
+
+    /**
      * The outcome of datasource {@code index}'s probe if it ends by {@code deadline}; else an
      * unreachable probe: with the previous round's reason if it was unreachable then, otherwise
      * "no answer within" the timeout.
@@ -341,8 +349,9 @@ public final class DatasourceMonitor implements AutoCloseable {
             reported[index] = true;
             return probe;
         } catch (TimeoutException e) {
-            String error = wasUnreachable(index)
-                    ? previousRound.get(index).error()
+            String previous = previousError(index);
+            String error = previous != null
+                    ? previous
                     : "no answer within " + settings.timeout().toMillis() + " ms";
             return Probe.unreachable(prober.address().name(), error, prober.lastFlavor(), clock.getAsLong());
         } catch (ExecutionException | CancellationException | InterruptedException e) {
@@ -369,7 +378,8 @@ public final class DatasourceMonitor implements AutoCloseable {
     private Probe failed(Exception e, Prober prober) {
         String error;
         if (e instanceof ExecutionException) {
-            error = MonitorConnections.message(e.getCause());
+            Throwable cause = e.getCause(); // what the probe threw: FutureTask always sets it
+            error = MonitorConnections.message(cause != null ? cause : e);
         } else if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             error = "interrupted";

@@ -5,9 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,12 @@ final class HeartbeatWriter {
     private final HeartbeatRing ring;
     private final LongSupplier clock;
     private final String upsert;
-    private Connection connection;
-    private PreparedStatement statement;
-    private String writingOn;
+    /** The connection to the primary and its prepared upsert: both set by a tick, both cleared by close. */
+    private @Nullable Connection connection;
+
+    private @Nullable PreparedStatement statement;
+    /** The datasource the heartbeat is written on; null when there is no known primary. */
+    private @Nullable String writingOn;
     /** The state last logged at INFO ({@code writing db1}, {@code failing db1}, {@code no primary}). */
     private String reported = "";
 
@@ -86,10 +91,12 @@ final class HeartbeatWriter {
                 statement = connection.prepareStatement(upsert);
                 checkNotStopping();
             }
+            PreparedStatement upserting =
+                    Objects.requireNonNull(statement, "prepared with the connection, cleared with it by close");
             long ts = clock.getAsLong();
-            statement.setString(1, settings.heartbeatSource());
-            statement.setLong(2, ts);
-            statement.executeUpdate();
+            upserting.setString(1, settings.heartbeatSource());
+            upserting.setLong(2, ts);
+            upserting.executeUpdate();
             ring.committed(ts);
             report(
                     "writing " + address.name(),

@@ -36,14 +36,16 @@ final class Prober {
     private final MonitorSettings settings;
     private final HeartbeatRing ring;
     private final LongSupplier clock;
-    private Connection connection;
-    private volatile Flavor lastFlavor;
+    /** Opened by the first probe, null again after a failure or close. */
+    private @Nullable Connection connection;
+
+    private volatile @Nullable Flavor lastFlavor;
     /**
      * {@link HeartbeatRing#latest()} when the heartbeat table was last found missing on this server,
      * or null: the row is not asked for again until a newer heartbeat committed (the driver logs
      * every error packet at WARN, and a primary that never writes would otherwise make every probe log).
      */
-    private Long tableMissingAt;
+    private @Nullable Long tableMissingAt;
 
     private final BooleanSupplier stopping;
 
