@@ -9,6 +9,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One push connection: {@link PushMessage}s as UTF-8 lines over a socket.
@@ -51,6 +52,7 @@ final class LineChannel implements Closeable {
      * @throws IOException when the connection fails or a line is longer than {@link #MAX_LINE_CHARS}
      * @throws IllegalArgumentException when a line is not a valid message
      */
+    @Nullable
     PushMessage read() throws IOException {
         StringBuilder line = new StringBuilder(256);
         while (true) {

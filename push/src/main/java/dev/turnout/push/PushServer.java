@@ -9,11 +9,13 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +125,7 @@ public final class PushServer implements AutoCloseable {
                     List<String> missing = new ArrayList<>();
                     for (Connection c : waited) {
                         if (!c.closed && c.acked < request) {
-                            missing.add(c.info.connector());
+                            missing.add(c.subscribed().connector()); // waited for: it had said hello
                         }
                     }
                     if (missing.isEmpty()) {
@@ -220,11 +222,11 @@ public final class PushServer implements AutoCloseable {
         }
     }
 
-    /** One connector's connection; its info is null until its hello arrived. */
+    /** One connector's connection; its info is null until its hello arrived, and never again after. */
     private final class Connection {
         final LineChannel channel;
         final int id;
-        volatile RouterInfo info;
+        volatile @Nullable RouterInfo info;
         volatile long acked;
         volatile boolean closed;
 
@@ -285,14 +287,21 @@ public final class PushServer implements AutoCloseable {
             }
         }
 
+        /** The connector's info, once it said hello (its info is never cleared). */
+        RouterInfo subscribed() {
+            return Objects.requireNonNull(info, "only a connector that said hello is asked");
+        }
+
+        /** Only once the connector said hello, as every caller checks. */
         synchronized void updateState(ConnectorState state) {
-            RouterInfo i = info;
+            RouterInfo i = subscribed();
             info = new RouterInfo(
                     i.connector(), i.host(), i.pid(), i.ports(), i.remote(), state, i.created(), i.active());
         }
 
+        /** Only once the connector said hello: {@link #handle} rejects anything else before. */
         synchronized void updateStats(PushMessage.Stats s) {
-            RouterInfo i = info;
+            RouterInfo i = subscribed();
             info = new RouterInfo(
                     i.connector(), i.host(), i.pid(), i.ports(), i.remote(), i.state(), s.created(), s.active());
         }
