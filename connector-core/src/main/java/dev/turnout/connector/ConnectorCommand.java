@@ -5,6 +5,7 @@ import dev.turnout.connector.config.ConnectorConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -25,12 +26,14 @@ public final class ConnectorCommand implements Callable<Integer> {
             required = true,
             paramLabel = "FILE",
             description = "the tungsten.ini-style configuration file")
+    @SuppressWarnings("NullAway.Init") // a required option: picocli sets it before call()
     Path config;
 
     @Option(
             names = {"-s", "--service"},
             paramLabel = "NAME",
             description = "the dataservice to serve (default: the only dataservice of the file)")
+    @Nullable
     String service;
 
     @Override

@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,21 +68,22 @@ public final class ConnectorServer implements AutoCloseable {
     private final ConnectorTopology topology;
     private final MeterRegistry metrics = new SimpleMeterRegistry();
     /** Chooses the datasource of each bridged connection; null unless {@code connector-bridge-mode}. */
-    private final BridgeTargets bridgeTargets;
+    private final @Nullable BridgeTargets bridgeTargets;
 
+    @SuppressWarnings("NullAway.Init") // set by bind(), in start() before the server is returned
     private Channel listener;
     /** The {@code application-readonly-port} listener; null when not configured. */
-    private Channel readOnlyListener;
+    private @Nullable Channel readOnlyListener;
 
     private boolean stopped;
     /** connector-backend-pool-idle, or less: below the primary's wait_timeout. */
     private volatile Duration poolIdle;
     /** The subscription to {@code connector-managers}; null when none is configured. */
-    private volatile ManagerSubscription managers;
+    private volatile @Nullable ManagerSubscription managers;
     /** The REST API ({@code connector-rest-api-address}); null when not configured. */
-    private volatile AdminServer admin;
+    private volatile @Nullable AdminServer admin;
 
-    private ConnectorServer(ConnectorConfig config, SslContext sslContext) {
+    private ConnectorServer(ConnectorConfig config, @Nullable SslContext sslContext) {
         this.config = config;
         this.transport = Transport.best();
         this.poolIdle = config.backends().poolIdle();

@@ -10,6 +10,7 @@ import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.server.ErrPacket;
+import dev.turnout.protocol.message.server.HandshakeV10;
 import dev.turnout.protocol.message.server.OkPacket;
 import dev.turnout.protocol.response.ResponseTracker;
 import dev.turnout.protocol.response.ServerStep;
@@ -18,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,7 +41,9 @@ final class PrimaryProbe implements BackendListener {
     /** The primary's wait_timeout in seconds, or -1 when it was not read. */
     private final CompletableFuture<Long> waitTimeout = new CompletableFuture<>();
 
+    @SuppressWarnings("NullAway.Init") // set by backendReady, which comes before any backendPacket
     private ResponseTracker tracker;
+
     private long seconds = -1;
 
     private PrimaryProbe(String target) {
@@ -51,7 +55,7 @@ final class PrimaryProbe implements BackendListener {
      * {@code wait_timeout} in seconds, or -1 when the primary did not say.
      */
     static long run(ConnectorConfig config, EventLoop loop, BackendDialer dialer, GreetingCache greetings) {
-        HostPort master = config.dataservice().master();
+        HostPort master = config.dataservice().requireMaster();
         long capabilities = Capabilities.CLIENT_PROTOCOL_41
                 | Capabilities.CLIENT_SECURE_CONNECTION
                 | Capabilities.CLIENT_PLUGIN_AUTH
@@ -80,7 +84,8 @@ final class PrimaryProbe implements BackendListener {
 
     @Override
     public void backendReady(BackendConnection backend, OkPacket ok) {
-        log.info("primary {} is {}", target, backend.greeting().serverVersion());
+        HandshakeV10 greeting = Objects.requireNonNull(backend.greeting(), "a ready backend has had its greeting");
+        log.info("primary {} is {}", target, greeting.serverVersion());
         tracker = new ResponseTracker(backend.capabilities());
         ByteBuf query = backend.alloc().buffer(Packets.HEADER_SIZE + 1 + QUERY.length);
         Packets.writeHeader(query, 1 + QUERY.length, 0);

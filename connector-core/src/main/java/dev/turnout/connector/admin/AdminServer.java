@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connector's REST API: {@code GET /api/v1/status} (JSON: state, topology version, datasources
@@ -64,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(
             HostPort address,
-            String user,
+            @Nullable String user,
             byte[] password,
             String connector,
             ConnectorTopology topology,

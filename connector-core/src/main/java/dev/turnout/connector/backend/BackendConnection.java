@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private BackendListener listener;
     private final Consumer<HandshakeV10> greetingObserver;
     private Phase phase = Phase.CONNECTING;
+    // set by connect(), the only way to make a connection, before it returns it or any event reaches it
+    @SuppressWarnings("NullAway.Init")
     private Channel channel;
-    private ScheduledFuture<?> timeout;
-    private HandshakeV10 greeting;
+    /** The connect and authentication timeout; null once cancelled. */
+    private @Nullable ScheduledFuture<?> timeout;
+    /** The server greeting; null until it arrived. */
+    private @Nullable HandshakeV10 greeting;
 
     private BackendConnection(
             Target target, ClientAuthExchange auth, BackendListener listener, Consumer<HandshakeV10> greetingObserver) {
@@ -131,8 +136,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return (EventLoop) channel.eventLoop();
     }
 
-    /** The server greeting of this connection, once received. */
-    public HandshakeV10 greeting() {
+    /** The server greeting of this connection, once received; null before. */
+    public @Nullable HandshakeV10 greeting() {
         return greeting;
     }
 

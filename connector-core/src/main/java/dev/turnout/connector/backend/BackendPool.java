@@ -12,6 +12,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticated idle backend connections of one event loop ({@code connector-backend-pool}), so
@@ -51,7 +53,7 @@ public final class BackendPool implements BackendListener {
     }
 
     /** An idle connection for {@code key}, or null; the caller becomes its listener. */
-    public BackendConnection take(Key key) {
+    public @Nullable BackendConnection take(Key key) {
         ArrayDeque<Idle> connections = idle.get(key);
         long now = ticker.nanoTime();
         while (connections != null && !connections.isEmpty()) {
@@ -121,7 +123,7 @@ public final class BackendPool implements BackendListener {
             connection.close();
             return;
         }
-        int[] left = pendingResponses.get(connection);
+        int[] left = Objects.requireNonNull(pendingResponses.get(connection), "kept and forgotten with resetting");
         if (--left[0] == 0) {
             forget(connection);
             idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Idle(connection, ticker.nanoTime()));

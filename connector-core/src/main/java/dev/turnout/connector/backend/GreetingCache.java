@@ -5,6 +5,7 @@ import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.protocol.message.server.HandshakeV10;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The primary's latest server greeting, from which the connector builds its own handshake so that
@@ -73,7 +74,7 @@ public final class GreetingCache {
     }
 
     /** The primary's greeting, or null before one was seen. */
-    public HandshakeV10 primaryGreeting() {
+    public @Nullable HandshakeV10 primaryGreeting() {
         return primary.get();
     }
 

@@ -21,6 +21,7 @@ import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +66,18 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
     private final DatasourceSide datasourceSide = new DatasourceSide();
 
     private Phase phase = Phase.CONNECTING;
+    // client, datasource and target: set by channelActive, the first event of an accepted channel;
+    // the datasource side only starts there
+    @SuppressWarnings("NullAway.Init")
     private ChannelHandlerContext client;
+
+    @SuppressWarnings("NullAway.Init")
     private Channel datasource;
+
+    @SuppressWarnings("NullAway.Init")
     private HostPort target;
     /** Ends the wait for the datasource's first byte; null once it arrived or the session ended. */
-    private ScheduledFuture<?> connectTimer;
+    private @Nullable ScheduledFuture<?> connectTimer;
 
     /** A bridged connection accepted on {@code listener}, relayed to the datasource {@code targets} chooses for it. */
     public BridgeHandler(SessionServices services, BridgeTargets targets, Listener listener) {

@@ -23,7 +23,7 @@ final class RoundRobinTargets implements BridgeTargets {
             throw new IllegalArgumentException(
                     "bridge mode serves a dataservice, not the composite " + dataservice.name());
         }
-        this.master = dataservice.master();
+        this.master = dataservice.requireMaster();
         List<HostPort> others = dataservice.members().stream()
                 .filter(member -> !member.equals(master))
                 .toList();

@@ -13,8 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the sections read by {@link IniReader} into a validated {@link ConnectorConfig}: has
@@ -33,13 +35,14 @@ final class ConfigParser {
         this.settingsParser = new SettingsParser(problems, baseDir, defaultWorkerThreads, acceptedUnused);
     }
 
-    static ConnectorConfig parse(String text, String source, String service, Path baseDir) throws ConfigException {
+    static ConnectorConfig parse(String text, String source, @Nullable String service, Path baseDir)
+            throws ConfigException {
         int workers =
                 Math.min(SettingsParser.MAX_WORKER_THREADS, Runtime.getRuntime().availableProcessors());
         return new ConfigParser(new Problems(source), baseDir.toAbsolutePath(), workers).run(text, service);
     }
 
-    private ConnectorConfig run(String text, String service) throws ConfigException {
+    private ConnectorConfig run(String text, @Nullable String service) throws ConfigException {
         List<IniSection> sections = IniReader.read(text, problems);
         IniSection defaults = null;
         List<IniSection> services = new ArrayList<>();
@@ -85,7 +88,8 @@ final class ConfigParser {
         problems.throwIfAny();
 
         DataserviceConfig selected = select(dataservices, service);
-        SectionSettings selectedSettings = settings.get(selected.name());
+        SectionSettings selectedSettings = Objects.requireNonNull(
+                settings.get(selected.name()), "the settings of every dataservice kept were kept with it");
         UserMapFile userMapFile = selectedSettings.userMapFile();
         return new ConnectorConfig(
                 selected,
@@ -119,7 +123,8 @@ final class ConfigParser {
 
     // ---- dataservice sections ---------------------------------------------------------------
 
-    private DataserviceConfig dataservice(
+    /** The dataservice of a section; null after recording why it is not valid. */
+    private @Nullable DataserviceConfig dataservice(
             IniSection section, int replicationPort, List<String> plainNames, Set<String> compositeNames) {
         int before = problems.count();
         String name = section.name();
@@ -172,7 +177,7 @@ final class ConfigParser {
                     members.add(member);
                 }
             }
-            if (primary != null && !members.isEmpty() && !members.contains(primary)) {
+            if (primaryEntry != null && primary != null && !members.isEmpty() && !members.contains(primary)) {
                 problems.add(
                         primaryEntry.line(),
                         primaryEntry.key(),
@@ -211,7 +216,7 @@ final class ConfigParser {
     private void checkRelaySource(
             String name,
             IniSection.Entry relaySource,
-            IniSection.Entry relay,
+            IniSection.@Nullable Entry relay,
             List<String> plainNames,
             Set<String> compositeNames) {
         String source = relaySource.value();
@@ -236,7 +241,9 @@ final class ConfigParser {
         }
     }
 
-    private DataserviceConfig composite(IniSection section, List<String> plainNames, Set<String> compositeNames) {
+    /** The composite dataservice of a section; null after recording why it is not valid. */
+    private @Nullable DataserviceConfig composite(
+            IniSection section, List<String> plainNames, Set<String> compositeNames) {
         int before = problems.count();
         String name = section.name();
         for (Key key : List.of(Key.TOPOLOGY, Key.MASTER, Key.MEMBERS, Key.CONNECTORS, Key.RELAY, Key.RELAY_SOURCE)) {
@@ -249,7 +256,9 @@ final class ConfigParser {
                                 + "] (a section with composite-datasources lists dataservices only)");
             }
         }
-        IniSection.Entry entry = section.get(Key.COMPOSITE_DATASOURCES);
+        IniSection.Entry entry = Objects.requireNonNull(
+                section.get(Key.COMPOSITE_DATASOURCES),
+                "a section is a composite because it has composite-datasources");
         List<String> parts = new ArrayList<>();
         for (String part : list(entry)) {
             if (part.equals(name)) {
@@ -291,7 +300,8 @@ final class ConfigParser {
         return items;
     }
 
-    private HostPort host(IniSection.Entry entry, String text, int defaultPort) {
+    /** The host of an item; null after recording why it is not one. */
+    private @Nullable HostPort host(IniSection.Entry entry, String text, int defaultPort) {
         try {
             return HostPort.parse(text, defaultPort);
         } catch (IllegalArgumentException e) {
@@ -300,7 +310,8 @@ final class ConfigParser {
         }
     }
 
-    private String connectorHost(IniSection.Entry entry, String text) {
+    /** The host name of a connectors item; null after recording why it is not one. */
+    private @Nullable String connectorHost(IniSection.Entry entry, String text) {
         HostPort parsed = host(entry, text, SettingsParser.DEFAULT_PORT);
         if (parsed == null) {
             return null;
@@ -315,7 +326,8 @@ final class ConfigParser {
 
     // ---- the served dataservice -------------------------------------------------------------
 
-    private DataserviceConfig select(List<DataserviceConfig> dataservices, String service) throws ConfigException {
+    private DataserviceConfig select(List<DataserviceConfig> dataservices, @Nullable String service)
+            throws ConfigException {
         List<String> all = dataservices.stream().map(DataserviceConfig::name).toList();
         if (service != null) {
             for (DataserviceConfig dataservice : dataservices) {
@@ -336,7 +348,7 @@ final class ConfigParser {
     }
 
     /** Reads a file as UTF-8 and parses it; relative paths in it resolve against its directory. */
-    static ConnectorConfig load(Path file, String service) throws ConfigException {
+    static ConnectorConfig load(Path file, @Nullable String service) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

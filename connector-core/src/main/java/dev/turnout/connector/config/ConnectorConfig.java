@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connector's validated, immutable configuration, read from one {@code tungsten.ini}-style
@@ -47,7 +48,7 @@ public final class ConnectorConfig {
     /** {@code section.core()}, the settings most accessors read. */
     private final Settings settings;
     /** Shared with the copies made by the {@code with...} methods, so that a reload reaches them all. */
-    private final AtomicReference<UserMap> userMap;
+    private final AtomicReference<@Nullable UserMap> userMap;
 
     /** @param userMap the loaded {@code section.userMapFile()}; null when that is null */
     ConnectorConfig(
@@ -55,7 +56,7 @@ public final class ConnectorConfig {
             List<DataserviceConfig> dataservices,
             SectionSettings section,
             Set<String> acceptedUnusedKeys,
-            UserMap userMap) {
+            @Nullable UserMap userMap) {
         this(dataservice, dataservices, section, acceptedUnusedKeys, new AtomicReference<>(userMap));
     }
 
@@ -64,7 +65,7 @@ public final class ConnectorConfig {
             List<DataserviceConfig> dataservices,
             SectionSettings section,
             Set<String> acceptedUnusedKeys,
-            AtomicReference<UserMap> userMap) {
+            AtomicReference<@Nullable UserMap> userMap) {
         this.dataservice = Objects.requireNonNull(dataservice, "dataservice");
         this.dataservices = List.copyOf(dataservices);
         this.acceptedUnusedKeys = Set.copyOf(acceptedUnusedKeys);
@@ -85,7 +86,7 @@ public final class ConnectorConfig {
      *                choices) when there are several
      * @throws ConfigException naming the file, line and key of every problem found
      */
-    public static ConnectorConfig load(Path file, String service) throws ConfigException {
+    public static ConnectorConfig load(Path file, @Nullable String service) throws ConfigException {
         return ConfigParser.load(file, service);
     }
 
@@ -97,7 +98,8 @@ public final class ConnectorConfig {
      * @param service as for {@link #load}; may be null
      * @throws ConfigException naming the source, line and key of every problem found
      */
-    public static ConnectorConfig parse(String text, String sourceName, String service) throws ConfigException {
+    public static ConnectorConfig parse(String text, String sourceName, @Nullable String service)
+            throws ConfigException {
         return ConfigParser.parse(text, sourceName, service, Path.of(""));
     }
 

@@ -2,6 +2,7 @@ package dev.turnout.connector.config;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code [NAME]} section of the configuration file: a dataservice (a replicated cluster) or a
@@ -27,10 +28,10 @@ import java.util.Objects;
 public record DataserviceConfig(
         String name,
         String topology,
-        HostPort master,
+        @Nullable HostPort master,
         List<HostPort> members,
         List<String> connectors,
-        String relaySource,
+        @Nullable String relaySource,
         List<String> compositeDatasources) {
 
     /** The {@code topology} of a composite dataservice. */
@@ -64,6 +65,18 @@ public record DataserviceConfig(
         long sameHost =
                 members.stream().filter(m -> m.host().equals(member.host())).count();
         return sameHost > 1 ? member.toString() : member.host();
+    }
+
+    /**
+     * The configured master of a dataservice, for callers that serve one: a composite has none.
+     *
+     * @throws IllegalStateException for a composite
+     */
+    public HostPort requireMaster() {
+        if (master == null) {
+            throw new IllegalStateException("the composite dataservice " + name + " has no master");
+        }
+        return master;
     }
 
     /** True for a composite dataservice (a section with {@code composite-datasources}). */

@@ -3,6 +3,7 @@ package dev.turnout.connector.config;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code [name]} section as read: its header line and its {@code key=value} entries in file
@@ -41,6 +42,8 @@ final class IniSection {
         return entries.putIfAbsent(entry.key(), entry);
     }
 
+    /** The entry of {@code key}; null when the section does not set it. */
+    @Nullable
     Entry get(Key key) {
         return entries.get(key.keyName());
     }

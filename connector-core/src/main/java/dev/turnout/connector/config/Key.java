@@ -121,7 +121,7 @@ enum Key {
                 bestDistance = d;
             }
         }
-        return bestDistance <= 2 ? Optional.of(best) : Optional.empty();
+        return best != null && bestDistance <= 2 ? Optional.of(best) : Optional.empty();
     }
 
     /** Levenshtein distance; the inputs are short key names. */

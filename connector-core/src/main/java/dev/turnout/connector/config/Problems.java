@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects the problems of one file so that an operator sees all of them at once, sorted by line
@@ -27,7 +28,7 @@ final class Problems {
         return source;
     }
 
-    void add(int line, String key, String text) {
+    void add(int line, String key, @Nullable String text) {
         record(line, source + ":" + line + ": " + key + ": " + text);
     }
 

@@ -2,6 +2,7 @@ package dev.turnout.connector.config;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connector's REST API and its credentials. {@link ConnectorConfig#restApi()}.
@@ -17,7 +18,7 @@ import java.util.Optional;
  *                 UTF-8 bytes, the Basic-auth password; null when not set, which
  *                 {@link #password()} returns as empty
  */
-public record RestApiSettings(Optional<HostPort> address, Optional<String> user, byte[] password) {
+public record RestApiSettings(Optional<HostPort> address, Optional<String> user, byte @Nullable [] password) {
 
     public RestApiSettings {
         Objects.requireNonNull(address, "address");

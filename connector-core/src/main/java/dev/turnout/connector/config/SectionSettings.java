@@ -1,6 +1,7 @@
 package dev.turnout.connector.config;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every connector setting in effect for one section ([defaults] overridden by the section's own
@@ -21,7 +22,7 @@ import java.util.Objects;
 record SectionSettings(
         Settings core,
         SplittingSettings splitting,
-        UserMapFile userMapFile,
+        @Nullable UserMapFile userMapFile,
         ProbeSettings probes,
         FailoverSettings failover,
         BackendSettings backends,

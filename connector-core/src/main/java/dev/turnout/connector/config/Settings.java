@@ -1,6 +1,7 @@
 package dev.turnout.connector.config;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The core connector settings in effect for one section (listener, login, timeouts, TLS,
@@ -20,7 +21,7 @@ record Settings(
         Duration handshakeTimeout,
         long maxAllowedPacket,
         Duration shutdownTimeout,
-        TlsFiles tls,
+        @Nullable TlsFiles tls,
         int workerThreads,
         int readOnlyPort,
         boolean bridgeMode) {

@@ -10,8 +10,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connector settings of {@link ConfigParser}'s sections: reads each section's setting keys
@@ -203,15 +205,26 @@ final class SettingsParser {
         return (Integer) effective(Key.REPLICATION_PORT, defaults, own, DEFAULT_PORT);
     }
 
+    /** The value in effect for {@code key}, else {@code fallback}. */
     private static Object effective(Key key, Layer defaults, Layer own, Object fallback) {
+        Object value = effectiveOrNull(key, defaults, own);
+        return value == null ? fallback : value;
+    }
+
+    /**
+     * The value in effect for {@code key}: the section's own, else (when the section does not set the
+     * key at all) the default's; null when neither gives a valid one.
+     */
+    private static @Nullable Object effectiveOrNull(Key key, Layer defaults, Layer own) {
         Object value = own.values.get(key);
         if (value == null && !own.entries.containsKey(key)) {
             value = defaults.values.get(key);
         }
-        return value == null ? fallback : value;
+        return value;
     }
 
-    private static IniSection.Entry effectiveEntry(Key key, Layer defaults, Layer own) {
+    /** The entry that sets {@code key}, the section's own or else the default's; null when neither does. */
+    private static IniSection.@Nullable Entry effectiveEntry(Key key, Layer defaults, Layer own) {
         IniSection.Entry entry = own.entries.get(key);
         return entry != null ? entry : defaults.entries.get(key);
     }
@@ -220,6 +233,7 @@ final class SettingsParser {
      * The settings in effect for one section ([defaults] overridden by its own values), or null
      * after recording why there are none.
      */
+    @Nullable
     SectionSettings section(IniSection section, Layer defaults, Layer own) {
         Settings core = core(section, defaults, own);
         if (core == null) {
@@ -235,7 +249,8 @@ final class SettingsParser {
                 restApi(defaults, own));
     }
 
-    private Settings core(IniSection section, Layer defaults, Layer own) {
+    /** The core settings of a section; null after recording why there are none. */
+    private @Nullable Settings core(IniSection section, Layer defaults, Layer own) {
         boolean ok = true;
         for (Key required : List.of(Key.APPLICATION_USER, Key.APPLICATION_PASSWORD)) {
             if (effectiveEntry(required, defaults, own) == null) {
@@ -257,7 +272,7 @@ final class SettingsParser {
         }
         IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
         if (readOnlyPort != null
-                && effective(Key.APPLICATION_READONLY_PORT, defaults, own, null) instanceof Integer port
+                && effectiveOrNull(Key.APPLICATION_READONLY_PORT, defaults, own) instanceof Integer port
                 && port.equals(effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT))) {
             problems.add(
                     readOnlyPort.line(),
@@ -269,32 +284,38 @@ final class SettingsParser {
         // A present but invalid value was reported where it stands.
         for (Key k : Key.values()) {
             IniSection.Entry entry = effectiveEntry(k, defaults, own);
-            if (entry != null && k.scope() == Key.Scope.SETTING && effective(k, defaults, own, null) == null) {
+            if (entry != null && k.scope() == Key.Scope.SETTING && effectiveOrNull(k, defaults, own) == null) {
                 ok = false;
             }
         }
         if (!ok) {
             return null;
         }
-        Path certificatePath = (Path) effective(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own, null);
-        Path keyPath = (Path) effective(Key.CONNECTOR_SSL_KEY, defaults, own, null);
+        Path certificatePath = (Path) effectiveOrNull(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own);
+        Path keyPath = (Path) effectiveOrNull(Key.CONNECTOR_SSL_KEY, defaults, own);
+        // Both required keys are set with valid values here: their absence or an invalid value made ok false.
         return new Settings(
-                (String) effective(Key.APPLICATION_USER, defaults, own, null),
-                (byte[]) effective(Key.APPLICATION_PASSWORD, defaults, own, null),
+                (String) Objects.requireNonNull(effectiveOrNull(Key.APPLICATION_USER, defaults, own), "checked above"),
+                (byte[]) Objects.requireNonNull(
+                        effectiveOrNull(Key.APPLICATION_PASSWORD, defaults, own), "checked above"),
                 (Integer) effective(Key.APPLICATION_PORT, defaults, own, DEFAULT_PORT),
                 (String) effective(Key.CONNECTOR_LISTEN_ADDRESS, defaults, own, DEFAULT_LISTEN_ADDRESS),
                 (Duration) effective(Key.CONNECTOR_CONNECT_TIMEOUT, defaults, own, DEFAULT_CONNECT_TIMEOUT),
                 (Duration) effective(Key.CONNECTOR_HANDSHAKE_TIMEOUT, defaults, own, DEFAULT_HANDSHAKE_TIMEOUT),
                 (Long) effective(Key.CONNECTOR_MAX_ALLOWED_PACKET, defaults, own, DEFAULT_MAX_ALLOWED_PACKET),
                 (Duration) effective(Key.CONNECTOR_SHUTDOWN_TIMEOUT, defaults, own, DEFAULT_SHUTDOWN_TIMEOUT),
-                certificatePath == null ? null : new TlsFiles(certificatePath, keyPath),
+                certificatePath == null
+                        ? null
+                        : new TlsFiles(
+                                certificatePath,
+                                Objects.requireNonNull(keyPath, "a certificate without a key made ok false")),
                 (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads),
                 (Integer) effective(Key.APPLICATION_READONLY_PORT, defaults, own, -1),
                 (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false));
     }
 
     private static SplittingSettings splitting(Layer defaults, Layer own) {
-        Duration maxSlaveLatency = (Duration) effective(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own, null);
+        Duration maxSlaveLatency = (Duration) effectiveOrNull(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own);
         return new SplittingSettings(
                 (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
                 (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
@@ -305,12 +326,13 @@ final class SettingsParser {
     }
 
     /** {@code connector-user-map} in effect, with the line that set it; null when not set. */
-    private UserMapFile userMapFile(Layer defaults, Layer own) {
-        Path userMap = (Path) effective(Key.CONNECTOR_USER_MAP, defaults, own, null);
+    private @Nullable UserMapFile userMapFile(Layer defaults, Layer own) {
+        Path userMap = (Path) effectiveOrNull(Key.CONNECTOR_USER_MAP, defaults, own);
         if (userMap == null) {
             return null;
         }
-        IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own);
+        IniSection.Entry entry = Objects.requireNonNull(
+                effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own), "a value in effect comes from an entry");
         return new UserMapFile(userMap, problems.source(), entry.line());
     }
 
@@ -342,13 +364,15 @@ final class SettingsParser {
 
     private static RestApiSettings restApi(Layer defaults, Layer own) {
         return new RestApiSettings(
-                Optional.ofNullable((HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null)),
-                Optional.ofNullable((String) effective(Key.REST_API_ADMIN_USER, defaults, own, null)),
-                (byte[]) effective(
-                        Key.REST_API_ADMIN_PASSWORD,
-                        defaults,
-                        own,
-                        effective(Key.REST_API_ADMIN_PASS, defaults, own, null)));
+                Optional.ofNullable((HostPort) effectiveOrNull(Key.CONNECTOR_REST_API_ADDRESS, defaults, own)),
+                Optional.ofNullable((String) effectiveOrNull(Key.REST_API_ADMIN_USER, defaults, own)),
+                restApiPassword(defaults, own));
+    }
+
+    /** {@code rest-api-admin-password}, else its alias {@code rest-api-admin-pass}; null when neither is set. */
+    private static byte @Nullable [] restApiPassword(Layer defaults, Layer own) {
+        Object password = effectiveOrNull(Key.REST_API_ADMIN_PASSWORD, defaults, own);
+        return (byte[]) (password != null ? password : effectiveOrNull(Key.REST_API_ADMIN_PASS, defaults, own));
     }
 
     /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application users of a Tungsten {@code user.map} file (named by {@code connector-user-map}).
@@ -236,7 +237,7 @@ public final class UserMap {
     }
 
     /** A host name or address in the form {@link #hostOptions()} keys it by; null when it is neither. */
-    private static String host(String text) {
+    private static @Nullable String host(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         String host = lower.length() > 2 && lower.startsWith("[") && lower.endsWith("]")
                 ? lower.substring(1, lower.length() - 1)
@@ -291,7 +292,7 @@ public final class UserMap {
         for (UserEntry entry : users.values()) {
             if (!services.contains(entry.service())) {
                 problems.addLine(
-                        lines.get(entry.user()),
+                        Objects.requireNonNull(lines.get(entry.user()), "every user has the line it was read from"),
                         "service " + Values.quote(entry.service())
                                 + " is not a dataservice of the configuration (dataservices: "
                                 + String.join(", ", new TreeSet<>(services)) + ")");

@@ -50,9 +50,10 @@ final class Accounts {
     SessionLogin verify(Login candidate, byte[] seed, Listener listener, SocketAddress local, String session) {
         UserMap.UserEntry entry =
                 config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
-        boolean mapped = entry != null && entry.service().equals(config.serviceName());
-        byte[] password = mapped ? entry.password() : config.applicationPassword();
-        boolean userMatches = mapped
+        // The user map's entry when it gives this user the served dataservice.
+        UserMap.UserEntry mapped = entry != null && entry.service().equals(config.serviceName()) ? entry : null;
+        byte[] password = mapped != null ? mapped.password() : config.applicationPassword();
+        boolean userMatches = mapped != null
                 || MessageDigest.isEqual(
                         candidate.user().getBytes(StandardCharsets.UTF_8),
                         config.applicationUser().getBytes(StandardCharsets.UTF_8));
@@ -67,12 +68,14 @@ final class Accounts {
                     "{} access denied for user '{}'{}",
                     session,
                     candidate.user(),
-                    entry != null && !mapped ? " (the user map gives it dataservice " + entry.service() + ")" : "");
+                    entry != null && mapped == null
+                            ? " (the user map gives it dataservice " + entry.service() + ")"
+                            : "");
             return null;
         }
         return new SessionLogin(
                 candidate.user(),
-                mapped ? entry.user() : config.applicationUser(),
+                mapped != null ? mapped.user() : config.applicationUser(),
                 password,
                 candidate.database(),
                 candidate.characterSet(),
@@ -87,7 +90,7 @@ final class Accounts {
      * or an {@code @hostoption} for the local address the client connected to). A comment hint
      * overrides it per statement.
      */
-    private Qos qosOf(@Nullable UserMap.UserEntry entry, Listener listener, SocketAddress local) {
+    private Qos qosOf(UserMap.@Nullable UserEntry entry, Listener listener, SocketAddress local) {
         Qos qos = routing.qos();
         if (entry != null && entry.direct()) {
             qos = Qos.RO_RELAXED;
@@ -105,7 +108,7 @@ final class Accounts {
     }
 
     /** The connector's read policy, with the user map's affinity for this user if it gives one. */
-    private ReadPolicy readPolicyOf(@Nullable UserMap.UserEntry entry) {
+    private ReadPolicy readPolicyOf(UserMap.@Nullable UserEntry entry) {
         ReadPolicy policy = routing.readPolicy();
         if (entry == null || entry.affinity().isNone()) {
             return policy;

@@ -24,8 +24,10 @@ import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -55,8 +57,13 @@ final class ClientLogin implements SessionHost {
     private final String tag;
     private final Accounts accounts;
     private final byte[] seed;
-    private @Nullable Session session;
-    private @Nullable ClientConnection client;
+    // session and client: set by greet(), which FrontendHandler calls right after making this login
+    @SuppressWarnings("NullAway.Init")
+    private Session session;
+
+    @SuppressWarnings("NullAway.Init")
+    private ClientConnection client;
+
     private long advertisedCapabilities;
     private boolean tls;
     /** Sequence id of the next packet we send during the connection phase / change user. */
@@ -67,7 +74,7 @@ final class ClientLogin implements SessionHost {
     private @Nullable SessionLogin verified;
     /** Closes a session that does not complete the connection phase in time; null once it did. */
     private @Nullable ScheduledFuture<?> handshakeTimer;
-    /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls()}). */
+    /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls}). */
     private boolean tlsHandover;
 
     ClientLogin(
@@ -145,11 +152,12 @@ final class ClientLogin implements SessionHost {
 
     private void onHandshakeResponse(ByteBuf payload) {
         if (SslRequest.isSslRequest(payload)) {
-            if (services.sslContext() == null || tls) {
+            SslContext sslContext = services.sslContext();
+            if (sslContext == null || tls) {
                 client.fail(authSequence, ConnectorErrors.badHandshake("TLS is not offered by this connector"));
                 return;
             }
-            startTls();
+            startTls(sslContext);
             return;
         }
         HandshakeResponse41 response = HandshakeResponse41.decode(payload);
@@ -176,8 +184,8 @@ final class ClientLogin implements SessionHost {
                 false));
     }
 
-    private void startTls() {
-        SslHandler sslHandler = services.sslContext().newHandler(ctx.alloc());
+    private void startTls(SslContext sslContext) {
+        SslHandler sslHandler = sslContext.newHandler(ctx.alloc());
         ctx.pipeline().addFirst("tls", sslHandler);
         // The frame decoder may hold bytes the client sent right after the SSLRequest (its TLS
         // ClientHello). A new decoder behind the SslHandler takes over; the old one hands its
@@ -199,7 +207,8 @@ final class ClientLogin implements SessionHost {
     private void onAuthSwitchResponse(ByteBuf payload) {
         byte[] response = new byte[payload.readableBytes()];
         payload.readBytes(response);
-        Login switched = switching.switched(AuthPlugins.MYSQL_NATIVE_PASSWORD, response);
+        Login switched = Objects.requireNonNull(switching, "switchToNative set it with AUTH_SWITCH_SENT")
+                .switched(AuthPlugins.MYSQL_NATIVE_PASSWORD, response);
         switching = null;
         verifyAndStart(switched, true);
     }
@@ -261,7 +270,8 @@ final class ClientLogin implements SessionHost {
         client.writePacket(authSequence, out -> ok.encode(out, client.capabilities()));
         client.flush();
         client.phase(FrontendPhase.COMMANDS);
-        log.debug("{} authenticated as '{}', qos {}", tag, verified.user(), verified.qos());
+        SessionLogin login = Objects.requireNonNull(verified, "verifyAndStart set it before the session started");
+        log.debug("{} authenticated as '{}', qos {}", tag, login.user(), login.qos());
         verified = null;
     }
 
@@ -296,7 +306,7 @@ final class ClientLogin implements SessionHost {
     }
 
     /** The frame decoder refused a connection-phase packet that is too large: answered as a server does. */
-    void tooLarge(String detail) {
+    void tooLarge(@Nullable String detail) {
         log.debug("{} connection-phase packet too large: {}", tag, detail);
         int clientSequence =
                 client.phase() == FrontendPhase.AUTH_SWITCH_SENT ? authSequence + 1 : tls ? authSequence : 1;

@@ -34,7 +34,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final Listener listener;
     private final long connectionId;
     private String peer = "?";
+    // login and session: made by channelActive, the first event of an accepted channel
+    @SuppressWarnings("NullAway.Init")
     private ClientLogin login;
+
+    @SuppressWarnings("NullAway.Init")
     private Session session;
 
     /** A session accepted on {@code listener}. */

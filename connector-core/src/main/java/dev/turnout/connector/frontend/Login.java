@@ -1,6 +1,7 @@
 package dev.turnout.connector.frontend;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identity and credentials a client presented, from HandshakeResponse41 or COM_CHANGE_USER
@@ -14,7 +15,7 @@ record Login(
         String user,
         String plugin,
         byte[] response,
-        String database,
+        @Nullable String database,
         int characterSet,
         Map<String, String> attributes,
         boolean changeUser) {

@@ -1,6 +1,7 @@
 package dev.turnout.connector.session;
 
 import dev.turnout.routing.policy.Reason;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +37,11 @@ final class AfterResponse {
         this.kind = kind;
         this.payload = payload;
         this.reason = reason;
+    }
+
+    /** The payload of a RECORD or a PREPARED, which are always made with one. */
+    byte[] commandPayload() {
+        return Objects.requireNonNull(payload, "RECORD and PREPARED carry their command's payload");
     }
 
     static AfterResponse record(byte[] payload) {

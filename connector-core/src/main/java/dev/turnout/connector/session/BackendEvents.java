@@ -85,8 +85,8 @@ final class BackendEvents implements BackendListener {
         log.debug(
                 "{} primary {} thread {}",
                 tag,
-                link.backend().connection.target(),
-                link.backend().connection.serverConnectionId());
+                link.attached().connection.target(),
+                link.attached().connection.serverConnectionId());
         if (client.draining()) {
             client.close();
             return;

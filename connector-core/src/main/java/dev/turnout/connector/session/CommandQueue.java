@@ -84,8 +84,8 @@ final class CommandQueue {
     /** A client packet that belongs to the command in flight. */
     private void forward(ByteBuf frame) {
         SessionBackend backend = backends.current();
-        ClientStep step = backend == null ? ClientStep.UNEXPECTED : backend.tracker.onClientPacket(frame);
-        if (step == ClientStep.UNEXPECTED) {
+        // A continuation follows a command that went to the current backend (and so through its tracker).
+        if (backend == null || backend.readyTracker().onClientPacket(frame) == ClientStep.UNEXPECTED) {
             frame.release();
             dispatcher.unexpectedFromClient(backend);
             return;

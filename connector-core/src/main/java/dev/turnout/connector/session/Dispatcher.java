@@ -12,6 +12,7 @@ import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.Role;
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +91,7 @@ final class Dispatcher {
         client.fail(
                 client.errorSequence(intake.lastSequence()),
                 ConnectorErrors.outOfOrder("unexpected packet from the client while "
-                        + (backend == null ? "idle" : backend.tracker.state())));
+                        + (backend == null ? "idle" : backend.readyTracker().state())));
     }
 
     /**
@@ -147,7 +148,7 @@ final class Dispatcher {
                             frame,
                             classification.commandStart(),
                             Packets.payloadIndex(frame) + Packets.payloadLength(frame),
-                            router,
+                            sessionRouter(),
                             lastReason,
                             lastDatasource);
                     return true;
@@ -229,12 +230,14 @@ final class Dispatcher {
             preparation.clearWait();
             return routePrimary(Reason.REPLICAS_NOT_CONSISTENT);
         }
-        router.decide(reason, hint, backends.current() != null, service, route);
+        sessionRouter().decide(reason, hint, backends.current() != null, service, route);
         return switch (route.target()) {
-            case PRIMARY -> link.backend();
-            case CURRENT -> backends.current();
+            case PRIMARY -> link.attached();
+            case CURRENT ->
+                Objects.requireNonNull(
+                        backends.current(), "a CURRENT route is only decided when there is a current backend");
             case REPLICA -> {
-                Datasource replica = route.replica();
+                Datasource replica = Objects.requireNonNull(route.replica(), "a REPLICA route names its replica");
                 yield backends.openOrGet(route.slot(), replica.name(), replica.host(), replica.port());
             }
         };
@@ -242,7 +245,12 @@ final class Dispatcher {
 
     private SessionBackend routePrimary(Reason reason) {
         route.primary(reason);
-        return link.backend();
+        return link.attached();
+    }
+
+    /** The session's router: set by the login (Session.start), before any command is dispatched. */
+    private SessionRouter sessionRouter() {
+        return Objects.requireNonNull(router, "commands are dispatched only after the login set the router");
     }
 
     /** An execute runs where its statement's reads may run, with the session's state considered. */
@@ -287,7 +295,7 @@ final class Dispatcher {
             services.metrics().routed(target.primary ? Role.MASTER : Role.SLAVE, route.reason());
         }
         preparation.clearWait();
-        ClientStep step = target.tracker.onClientPacket(frame);
+        ClientStep step = target.readyTracker().onClientPacket(frame);
         if (step == ClientStep.UNEXPECTED) {
             frame.release();
             unexpectedFromClient(target);
@@ -312,7 +320,7 @@ final class Dispatcher {
             SessionBackend backend = backends.at(slot);
             if (backend != null && backend.isReady() && statement.backendId(slot) != 0) {
                 ByteBuf close = PreparedStatements.closeFrame(statement, slot, client.alloc());
-                backend.tracker.onClientPacket(close);
+                backend.readyTracker().onClientPacket(close);
                 backends.write(backend, close);
             }
         }

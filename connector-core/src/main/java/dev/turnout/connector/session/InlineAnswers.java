@@ -11,6 +11,7 @@ import dev.turnout.routing.topology.Role;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Answers the inline {@code tungsten ...} commands of one session ({@link InlineCommands} builds the
@@ -121,15 +122,18 @@ final class InlineAnswers {
         Role role;
         switch (route.target()) {
             case CURRENT -> {
-                target = backends.current().datasource;
+                target = Objects.requireNonNull(
+                                backends.current(), "a CURRENT route is only decided when there is a current backend")
+                        .datasource;
                 role = current();
             }
             case REPLICA -> {
-                target = route.replica().name();
+                target = Objects.requireNonNull(route.replica(), "a REPLICA route names its replica")
+                        .name();
                 role = Role.SLAVE;
             }
             default -> {
-                target = link.backend().datasource;
+                target = link.attached().datasource; // inline commands are answered once the primary is attached
                 role = Role.MASTER;
             }
         }

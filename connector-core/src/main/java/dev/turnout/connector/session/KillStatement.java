@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code KILL [HARD | SOFT] [CONNECTION | QUERY] id}, recognised in a COM_QUERY so that a client
@@ -21,7 +22,7 @@ record KillStatement(long id, boolean queryOnly) {
      * Parses the statement in {@code sql} between {@code from} and {@code to}; null when it is not a
      * KILL of one id. Cheap for any other statement: it looks at the first letter first.
      */
-    static KillStatement parse(ByteBuf sql, int from, int to) {
+    static @Nullable KillStatement parse(ByteBuf sql, int from, int to) {
         int i = skipSpace(sql, from, to);
         if (to - i > MAX_LENGTH || i == to || (sql.getByte(i) | 0x20) != 'k') {
             return null;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the sessions of one event loop share: the list of them, the loop's backend pool, one timer
@@ -26,9 +27,12 @@ public final class LoopSessions {
     private final long retryMillis;
     private final List<Session> sessions = new ArrayList<>();
     private final Set<Session> retrying = Collections.newSetFromMap(new IdentityHashMap<>());
-    private ScheduledFuture<?> retryTimer;
+    /** The next retry round; null when no session waits for one. */
+    private @Nullable ScheduledFuture<?> retryTimer;
+
     private final long idleReleaseMillis;
-    private ScheduledFuture<?> idleTimer;
+    /** Lets idle sessions' connections go; null until the first session with connector-idle-release. */
+    private @Nullable ScheduledFuture<?> idleTimer;
 
     /**
      * @param failoverRetry how often sessions waiting for a primary try again

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,13 +166,14 @@ final class Preparation {
         frame.writeBytes(payload);
         backend.internal = kind;
         backend.internalPending++;
-        backend.tracker.onClientPacket(frame);
+        backend.readyTracker().onClientPacket(frame);
         backends.write(backend, frame);
     }
 
     /** A packet answering one of the connector's own commands: read, released, never forwarded. */
     Finished onPacket(SessionBackend backend, ByteBuf frame) {
-        ResponseTracker.State before = backend.tracker.state();
+        ResponseTracker tracker = backend.readyTracker();
+        ResponseTracker.State before = tracker.state();
         int first = Packets.firstByte(frame);
         int payload = Packets.payloadIndex(frame);
         if (first == 0xFF
@@ -193,7 +195,8 @@ final class Preparation {
         } else if (backend.internal == SessionBackend.Internal.PREPARE
                 && before == ResponseTracker.State.PREPARE_HEAD
                 && first == 0x00) {
-            backend.preparing.backendId(backend.slot, frame.getIntLE(payload + 1));
+            Objects.requireNonNull(backend.preparing, "startPrepare sets it with Internal.PREPARE")
+                    .backendId(backend.slot, frame.getIntLE(payload + 1));
         } else if (backend.internal == SessionBackend.Internal.WAIT
                 && before == ResponseTracker.State.ROWS
                 && first != 0xFE
@@ -203,10 +206,10 @@ final class Preparation {
                     && frame.getByte(payload) == 1
                     && frame.getByte(payload + 1) == '0';
         }
-        ServerStep step = backend.tracker.onServerPacket(frame);
+        ServerStep step = tracker.onServerPacket(frame);
         frame.release();
         if (step == ServerStep.UNEXPECTED) {
-            log.warn("{} unexpected packet from {} while {}", session, backend, backend.tracker.state());
+            log.warn("{} unexpected packet from {} while {}", session, backend, tracker.state());
             backend.internalFailed = true;
             backend.internalPending = 1;
         }

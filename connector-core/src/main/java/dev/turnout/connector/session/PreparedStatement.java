@@ -78,8 +78,8 @@ public final class PreparedStatement {
         return (typesSent & (1L << slot)) != 0;
     }
 
-    /** Notes that an execute with parameter types went to {@code slot}, and keeps the types. */
-    public void typesSent(int slot, byte[] typesIfNew) {
+    /** Notes that an execute with parameter types went to {@code slot}, and keeps the types unless null (unchanged). */
+    public void typesSent(int slot, byte @Nullable [] typesIfNew) {
         typesSent |= 1L << slot;
         if (typesIfNew != null) {
             types = typesIfNew;

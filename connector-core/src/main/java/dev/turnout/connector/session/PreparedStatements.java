@@ -68,8 +68,8 @@ final class PreparedStatements {
         preparesInFlight--;
         if (after.statementId != 0) {
             lastPreparedId = after.statementId;
-            PreparedStatement statement =
-                    new PreparedStatement(after.statementId, after.payload, after.reason, after.parameters, slots);
+            PreparedStatement statement = new PreparedStatement(
+                    after.statementId, after.commandPayload(), after.reason, after.parameters, slots);
             statement.backendId(slot, after.backendStatementId);
             byId.put(after.statementId, statement);
         }

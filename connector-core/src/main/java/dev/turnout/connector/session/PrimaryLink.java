@@ -6,6 +6,7 @@ import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
 import io.netty.channel.EventLoop;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,6 +114,15 @@ final class PrimaryLink {
         return primary;
     }
 
+    /**
+     * The primary connection of a session attached to it (or stranded on it, or moving from it):
+     * after {@link Gate#PROCEED}, or once the login's connection is ready. Only a release or a
+     * reset leaves the session without one, and the next command reconnects before it proceeds.
+     */
+    SessionBackend attached() {
+        return Objects.requireNonNull(primary, "the session is attached to a primary");
+    }
+
     boolean probing() {
         return phase == State.PROBING;
     }
@@ -126,7 +136,7 @@ final class PrimaryLink {
     void open() {
         Datasource master = services.topology().dataservice().masterOrNull();
         if (master == null || services.topology().slot(master.name()) < 0) {
-            HostPort configured = services.config().dataservice().master();
+            HostPort configured = services.config().dataservice().requireMaster();
             String name = services.config().dataservice().datasourceName(configured);
             primary = backends.open(services.topology().slot(name), name, configured.host(), configured.port(), true);
         } else {
@@ -196,9 +206,10 @@ final class PrimaryLink {
      * where it is, and the old primary's own errors (read-only) tell it.
      */
     private Gate follow(Dataservice service) {
+        SessionBackend on = attached(); // follow is asked only while ATTACHED or STRANDED
         Datasource master = service.masterOrNull();
         if (master == null
-                || master.name().equals(primary.datasource)
+                || master.name().equals(on.datasource)
                 || !master.reachable()
                 || master.state() != DatasourceState.ONLINE) {
             return Gate.PROCEED;
@@ -221,10 +232,10 @@ final class PrimaryLink {
                         session,
                         master.name(),
                         state.pins(),
-                        primary.datasource);
+                        on.datasource);
                 services.tally()
                         .add(
-                                "sessions stay on " + primary.datasource + " although the master is now "
+                                "sessions stay on " + on.datasource + " although the master is now "
                                         + master.name()
                                         + " (their state cannot move: temporary tables, locks, handlers)",
                                 loop);
@@ -235,8 +246,8 @@ final class PrimaryLink {
         if (existing != null) {
             backends.drop(existing, false);
         }
-        log.debug("{} the master is now {}: moving the session from {}", session, master.name(), primary.datasource);
-        services.tally().add("sessions moved from " + primary.datasource + " to the new master " + master.name(), loop);
+        log.debug("{} the master is now {}: moving the session from {}", session, master.name(), on.datasource);
+        services.tally().add("sessions moved from " + on.datasource + " to the new master " + master.name(), loop);
         pending = backends.open(slot, master.name(), master.host(), master.port(), true);
         phase = State.MOVING;
         return Gate.WAIT;
@@ -262,7 +273,7 @@ final class PrimaryLink {
         backends.current(backend);
         Outcome outcome = switch (phase) {
             case MOVING -> {
-                backends.drop(old, false);
+                backends.drop(Objects.requireNonNull(old, "a session moves from its primary"), false);
                 yield Outcome.MOVED;
             }
             case WAKING -> Outcome.WOKEN;
@@ -301,7 +312,7 @@ final class PrimaryLink {
                         session,
                         backend.datasource,
                         error,
-                        primary.datasource);
+                        attached().datasource); // MOVING: the session stays on its primary
                 phase = State.ATTACHED;
                 return Outcome.MOVE_FAILED;
             }
@@ -323,7 +334,7 @@ final class PrimaryLink {
 
     /** The connection that closed under the session (after {@link Outcome#SERVER_ALIVE} or {@link Outcome#SERVER_LOST}). */
     SessionBackend takeLost() {
-        SessionBackend closed = lost;
+        SessionBackend closed = Objects.requireNonNull(lost, "closedUnder set it before the probe that answers");
         lost = null;
         return closed;
     }

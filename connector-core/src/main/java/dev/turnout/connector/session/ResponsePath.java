@@ -59,7 +59,7 @@ final class ResponsePath {
 
     /** A packet of the response to a client command (the caller has no more use for it). */
     Step onPacket(SessionBackend backend, ByteBuf frame) {
-        ResponseTracker tracker = backend.tracker;
+        ResponseTracker tracker = backend.readyTracker();
         ResponseTracker.State before = tracker.state();
         int first = Packets.firstByte(frame);
         if (before == ResponseTracker.State.PREPARE_HEAD && first == 0x00 && !backend.completions.isEmpty()) {
@@ -118,7 +118,7 @@ final class ResponsePath {
     /** The response to a client command is complete: the session learns what it changed. */
     private void completed(SessionBackend backend, AfterResponse after, boolean succeeded) {
         if (backend.primary) {
-            state.primaryStatus(backend.tracker.serverStatus());
+            state.primaryStatus(backend.readyTracker().serverStatus());
         }
         if (after == null) {
             return;
@@ -128,10 +128,10 @@ final class ResponsePath {
             case RECORD -> {
                 if (succeeded) {
                     boolean upToDate = !preparation.needsReplay(backend);
-                    state.recordSessionCommand(after.payload);
+                    state.recordSessionCommand(after.commandPayload());
                     preparation.recorded(backend, upToDate); // the backend that ran it has the whole history
                     if (backend.primary && smartscale) {
-                        preparation.recordedOnPrimary(after.payload);
+                        preparation.recordedOnPrimary(after.commandPayload());
                     }
                 }
             }

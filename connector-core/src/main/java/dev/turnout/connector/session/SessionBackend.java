@@ -4,6 +4,7 @@ import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.protocol.response.ResponseTracker;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +32,7 @@ final class SessionBackend {
 
     final String datasource;
     final boolean primary;
-    /** Set when the connection is ready. */
+    /** Set when the connection is ready, and kept: null only before. */
     @Nullable
     ResponseTracker tracker;
     /** The server sends session state the client did not ask for: it is cut from OK packets. */
@@ -43,15 +44,14 @@ final class SessionBackend {
 
     Internal internal = Internal.NONE;
     /** The pool this connection goes back to when the session lets it go; null when not pooled. */
-    @Nullable
-    BackendPool.Key poolKey;
+    BackendPool.@Nullable Key poolKey;
     /** Counted in the datasource's sessions (see ConnectorTopology#sessionMoved) until let go. */
     boolean counted;
     /** Responses of the connector's own commands still to come. */
     int internalPending;
 
     boolean internalFailed;
-    /** The statement being prepared here by {@link Internal#PREPARE}. */
+    /** The statement being prepared here by {@link Internal#PREPARE}; null otherwise. */
     @Nullable
     PreparedStatement preparing;
     /** MASTER_GTID_WAIT answered 0 (the position was reached in time). */
@@ -73,7 +73,16 @@ final class SessionBackend {
 
     /** Ready and at a command boundary, with none of the connector's own commands outstanding. */
     boolean isIdle() {
-        return isReady() && tracker.isIdle() && internalPending == 0;
+        ResponseTracker t = tracker;
+        return t != null && connection.isReady() && t.isIdle() && internalPending == 0;
+    }
+
+    /**
+     * The tracker of a backend that commands are sent to or responses come from: only a ready
+     * backend gets either, and its tracker is set when it becomes ready.
+     */
+    ResponseTracker readyTracker() {
+        return Objects.requireNonNull(tracker, "commands and responses flow only on a ready backend");
     }
 
     /**

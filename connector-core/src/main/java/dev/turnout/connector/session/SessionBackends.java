@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -105,8 +106,8 @@ final class SessionBackends {
 
     /** Opens a connection in {@code slot}; a pooled one is announced ready by a task on the loop. */
     SessionBackend open(int slot, String name, String host, int port, boolean isPrimary) {
-        SessionLogin session = login;
-        BackendListener events = listener;
+        SessionLogin session = Objects.requireNonNull(login, "connections are opened only after the login");
+        BackendListener events = Objects.requireNonNull(listener, "set once, before any connection is opened");
         boolean smartscale = services.routing().smartscale();
         long capabilities = clientCapabilities & ~Capabilities.CLIENT_SSL;
         if (isPrimary && smartscale) {

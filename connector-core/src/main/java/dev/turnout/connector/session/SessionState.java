@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one client session has changed on its primary connection, as dirty bits in the spirit of
@@ -65,7 +66,7 @@ public final class SessionState {
      * Why a statement of this classification must run on the primary whatever the session's
      * state, or null when it is a read a replica may serve.
      */
-    public static Reason statementReason(Classification c) {
+    public static @Nullable Reason statementReason(Classification c) {
         return switch (c.type()) {
             case READ -> {
                 if (c.has(StatementFlag.MULTI_STATEMENT)) {
@@ -98,7 +99,7 @@ public final class SessionState {
      * Why the session's state keeps even a plain read on the primary now, or null when a replica
      * may serve it.
      */
-    public Reason stateReason() {
+    public @Nullable Reason stateReason() {
         if (ServerStatus.has(primaryStatus, ServerStatus.IN_TRANS)) {
             return Reason.TRANSACTION;
         }

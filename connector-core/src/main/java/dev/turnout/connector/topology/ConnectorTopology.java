@@ -99,7 +99,7 @@ public final class ConnectorTopology implements AutoCloseable {
             targets.add(new DatasourceAddress(
                     config.dataservice().datasourceName(address), address.host(), address.port()));
         }
-        String master = config.dataservice().datasourceName(config.dataservice().master());
+        String master = config.dataservice().datasourceName(config.dataservice().requireMaster());
         ProbeSettings probes = config.probes();
         MonitorSettings defaults = MonitorSettings.defaults(
                 probes.replicationUser(),
