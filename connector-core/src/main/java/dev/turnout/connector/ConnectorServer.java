@@ -177,9 +177,12 @@ public final class ConnectorServer implements AutoCloseable {
                     "configuration keys accepted but not used by this version: {}",
                     String.join(", ", new java.util.TreeSet<>(config.acceptedUnusedKeys())));
         }
-        if (config.bridgeMode() && config.dataservice().isComposite()) {
+        if (config.dataservice().isComposite()) {
+            // Sessions, probes and bridges all need the dataservice's master; a composite has none.
             throw new ConnectorStartException(
-                    "bridge mode serves a dataservice, not the composite dataservice " + config.serviceName(), null);
+                    (config.bridgeMode() ? "bridge mode" : "this version")
+                            + " serves a dataservice, not the composite dataservice " + config.serviceName(),
+                    null);
         }
         ConnectorServer server = new ConnectorServer(config, sslContext);
         try {
