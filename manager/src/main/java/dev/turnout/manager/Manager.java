@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -73,9 +74,16 @@ public final class Manager implements AutoCloseable {
     });
     private int masterMisses; // monitor round thread only
     private volatile boolean failoverQueued;
+    // set by start() before anything can use it: the REST API, the monitor and the returned manager
+    @SuppressWarnings("NullAway.Init")
     private PushServer push;
-    private DatasourceMonitor monitor;
-    private RestApi rest;
+    /**
+     * Null until DatasourceMonitor.start returns in start(), and its first round runs before that: a
+     * failover it queues may find it null (volatile, so that the failover thread sees it once set).
+     */
+    private volatile @Nullable DatasourceMonitor monitor;
+    /** The REST API; null when no REST address is configured. */
+    private @Nullable RestApi rest;
 
     private Manager(ManagerSettings settings) {
         this.settings = settings;
@@ -434,12 +442,12 @@ public final class Manager implements AutoCloseable {
     /** Counts consecutive failed probes of the master and queues a failover at the threshold. */
     private void watchMaster(List<Probe> round) {
         String master = dataservice().master().map(Datasource::name).orElse(null);
-        Probe p = master == null
-                ? null
-                : round.stream()
-                        .filter(x -> x.name().equals(master))
-                        .findFirst()
-                        .orElse(null);
+        if (master == null) {
+            masterMisses = 0;
+            return;
+        }
+        Probe p =
+                round.stream().filter(x -> x.name().equals(master)).findFirst().orElse(null);
         if (p == null || p.reachable()) {
             masterMisses = 0;
             return;
@@ -488,7 +496,12 @@ public final class Manager implements AutoCloseable {
             if (!ds.master().map(Datasource::name).orElse("").equals(dead)) {
                 return; // someone else already changed the master
             }
-            if (monitor.probeNow(dead).reachable()) {
+            DatasourceMonitor probes = monitor;
+            if (probes == null) {
+                log.info("failover: the monitor is still starting; {} is watched again from its next round", dead);
+                return;
+            }
+            if (probes.probeNow(dead).reachable()) {
                 log.info("failover: {} answers again, nothing to do", dead);
                 return;
             }
@@ -515,7 +528,7 @@ public final class Manager implements AutoCloseable {
                     try {
                         String io = receivedPosition(address(d.name()));
                         GtidPosition pos = GtidPosition.parse(io);
-                        if (best == null || pos.isAheadOf(bestPos)) {
+                        if (bestPos == null || pos.isAheadOf(bestPos)) { // null exactly when best is
                             best = d.name();
                             bestPos = pos;
                         }
@@ -526,6 +539,7 @@ public final class Manager implements AutoCloseable {
                 if (best == null) {
                     throw new ManagerException("failover from '" + dead + "': no reachable ONLINE replica", false);
                 }
+                Objects.requireNonNull(bestPos, "set together with best");
                 DatasourceAddress candidate = address(best);
                 try {
                     if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
@@ -585,7 +599,8 @@ public final class Manager implements AutoCloseable {
         }
     }
 
-    private String receivedPosition(DatasourceAddress a) throws SQLException {
+    /** The GTID position a replica received; null when the server reports none. */
+    private @Nullable String receivedPosition(DatasourceAddress a) throws SQLException {
         try (java.sql.Connection c = sql.open(a, PROBE_TIMEOUT.multipliedBy(2));
                 java.sql.Statement s = c.createStatement();
                 java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {

@@ -111,7 +111,7 @@ public record ManagerSettings(
      * @throws ConfigException naming the file and key of a problem
      */
     public static ManagerSettings fromConfig(
-            Path file, String service, InetSocketAddress pushAddress, Duration probeInterval, Policy policy)
+            Path file, @Nullable String service, InetSocketAddress pushAddress, Duration probeInterval, Policy policy)
             throws ConfigException, IOException {
         ConnectorConfig config = ConnectorConfig.load(file, service);
         DataserviceConfig ds = config.dataservice();

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,8 @@ final class RestApi implements AutoCloseable {
         return n;
     }
 
-    private static ObjectNode error(String message) {
+    /** An error body; a null message (an exception without one) is written as JSON null, as Jackson does. */
+    private static ObjectNode error(@Nullable String message) {
         return PushCodec.mapper().createObjectNode().put("error", message);
     }
 

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The manager's administrative SQL on one datasource (MariaDB syntax): read_only, replication
@@ -46,6 +47,8 @@ final class Sql {
         }
     }
 
+    /** The first column of the first row; null without a row or for SQL NULL. */
+    @Nullable
     String queryString(DatasourceAddress a, String sql) throws SQLException {
         try (Connection c = open(a, timeout);
                 Statement s = c.createStatement();

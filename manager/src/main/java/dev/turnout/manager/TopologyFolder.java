@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Folds a round of probes into the dataservice the manager publishes: roles from what the servers
@@ -64,7 +66,8 @@ final class TopologyFolder {
         return new Dataservice(previous.name(), out);
     }
 
-    private static String pickMaster(Dataservice previous, Map<String, Probe> byName) {
+    /** The datasource that is the master now; null when there is none (none was, and none is writable). */
+    private static @Nullable String pickMaster(Dataservice previous, Map<String, Probe> byName) {
         String previousMaster = previous.master().map(Datasource::name).orElse(null);
         List<Datasource> writable = new ArrayList<>();
         for (Datasource d : previous.datasources()) {
@@ -98,7 +101,8 @@ final class TopologyFolder {
                 bestFollowers = followers;
             }
         }
-        return best.name();
+        // Two or more writable candidates: the first always beats bestFollowers = -1.
+        return Objects.requireNonNull(best, "there was a candidate").name();
     }
 
     private static ReplicationState replication(Probe p) {

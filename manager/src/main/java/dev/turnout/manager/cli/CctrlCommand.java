@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,21 +42,25 @@ public final class CctrlCommand implements Callable<Integer> {
             names = {"-c", "--config"},
             paramLabel = "FILE",
             description = "read manager-rest-api-address and rest-api-admin-user/-password from this file")
+    @Nullable
     Path config;
 
     @Option(
             names = {"-s", "--service"},
             paramLabel = "NAME",
             description = "the dataservice of --config")
+    @Nullable
     String service;
 
     @Option(names = "--url", paramLabel = "URL", description = "the manager's REST API (default http://127.0.0.1:8090)")
+    @Nullable
     String url;
 
     @Option(
             names = {"-u", "--user"},
             paramLabel = "USER",
             description = "the REST API user (default admin)")
+    @Nullable
     String user;
 
     @Option(
@@ -64,12 +69,14 @@ public final class CctrlCommand implements Callable<Integer> {
             description = "the REST API password",
             arity = "0..1",
             interactive = true)
+    @Nullable
     String password;
 
     @Option(
             names = {"-e", "--execute"},
             paramLabel = "COMMANDS",
             description = "run these commands (separated by ';') and exit")
+    @Nullable
     String execute;
 
     private final HttpClient http =

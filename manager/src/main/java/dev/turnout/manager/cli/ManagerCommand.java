@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -28,12 +29,14 @@ public final class ManagerCommand implements Callable<Integer> {
             required = true,
             paramLabel = "FILE",
             description = "the tungsten.ini-style configuration file")
+    @SuppressWarnings("NullAway.Init") // a required option: picocli sets it before call()
     Path config;
 
     @Option(
             names = {"-s", "--service"},
             paramLabel = "NAME",
             description = "the dataservice to manage (default: the only dataservice of the file)")
+    @Nullable
     String service;
 
     @Option(
@@ -41,6 +44,7 @@ public final class ManagerCommand implements Callable<Integer> {
             paramLabel = "ADDRESS",
             defaultValue = "0.0.0.0",
             description = "the address connectors subscribe to (default: ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init") // picocli sets it, to its default value if not given, before call()
     String pushAddress;
 
     @Option(
@@ -62,6 +66,7 @@ public final class ManagerCommand implements Callable<Integer> {
             paramLabel = "POLICY",
             defaultValue = "automatic",
             description = "the policy at start: automatic or maintenance (default: ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init") // picocli sets it, to its default value if not given, before call()
     String policy;
 
     @Option(
