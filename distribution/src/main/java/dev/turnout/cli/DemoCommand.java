@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -46,6 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--port",
             paramLabel = "PORT",
             description = "the connector's port (default: 3306, or the next free one)")
+    @Nullable
     Integer port;
 
     @Option(

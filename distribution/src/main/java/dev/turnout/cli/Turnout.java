@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 public final class Turnout implements Runnable {
 
     @CommandLine.Spec
+    @SuppressWarnings("NullAway.Init") // injected by picocli before run()
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
