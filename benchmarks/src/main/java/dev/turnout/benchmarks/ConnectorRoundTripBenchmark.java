@@ -10,8 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,8 +72,10 @@ public class ConnectorRoundTripBenchmark {
     static final String QUERY = "SELECT c FROM sbtest1 WHERE id=" + QUERIED_ID;
     private static final String SERVICE = "bench";
 
-    private SandboxCluster cluster;
-    private ConnectorServer connector;
+    /** Started by setUp; null before and after tearDown. */
+    private @Nullable SandboxCluster cluster;
+    /** The connector of the proxy benchmarks; null for direct, and after tearDown. */
+    private @Nullable ConnectorServer connector;
     /** Where the clients connect, and the server that must answer them. */
     private int port;
 
@@ -82,8 +86,16 @@ public class ConnectorRoundTripBenchmark {
     /** One client connection per JMH thread, to the benchmark's target. */
     @State(Scope.Thread)
     public static class Client {
+        /** Connected by connect, null again after close. */
+        @Nullable
         BenchClient client;
+
         byte[] query;
+
+        /** The connection the benchmark methods use: between connect and close, JMH's trial. */
+        BenchClient connection() {
+            return Objects.requireNonNull(client, "used only between @Setup and @TearDown");
+        }
 
         @Setup(Level.Trial)
         public void connect(ConnectorRoundTripBenchmark target) throws IOException {
@@ -118,8 +130,9 @@ public class ConnectorRoundTripBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
         try {
-            cluster =
+            SandboxCluster cluster =
                     SandboxCluster.builder().replicas(1).appUser(USER, PASSWORD).start();
+            this.cluster = cluster;
             createTable(cluster.primary());
             cluster.awaitReplication(Duration.ofSeconds(30));
             String benchmark = params.getBenchmark();
@@ -129,9 +142,9 @@ public class ConnectorRoundTripBenchmark {
                 answering = cluster.primary();
             } else {
                 boolean split = benchmark.endsWith(".proxySplit");
-                connector = ConnectorServer.start(
-                        ConnectorConfig.parse(configuration(split ? "RO_RELAXED" : "RW_STRICT"), "bench.ini", SERVICE)
-                                .withApplicationPort(0));
+                connector = ConnectorServer.start(ConnectorConfig.parse(
+                                configuration(cluster, split ? "RO_RELAXED" : "RW_STRICT"), "bench.ini", SERVICE)
+                        .withApplicationPort(0));
                 port = connector.port();
                 answering = split ? replica : cluster.primary();
             }
@@ -171,23 +184,23 @@ public class ConnectorRoundTripBenchmark {
     /** Client → primary. Returns the response's length in bytes. */
     @Benchmark
     public int direct(Client client) throws IOException {
-        return client.client.execute(client.query);
+        return client.connection().execute(client.query);
     }
 
     /** Client → connector (RW_STRICT) → primary. Returns the response's length in bytes. */
     @Benchmark
     public int proxyPrimary(Client client) throws IOException {
-        return client.client.execute(client.query);
+        return client.connection().execute(client.query);
     }
 
     /** Client → connector (RO_RELAXED) → replica. Returns the response's length in bytes. */
     @Benchmark
     public int proxySplit(Client client) throws IOException {
-        return client.client.execute(client.query);
+        return client.connection().execute(client.query);
     }
 
     /** The connector's configuration, as the integration tests write it (ConnectorHarness), with {@code qos}. */
-    private String configuration(String qos) {
+    private String configuration(SandboxCluster cluster, String qos) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 [defaults]

@@ -9,9 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -96,7 +98,8 @@ public class JdbcLoadBenchmark {
     public boolean serverPrepStmts;
 
     private Properties connectionProperties;
-    private HikariDataSource pool;
+    /** The pool of every benchmark but newConnection (which opens its own connections); null after tearDown. */
+    private @Nullable HikariDataSource pool;
 
     /**
      * Outcomes of {@link #readWriteMix} besides committed transactions, reported by JMH next to
@@ -132,6 +135,11 @@ public class JdbcLoadBenchmark {
         pool = new HikariDataSource(config);
     }
 
+    /** The pool, for the benchmarks that have one (all but newConnection). */
+    private HikariDataSource pool() {
+        return Objects.requireNonNull(pool, "setUp makes a pool for every benchmark but newConnection");
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         if (pool != null) {
@@ -142,8 +150,8 @@ public class JdbcLoadBenchmark {
 
     /** One point select; returns the row's {@code c}. */
     @Benchmark
-    public String pointSelect() throws SQLException {
-        try (Connection connection = pool.getConnection()) {
+    public @Nullable String pointSelect() throws SQLException {
+        try (Connection connection = pool().getConnection()) {
             return pointSelect(connection, randomId());
         }
     }
@@ -152,14 +160,14 @@ public class JdbcLoadBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public String pointSelectLatency() throws SQLException {
+    public @Nullable String pointSelectLatency() throws SQLException {
         return pointSelect();
     }
 
     /** Ten point selects, a range select and a range sum; returns the sum. */
     @Benchmark
     public long readOnlyMix() throws SQLException {
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = pool().getConnection()) {
             for (int i = 0; i < 10; i++) {
                 pointSelect(connection, randomId());
             }
@@ -190,7 +198,7 @@ public class JdbcLoadBenchmark {
     @Benchmark
     public boolean readWriteMix(Outcomes outcomes) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = pool().getConnection()) {
             try {
                 pointSelect(connection, randomId());
                 pointSelect(connection, randomId());
@@ -280,7 +288,8 @@ public class JdbcLoadBenchmark {
         }
     }
 
-    private static String pointSelect(Connection connection, int id) throws SQLException {
+    /** The row's {@code c}; null when there is no such row. */
+    private static @Nullable String pointSelect(Connection connection, int id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(POINT_SELECT)) {
             select.setInt(1, id);
             try (ResultSet rs = select.executeQuery()) {

@@ -14,6 +14,7 @@ import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,19 +67,19 @@ public class RouterBenchmark {
     }
 
     @Benchmark
-    public Datasource read() {
+    public @Nullable Datasource read() {
         router.read(service, GtidPosition.EMPTY, active, decision);
         return decision.target();
     }
 
     @Benchmark
-    public Datasource consistentRead() {
+    public @Nullable Datasource consistentRead() {
         router.read(service, lastWrite, active, decision);
         return decision.target();
     }
 
     @Benchmark
-    public Datasource primary() {
+    public @Nullable Datasource primary() {
         router.primary(service, Reason.WRITE, decision);
         return decision.target();
     }
