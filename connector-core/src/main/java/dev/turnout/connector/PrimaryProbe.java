@@ -6,6 +6,7 @@ import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
@@ -98,7 +99,7 @@ final class PrimaryProbe implements BackendListener {
 
     @Override
     public void backendFailed(BackendConnection backend, ErrPacket error) {
-        log.info("primary {} is not available yet: {}", target, error.message());
+        log.info("primary {} is not available yet: {}", target, LogSafe.text(error.message(), LogSafe.TEXT));
         waitTimeout.complete(-1L);
     }
 

@@ -20,7 +20,7 @@ public final class ConnectorErrors {
     public static ErrPacket accessDenied(String user, String host, boolean usingPassword) {
         return of(
                 ErrorCode.ACCESS_DENIED,
-                "Access denied for user '" + user + "'@'" + host + "' (using password: "
+                "Access denied for user '" + LogSafe.name(user) + "'@'" + host + "' (using password: "
                         + (usingPassword ? "YES" : "NO") + ")");
     }
 

@@ -3,6 +3,7 @@ package dev.turnout.connector.frontend;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.config.UserMap;
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.RoutingSettings;
 import dev.turnout.connector.session.SessionLogin;
@@ -67,7 +68,7 @@ final class Accounts {
             log.info(
                     "{} access denied for user '{}'{}",
                     session,
-                    candidate.user(),
+                    LogSafe.name(candidate.user()),
                     entry != null && mapped == null
                             ? " (the user map gives it dataservice " + entry.service() + ")"
                             : "");

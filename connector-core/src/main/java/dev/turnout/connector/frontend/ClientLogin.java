@@ -1,6 +1,7 @@
 package dev.turnout.connector.frontend;
 
 import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.connector.session.ClientConnection;
 import dev.turnout.connector.session.FrontendPhase;
 import dev.turnout.connector.session.Listener;
@@ -130,7 +131,7 @@ final class ClientLogin implements SessionHost {
                     : this::onHandshakeResponse;
             step.accept(payload);
         } catch (MalformedPacketException e) {
-            log.debug("{} malformed connection-phase packet: {}", tag, e.getMessage());
+            log.debug("{} malformed connection-phase packet: {}", tag, LogSafe.text(e.getMessage(), LogSafe.TEXT));
             client.fail(
                     authSequence,
                     ConnectorErrors.badHandshake(e.getMessage() == null ? "malformed packet" : e.getMessage()));
@@ -271,7 +272,7 @@ final class ClientLogin implements SessionHost {
         client.flush();
         client.phase(FrontendPhase.COMMANDS);
         SessionLogin login = Objects.requireNonNull(verified, "verifyAndStart set it before the session started");
-        log.debug("{} authenticated as '{}', qos {}", tag, login.user(), login.qos());
+        log.debug("{} authenticated as '{}', qos {}", tag, LogSafe.name(login.user()), login.qos());
         verified = null;
     }
 

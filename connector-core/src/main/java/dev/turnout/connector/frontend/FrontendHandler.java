@@ -1,5 +1,6 @@
 package dev.turnout.connector.frontend;
 
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.Session;
 import dev.turnout.connector.session.SessionServices;
@@ -116,7 +117,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     "[{} {}] TLS failure: {}",
                     connectionId,
                     peer,
-                    cause.getCause().getMessage());
+                    LogSafe.text(cause.getCause().getMessage(), LogSafe.TEXT));
         } else {
             log.warn("[{} {}] session failed", connectionId, peer, cause);
         }

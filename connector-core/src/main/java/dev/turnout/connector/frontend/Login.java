@@ -1,11 +1,13 @@
 package dev.turnout.connector.frontend;
 
+import dev.turnout.connector.error.LogSafe;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The identity and credentials a client presented, from HandshakeResponse41 or COM_CHANGE_USER
- * (kept across an auth switch). {@link #toString()} never shows the auth response.
+ * (kept across an auth switch). {@link #toString()} never shows the auth response, and shows the
+ * names as {@link LogSafe} makes them safe for a log line.
  *
  * @param plugin     the authentication method the response was made with
  * @param response   the client's auth response (a scramble, or a clear password over TLS)
@@ -27,6 +29,7 @@ record Login(
 
     @Override
     public String toString() {
-        return "Login[user=" + user + ", plugin=" + plugin + ", database=" + database + "]";
+        return "Login[user=" + LogSafe.name(user) + ", plugin=" + LogSafe.name(plugin) + ", database="
+                + LogSafe.name(database) + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.turnout.connector.session;
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.backend.BackendListener;
 import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.message.server.OkPacket;
@@ -164,14 +165,18 @@ final class BackendEvents implements BackendListener {
                             "{} no backend for dataservice {}: {}",
                             tag,
                             services.config().serviceName(),
-                            error.message());
+                            LogSafe.text(error.message(), LogSafe.TEXT));
                     host.loginFailed(error);
                     return;
                 }
                 default -> {} // a new master that cannot be reached is backed off like a replica
             }
         }
-        log.info("{} {} unavailable for this session: {}", tag, backend.datasource, error.message());
+        log.info(
+                "{} {} unavailable for this session: {}",
+                tag,
+                backend.datasource,
+                LogSafe.text(error.message(), LogSafe.TEXT));
         backends.forget(backend);
         backends.backOff(backend.slot);
         queue.resume();

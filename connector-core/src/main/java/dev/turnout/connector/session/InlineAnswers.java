@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.error.ErrorCode;
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.protocol.classify.Classification;
 import dev.turnout.protocol.classify.StatementClassifier;
 import dev.turnout.protocol.classify.StatementType;
@@ -89,7 +90,8 @@ final class InlineAnswers {
                     1,
                     ConnectorErrors.of(
                             ErrorCode.SYNTAX,
-                            "Unknown command 'tungsten " + text + "'; 'tungsten help' lists the connector's commands"));
+                            "Unknown command 'tungsten " + LogSafe.text(text, LogSafe.TEXT)
+                                    + "'; 'tungsten help' lists the connector's commands"));
         } else {
             ByteBuf out = client.alloc().buffer();
             answer.encode(out, client.capabilities(), state.primaryStatus(), 1);

@@ -1,5 +1,6 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.server.ErrPacket;
@@ -187,10 +188,12 @@ final class Preparation {
                         session,
                         backend.internal,
                         backend,
-                        ErrPacket.decode(
-                                        frame.slice(payload, Packets.payloadLength(frame)),
-                                        Capabilities.CLIENT_PROTOCOL_41)
-                                .message());
+                        LogSafe.text(
+                                ErrPacket.decode(
+                                                frame.slice(payload, Packets.payloadLength(frame)),
+                                                Capabilities.CLIENT_PROTOCOL_41)
+                                        .message(),
+                                LogSafe.TEXT));
             }
         } else if (backend.internal == SessionBackend.Internal.PREPARE
                 && before == ResponseTracker.State.PREPARE_HEAD

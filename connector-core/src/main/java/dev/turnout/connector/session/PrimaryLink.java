@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import dev.turnout.connector.backend.BackendConnection;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.error.LogSafe;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
@@ -302,7 +303,11 @@ final class PrimaryLink {
                 return Outcome.SERVER_LOST;
             }
             case RECONNECTING, WAKING -> {
-                log.debug("{} primary {} not reachable yet: {}", session, backend.datasource, error);
+                log.debug(
+                        "{} primary {} not reachable yet: {}",
+                        session,
+                        backend.datasource,
+                        LogSafe.text(error, LogSafe.TEXT));
                 phase = phase == State.WAKING ? State.RELEASED : State.LOST;
                 return Outcome.RETRY_LATER;
             }
@@ -311,7 +316,7 @@ final class PrimaryLink {
                         "{} the new master {} is not reachable: {}; the session stays on {}",
                         session,
                         backend.datasource,
-                        error,
+                        LogSafe.text(error, LogSafe.TEXT),
                         attached().datasource); // MOVING: the session stays on its primary
                 phase = State.ATTACHED;
                 return Outcome.MOVE_FAILED;
