@@ -250,7 +250,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 cancelTimeout();
                 listener.backendReady(this, done.ok());
             } else {
-                failWith(((ClientAuthExchange.Step.Failed) step).err());
+                failWith(ConnectorErrors.backendRefused(
+                        target.dataservice(), target.toString(), ((ClientAuthExchange.Step.Failed) step).err()));
             }
         } catch (MalformedPacketException | IndexOutOfBoundsException e) {
             fail(e);

@@ -45,6 +45,21 @@ public final class ConnectorErrors {
                 "no primary available for dataservice " + dataservice + " (" + host + ": " + describe(cause) + ")");
     }
 
+    /**
+     * A server refused the connector's login: its ERR, as the client gets it. A failure the
+     * connector found on its own side carries a client code (e.g. 2059, an authentication plugin it
+     * cannot use); clients take such a code from a server for a broken packet (see
+     * {@link ErrorCode}), so it becomes a "no primary available" that names it.
+     */
+    public static ErrPacket backendRefused(String dataservice, String host, ErrPacket error) {
+        if (!ErrorCode.isClientCode(error.errorCode())) {
+            return error;
+        }
+        return of(
+                ErrorCode.NO_PRIMARY,
+                "no primary available for dataservice " + dataservice + " (" + host + ": " + error.message() + ")");
+    }
+
     /** No replica of {@code dataservice} could be reached for the bridge's read-only port. */
     public static ErrPacket noReplica(String dataservice, String host, Throwable cause) {
         return of(

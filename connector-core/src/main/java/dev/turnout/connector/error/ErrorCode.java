@@ -4,6 +4,12 @@ package dev.turnout.connector.error;
  * The errors the connector itself reports to clients, with the MySQL error code and SQLSTATE an
  * application (or its driver) can act on. Codes are MySQL's own where one exists, so drivers map
  * them as they would for a server: 28000 is an authorization failure, 08xxx a connection failure.
+ *
+ * <p>Every code is a <em>server</em> error code, never one of the client library's own (2000-2999,
+ * {@code CR_*}): libmariadb (the {@code mariadb} command-line client, Python's MySQLdb built on it,
+ * PHP's mysqli with it, ...) takes an ERR packet from a server with a code in its client range
+ * (2001-2061 in 10.11) for a broken one and reports {@code 2027 Received malformed packet}
+ * instead of the connector's message. {@link #isClientCode} tells such codes.
  */
 public enum ErrorCode {
     /** ER_ACCESS_DENIED_ERROR: wrong user or password. */
@@ -18,10 +24,19 @@ public enum ErrorCode {
     UNKNOWN_THREAD(1094, "HY000"),
     /** ER_NOT_SUPPORTED_AUTH_MODE: the client cannot use any authentication method offered. */
     AUTH_MODE_NOT_SUPPORTED(1251, "08004"),
-    /** CR_CONN_HOST_ERROR: no primary (or, on the bridge's read-only port, no replica) could be reached for the dataservice. */
-    NO_PRIMARY(2003, "08001"),
-    /** CR_SERVER_LOST: the backend connection failed while a command was in flight. */
-    BACKEND_LOST(2013, "08S01"),
+    /**
+     * ER_CONNECT_TO_MASTER ("Error connecting to master"): no primary (or, on the bridge's
+     * read-only port, no replica) could be reached for the dataservice, or the connector is
+     * OFFLINE. SQLSTATE 08001 (the client could not establish the connection), so that drivers
+     * and pools treat it as a connection failure. Until issue 12 this was 2003 (CR_CONN_HOST_ERROR),
+     * a client code that libmariadb refuses from a server.
+     */
+    NO_PRIMARY(1218, "08001"),
+    /**
+     * ER_CONNECTION_KILLED: the backend connection failed while a command was in flight; the
+     * session is closed. Until issue 12 this was 2013 (CR_SERVER_LOST), a client code.
+     */
+    BACKEND_LOST(1927, "08S01"),
     /** ER_SERVER_SHUTDOWN: the connector is shutting down. */
     SHUTTING_DOWN(1053, "08S01"),
     /**
@@ -54,5 +69,10 @@ public enum ErrorCode {
 
     public String sqlState() {
         return sqlState;
+    }
+
+    /** Whether {@code code} is in the client library's range (2000-2999), which a server never sends. */
+    public static boolean isClientCode(int code) {
+        return code >= 2000 && code <= 2999;
     }
 }

@@ -78,7 +78,7 @@ class BackendFailureIT {
             SQLException failed = (SQLException) outcome;
             // MariaDB closes a killed connection without an ERR of its own, so the error is the
             // connector's: the backend was lost before any part of the result was sent.
-            assertThat(failed.getErrorCode()).as("error code of %s", failed).isEqualTo(2013);
+            assertThat(failed.getErrorCode()).as("error code of %s", failed).isEqualTo(1927);
             assertThat(failed.getSQLState()).as("SQLSTATE of %s", failed).isEqualTo("08S01");
             assertThat(failed.getMessage())
                     .contains("Lost connection to backend "

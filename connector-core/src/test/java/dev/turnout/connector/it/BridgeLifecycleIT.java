@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Bridge mode at the edges of a connection's life: a datasource that cannot be reached is reported
- * to the client as error 2003 in place of the server's greeting, within
+ * to the client as error 1218 in place of the server's greeting, within
  * {@code connector-connect-timeout}; on shutdown, bridged connections get the shutdown grace and
  * are then closed, on both sides.
  */
@@ -106,7 +106,7 @@ class BridgeLifecycleIT {
 
     private static void assertUnreachable(SQLException refused, String message) {
         assertThat(refused.getMessage()).as("message of %s", refused).contains(message);
-        assertThat(refused.getErrorCode()).as("error code of %s", refused).isEqualTo(2003);
+        assertThat(refused.getErrorCode()).as("error code of %s", refused).isEqualTo(1218);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * "Nothing hangs": when the primary cannot be reached, a client gets 2003/08001 naming the
+ * "Nothing hangs": when the primary cannot be reached, a client gets 1218/08001 naming the
  * dataservice, at once for a refused connection and within {@code connector-connect-timeout} for
  * a primary that accepts TCP connections but never answers. No database server is involved.
  */
@@ -86,7 +86,7 @@ class UnreachablePrimaryIT {
     }
 
     private static void assertNoPrimary(SQLException refused, String detail) {
-        assertThat(refused.getErrorCode()).as("error code of %s", refused).isEqualTo(2003);
+        assertThat(refused.getErrorCode()).as("error code of %s", refused).isEqualTo(1218);
         assertThat(refused.getSQLState()).as("SQLSTATE of %s", refused).isEqualTo("08001");
         assertThat(refused.getMessage()).contains("no primary available for dataservice alpha (" + detail + ")");
     }

@@ -14,8 +14,8 @@ class PrimaryFailureSessionTest {
 
     /** ER_UNKNOWN_ERROR with SQLSTATE HY000: the driver keeps the connection (ErrorCode.PRIMARY_FAILED). */
     private static final int PRIMARY_FAILED = 1105;
-    /** CR_SERVER_LOST. */
-    private static final int SERVER_LOST = 2013;
+    /** ER_CONNECTION_KILLED, what the connector answers when it lost the backend during a command. */
+    private static final int SERVER_LOST = 1927;
 
     @Test
     void aPrimaryThatDiesDuringAStatementFailsThatStatementAloneAndTheNextStatementWaitsForTheNewMaster() {

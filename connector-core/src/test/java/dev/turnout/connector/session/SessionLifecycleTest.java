@@ -10,7 +10,7 @@ class SessionLifecycleTest {
     /** ER_ACCESS_DENIED_ERROR. */
     private static final int ACCESS_DENIED = 1045;
     /** CR_CONN_HOST_ERROR, as the connector reports a primary it cannot reach. */
-    private static final int NO_PRIMARY = 2003;
+    private static final int NO_PRIMARY = 1218;
     /** ER_NET_PACKET_TOO_LARGE. */
     private static final int PACKET_TOO_LARGE = 1153;
 
