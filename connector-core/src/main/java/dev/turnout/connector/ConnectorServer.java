@@ -16,11 +16,13 @@ import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.LoopSessions;
 import dev.turnout.connector.session.RouteMetrics;
 import dev.turnout.connector.session.RoutingSettings;
+import dev.turnout.connector.session.Session;
 import dev.turnout.connector.session.SessionRegistry;
 import dev.turnout.connector.session.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
+import dev.turnout.push.ConnectorState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -314,6 +316,16 @@ public final class ConnectorServer implements AutoCloseable {
     /** The topology the connector routes by. */
     public ConnectorTopology topology() {
         return topology;
+    }
+
+    /**
+     * Sets the connector's state as a manager's {@code state} message does (tests, and programs that
+     * embed the connector without managers): OFFLINE drains every session and refuses logins.
+     */
+    public void state(ConnectorState state) {
+        services.control().state(state);
+        services.registry()
+                .forEach(state == ConnectorState.OFFLINE ? s -> s.drain(ConnectorErrors.offline()) : Session::wake);
     }
 
     private void startRestApi() throws ConnectorStartException {

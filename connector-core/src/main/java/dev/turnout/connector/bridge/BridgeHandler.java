@@ -177,7 +177,10 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- failure before the first byte
 
-    /** The datasource could not be reached or stayed silent: the client gets one ERR in place of a greeting. */
+    /**
+     * The datasource could not be reached or stayed silent: the client gets one ERR in place of a
+     * greeting, sequence id 0 and without SQL state, as a server refusing a connection sends it.
+     */
     private void unreachable(Throwable cause) {
         if (phase != Phase.CONNECTING) {
             return;
@@ -192,7 +195,8 @@ public final class BridgeHandler extends ChannelInboundHandlerAdapter {
         log.info("[bridge {} -> {}] datasource unavailable: {}", peer(), target, ConnectorErrors.describe(cause));
         ByteBuf out = client.alloc().buffer();
         out.writerIndex(Packets.HEADER_SIZE);
-        error.encode(out);
+        error.encode(out, 0); // as a server refusing a connection: no capabilities, so no SQL state
+
         out.setMediumLE(0, out.writerIndex() - Packets.HEADER_SIZE);
         out.setByte(3, 0);
         client.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);

@@ -77,6 +77,12 @@ final class ClientLogin implements SessionHost {
     private @Nullable ScheduledFuture<?> handshakeTimer;
     /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls}). */
     private boolean tlsHandover;
+    /**
+     * A refusal that came while the client was to speak next (the connector went OFFLINE after the
+     * greeting or an auth switch): it answers the client's next packet, with the sequence id the
+     * client expects, instead of arriving out of turn (which clients take for a broken packet).
+     */
+    private @Nullable ErrPacket refusal;
 
     ClientLogin(
             SessionServices services, ChannelHandlerContext ctx, Listener listener, long connectionId, String peer) {
@@ -89,10 +95,18 @@ final class ClientLogin implements SessionHost {
         this.seed = Scrambles.newSeed(services.random());
     }
 
-    /** Sends the greeting of the session that the verified login will start. */
+    /**
+     * Sends the greeting of the session that the verified login will start; an OFFLINE connector
+     * refuses the connection in place of the greeting, as a server does.
+     */
     void greet(Session started) {
         this.session = started;
         this.client = started.client();
+        if (services.control().offline()) {
+            log.debug("{} refused: the connector is OFFLINE", tag);
+            client.refuse(ConnectorErrors.offline());
+            return;
+        }
         HandshakeV10 greeting = services.greetings().greetingFor(connectionId, seed, services.sslContext() != null);
         advertisedCapabilities = greeting.capabilities();
         limitClientPackets(MAX_CONNECTION_PHASE_PAYLOAD);
@@ -125,6 +139,15 @@ final class ClientLogin implements SessionHost {
                 return;
             }
             authSequence = Packets.sequenceId(frame) + 1;
+            if (refusal != null) {
+                // An SSLRequest is answered by closing: the client would read the ERR as TLS.
+                client.fail(
+                        SslRequest.isSslRequest(frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame)))
+                                ? -1
+                                : authSequence,
+                        refusal);
+                return;
+            }
             ByteBuf payload = frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame));
             Consumer<ByteBuf> step = client.phase() == FrontendPhase.AUTH_SWITCH_SENT
                     ? this::onAuthSwitchResponse
@@ -278,6 +301,11 @@ final class ClientLogin implements SessionHost {
 
     @Override
     public void loginFailed(ErrPacket error) {
+        FrontendPhase phase = client.phase();
+        if (phase == FrontendPhase.HANDSHAKE_SENT || phase == FrontendPhase.AUTH_SWITCH_SENT) {
+            refusal = error; // the client speaks next: see onPacket
+            return;
+        }
         client.fail(authSequence, error);
     }
 

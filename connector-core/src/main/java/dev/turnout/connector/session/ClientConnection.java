@@ -165,6 +165,21 @@ public final class ClientConnection {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * Refuses the connection in place of the greeting, as a server does (too many connections,
+     * host not allowed): {@code error} is the first packet, sequence id 0, in the form without SQL
+     * state (no capabilities are agreed yet), then the connection closes.
+     */
+    public void refuse(ErrPacket error) {
+        if (phase.ended()) {
+            return;
+        }
+        phase = FrontendPhase.FAILED;
+        onEnd.run();
+        writePacket(0, out -> error.encode(out, 0));
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** Ends the session after a channel error: nothing more is written. */
     public void abort() {
         if (!phase.ended()) {

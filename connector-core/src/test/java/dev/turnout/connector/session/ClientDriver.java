@@ -61,6 +61,14 @@ final class ClientDriver {
     private Phase phase = Phase.AWAITING_GREETING;
     private long connectionId;
     private Reply loginReply;
+    private int loginReplySequence = -1;
+    private boolean greeted;
+    /** Whether the login waits for {@link #sendHeldLogin()} after the greeting arrived. */
+    private boolean holdLogin;
+    /** The greeting's seed and sequence id while the login is held; null otherwise. */
+    private byte[] heldSeed;
+
+    private int heldSequence;
     /** Bytes from the connector not yet split into packets. */
     private final ByteBuf fromConnector = Unpooled.buffer();
     /** Packets the connector has not read yet. */
@@ -86,6 +94,32 @@ final class ClientDriver {
     /** The connector's answer to the login: OK, or the ERR that refused it; null before it came. */
     Reply loginReply() {
         return loginReply;
+    }
+
+    /** The sequence id of {@link #loginReply()}'s packet; -1 before it came. */
+    int loginReplySequence() {
+        return loginReplySequence;
+    }
+
+    /** Whether the connector sent its greeting (false when it refused the connection in its place). */
+    boolean greeted() {
+        return greeted;
+    }
+
+    /** From now on, a greeting is not answered until {@link #sendHeldLogin()} (the client is slow). */
+    void holdLogin() {
+        holdLogin = true;
+    }
+
+    /** Sends the login held since the greeting, and settles. */
+    void sendHeldLogin() {
+        if (heldSeed == null) {
+            throw new IllegalStateException("no greeting is waiting for its login");
+        }
+        sendLogin(heldSeed, heldSequence + 1);
+        heldSeed = null;
+        phase = Phase.AUTHENTICATING;
+        harness.settle();
     }
 
     /** Whether the connector has closed the connection. */
@@ -249,8 +283,21 @@ final class ClientDriver {
     private void onPacket(ByteBuf payload, int sequenceId) {
         switch (phase) {
             case AWAITING_GREETING -> {
+                if (payload.getUnsignedByte(payload.readerIndex()) == 0xFF) {
+                    // Refused in place of the greeting, as a server does when it refuses a connection.
+                    loginReply = ResponseReader.okOrErr(payload);
+                    loginReplySequence = sequenceId;
+                    phase = Phase.LOGIN_FAILED;
+                    return;
+                }
                 HandshakeV10 greeting = HandshakeV10.decode(payload);
+                greeted = true;
                 connectionId = greeting.connectionId();
+                if (holdLogin) {
+                    heldSeed = greeting.authPluginData();
+                    heldSequence = sequenceId;
+                    return;
+                }
                 sendLogin(greeting.authPluginData(), sequenceId + 1);
                 phase = Phase.AUTHENTICATING;
             }
@@ -264,6 +311,7 @@ final class ClientDriver {
                     return;
                 }
                 loginReply = ResponseReader.okOrErr(payload);
+                loginReplySequence = sequenceId;
                 phase = loginReply instanceof Reply.Ok ? Phase.COMMANDS : Phase.LOGIN_FAILED;
             }
             case COMMANDS, LOGIN_FAILED -> {

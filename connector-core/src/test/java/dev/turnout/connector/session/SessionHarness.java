@@ -5,6 +5,7 @@ import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
@@ -194,6 +195,22 @@ final class SessionHarness implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A client that got the greeting and has not answered it yet (a slow client): its login goes
+     * when the test calls {@link ClientDriver#sendHeldLogin()}.
+     */
+    ClientDriver connectHoldingLogin() {
+        ReadGatedChannel channel = ReadGatedChannel.open(
+                ticker, new PacketFrameDecoder(), new FrontendHandler(services, Listener.READ_WRITE));
+        channels.add(channel);
+        sessions.add(channel);
+        ClientDriver client = new ClientDriver(this, channel, USER, PASSWORD, DATABASE);
+        client.holdLogin();
+        clients.add(client);
+        settle();
+        return client;
+    }
+
     /** The client drops its connection without COM_QUIT, as a killed application does. */
     void disconnect(ClientDriver client) {
         sessionChannelOf(client).close();
@@ -248,6 +265,16 @@ final class SessionHarness implements AutoCloseable {
     void release() {
         services.control().state(ConnectorState.ONLINE);
         wakeSessions();
+        settle();
+    }
+
+    /**
+     * A manager sets the connector OFFLINE, as {@code ManagerSubscription.onState} does: logins are
+     * refused and every session drains.
+     */
+    void offline() {
+        services.control().state(ConnectorState.OFFLINE);
+        services.registry().forEach(session -> session.drain(ConnectorErrors.offline()));
         settle();
     }
 

@@ -1,5 +1,6 @@
 package dev.turnout.protocol.message.server;
 
+import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.message.Fields;
 import dev.turnout.protocol.message.MalformedPacketException;
 import dev.turnout.protocol.wire.Packets;
@@ -70,10 +71,22 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
 
     /** Writes the payload in the 4.1 form: 0xFF, code, '#', SQL state, message. */
     public void encode(ByteBuf out) {
+        encode(out, Capabilities.CLIENT_PROTOCOL_41);
+    }
+
+    /**
+     * Writes the payload for a peer with {@code capabilities}: with the '#' marker and the SQL
+     * state only under {@code CLIENT_PROTOCOL_41}. A server refusing a connection in place of its
+     * greeting (too many connections, host not allowed) knows no capabilities yet and sends
+     * 0xFF, code, message: pass 0.
+     */
+    public void encode(ByteBuf out, long capabilities) {
         out.writeByte(HEADER);
         out.writeShortLE(errorCode);
-        out.writeByte(SQL_STATE_MARKER);
-        out.writeCharSequence(sqlState, StandardCharsets.US_ASCII);
+        if (Capabilities.has(capabilities, Capabilities.CLIENT_PROTOCOL_41)) {
+            out.writeByte(SQL_STATE_MARKER);
+            out.writeCharSequence(sqlState, StandardCharsets.US_ASCII);
+        }
         out.writeCharSequence(message, StandardCharsets.UTF_8);
     }
 

@@ -73,6 +73,18 @@ class ErrAndEofPacketTest {
     }
 
     @Test
+    void encodesTheFormWithoutSqlStateThatAServerSendsInPlaceOfItsGreeting() {
+        // As a server refusing a connection (1040 too many connections): no capabilities are known yet.
+        byte[] payload = {(byte) 0xFF, 0x10, 0x04, 'T', 'o', 'o', ' ', 'm', 'a', 'n', 'y'};
+        ErrPacket err = new ErrPacket(1040, "08004", "Too many");
+
+        assertThat(Fixtures.encode(out -> err.encode(out, 0))).isEqualTo(payload);
+        assertThat(Fixtures.encode(out -> err.encode(out, CLIENT_PROTOCOL_41)))
+                .isEqualTo(Fixtures.encode(err::encode))
+                .startsWith(new byte[] {(byte) 0xFF, 0x10, 0x04, '#', '0', '8', '0', '0', '4', 'T'});
+    }
+
+    @Test
     void roundTripsAnyValidErr() {
         ErrPacket err = new ErrPacket(9001, "08S01", "Turnout: no primary available – ünïcode");
 
