@@ -4,6 +4,7 @@ import dev.turnout.connector.admin.AdminServer;
 import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.backend.GreetingCache;
+import dev.turnout.connector.backend.HostResolver;
 import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.config.ConfigException;
@@ -69,6 +70,8 @@ public final class ConnectorServer implements AutoCloseable {
     private final SessionServices services;
     private final ConnectorTopology topology;
     private final MeterRegistry metrics = new SimpleMeterRegistry();
+    /** Resolves datasource host names off the event loops. */
+    private final HostResolver resolver;
     /** Chooses the datasource of each bridged connection; null unless {@code connector-bridge-mode}. */
     private final @Nullable BridgeTargets bridgeTargets;
 
@@ -92,11 +95,12 @@ public final class ConnectorServer implements AutoCloseable {
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.topology = ConnectorTopology.start(config);
+        this.resolver = HostResolver.system(config.connectTimeout());
         this.services = new SessionServices(
                 config,
                 sslContext,
                 new GreetingCache(),
-                BackendDialer.tcp(transport.socketChannelClass()),
+                BackendDialer.tcp(transport.socketChannelClass(), resolver),
                 Ticker.systemTicker(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
                 new SecureRandom(),
@@ -394,6 +398,7 @@ public final class ConnectorServer implements AutoCloseable {
         topology.close();
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        resolver.close();
     }
 
     /** Shuts down with the configured {@code connector-shutdown-timeout}. */

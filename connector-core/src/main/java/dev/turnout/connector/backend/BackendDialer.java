@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * Opens the channel of a connection to a database server on a given event loop: a TCP connection
  * with the connector's socket options ({@link #tcp}), or, in the session tests, a channel to a
- * scripted server in the same thread. The channel starts with auto-read off.
+ * scripted server in the same thread. The channel starts with auto-read off. A host name that does
+ * not resolve fails the dial with an {@link java.net.UnknownHostException} naming it.
  *
  * <p>Thread-safe; {@link #dial} is called on {@code loop}.
  */
@@ -26,11 +27,15 @@ public interface BackendDialer {
      */
     ChannelFuture dial(EventLoop loop, String host, int port, Duration connectTimeout, ChannelHandler handler);
 
-    /** TCP connections through {@code channelClass} (epoll or NIO), with the connector's socket options. */
-    static BackendDialer tcp(Class<? extends Channel> channelClass) {
+    /**
+     * TCP connections through {@code channelClass} (epoll or NIO), with the connector's socket
+     * options; host names are resolved by {@code resolver}, off the event loop.
+     */
+    static BackendDialer tcp(Class<? extends Channel> channelClass, HostResolver resolver) {
         return (loop, host, port, connectTimeout, handler) -> new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
+                .resolver(resolver)
                 .option(ChannelOption.AUTO_READ, false)
                 // As the client side: the pooled allocator recycles the slices of forwarded packets (see
                 // ConnectorServer).
@@ -40,6 +45,7 @@ public interface BackendDialer {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .handler(handler)
-                .connect(new InetSocketAddress(host, port));
+                // Unresolved: new InetSocketAddress(host, port) would ask the system resolver on the event loop.
+                .connect(InetSocketAddress.createUnresolved(host, port));
     }
 }

@@ -2,6 +2,7 @@ package dev.turnout.connector.error;
 
 import dev.turnout.protocol.message.server.ErrPacket;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
@@ -120,6 +121,9 @@ public final class ConnectorErrors {
         }
         if (cause instanceof ClosedChannelException) {
             return "connection closed";
+        }
+        if (cause instanceof UnknownHostException) {
+            return "unknown host " + cause.getMessage();
         }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;
