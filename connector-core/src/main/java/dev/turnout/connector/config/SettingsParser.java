@@ -1,5 +1,6 @@
 package dev.turnout.connector.config;
 
+import dev.turnout.protocol.message.Nullable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,6 +93,7 @@ final class SettingsParser {
             Key key = known.get();
             switch (key.scope()) {
                 case ACCEPTED -> acceptedUnused.add(key.keyName());
+                case MANAGER -> {}
                 case DATASERVICE -> {
                     if (section.isDefaults()) {
                         problems.add(
@@ -123,8 +125,9 @@ final class SettingsParser {
             case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
             case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
-            case CONNECTOR_SSL_CERTIFICATE -> pemFile(value, "CERTIFICATE-----", "certificate");
-            case CONNECTOR_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+            case CONNECTOR_SSL_CERTIFICATE, REST_API_SSL_CERTIFICATE ->
+                pemFile(value, "CERTIFICATE-----", "certificate");
+            case CONNECTOR_SSL_KEY, REST_API_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
             case CONNECTOR_QOS -> QosSetting.parse(value);
             case CONNECTOR_SMARTSCALE -> Values.bool(value);
             case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
@@ -211,6 +214,19 @@ final class SettingsParser {
         return value == null ? fallback : value;
     }
 
+    /** Records a problem when only one of a certificate and key pair is set; true when both or neither are. */
+    private boolean bothOrNeither(Key certificateKey, Key keyKey, Layer defaults, Layer own) {
+        IniSection.Entry certificate = effectiveEntry(certificateKey, defaults, own);
+        IniSection.Entry key = effectiveEntry(keyKey, defaults, own);
+        if ((certificate == null) == (key == null)) {
+            return true;
+        }
+        IniSection.Entry set = certificate != null ? certificate : key;
+        String missing = (certificate != null ? keyKey : certificateKey).keyName();
+        problems.add(set.line(), set.key(), "set without " + missing + " (set both or neither)");
+        return false;
+    }
+
     private static IniSection.Entry effectiveEntry(Key key, Layer defaults, Layer own) {
         IniSection.Entry entry = own.entries.get(key);
         return entry != null ? entry : defaults.entries.get(key);
@@ -222,7 +238,8 @@ final class SettingsParser {
      */
     SectionSettings section(IniSection section, Layer defaults, Layer own) {
         Settings core = core(section, defaults, own);
-        if (core == null) {
+        RestApiSettings restApi = restApi(defaults, own);
+        if (core == null || restApi == null) {
             return null;
         }
         return new SectionSettings(
@@ -232,7 +249,7 @@ final class SettingsParser {
                 probes(defaults, own, core),
                 failover(defaults, own),
                 backends(defaults, own),
-                restApi(defaults, own));
+                restApi);
     }
 
     private Settings core(IniSection section, Layer defaults, Layer own) {
@@ -246,15 +263,7 @@ final class SettingsParser {
                 ok = false;
             }
         }
-        IniSection.Entry certificate = effectiveEntry(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own);
-        IniSection.Entry key = effectiveEntry(Key.CONNECTOR_SSL_KEY, defaults, own);
-        if (certificate != null && key == null) {
-            problems.add(certificate.line(), certificate.key(), "set without connector-ssl-key (set both or neither)");
-            ok = false;
-        } else if (key != null && certificate == null) {
-            problems.add(key.line(), key.key(), "set without connector-ssl-certificate (set both or neither)");
-            ok = false;
-        }
+        ok &= bothOrNeither(Key.CONNECTOR_SSL_CERTIFICATE, Key.CONNECTOR_SSL_KEY, defaults, own);
         IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
         if (readOnlyPort != null
                 && effective(Key.APPLICATION_READONLY_PORT, defaults, own, null) instanceof Integer port
@@ -340,15 +349,36 @@ final class SettingsParser {
                 (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF));
     }
 
-    private static RestApiSettings restApi(Layer defaults, Layer own) {
+    /**
+     * The REST API's settings; when the connector serves one, a missing password or half a TLS
+     * pair is recorded as a problem (the API is never served without a password).
+     */
+    private @Nullable RestApiSettings restApi(Layer defaults, Layer own) {
+        HostPort address = (HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null);
+        byte[] password = (byte[]) effective(
+                Key.REST_API_ADMIN_PASSWORD, defaults, own, effective(Key.REST_API_ADMIN_PASS, defaults, own, null));
+        boolean ok = bothOrNeither(Key.REST_API_SSL_CERTIFICATE, Key.REST_API_SSL_KEY, defaults, own);
+        IniSection.Entry addressEntry = effectiveEntry(Key.CONNECTOR_REST_API_ADDRESS, defaults, own);
+        if (address != null && addressEntry != null && (password == null || password.length == 0)) {
+            problems.add(
+                    addressEntry.line(),
+                    addressEntry.key(),
+                    "set without a rest-api-admin-password: the REST API is never served without one"
+                            + " (set rest-api-admin-user and rest-api-admin-password)");
+            ok = false;
+        }
+        if (!ok) {
+            return null;
+        }
+        Path certificatePath = (Path) effective(Key.REST_API_SSL_CERTIFICATE, defaults, own, null);
+        Path keyPath = (Path) effective(Key.REST_API_SSL_KEY, defaults, own, null);
         return new RestApiSettings(
-                Optional.ofNullable((HostPort) effective(Key.CONNECTOR_REST_API_ADDRESS, defaults, own, null)),
+                Optional.ofNullable(address),
                 Optional.ofNullable((String) effective(Key.REST_API_ADMIN_USER, defaults, own, null)),
-                (byte[]) effective(
-                        Key.REST_API_ADMIN_PASSWORD,
-                        defaults,
-                        own,
-                        effective(Key.REST_API_ADMIN_PASS, defaults, own, null)));
+                password,
+                certificatePath == null || keyPath == null
+                        ? Optional.empty()
+                        : Optional.of(new TlsFiles(certificatePath, keyPath)));
     }
 
     /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */
