@@ -187,7 +187,7 @@ class ManagerSwitchIT {
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(new CctrlTestAccess("http://" + rest.getHostString() + ":" + rest.getPort(), "admin", "wrong")
                         .run("ls"))
-                .contains("ERROR: authentication required");
+                .contains("ERROR: wrong user or password");
 
         assertThat(cctrl.run("datasource nosuchhost shun")).contains("ERROR: no datasource 'nosuchhost'");
     }
