@@ -35,7 +35,8 @@ import java.util.Set;
  * @param dbUser the manager's own SQL account on every datasource: monitoring, read_only,
  *        replication control. MariaDB 11.4 privileges: {@code READ_ONLY ADMIN} ({@code SET GLOBAL
  *        read_only}), {@code REPLICATION SLAVE ADMIN} ({@code STOP/START SLAVE}, {@code CHANGE
- *        MASTER}, {@code RESET SLAVE}, {@code SET GLOBAL gtid_slave_pos}), {@code SLAVE MONITOR}
+ *        MASTER}, {@code RESET SLAVE}, {@code SET GLOBAL gtid_slave_pos}), {@code RELOAD}
+ *        ({@code RESET SLAVE ALL} asks for it too), {@code SLAVE MONITOR}
  *        ({@code SHOW [ALL] SLAVE[S] STATUS}) on {@code *.*}, and {@code SELECT, INSERT, UPDATE,
  *        CREATE} on the heartbeat schema {@code turnout}; no {@code SUPER}
  * @param dbPassword its password

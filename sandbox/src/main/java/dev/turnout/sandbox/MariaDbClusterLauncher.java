@@ -45,12 +45,12 @@ final class MariaDbClusterLauncher {
 
     /**
      * What the manager's statements need and nothing more: {@code SET GLOBAL read_only} (READ_ONLY
-     * ADMIN), {@code STOP/START SLAVE}, {@code CHANGE MASTER}, {@code RESET SLAVE ALL} and
-     * {@code SET GLOBAL gtid_slave_pos} (REPLICATION SLAVE ADMIN), {@code SHOW ALL SLAVES STATUS}
-     * (SLAVE MONITOR); its heartbeat on {@code turnout}.
+     * ADMIN), {@code STOP/START SLAVE}, {@code CHANGE MASTER} and {@code SET GLOBAL gtid_slave_pos}
+     * (REPLICATION SLAVE ADMIN), {@code RESET SLAVE ALL} (RELOAD as well, in 11.4),
+     * {@code SHOW ALL SLAVES STATUS} (SLAVE MONITOR); its heartbeat on {@code turnout}.
      */
     static final List<String> MANAGER_GRANTS = List.of(
-            "READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, SLAVE MONITOR ON *.*",
+            "READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, RELOAD, SLAVE MONITOR ON *.*",
             "SELECT, INSERT, UPDATE, CREATE ON `turnout`.*");
 
     private MariaDbClusterLauncher() {}

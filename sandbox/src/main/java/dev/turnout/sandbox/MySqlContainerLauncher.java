@@ -112,7 +112,8 @@ final class MySqlContainerLauncher {
         String manager = Replication.literal(SandboxCluster.MANAGER_USER) + "@'%'";
         sql.add("CREATE USER IF NOT EXISTS " + manager + " IDENTIFIED WITH mysql_native_password BY "
                 + Replication.literal(SandboxCluster.MANAGER_PASSWORD));
-        sql.add("GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN, REPLICATION CLIENT ON *.* TO " + manager);
+        sql.add("GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN, RELOAD, REPLICATION CLIENT ON *.* TO "
+                + manager);
         sql.add("GRANT SELECT, INSERT, UPDATE, CREATE ON `turnout`.* TO " + manager);
         String repl = Replication.literal(MariaDbDistribution.REPLICATION_USER) + "@'%'";
         sql.add("CREATE USER IF NOT EXISTS " + repl + " IDENTIFIED WITH mysql_native_password BY "

@@ -139,8 +139,8 @@ public final class SandboxCluster implements AutoCloseable {
     }
 
     /**
-     * The account for a manager: {@code READ_ONLY ADMIN}, {@code REPLICATION SLAVE ADMIN} and
-     * {@code SLAVE MONITOR} on {@code *.*} and its heartbeat schema {@code turnout}, what
+     * The account for a manager: {@code READ_ONLY ADMIN}, {@code REPLICATION SLAVE ADMIN},
+     * {@code RELOAD} ({@code RESET SLAVE ALL}) and {@code SLAVE MONITOR} on {@code *.*} and its heartbeat schema {@code turnout}, what
      * {@code SET GLOBAL read_only}, {@code STOP/START SLAVE}, {@code CHANGE MASTER} and
      * {@code SHOW SLAVE STATUS} need (MySQL: {@code SYSTEM_VARIABLES_ADMIN},
      * {@code REPLICATION_SLAVE_ADMIN}, {@code REPLICATION CLIENT}). No {@code SUPER}.

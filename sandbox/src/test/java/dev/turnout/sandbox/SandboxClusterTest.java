@@ -243,7 +243,7 @@ class SandboxClusterTest {
                 Statement s = c.createStatement()) {
             assertThat(String.join("\n", grants(c)))
                     .doesNotContain("ALL PRIVILEGES", "SUPER", "SHUTDOWN")
-                    .contains("READ_ONLY ADMIN", "REPLICATION SLAVE ADMIN", "SLAVE MONITOR");
+                    .contains("READ_ONLY ADMIN", "REPLICATION SLAVE ADMIN", "RELOAD", "SLAVE MONITOR");
             s.execute("SET GLOBAL read_only = 1");
             try (ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
                 assertThat(rs.next()).isTrue();
