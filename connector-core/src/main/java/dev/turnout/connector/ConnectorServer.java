@@ -341,22 +341,23 @@ public final class ConnectorServer implements AutoCloseable {
         try {
             admin = AdminServer.start(
                     address,
-                    config.restApi().user().orElse(null),
+                    config.restApi().userOrDefault(),
                     config.restApi().password(),
+                    config.restApi().tls().orElse(null),
                     "connector@" + localHostName() + "["
                             + ProcessHandle.current().pid() + "]",
                     topology,
                     services.control(),
                     metrics,
                     sessions::size);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new ConnectorStartException("cannot serve the REST API on " + address + ": " + e.getMessage(), e);
         }
         log.info(
-                "REST API on http://{}:{}/api/v1/status and /metrics{}",
+                "REST API on {}://{}:{}/api/v1/status and /metrics (Basic authentication)",
+                admin.scheme(),
                 address.host(),
-                admin.address().getPort(),
-                config.restApi().user().isPresent() ? " (Basic authentication)" : "");
+                admin.address().getPort());
     }
 
     private static String localHostName() {

@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,9 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
             int readOnlyPort = firstFreePort(connectorPort + 1);
             int pushPort = firstFreePort(PushServer.DEFAULT_PORT);
             int restPort = firstFreePort(8090);
-            Path dir = Files.createTempDirectory("turnout-demo-");
-            Path ini = dir.resolve("tungsten.ini");
-            Files.writeString(ini, configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort));
+            Path ini = writeConfiguration(configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort));
+            Path dir = ini.getParent();
             try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort))) {
                 ConnectorServer server;
                 try {
@@ -99,8 +100,26 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The demo's manager: AUTOMATIC policy, probes every 500 ms, the sandbox's root account for the
-     * statements of a switch or failover (they need READ_ONLY ADMIN) and its replication account.
+     * Writes the demo's configuration, which holds passwords, as {@code tungsten.ini} in a new
+     * temporary directory: the directory 0700 and the file 0600 from the moment they exist, so no
+     * other user of the host reads them (a file written with the default umask would be 0644).
+     *
+     * @return the file
+     */
+    static Path writeConfiguration(String text) throws IOException {
+        Path dir = Files.createTempDirectory(
+                "turnout-demo-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path ini = Files.createFile(
+                dir.resolve("tungsten.ini"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(ini, text, StandardCharsets.UTF_8);
+        return ini;
+    }
+
+    /**
+     * The demo's manager: AUTOMATIC policy, probes every 500 ms, the sandbox's manager account for
+     * the statements of a switch or failover (READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, SLAVE
+     * MONITOR; no SUPER) and its replication account.
      */
     static ManagerSettings managerSettings(SandboxCluster cluster, int pushPort, int restPort) {
         List<DatasourceAddress> datasources = new ArrayList<>();
@@ -112,8 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "alpha",
                 datasources,
                 cluster.primary().hostPort(),
-                cluster.rootUser(),
-                cluster.rootPassword(),
+                cluster.managerUser(),
+                cluster.managerPassword(),
                 "repl",
                 "repl",
                 false,
@@ -140,6 +159,8 @@ public final class DemoCommand implements Callable<Integer> {
                 connector-listen-address=127.0.0.1
                 connector-managers=127.0.0.1:%d
                 manager-rest-api-address=127.0.0.1:%d
+                manager-user=%s
+                manager-password=%s
                 rest-api-admin-user=%s
                 rest-api-admin-password=%s
 
@@ -154,6 +175,8 @@ public final class DemoCommand implements Callable<Integer> {
                         readOnlyPort,
                         pushPort,
                         restPort,
+                        cluster.managerUser(),
+                        cluster.managerPassword(),
                         REST_USER,
                         REST_PASSWORD,
                         cluster.primary().hostPort(),

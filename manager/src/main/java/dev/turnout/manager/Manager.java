@@ -114,7 +114,7 @@ public final class Manager implements AutoCloseable {
             m.push = PushServer.start(settings.pushAddress(), m.holder::current);
             m.holder.addListener(m.push::broadcast);
             if (settings.restAddress() != null) {
-                m.rest = RestApi.start(settings.restAddress(), m, settings.restUser(), settings.restPassword());
+                m.rest = RestApi.start(settings, m);
             }
             MonitorSettings monitorSettings = new MonitorSettings(
                     settings.dbUser(),

@@ -5,6 +5,8 @@ import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.ProbeSettings;
+import dev.turnout.connector.config.RestApiSettings;
+import dev.turnout.connector.config.TlsFiles;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Policy;
@@ -30,8 +32,13 @@ import org.jspecify.annotations.Nullable;
  * @param service the dataservice's name
  * @param datasources its datasources in configuration order
  * @param configuredMaster the name of the configured master (its role until the servers say otherwise)
- * @param dbUser the manager's SQL account on every datasource: monitoring, read_only, replication
- *        control (needs SUPER / READ_ONLY ADMIN / REPLICATION SLAVE ADMIN and REPLICATION CLIENT)
+ * @param dbUser the manager's own SQL account on every datasource: monitoring, read_only,
+ *        replication control. MariaDB 11.4 privileges: {@code READ_ONLY ADMIN} ({@code SET GLOBAL
+ *        read_only}), {@code REPLICATION SLAVE ADMIN} ({@code STOP/START SLAVE}, {@code CHANGE
+ *        MASTER}, {@code RESET SLAVE}, {@code SET GLOBAL gtid_slave_pos}), {@code RELOAD}
+ *        ({@code RESET SLAVE ALL} asks for it too), {@code SLAVE MONITOR}
+ *        ({@code SHOW [ALL] SLAVE[S] STATUS}) on {@code *.*}, and {@code SELECT, INSERT, UPDATE,
+ *        CREATE} on the heartbeat schema {@code turnout}; no {@code SUPER}
  * @param dbPassword its password
  * @param replicationUser the account replicas replicate with ({@code CHANGE MASTER TO MASTER_USER})
  * @param replicationPassword its password
@@ -41,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * @param pushAddress where connectors subscribe
  * @param restAddress where the REST API listens; null for none
  * @param restUser the REST API's Basic-auth user
- * @param restPassword its password
+ * @param restPassword its password; must not be empty when {@code restAddress} is set
+ * @param restTls the certificate and key of HTTPS for the REST API; null for plain HTTP
  * @param switchTimeout the bound of each step of a switch or failover (hold, catch-up)
  * @param failoverProbes with policy AUTOMATIC, how many consecutive probes must find the master
  *        unreachable before the manager fails over (at least 1)
@@ -61,6 +69,7 @@ public record ManagerSettings(
         @Nullable InetSocketAddress restAddress,
         String restUser,
         String restPassword,
+        @Nullable TlsFiles restTls,
         Duration switchTimeout,
         int failoverProbes) {
 
@@ -83,6 +92,11 @@ public record ManagerSettings(
         Objects.requireNonNull(pushAddress, "pushAddress");
         Objects.requireNonNull(restUser, "restUser");
         Objects.requireNonNull(restPassword, "restPassword");
+        if (restAddress != null && (restUser.isEmpty() || restPassword.isEmpty())) {
+            throw new IllegalArgumentException("manager-rest-api-address is set without a rest-api-admin-password:"
+                    + " the REST API is never served without one (set rest-api-admin-user and"
+                    + " rest-api-admin-password)");
+        }
         if (probeInterval.isNegative() || probeInterval.isZero()) {
             throw new IllegalArgumentException("probeInterval: expected a positive duration, got " + probeInterval);
         }
@@ -94,6 +108,44 @@ public record ManagerSettings(
         }
     }
 
+    /** These settings without a REST API over TLS: every component but {@link #restTls()}. */
+    public ManagerSettings(
+            String service,
+            List<DatasourceAddress> datasources,
+            String configuredMaster,
+            String dbUser,
+            String dbPassword,
+            String replicationUser,
+            String replicationPassword,
+            boolean replicationSsl,
+            Duration probeInterval,
+            Policy policy,
+            InetSocketAddress pushAddress,
+            @Nullable InetSocketAddress restAddress,
+            String restUser,
+            String restPassword,
+            Duration switchTimeout,
+            int failoverProbes) {
+        this(
+                service,
+                datasources,
+                configuredMaster,
+                dbUser,
+                dbPassword,
+                replicationUser,
+                replicationPassword,
+                replicationSsl,
+                probeInterval,
+                policy,
+                pushAddress,
+                restAddress,
+                restUser,
+                restPassword,
+                null,
+                switchTimeout,
+                failoverProbes);
+    }
+
     /** Default number of consecutive failed probes of the master before a failover: 3. */
     public static final int DEFAULT_FAILOVER_PROBES = 3;
 
@@ -102,10 +154,12 @@ public record ManagerSettings(
 
     /**
      * The settings of {@code service} in a configuration file: members and master from its section,
-     * {@code replication-user}/{@code -password} (the application user when unset) as both the
-     * manager's SQL account and the replication account, {@code manager-rest-api-address}
-     * ({@code host:port}; none when unset), {@code rest-api-admin-user} /
-     * {@code rest-api-admin-password} (or {@code rest-api-admin-pass}).
+     * {@code manager-user}/{@code -password} as the manager's own SQL account (the replication
+     * account when unset), {@code replication-user}/{@code -password} (the application user when
+     * unset) as the replication account, {@code manager-rest-api-address} ({@code host:port}; none
+     * when unset), {@code rest-api-admin-user} (default {@code admin}) /
+     * {@code rest-api-admin-password} (or {@code rest-api-admin-pass}), required with an address,
+     * and {@code rest-api-ssl-certificate} / {@code rest-api-ssl-key} for HTTPS.
      *
      * @param pushAddress where connectors subscribe
      * @throws ConfigException naming the file and key of a problem
@@ -132,15 +186,21 @@ public record ManagerSettings(
                 throw new ConfigException(file + ": manager-rest-api-address: " + e.getMessage());
             }
         }
-        String restPassword = raw.getOrDefault("rest-api-admin-password", raw.getOrDefault("rest-api-admin-pass", ""));
+        RestApiSettings restApi = config.restApi();
+        String restPassword = new String(restApi.password(), StandardCharsets.UTF_8);
+        if (rest != null && restPassword.isEmpty()) {
+            throw new ConfigException(file + ": manager-rest-api-address: set without a rest-api-admin-password:"
+                    + " the REST API is never served without one (set rest-api-admin-user and"
+                    + " rest-api-admin-password)");
+        }
         ProbeSettings probes = config.probes();
         String replicationPassword = new String(probes.replicationPassword(), StandardCharsets.UTF_8);
         return new ManagerSettings(
                 config.serviceName(),
                 addresses,
                 master,
-                probes.replicationUser(),
-                replicationPassword,
+                raw.getOrDefault("manager-user", probes.replicationUser()),
+                raw.getOrDefault("manager-password", replicationPassword),
                 probes.replicationUser(),
                 replicationPassword,
                 false,
@@ -148,8 +208,9 @@ public record ManagerSettings(
                 policy,
                 pushAddress,
                 rest,
-                raw.getOrDefault("rest-api-admin-user", "admin"),
+                restApi.userOrDefault(),
                 restPassword,
+                restApi.tls().orElse(null),
                 Duration.ofSeconds(10),
                 DEFAULT_FAILOVER_PROBES);
     }
@@ -171,6 +232,7 @@ public record ManagerSettings(
                 restAddress,
                 restUser,
                 restPassword,
+                restTls,
                 switchTimeout,
                 probes);
     }
@@ -201,7 +263,7 @@ public record ManagerSettings(
      * The keys of {@code [defaults]} overridden by those of {@code [service]}, as text: the keys that
      * {@link ConnectorConfig} accepts without interpreting (the REST API's).
      */
-    static Map<String, String> rawSettings(Path file, String service) throws IOException {
+    public static Map<String, String> rawSettings(Path file, String service) throws IOException {
         Map<String, String> defaults = new HashMap<>();
         Map<String, String> own = new HashMap<>();
         Map<String, String> into = null;
@@ -232,6 +294,7 @@ public record ManagerSettings(
                 + configuredMaster + ", dbUser=" + dbUser + ", replicationUser=" + replicationUser
                 + ", replicationSsl=" + replicationSsl + ", probeInterval=" + probeInterval + ", policy=" + policy
                 + ", pushAddress=" + pushAddress + ", restAddress=" + restAddress + ", restUser=" + restUser
+                + ", restTls=" + (restTls == null ? "off" : restTls.certificate())
                 + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes + "]";
     }
 }

@@ -3,7 +3,7 @@ package dev.turnout.manager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.turnout.connector.admin.RestServer;
 import dev.turnout.push.ConnectorState;
 import dev.turnout.push.PushCodec;
 import dev.turnout.push.RouterInfo;
@@ -14,20 +14,19 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
+import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The manager's REST API (JSON, HTTP Basic auth with {@code rest-api-admin-user} /
- * {@code rest-api-admin-password}):
+ * {@code rest-api-admin-password}, HTTPS with {@code rest-api-ssl-certificate} /
+ * {@code rest-api-ssl-key}):
  * <ul>
  *   <li>{@code GET /api/v1/status}: coordinator, routers and the topology</li>
  *   <li>{@code POST /api/v1/switch[?to=NAME]}</li>
@@ -35,61 +34,61 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/v1/datasource/NAME/shun|recover|online|offline}</li>
  *   <li>{@code POST /api/v1/router/CONNECTOR/online|onhold|offline}</li>
  * </ul>
- * Errors are {@code {"error": "..."}} with 400 (bad request), 401, 404, 405 or 409 (the manager
- * could not carry it out).
+ * A POST needs the header {@code X-Turnout-Request: 1} (or a JSON body) and no foreign
+ * {@code Origin}; failed logins are rate-limited per client address: see {@link RestServer}.
+ * Errors are {@code {"error": "..."}} with 400 (bad request), 401, 403, 404, 405, 409 (the manager
+ * could not carry it out) or 429 (locked out after failed logins).
  *
- * <p>Threading: the JDK HTTP server on two daemon threads; requests call the {@link Manager}.
+ * <p>Threading: the {@link RestServer}'s pool; requests call the {@link Manager}, which serialises
+ * operations, so a switch in progress makes other operations wait but leaves status requests served.
  */
 final class RestApi implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RestApi.class);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
     private final Manager manager;
-    private final byte[] expectedAuth;
+    private @Nullable RestServer server;
 
-    private RestApi(HttpServer server, ExecutorService executor, Manager manager, String user, String password) {
-        this.server = server;
-        this.executor = executor;
+    private RestApi(Manager manager) {
         this.manager = manager;
-        this.expectedAuth = ("Basic "
-                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                .getBytes(StandardCharsets.UTF_8);
     }
 
-    static RestApi start(InetSocketAddress address, Manager manager, String user, String password) throws IOException {
-        HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "turnout-manager-rest");
-            t.setDaemon(true);
-            return t;
-        });
-        RestApi api = new RestApi(server, executor, manager, user, password);
-        server.createContext("/api/v1/", api::handle);
-        server.setExecutor(executor);
-        server.start();
+    /**
+     * Serves the API of {@code manager} at {@link ManagerSettings#restAddress()}.
+     *
+     * @throws IOException when the address cannot be bound or the certificate and key cannot be used
+     */
+    static RestApi start(ManagerSettings settings, Manager manager) throws IOException {
+        InetSocketAddress address = Objects.requireNonNull(settings.restAddress(), "restAddress");
+        RestApi api = new RestApi(manager);
+        try {
+            api.server = RestServer.start(
+                    address,
+                    "turnout manager",
+                    settings.restUser(),
+                    settings.restPassword().getBytes(StandardCharsets.UTF_8),
+                    settings.restTls(),
+                    Map.of("/api/v1/", api::handle));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("REST API: cannot use the certificate and key: " + e.getMessage(), e);
+        }
         return api;
     }
 
     InetSocketAddress address() {
-        return server.getAddress();
+        return Objects.requireNonNull(server).address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        RestServer s = server;
+        if (s != null) {
+            s.close();
+        }
     }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8), expectedAuth)) {
-                ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"turnout manager\"");
-                send(ex, 401, error("authentication required"));
-                return;
-            }
             URI uri = ex.getRequestURI();
             String[] path = uri.getPath().substring("/api/v1/".length()).split("/");
             Map<String, String> query = query(uri.getRawQuery());

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A sandbox cluster of a test's own, with a manager (the sandbox's root account for its SQL, repl
+ * A sandbox cluster of a test's own, with a manager (the sandbox's manager account, no SUPER, for its SQL; repl
  * for replication) and a connector that follows it ({@code connector-managers}); closes all three.
  */
 final class ManagedCluster implements AutoCloseable {
@@ -81,8 +81,8 @@ final class ManagedCluster implements AutoCloseable {
                 "alpha",
                 addresses,
                 cluster.primary().hostPort(),
-                cluster.rootUser(),
-                cluster.rootPassword(),
+                cluster.managerUser(),
+                cluster.managerPassword(),
                 "repl",
                 "repl",
                 false,

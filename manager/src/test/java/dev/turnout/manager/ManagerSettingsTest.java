@@ -75,4 +75,31 @@ class ManagerSettingsTest {
         assertThat(s.restAddress()).isNull();
         assertThat(s.dbUser()).isEqualTo("app");
     }
+
+    @Test
+    void theManagerUsesItsOwnAccountWhenConfigured(@TempDir Path dir) throws Exception {
+        Path ini = dir.resolve("tungsten.ini");
+        Files.writeString(ini, """
+                [defaults]
+                application-user=app
+                application-password=secret
+                replication-user=repl
+                replication-password=r
+                manager-user=turnout_manager
+                manager-password=m
+
+                [alpha]
+                master=db1
+                members=db1,db2
+                """);
+
+        ManagerSettings s = ManagerSettings.fromConfig(
+                ini, "alpha", new InetSocketAddress(11999), Duration.ofMillis(250), Policy.AUTOMATIC);
+
+        assertThat(s.dbUser()).isEqualTo("turnout_manager");
+        assertThat(s.dbPassword()).isEqualTo("m");
+        assertThat(s.replicationUser()).isEqualTo("repl");
+        assertThat(s.replicationPassword()).isEqualTo("r");
+        assertThat(s.toString()).doesNotContain("=m,").doesNotContain("=r,");
+    }
 }

@@ -67,8 +67,8 @@ class ManagerSwitchIT {
                 "alpha",
                 addresses,
                 name(cluster.primary()),
-                cluster.rootUser(),
-                cluster.rootPassword(),
+                cluster.managerUser(),
+                cluster.managerPassword(),
                 REPL,
                 REPL,
                 false,
@@ -187,7 +187,7 @@ class ManagerSwitchIT {
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(new CctrlTestAccess("http://" + rest.getHostString() + ":" + rest.getPort(), "admin", "wrong")
                         .run("ls"))
-                .contains("ERROR: authentication required");
+                .contains("ERROR: wrong user or password");
 
         assertThat(cctrl.run("datasource nosuchhost shun")).contains("ERROR: no datasource 'nosuchhost'");
     }

@@ -15,14 +15,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a {@link SandboxCluster.Flavor#MARIADB} cluster: prepares the binaries, starts every
- * server from the template in parallel, creates the application user on the primary (so it
- * reaches the replicas as ordinary GTID events), attaches the replicas and waits until they have
- * caught up.
+ * server from the template in parallel, creates the application user and the manager's account on
+ * the primary (so they reach the replicas as ordinary GTID events), attaches the replicas and waits
+ * until they have caught up. The cluster's directory and each server's are readable by their owner
+ * only (0700): a data directory holds the replication password in {@code master.info}.
  */
 final class MariaDbClusterLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbClusterLauncher.class);
     private static final List<String> APP_USER_HOSTS = List.of("127.0.0.1", "localhost", "%");
+
+    /**
+     * What an application does with its schemas: data, DDL, temporary tables, locks, routines,
+     * views, triggers, events. No global privilege but {@code SLAVE MONITOR}, which a connector
+     * without managers needs to probe the replicas as the application user (its default
+     * {@code replication-user}); no {@code SUPER}, {@code SHUTDOWN}, {@code READ_ONLY ADMIN} (which
+     * would let it write to read-only replicas) or {@code CONNECTION ADMIN}: the connector kills only
+     * the threads of its own backend sessions, which a user may do to its own threads.
+     */
+    static final String APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER,"
+            + " CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE,"
+            + " ALTER ROUTINE, EVENT, TRIGGER, REFERENCES";
+
+    /**
+     * The application schemas: {@code test}, any {@code test_*}, the heartbeat schema {@code turnout}
+     * and any {@code turnout_*} (wildcards of the grant tables, {@code _} escaped).
+     */
+    static final List<String> APP_SCHEMAS = List.of("`test`", "`test\\_%`", "`turnout`", "`turnout\\_%`");
+
+    /**
+     * What the manager's statements need and nothing more: {@code SET GLOBAL read_only} (READ_ONLY
+     * ADMIN), {@code STOP/START SLAVE}, {@code CHANGE MASTER} and {@code SET GLOBAL gtid_slave_pos}
+     * (REPLICATION SLAVE ADMIN), {@code RESET SLAVE ALL} (RELOAD as well, in 11.4),
+     * {@code SHOW ALL SLAVES STATUS} (SLAVE MONITOR); its heartbeat on {@code turnout}.
+     */
+    static final List<String> MANAGER_GRANTS = List.of(
+            "READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, RELOAD, SLAVE MONITOR ON *.*",
+            "SELECT, INSERT, UPDATE, CREATE ON `turnout`.*");
 
     private MariaDbClusterLauncher() {}
 
@@ -32,6 +61,11 @@ final class MariaDbClusterLauncher {
         Path clusterDir;
         try {
             clusterDir = Files.createTempDirectory("turnout-sandbox-");
+            Files.setPosixFilePermissions(clusterDir, SandboxCluster.OWNER_ONLY);
+            for (int id = 1; id <= settings.replicas() + 1; id++) {
+                Files.setPosixFilePermissions(
+                        Files.createDirectory(clusterDir.resolve("db" + id)), SandboxCluster.OWNER_ONLY);
+            }
         } catch (IOException e) {
             throw new SandboxException("cannot create a temporary directory: " + e, e);
         }
@@ -62,7 +96,7 @@ final class MariaDbClusterLauncher {
             Parallel.forEach(nodes, MariaDbServer::create);
             MariaDbServer primary = nodes.get(0);
             List<MariaDbServer> replicas = nodes.subList(1, nodes.size());
-            createAppUser(primary, settings);
+            createUsers(primary, settings);
             Parallel.forEach(replicas, replica -> attach(replica, primary, settings.startupTimeout()));
             if (settings.semiSync() && !replicas.isEmpty()) {
                 awaitSemiSyncClients(primary, replicas.size(), settings.startupTimeout());
@@ -80,19 +114,26 @@ final class MariaDbClusterLauncher {
         return cluster;
     }
 
-    private static void createAppUser(MariaDbServer primary, ClusterSettings settings) {
+    private static void createUsers(MariaDbServer primary, ClusterSettings settings) {
         try (Connection connection = primary.rootConnection();
                 Statement statement = connection.createStatement()) {
             for (String host : APP_USER_HOSTS) {
                 String account = Replication.literal(settings.appUser()) + "@" + Replication.literal(host);
                 statement.execute("CREATE USER " + account + " IDENTIFIED VIA mysql_native_password USING PASSWORD("
                         + Replication.literal(settings.appPassword()) + ")");
-                statement.execute("GRANT ALL PRIVILEGES ON *.* TO " + account);
-                // ALL includes READ_ONLY ADMIN, which would let the application write to replicas.
-                statement.execute("REVOKE READ_ONLY ADMIN ON *.* FROM " + account);
+                for (String schema : APP_SCHEMAS) {
+                    statement.execute("GRANT " + APP_PRIVILEGES + " ON " + schema + ".* TO " + account);
+                }
+                statement.execute("GRANT SLAVE MONITOR ON *.* TO " + account);
+            }
+            String manager = Replication.literal(SandboxCluster.MANAGER_USER) + "@'%'";
+            statement.execute("CREATE USER " + manager + " IDENTIFIED VIA mysql_native_password USING PASSWORD("
+                    + Replication.literal(SandboxCluster.MANAGER_PASSWORD) + ")");
+            for (String grant : MANAGER_GRANTS) {
+                statement.execute("GRANT " + grant + " TO " + manager);
             }
         } catch (SQLException e) {
-            throw new SandboxException(primary.name() + ": cannot create the application user: " + e.getMessage(), e);
+            throw new SandboxException(primary.name() + ": cannot create the users: " + e.getMessage(), e);
         }
     }
 

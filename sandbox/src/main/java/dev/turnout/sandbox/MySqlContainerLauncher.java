@@ -104,8 +104,17 @@ final class MySqlContainerLauncher {
             String account = Replication.literal(settings.appUser()) + "@" + Replication.literal(host);
             sql.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED WITH mysql_native_password BY " + password);
             sql.add("ALTER USER " + account + " IDENTIFIED WITH mysql_native_password BY " + password);
-            sql.add("GRANT ALL PRIVILEGES ON *.* TO " + account);
+            for (String schema : MariaDbClusterLauncher.APP_SCHEMAS) {
+                sql.add("GRANT " + MariaDbClusterLauncher.APP_PRIVILEGES + " ON " + schema + ".* TO " + account);
+            }
+            sql.add("GRANT REPLICATION CLIENT ON *.* TO " + account);
         }
+        String manager = Replication.literal(SandboxCluster.MANAGER_USER) + "@'%'";
+        sql.add("CREATE USER IF NOT EXISTS " + manager + " IDENTIFIED WITH mysql_native_password BY "
+                + Replication.literal(SandboxCluster.MANAGER_PASSWORD));
+        sql.add("GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN, RELOAD, REPLICATION CLIENT ON *.* TO "
+                + manager);
+        sql.add("GRANT SELECT, INSERT, UPDATE, CREATE ON `turnout`.* TO " + manager);
         String repl = Replication.literal(MariaDbDistribution.REPLICATION_USER) + "@'%'";
         sql.add("CREATE USER IF NOT EXISTS " + repl + " IDENTIFIED WITH mysql_native_password BY "
                 + Replication.literal(MariaDbDistribution.REPLICATION_PASSWORD));
@@ -134,7 +143,7 @@ final class MySqlContainerLauncher {
                     + ", SOURCE_PASSWORD=" + Replication.literal(MariaDbDistribution.REPLICATION_PASSWORD)
                     + ", SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1");
             statement.execute("START REPLICA");
-            // super_read_only: ALL PRIVILEGES includes SUPER, which plain read_only lets through.
+            // super_read_only: nothing but root may write to a replica, whatever it was granted.
             statement.execute("SET GLOBAL super_read_only = ON");
             Replication.awaitRunning(
                     SandboxCluster.Flavor.MYSQL_TESTCONTAINERS, replica.name(), connection, settings.startupTimeout());

@@ -1,6 +1,8 @@
 package dev.turnout.sandbox;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,10 +32,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * directory that {@link #close()} deletes. {@link Flavor#MYSQL_TESTCONTAINERS} runs MySQL 8.4
  * containers and needs a Docker engine.
  *
- * <p>Users: the application user ({@code app}/{@code secret} unless configured) has
- * {@code ALL PRIVILEGES ON *.*} from {@code 127.0.0.1}, {@code localhost} and {@code %} with
- * {@code mysql_native_password}; it was created on the primary and reached the replicas through
- * replication. The replicas are {@code read_only}. The administrator is {@link #rootUser()}.
+ * <p>Users, created on the primary and replicated: the application user ({@code app}/{@code secret}
+ * unless configured), from {@code 127.0.0.1}, {@code localhost} and {@code %} with
+ * {@code mysql_native_password}, has what an application needs on the application schemas
+ * ({@code test}, {@code test_*}, {@code turnout}, {@code turnout_*}: data, DDL, temporary tables,
+ * locks, routines, views, triggers, events) and only {@code SLAVE MONITOR} globally (for a
+ * connector's probes) — no {@code SUPER}, no {@code SHUTDOWN}; {@link #managerUser()} has only
+ * what a manager's switch needs. The replicas are {@code read_only}. The administrator is
+ * {@link #rootUser()}. The cluster's directories are readable by their owner only.
  *
  * <p>Thread-safe. {@link #close()} is idempotent and also runs from a JVM shutdown hook.
  */
@@ -68,6 +75,14 @@ public final class SandboxCluster implements AutoCloseable {
             }
         }
     }
+
+    /** The manager's account on every server (see {@link #managerUser()}). */
+    static final String MANAGER_USER = "turnout_manager";
+
+    static final String MANAGER_PASSWORD = "manager-secret";
+
+    /** rwx------: directories that hold passwords. */
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Flavor flavor;
     private final List<DbServer> servers;
@@ -121,6 +136,21 @@ public final class SandboxCluster implements AutoCloseable {
 
     public String appPassword() {
         return appPassword;
+    }
+
+    /**
+     * The account for a manager: {@code READ_ONLY ADMIN}, {@code REPLICATION SLAVE ADMIN},
+     * {@code RELOAD} ({@code RESET SLAVE ALL}) and {@code SLAVE MONITOR} on {@code *.*} and its heartbeat schema {@code turnout}, what
+     * {@code SET GLOBAL read_only}, {@code STOP/START SLAVE}, {@code CHANGE MASTER} and
+     * {@code SHOW SLAVE STATUS} need (MySQL: {@code SYSTEM_VARIABLES_ADMIN},
+     * {@code REPLICATION_SLAVE_ADMIN}, {@code REPLICATION CLIENT}). No {@code SUPER}.
+     */
+    public String managerUser() {
+        return MANAGER_USER;
+    }
+
+    public String managerPassword() {
+        return MANAGER_PASSWORD;
     }
 
     /** The administrator user, {@code root}. */
@@ -253,7 +283,9 @@ public final class SandboxCluster implements AutoCloseable {
             if (user.isEmpty() || user.length() > 80) {
                 throw new IllegalArgumentException("appUser: expected 1 to 80 characters, got '" + user + "'");
             }
-            if (user.equals(MariaDbServer.ROOT_USER) || user.equals(MariaDbDistribution.REPLICATION_USER)) {
+            if (user.equals(MariaDbServer.ROOT_USER)
+                    || user.equals(MariaDbDistribution.REPLICATION_USER)
+                    || user.equals(MANAGER_USER)) {
                 throw new IllegalArgumentException("appUser: '" + user + "' is reserved by the sandbox");
             }
             this.appUser = user;

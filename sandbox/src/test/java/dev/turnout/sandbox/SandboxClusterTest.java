@@ -3,6 +3,9 @@ package dev.turnout.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -157,7 +160,7 @@ class SandboxClusterTest {
     }
 
     @Test
-    void theApplicationUserLogsInEverywhereWithNativePasswordAndAllPrivileges() throws SQLException {
+    void theApplicationUserLogsInEverywhereWithNativePassword() throws SQLException {
         assertThat(cluster.appUser()).isEqualTo("app");
         assertThat(cluster.appPassword()).isEqualTo("secret");
         for (DbServer server : cluster.servers()) {
@@ -176,10 +179,105 @@ class SandboxClusterTest {
                             "app@%:mysql_native_password",
                             "app@127.0.0.1:mysql_native_password", "app@localhost:mysql_native_password");
         }
+    }
+
+    private static List<String> grants(Connection c) throws SQLException {
+        List<String> grants = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                grants.add(rs.getString(1));
+            }
+        }
+        return grants;
+    }
+
+    @Test
+    void theApplicationUserHasWhatAnApplicationNeedsOnItsSchemasAndNoSuper() throws SQLException {
         try (Connection c = appConnection(cluster.primary());
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS app_owned");
-            s.execute("DROP DATABASE app_owned");
+            List<String> grants = grants(c);
+            assertThat(String.join("\n", grants))
+                    .doesNotContain("ALL PRIVILEGES", "SUPER", "SHUTDOWN", "READ_ONLY ADMIN", "CONNECTION ADMIN")
+                    .contains("GRANT SLAVE MONITOR ON *.*", "ON `test`.*", "ON `turnout\\_%`.*");
+            s.execute("CREATE DATABASE IF NOT EXISTS test_app_owned");
+            s.execute("CREATE TABLE test_app_owned.t (id INT PRIMARY KEY)");
+            s.execute("CREATE TEMPORARY TABLE test_app_owned.tmp (id INT)");
+            s.execute("LOCK TABLES test_app_owned.t WRITE");
+            s.execute("UNLOCK TABLES");
+            s.execute("DROP DATABASE test_app_owned");
+            long own = queryLong(s, "SELECT CONNECTION_ID()");
+            try (Connection other = appConnection(cluster.primary());
+                    Statement o = other.createStatement()) {
+                o.execute("KILL QUERY " + own); // a user may kill its own threads: the connector does
+            }
+            assertThatThrownBy(() -> s.execute("CREATE DATABASE app_owned"))
+                    .as("outside the application schemas")
+                    .hasMessageContaining("Access denied");
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM mysql.global_priv"))
+                    .hasMessageContaining("denied");
+            assertThatThrownBy(() -> s.execute("SET GLOBAL read_only = 0")).hasMessageContaining("denied");
+            assertThatThrownBy(() -> s.execute("SHUTDOWN")).hasMessageContaining("denied");
+        }
+        long rootThread;
+        try (Connection root = cluster.primary().rootConnection();
+                Statement r = root.createStatement()) {
+            rootThread = queryLong(r, "SELECT CONNECTION_ID()");
+            try (Connection c = appConnection(cluster.primary());
+                    Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute("KILL " + rootThread))
+                        .as("another user's thread")
+                        .isInstanceOf(SQLException.class);
+            }
+            assertThat(queryLong(r, "SELECT 1")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theManagersAccountCanSwitchButHasNoSuper() throws SQLException {
+        DbServer replica = cluster.replicas().get(0);
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:mariadb://" + replica.hostPort() + "/",
+                        cluster.managerUser(),
+                        cluster.managerPassword());
+                Statement s = c.createStatement()) {
+            assertThat(String.join("\n", grants(c)))
+                    .doesNotContain("ALL PRIVILEGES", "SUPER", "SHUTDOWN")
+                    .contains("READ_ONLY ADMIN", "REPLICATION SLAVE ADMIN", "RELOAD", "SLAVE MONITOR");
+            s.execute("SET GLOBAL read_only = 1");
+            try (ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
+                assertThat(rs.next()).isTrue();
+            }
+            s.execute("STOP SLAVE");
+            s.execute("SET GLOBAL gtid_slave_pos = @@global.gtid_slave_pos");
+            s.execute("START SLAVE");
+            assertThatThrownBy(() -> s.execute("CREATE DATABASE test_not_the_managers"))
+                    .hasMessageContaining("Access denied");
+        }
+        // Its heartbeat schema, on the primary: a write on a replica would be an errant transaction.
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:mariadb://" + cluster.primary().hostPort() + "/",
+                        cluster.managerUser(),
+                        cluster.managerPassword());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS turnout");
+        }
+        cluster.awaitReplication(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theClusterDirectoriesAreReadableByTheirOwnerOnly() throws Exception {
+        Path serverDir = cluster.primary().errorLog().orElseThrow().getParent();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(serverDir)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(serverDir.getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    private static long queryLong(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
         }
     }
 

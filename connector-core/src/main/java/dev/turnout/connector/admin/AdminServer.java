@@ -3,10 +3,9 @@ package dev.turnout.connector.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.BasicAuthenticator;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.config.TlsFiles;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.routing.topology.Datasource;
@@ -20,21 +19,25 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.GeneralSecurityException;
 import java.util.Locale;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The connector's REST API: {@code GET /api/v1/status} (JSON: state, topology version, datasources
  * as the connector sees them, sessions) and {@code GET /metrics} (every meter in the Prometheus
- * text exposition format). With {@code rest-api-admin-user} set, every request needs its Basic
- * credentials (compared in constant time).
+ * text exposition format). Every request needs the Basic credentials of {@code rest-api-admin-user}
+ * / {@code rest-api-admin-password}, status and metrics alike: the status names every datasource's
+ * host and port, which is what an attacker looks for first, and Prometheus scrapes with
+ * {@code basic_auth} as easily as without. HTTPS with {@code rest-api-ssl-certificate} /
+ * {@code rest-api-ssl-key}. See {@link RestServer}.
  */
 public final class AdminServer implements AutoCloseable {
 
-    private final HttpServer server;
+    private @Nullable RestServer server;
     private final ObjectMapper json = new ObjectMapper();
     private final String connector;
     private final ConnectorTopology topology;
@@ -43,13 +46,11 @@ public final class AdminServer implements AutoCloseable {
     private final IntSupplier sessions;
 
     private AdminServer(
-            HttpServer server,
             String connector,
             ConnectorTopology topology,
             ConnectorControl control,
             MeterRegistry metrics,
             IntSupplier sessions) {
-        this.server = server;
         this.connector = connector;
         this.topology = topology;
         this.control = control;
@@ -58,53 +59,50 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code address} and serves.
+     * Binds {@code address} and serves, always behind Basic authentication ({@link RestServer}).
      *
-     * @param user     the Basic-auth user; null serves without authentication
+     * @param user     the Basic-auth user
+     * @param password its password; empty is refused
+     * @param tls      the certificate and key of HTTPS; null serves plain HTTP
+     * @throws IllegalArgumentException when the password is empty
      * @throws IOException when the address cannot be bound
+     * @throws GeneralSecurityException when the certificate or key cannot be used
      */
     public static AdminServer start(
             HostPort address,
-            @Nullable String user,
+            String user,
             byte[] password,
+            @Nullable TlsFiles tls,
             String connector,
             ConnectorTopology topology,
             ConnectorControl control,
             MeterRegistry metrics,
             IntSupplier sessions)
-            throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 16);
-        AdminServer admin = new AdminServer(http, connector, topology, control, metrics, sessions);
-        var status = http.createContext(
-                "/api/v1/status", exchange -> admin.respond(exchange, "application/json", admin::status));
-        var prometheus = http.createContext(
-                "/metrics",
-                exchange -> admin.respond(exchange, "text/plain; version=0.0.4; charset=utf-8", admin::prometheus));
-        if (user != null) {
-            byte[] expectedUser = user.getBytes(StandardCharsets.UTF_8);
-            byte[] expectedPassword = password.clone();
-            BasicAuthenticator authenticator = new BasicAuthenticator("turnout") {
-                @Override
-                public boolean checkCredentials(String u, String p) {
-                    return MessageDigest.isEqual(expectedUser, u.getBytes(StandardCharsets.UTF_8))
-                            & MessageDigest.isEqual(expectedPassword, p.getBytes(StandardCharsets.UTF_8));
-                }
-            };
-            status.setAuthenticator(authenticator);
-            prometheus.setAuthenticator(authenticator);
-        }
-        http.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "turnout-rest-api");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        http.start();
+            throws IOException, GeneralSecurityException {
+        AdminServer admin = new AdminServer(connector, topology, control, metrics, sessions);
+        admin.server = RestServer.start(
+                new InetSocketAddress(address.host(), address.port()),
+                "turnout connector",
+                user,
+                password,
+                tls,
+                Map.of(
+                        "/api/v1/status",
+                        exchange -> admin.respond(exchange, "application/json", admin::status),
+                        "/metrics",
+                        exchange -> admin.respond(
+                                exchange, "text/plain; version=0.0.4; charset=utf-8", admin::prometheus)));
         return admin;
     }
 
     /** The bound address (with the actual port when 0 was configured). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return Objects.requireNonNull(server).address();
+    }
+
+    /** {@code https} or {@code http}. */
+    public String scheme() {
+        return Objects.requireNonNull(server).scheme();
     }
 
     private interface Body {
@@ -205,6 +203,9 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        RestServer s = server;
+        if (s != null) {
+            s.close();
+        }
     }
 }

@@ -48,6 +48,8 @@ enum Key {
     REST_API_ADMIN_USER("rest-api-admin-user", Scope.SETTING),
     REST_API_ADMIN_PASSWORD("rest-api-admin-password", Scope.SETTING),
     REST_API_ADMIN_PASS("rest-api-admin-pass", Scope.SETTING),
+    REST_API_SSL_CERTIFICATE("rest-api-ssl-certificate", Scope.SETTING),
+    REST_API_SSL_KEY("rest-api-ssl-key", Scope.SETTING),
     REPLICATION_USER("replication-user", Scope.SETTING),
     REPLICATION_PASSWORD("replication-password", Scope.SETTING),
 
@@ -59,6 +61,10 @@ enum Key {
     RELAY("relay", Scope.DATASERVICE),
     RELAY_SOURCE("relay-source", Scope.DATASERVICE),
     COMPOSITE_DATASOURCES("composite-datasources", Scope.DATASERVICE),
+
+    // Read by the manager from the same file; the connector accepts them anywhere and ignores them.
+    MANAGER_USER("manager-user", Scope.MANAGER),
+    MANAGER_PASSWORD("manager-password", Scope.MANAGER),
 
     // Present in Tungsten users' files; accepted anywhere, not used by this version.
     USER("user", Scope.ACCEPTED),
@@ -78,6 +84,8 @@ enum Key {
         SETTING,
         /** Describes a dataservice: dataservice sections only. */
         DATASERVICE,
+        /** Read by the manager; accepted by the connector in any section and ignored. */
+        MANAGER,
         /** Accepted in any section and otherwise ignored. */
         ACCEPTED
     }

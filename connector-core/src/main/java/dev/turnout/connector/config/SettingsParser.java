@@ -94,6 +94,7 @@ final class SettingsParser {
             Key key = known.get();
             switch (key.scope()) {
                 case ACCEPTED -> acceptedUnused.add(key.keyName());
+                case MANAGER -> {}
                 case DATASERVICE -> {
                     if (section.isDefaults()) {
                         problems.add(
@@ -125,8 +126,9 @@ final class SettingsParser {
             case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
             case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
-            case CONNECTOR_SSL_CERTIFICATE -> pemFile(value, "CERTIFICATE-----", "certificate");
-            case CONNECTOR_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+            case CONNECTOR_SSL_CERTIFICATE, REST_API_SSL_CERTIFICATE ->
+                pemFile(value, "CERTIFICATE-----", "certificate");
+            case CONNECTOR_SSL_KEY, REST_API_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
             case CONNECTOR_QOS -> QosSetting.parse(value);
             case CONNECTOR_SMARTSCALE -> Values.bool(value);
             case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
@@ -223,6 +225,19 @@ final class SettingsParser {
         return value;
     }
 
+    /** Records a problem when only one of a certificate and key pair is set; true when both or neither are. */
+    private boolean bothOrNeither(Key certificateKey, Key keyKey, Layer defaults, Layer own) {
+        IniSection.Entry certificate = effectiveEntry(certificateKey, defaults, own);
+        IniSection.Entry key = effectiveEntry(keyKey, defaults, own);
+        if ((certificate == null) == (key == null)) {
+            return true;
+        }
+        IniSection.Entry set = certificate != null ? certificate : key;
+        String missing = (certificate != null ? keyKey : certificateKey).keyName();
+        problems.add(set.line(), set.key(), "set without " + missing + " (set both or neither)");
+        return false;
+    }
+
     /** The entry that sets {@code key}, the section's own or else the default's; null when neither does. */
     private static IniSection.@Nullable Entry effectiveEntry(Key key, Layer defaults, Layer own) {
         IniSection.Entry entry = own.entries.get(key);
@@ -236,7 +251,8 @@ final class SettingsParser {
     @Nullable
     SectionSettings section(IniSection section, Layer defaults, Layer own) {
         Settings core = core(section, defaults, own);
-        if (core == null) {
+        RestApiSettings restApi = restApi(defaults, own);
+        if (core == null || restApi == null) {
             return null;
         }
         return new SectionSettings(
@@ -246,7 +262,7 @@ final class SettingsParser {
                 probes(defaults, own, core),
                 failover(defaults, own),
                 backends(defaults, own),
-                restApi(defaults, own));
+                restApi);
     }
 
     /** The core settings of a section; null after recording why there are none. */
@@ -261,15 +277,7 @@ final class SettingsParser {
                 ok = false;
             }
         }
-        IniSection.Entry certificate = effectiveEntry(Key.CONNECTOR_SSL_CERTIFICATE, defaults, own);
-        IniSection.Entry key = effectiveEntry(Key.CONNECTOR_SSL_KEY, defaults, own);
-        if (certificate != null && key == null) {
-            problems.add(certificate.line(), certificate.key(), "set without connector-ssl-key (set both or neither)");
-            ok = false;
-        } else if (key != null && certificate == null) {
-            problems.add(key.line(), key.key(), "set without connector-ssl-certificate (set both or neither)");
-            ok = false;
-        }
+        ok &= bothOrNeither(Key.CONNECTOR_SSL_CERTIFICATE, Key.CONNECTOR_SSL_KEY, defaults, own);
         IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
         if (readOnlyPort != null
                 && effectiveOrNull(Key.APPLICATION_READONLY_PORT, defaults, own) instanceof Integer port
@@ -362,17 +370,37 @@ final class SettingsParser {
                 (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF));
     }
 
-    private static RestApiSettings restApi(Layer defaults, Layer own) {
+    /**
+     * The REST API's settings; when the connector serves one, a missing password or half a TLS
+     * pair is recorded as a problem (the API is never served without a password).
+     */
+    private @Nullable RestApiSettings restApi(Layer defaults, Layer own) {
+        HostPort address = (HostPort) effectiveOrNull(Key.CONNECTOR_REST_API_ADDRESS, defaults, own);
+        Object passwordValue = effectiveOrNull(Key.REST_API_ADMIN_PASSWORD, defaults, own);
+        byte[] password = (byte[])
+                (passwordValue != null ? passwordValue : effectiveOrNull(Key.REST_API_ADMIN_PASS, defaults, own));
+        boolean ok = bothOrNeither(Key.REST_API_SSL_CERTIFICATE, Key.REST_API_SSL_KEY, defaults, own);
+        IniSection.Entry addressEntry = effectiveEntry(Key.CONNECTOR_REST_API_ADDRESS, defaults, own);
+        if (address != null && addressEntry != null && (password == null || password.length == 0)) {
+            problems.add(
+                    addressEntry.line(),
+                    addressEntry.key(),
+                    "set without a rest-api-admin-password: the REST API is never served without one"
+                            + " (set rest-api-admin-user and rest-api-admin-password)");
+            ok = false;
+        }
+        if (!ok) {
+            return null;
+        }
+        Path certificatePath = (Path) effectiveOrNull(Key.REST_API_SSL_CERTIFICATE, defaults, own);
+        Path keyPath = (Path) effectiveOrNull(Key.REST_API_SSL_KEY, defaults, own);
         return new RestApiSettings(
-                Optional.ofNullable((HostPort) effectiveOrNull(Key.CONNECTOR_REST_API_ADDRESS, defaults, own)),
+                Optional.ofNullable(address),
                 Optional.ofNullable((String) effectiveOrNull(Key.REST_API_ADMIN_USER, defaults, own)),
-                restApiPassword(defaults, own));
-    }
-
-    /** {@code rest-api-admin-password}, else its alias {@code rest-api-admin-pass}; null when neither is set. */
-    private static byte @Nullable [] restApiPassword(Layer defaults, Layer own) {
-        Object password = effectiveOrNull(Key.REST_API_ADMIN_PASSWORD, defaults, own);
-        return (byte[]) (password != null ? password : effectiveOrNull(Key.REST_API_ADMIN_PASS, defaults, own));
+                password == null ? new byte[0] : password,
+                certificatePath == null || keyPath == null
+                        ? Optional.empty()
+                        : Optional.of(new TlsFiles(certificatePath, keyPath)));
     }
 
     /** Managers to subscribe to: {@code host[:port]} separated by commas; the port defaults to {@value #DEFAULT_MANAGER_PORT}. */

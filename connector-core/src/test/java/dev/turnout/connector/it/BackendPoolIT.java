@@ -60,7 +60,7 @@ class BackendPoolIT {
             st.execute("SET @x = 7");
             st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
             st.execute("CREATE TEMPORARY TABLE pooled_tmp (i INT)");
-            st.execute("USE mysql");
+            st.execute("USE information_schema"); // a schema every user may use
             first.setAutoCommit(false);
             st.execute("SELECT 1");
         }

@@ -64,7 +64,7 @@ class FollowMasterIT {
                 Statement st = c.createStatement();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO test.follow VALUES (?, @@server_id)")) {
             st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
-            st.execute("USE mysql");
+            st.execute("USE information_schema"); // a schema every user may use
             insert.setInt(1, 1);
             assertThat(insert.executeUpdate()).isEqualTo(1);
             cluster.awaitReplication(Duration.ofSeconds(10));
@@ -87,7 +87,7 @@ class FollowMasterIT {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(newPrimary.serverId());
                 assertThat(rs.getString(2)).isEqualTo("ANSI_QUOTES");
-                assertThat(rs.getString(3)).isEqualTo("mysql");
+                assertThat(rs.getString(3)).isEqualTo("information_schema");
                 assertThat(rs.getInt(4)).isZero();
             }
             try (ResultSet rs = st.executeQuery("SELECT server FROM test.follow WHERE id = 2")) {

@@ -63,7 +63,7 @@ class IdleReleaseIT {
                 sessions.add(c);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
-                    st.execute("USE mysql");
+                    st.execute("USE information_schema"); // a schema every user may use
                 }
                 PreparedStatement ps = c.prepareStatement("SELECT ? + 1, @@server_id");
                 ps.setInt(1, i);
@@ -80,7 +80,7 @@ class IdleReleaseIT {
                         ResultSet rs = st.executeQuery("SELECT @@sql_mode, DATABASE(), @@server_id")) {
                     rs.next();
                     assertThat(rs.getString(1)).as("sql_mode of session %d", i).isEqualTo("ANSI_QUOTES");
-                    assertThat(rs.getString(2)).as("database of session %d", i).isEqualTo("mysql");
+                    assertThat(rs.getString(2)).as("database of session %d", i).isEqualTo("information_schema");
                     assertThat(rs.getLong(3)).isEqualTo(primaryId);
                 }
                 PreparedStatement ps = prepared.get(i);

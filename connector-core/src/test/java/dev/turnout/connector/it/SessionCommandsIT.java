@@ -54,13 +54,18 @@ class SessionCommandsIT {
             Assumptions.assumeTrue(
                     ConnectorHarness.queryLong(c, "select @@performance_schema") == 1,
                     "performance_schema is OFF on the sandbox servers: session_connect_attrs cannot be read");
+            // Read as root: the application user has no privilege on performance_schema.
+            long backendThread = ConnectorHarness.queryLong(c, "select connection_id()");
             Map<String, String> attributes = new HashMap<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs =
-                            s.executeQuery("select attr_name, attr_value from performance_schema.session_connect_attrs"
-                                    + " where processlist_id = connection_id()")) {
-                while (rs.next()) {
-                    attributes.put(rs.getString(1), rs.getString(2));
+            try (Connection root = turnout.cluster().primary().rootConnection();
+                    java.sql.PreparedStatement s = root.prepareStatement(
+                            "select attr_name, attr_value from performance_schema.session_connect_attrs"
+                                    + " where processlist_id = ?")) {
+                s.setLong(1, backendThread);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        attributes.put(rs.getString(1), rs.getString(2));
+                    }
                 }
             }
             assertThat(attributes).containsEntry("turnout_it", "yes").containsKey("_turnout_client");

@@ -2,22 +2,27 @@ package dev.turnout.manager.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.turnout.connector.config.ConfigException;
-import dev.turnout.manager.ManagerSettings;
+import dev.turnout.connector.config.Pem;
 import dev.turnout.push.PushCodec;
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -30,6 +35,12 @@ import picocli.CommandLine.Option;
  * <p>Commands: {@code ls}; {@code switch [to HOST]}; {@code set policy automatic|maintenance};
  * {@code datasource HOST shun|recover|online|offline}; {@code router NAME online|onhold|offline};
  * {@code help}; {@code exit}.
+ *
+ * <p>The password comes from {@code --password-file}, else from the configuration file, else from
+ * a prompt on the terminal; never from the command line, where every user of the host could read it
+ * ({@code ps}, shell history). With {@code rest-api-ssl-certificate} in the configuration (or
+ * {@code --trust-certificate}), cctrl speaks HTTPS and trusts exactly that certificate. Every POST
+ * carries {@code X-Turnout-Request: 1}, which the API requires of state changes.
  */
 @Command(
         name = "cctrl",
@@ -41,7 +52,8 @@ public final class CctrlCommand implements Callable<Integer> {
     @Option(
             names = {"-c", "--config"},
             paramLabel = "FILE",
-            description = "read manager-rest-api-address and rest-api-admin-user/-password from this file")
+            description = "read manager-rest-api-address, rest-api-admin-user/-password and rest-api-ssl-certificate"
+                    + " from this file")
     @Nullable
     Path config;
 
@@ -52,7 +64,10 @@ public final class CctrlCommand implements Callable<Integer> {
     @Nullable
     String service;
 
-    @Option(names = "--url", paramLabel = "URL", description = "the manager's REST API (default http://127.0.0.1:8090)")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "the manager's REST API (default http://127.0.0.1:8090, or what --config says)")
     @Nullable
     String url;
 
@@ -64,13 +79,28 @@ public final class CctrlCommand implements Callable<Integer> {
     String user;
 
     @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
+            description = "read the REST API password from the first line of this file (keep it chmod 600)")
+    @Nullable
+    Path passwordFile;
+
+    @Option(
             names = {"-p", "--password"},
             paramLabel = "PASSWORD",
-            description = "the REST API password",
             arity = "0..1",
-            interactive = true)
+            fallbackValue = "",
+            description = "ask for the password on the terminal; a value given here is refused (it would be"
+                    + " visible to every user of this host)")
     @Nullable
-    String password;
+    String passwordOption;
+
+    @Option(
+            names = "--trust-certificate",
+            paramLabel = "FILE",
+            description = "speak HTTPS and trust this PEM certificate (default: rest-api-ssl-certificate of --config)")
+    @Nullable
+    Path trust;
 
     @Option(
             names = {"-e", "--execute"},
@@ -79,33 +109,53 @@ public final class CctrlCommand implements Callable<Integer> {
     @Nullable
     String execute;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** The password in use, once resolved. */
+    @Nullable
+    String password;
+
+    private @Nullable HttpClient http;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (passwordOption != null && !passwordOption.isEmpty()) {
+            System.err.println("turnout cctrl: refusing a password on the command line (every user of this host"
+                    + " can read it with ps); use --password-file FILE, rest-api-admin-password in --config, or -p"
+                    + " alone to be asked");
+            return 2;
+        }
         if (config != null) {
             try {
-                ManagerSettings s = ManagerSettings.fromConfig(
-                        config,
-                        service,
-                        ManagerSettings.defaultPushAddress(),
-                        ManagerSettings.DEFAULT_PROBE_INTERVAL,
-                        dev.turnout.routing.topology.Policy.AUTOMATIC);
-                InetSocketAddress rest = s.restAddress();
-                if (url == null && rest != null) {
-                    url = "http://" + rest.getHostString() + ":" + rest.getPort();
-                }
-                user = user == null ? s.restUser() : user;
-                password = password == null ? s.restPassword() : password;
+                CctrlTarget target = CctrlTarget.fromConfig(config, service);
+                url = url == null ? target.url() : url;
+                user = user == null ? target.user() : user;
+                trust = trust == null ? target.trust() : trust;
+                password = passwordOption == null ? target.password() : null;
             } catch (ConfigException e) {
                 System.err.println("turnout cctrl: " + e.getMessage());
                 return 2;
             }
         }
-        url = url == null ? "http://127.0.0.1:8090" : url.replaceAll("/+$", "");
+        url = url == null ? (trust == null ? "http" : "https") + "://127.0.0.1:8090" : url.replaceAll("/+$", "");
         user = user == null ? "admin" : user;
-        password = password == null ? "" : password;
+        if (passwordFile != null) {
+            password = readPasswordFile(passwordFile);
+        }
+        if (password == null) {
+            Console console = System.console();
+            if (console == null) {
+                System.err.println("turnout cctrl: no password: set rest-api-admin-password in --config, use"
+                        + " --password-file FILE, or run cctrl on a terminal to be asked");
+                return 2;
+            }
+            char[] typed = console.readPassword("Password of '%s' at %s: ", user, url);
+            password = typed == null ? "" : new String(typed);
+        }
+        try {
+            client();
+        } catch (GeneralSecurityException e) {
+            System.err.println("turnout cctrl: cannot trust " + trust + ": " + e.getMessage());
+            return 2;
+        }
         if (execute != null) {
             int status = 0;
             for (String command : execute.split(";")) {
@@ -127,6 +177,34 @@ public final class CctrlCommand implements Callable<Integer> {
                 run(line.strip(), System.out, System.out);
             }
         }
+    }
+
+    /** The first line of {@code file}; warns when others than its owner may read it. */
+    static String readPasswordFile(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
+                System.err.println("turnout cctrl: warning: " + file + " is readable by others than its owner"
+                        + " (chmod 600 it)");
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // nothing to check
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        return lines.isEmpty() ? "" : lines.get(0);
+    }
+
+    private HttpClient client() throws IOException, GeneralSecurityException {
+        HttpClient c = http;
+        if (c == null) {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+            if (trust != null) {
+                b.sslContext(Pem.trustingContext(trust));
+            }
+            c = b.build();
+            http = c;
+        }
+        return c;
     }
 
     /** Runs one command; 0 when it succeeded, 1 when the manager refused it or could not be reached. */
@@ -176,20 +254,24 @@ public final class CctrlCommand implements Callable<Integer> {
     }
 
     private JsonNode post(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url + path)).POST(HttpRequest.BodyPublishers.noBody()));
+        return send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("X-Turnout-Request", "1")
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
         String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response;
         try {
-            response = http.send(
-                    request.header("Authorization", "Basic " + auth)
-                            .timeout(Duration.ofSeconds(60))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = client().send(
+                            request.header("Authorization", "Basic " + auth)
+                                    .timeout(Duration.ofSeconds(60))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException("manager at " + url + " unreachable: " + e, e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust " + trust + ": " + e.getMessage(), e);
         }
         JsonNode body;
         try {

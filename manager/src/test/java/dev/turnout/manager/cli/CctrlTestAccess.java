@@ -3,6 +3,7 @@ package dev.turnout.manager.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /** Runs cctrl commands against a manager's REST API and returns what they print (both streams). */
 public final class CctrlTestAccess {
@@ -13,6 +14,12 @@ public final class CctrlTestAccess {
         command.url = url;
         command.user = user;
         command.password = password;
+    }
+
+    /** Over HTTPS, trusting {@code certificate}. */
+    public CctrlTestAccess(String url, String user, String password, Path certificate) {
+        this(url, user, password);
+        command.trust = certificate;
     }
 
     public String run(String line) throws InterruptedException {
