@@ -3,6 +3,7 @@ package dev.turnout.connector;
 import dev.turnout.connector.admin.AdminServer;
 import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.backend.BackendPool;
+import dev.turnout.connector.backend.BackendTls;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.backend.HostResolver;
 import dev.turnout.connector.bridge.BridgeHandler;
@@ -88,7 +89,7 @@ public final class ConnectorServer implements AutoCloseable {
     /** The REST API ({@code connector-rest-api-address}); null when not configured. */
     private volatile @Nullable AdminServer admin;
 
-    private ConnectorServer(ConnectorConfig config, @Nullable SslContext sslContext) {
+    private ConnectorServer(ConnectorConfig config, @Nullable SslContext sslContext, BackendTls backendTls) {
         this.config = config;
         this.transport = Transport.best();
         this.poolIdle = config.backends().poolIdle();
@@ -100,7 +101,7 @@ public final class ConnectorServer implements AutoCloseable {
                 config,
                 sslContext,
                 new GreetingCache(),
-                BackendDialer.tcp(transport.socketChannelClass(), resolver),
+                BackendDialer.tcp(transport.socketChannelClass(), resolver, backendTls),
                 Ticker.systemTicker(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
                 new SecureRandom(),
@@ -166,18 +167,8 @@ public final class ConnectorServer implements AutoCloseable {
      * @throws ConnectorStartException when the port cannot be bound or the TLS files cannot be read
      */
     public static ConnectorServer start(ConnectorConfig config) throws ConnectorStartException {
-        SslContext sslContext = null;
-        if (config.tls().isPresent()) {
-            var files = config.tls().get();
-            try {
-                sslContext = ServerTls.context(files);
-            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                throw new ConnectorStartException(
-                        "cannot load the TLS certificate " + files.certificate() + " and key " + files.key()
-                                + " (the key must be PEM, PKCS#8 or PKCS#1 RSA, unencrypted): " + e.getMessage(),
-                        e);
-            }
-        }
+        SslContext sslContext = ServerTls.forClients(config);
+        BackendTls backendTls = ServerTls.forBackends(config);
         if (!config.acceptedUnusedKeys().isEmpty()) {
             log.info(
                     "configuration keys accepted but not used by this version: {}",
@@ -190,7 +181,7 @@ public final class ConnectorServer implements AutoCloseable {
                             + " serves a dataservice, not the composite dataservice " + config.serviceName(),
                     null);
         }
-        ConnectorServer server = new ConnectorServer(config, sslContext);
+        ConnectorServer server = new ConnectorServer(config, sslContext, backendTls);
         try {
             server.probePrimary();
             server.bind();

@@ -2,8 +2,14 @@ package dev.turnout.sandbox;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
-/** The validated settings of {@link SandboxCluster.Builder}, handed to a launcher. */
+/**
+ * The validated settings of {@link SandboxCluster.Builder}, handed to a launcher.
+ *
+ * @param tlsCertificate the servers' TLS certificate (PEM); null: the servers speak plain TCP
+ * @param tlsKey its private key (PEM); null exactly when {@code tlsCertificate} is
+ */
 record ClusterSettings(
         int replicas,
         boolean semiSync,
@@ -11,4 +17,6 @@ record ClusterSettings(
         String appPassword,
         Path cacheDir,
         Duration startupTimeout,
-        int maxConnections) {}
+        int maxConnections,
+        @Nullable Path tlsCertificate,
+        @Nullable Path tlsKey) {}

@@ -80,7 +80,9 @@ final class MariaDbClusterLauncher {
                     id > 1,
                     settings.semiSync(),
                     settings.startupTimeout(),
-                    settings.maxConnections());
+                    settings.maxConnections(),
+                    settings.tlsCertificate(),
+                    settings.tlsKey());
             nodes.add(node);
             servers.add(new DbServer(node.name(), id, node));
         }

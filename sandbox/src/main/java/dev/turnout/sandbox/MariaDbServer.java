@@ -49,6 +49,10 @@ final class MariaDbServer implements ServerNode {
     private final boolean semiSync;
     private final Duration startupTimeout;
     private final int maxConnections;
+    /** The TLS certificate and key; null: the server runs with skip-ssl. */
+    private final @Nullable Path tlsCertificate;
+
+    private final @Nullable Path tlsKey;
     private final Path dir;
     private final ReentrantLock lifecycle = new ReentrantLock();
 
@@ -66,7 +70,9 @@ final class MariaDbServer implements ServerNode {
             boolean replica,
             boolean semiSync,
             Duration startupTimeout,
-            int maxConnections) {
+            int maxConnections,
+            @Nullable Path tlsCertificate,
+            @Nullable Path tlsKey) {
         this.distribution = distribution;
         this.name = name;
         this.serverId = serverId;
@@ -74,6 +80,8 @@ final class MariaDbServer implements ServerNode {
         this.semiSync = semiSync;
         this.startupTimeout = startupTimeout;
         this.maxConnections = maxConnections;
+        this.tlsCertificate = tlsCertificate;
+        this.tlsKey = tlsKey;
         this.dir = clusterDir.resolve(name);
     }
 
@@ -299,8 +307,11 @@ final class MariaDbServer implements ServerNode {
                 "log-error=" + dir.resolve("mariadbd.err"),
                 "skip-name-resolve",
                 // 11.4 generates a TLS certificate at every start when none is configured; that RSA
-                // key generation costs 2 to 8 seconds of CPU, so sandbox servers speak plain TCP.
-                "skip-ssl",
+                // key generation costs 2 to 8 seconds of CPU, so sandbox servers speak plain TCP
+                // unless the cluster was given a certificate.
+                tlsCertificate == null || tlsKey == null
+                        ? "skip-ssl"
+                        : "ssl-cert=" + tlsCertificate + "\nssl-key=" + tlsKey,
                 "server_id=" + serverId,
                 "log-bin=" + name + "-bin",
                 "relay-log=" + name + "-relay-bin",

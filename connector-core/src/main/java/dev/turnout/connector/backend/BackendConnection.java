@@ -5,6 +5,7 @@ import dev.turnout.protocol.auth.ClientAuthExchange;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.message.MalformedPacketException;
 import dev.turnout.protocol.message.client.HandshakeResponse41;
+import dev.turnout.protocol.message.client.SslRequest;
 import dev.turnout.protocol.message.server.HandshakeV10;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.protocol.wire.Packets;
@@ -15,18 +16,22 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection from the connector to a database server, registered on the event loop of the
- * client session that owns it. It connects, authenticates as a MySQL client (with
+ * client session that owns it. It connects, upgrades to TLS after the server's greeting when its
+ * dialer's {@link BackendTls} says so and the server offers it (SSLRequest, TLS handshake, then
+ * the handshake response inside TLS), authenticates as a MySQL client (with
  * {@link ClientAuthExchange}) and then hands every packet of the command phase to its
  * {@link BackendListener} unchanged.
  *
@@ -55,6 +60,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     private final Target target;
     private final ClientAuthExchange auth;
+    private final BackendTls tls;
     private BackendListener listener;
     private final Consumer<HandshakeV10> greetingObserver;
     private Phase phase = Phase.CONNECTING;
@@ -67,9 +73,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private @Nullable HandshakeV10 greeting;
 
     private BackendConnection(
-            Target target, ClientAuthExchange auth, BackendListener listener, Consumer<HandshakeV10> greetingObserver) {
+            Target target,
+            ClientAuthExchange auth,
+            BackendTls tls,
+            BackendListener listener,
+            Consumer<HandshakeV10> greetingObserver) {
         this.target = target;
         this.auth = auth;
+        this.tls = tls;
         this.listener = listener;
         this.greetingObserver = greetingObserver;
     }
@@ -87,7 +98,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             ClientAuthExchange auth,
             BackendListener listener,
             Consumer<HandshakeV10> greetingObserver) {
-        BackendConnection backend = new BackendConnection(target, auth, listener, greetingObserver);
+        BackendConnection backend = new BackendConnection(target, auth, dialer.tls(), listener, greetingObserver);
         int timeoutMillis =
                 (int) Math.min(Integer.MAX_VALUE, target.connectTimeout().toMillis());
         ChannelFuture connect = dialer.dial(
@@ -233,7 +244,18 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 }
                 greeting = HandshakeV10.decode(payload);
                 greetingObserver.accept(greeting);
-                HandshakeResponse41 response = auth.start(greeting);
+                HandshakeResponse41 response = auth.requestTls(tls.wanted()).start(greeting);
+                SslRequest sslRequest = auth.sslRequest();
+                if (sslRequest != null) {
+                    send(sequenceId + 1, sslRequest::encode);
+                    startTls(sequenceId + 2, response);
+                    return;
+                }
+                if (tls.mode().requiresTls()) {
+                    fail(new SSLException("the server offers no TLS (connector-backend-ssl-mode="
+                            + tls.mode().keyword() + ")"));
+                    return;
+                }
                 send(sequenceId + 1, response::encode);
                 channel.read();
                 return;
@@ -256,6 +278,27 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         } catch (MalformedPacketException | IndexOutOfBoundsException e) {
             fail(e);
         }
+    }
+
+    /**
+     * After the SSLRequest: TLS from here on (the handler goes before the frame decoder, which
+     * holds nothing: the server says nothing until the handshake), then the handshake response,
+     * numbered {@code sequenceId}, inside TLS. A failed handshake fails the connection.
+     */
+    private void startTls(int sequenceId, HandshakeResponse41 response) {
+        SslHandler handler = tls.newHandler(channel.alloc(), target.host(), target.port());
+        handler.setHandshakeTimeoutMillis(0); // the connect timeout covers the handshake
+        channel.pipeline().addFirst("tls", handler);
+        handler.handshakeFuture().addListener(done -> {
+            if (!done.isSuccess()) {
+                fail(done.cause());
+                return;
+            }
+            auth.secureTransport(true);
+            send(sequenceId, response::encode);
+            channel.read();
+        });
+        channel.read();
     }
 
     private void send(int sequenceId, Consumer<ByteBuf> payloadWriter) {

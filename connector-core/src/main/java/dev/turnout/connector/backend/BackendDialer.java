@@ -27,12 +27,17 @@ public interface BackendDialer {
      */
     ChannelFuture dial(EventLoop loop, String host, int port, Duration connectTimeout, ChannelHandler handler);
 
+    /** The TLS that connections opened by this dialer use, once the server greeted ({@link BackendConnection}). */
+    default BackendTls tls() {
+        return BackendTls.DISABLED;
+    }
+
     /**
      * TCP connections through {@code channelClass} (epoll or NIO), with the connector's socket
-     * options; host names are resolved by {@code resolver}, off the event loop.
+     * options and {@code tls}; host names are resolved by {@code resolver}, off the event loop.
      */
-    static BackendDialer tcp(Class<? extends Channel> channelClass, HostResolver resolver) {
-        return (loop, host, port, connectTimeout, handler) -> new Bootstrap()
+    static BackendDialer tcp(Class<? extends Channel> channelClass, HostResolver resolver, BackendTls tls) {
+        BackendDialer tcp = (loop, host, port, connectTimeout, handler) -> new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
                 .resolver(resolver)
@@ -47,5 +52,17 @@ public interface BackendDialer {
                 .handler(handler)
                 // Unresolved: new InetSocketAddress(host, port) would ask the system resolver on the event loop.
                 .connect(InetSocketAddress.createUnresolved(host, port));
+        return new BackendDialer() {
+            @Override
+            public ChannelFuture dial(
+                    EventLoop loop, String host, int port, Duration connectTimeout, ChannelHandler handler) {
+                return tcp.dial(loop, host, port, connectTimeout, handler);
+            }
+
+            @Override
+            public BackendTls tls() {
+                return tls;
+            }
+        };
     }
 }

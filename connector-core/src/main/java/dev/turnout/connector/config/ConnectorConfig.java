@@ -171,6 +171,19 @@ public final class ConnectorConfig {
         return Optional.ofNullable(settings.tls());
     }
 
+    /**
+     * {@code connector-require-tls}: clients must upgrade to TLS before they log in (default
+     * false); only with {@link #tls()}.
+     */
+    public boolean requireTls() {
+        return settings.requireTls();
+    }
+
+    /** TLS to the database servers ({@code connector-backend-ssl-mode}, {@code connector-backend-ssl-ca}). */
+    public BackendTlsSettings backendTls() {
+        return section.backendTls();
+    }
+
     /** Read/write splitting and session consistency ({@code connector-qos}, {@code connector-smartscale}, ...). */
     public SplittingSettings splitting() {
         return section.splitting();
@@ -338,6 +351,9 @@ public final class ConnectorConfig {
                 + ", maxAllowedPacket=" + Values.formatSize(settings.maxAllowedPacket())
                 + ", workerThreads=" + settings.workerThreads()
                 + ", tls=" + (tls == null ? "off" : "certificate=" + tls.certificate() + " key=" + tls.key())
+                + (settings.requireTls() ? ", requireTls=true" : "")
+                + ", backendSslMode=" + section.backendTls().mode().keyword()
+                + section.backendTls().ca().map(ca -> ", backendSslCa=" + ca).orElse("")
                 + ", qos=" + splitting.qos()
                 + ", smartscale=" + splitting.smartScale()
                 + ", smartscaleWait=" + Values.format(splitting.smartScaleWait())

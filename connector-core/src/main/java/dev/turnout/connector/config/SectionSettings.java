@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param failover    the managers followed, failover and switch
  * @param backends    backend connection pooling and release
  * @param restApi     the REST API
+ * @param backendTls  TLS to the database servers
  */
 record SectionSettings(
         Settings core,
@@ -26,7 +27,8 @@ record SectionSettings(
         ProbeSettings probes,
         FailoverSettings failover,
         BackendSettings backends,
-        RestApiSettings restApi) {
+        RestApiSettings restApi,
+        BackendTlsSettings backendTls) {
 
     SectionSettings {
         Objects.requireNonNull(core, "core");
@@ -35,9 +37,10 @@ record SectionSettings(
         Objects.requireNonNull(failover, "failover");
         Objects.requireNonNull(backends, "backends");
         Objects.requireNonNull(restApi, "restApi");
+        Objects.requireNonNull(backendTls, "backendTls");
     }
 
     SectionSettings withCore(Settings changed) {
-        return new SectionSettings(changed, splitting, userMapFile, probes, failover, backends, restApi);
+        return new SectionSettings(changed, splitting, userMapFile, probes, failover, backends, restApi, backendTls);
     }
 }

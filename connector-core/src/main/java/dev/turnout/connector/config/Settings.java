@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param tls null when TLS is not configured
  * @param readOnlyPort {@code application-readonly-port}; -1 when not set
+ * @param requireTls {@code connector-require-tls}: clients must use TLS
  */
 record Settings(
         String applicationUser,
@@ -24,7 +25,8 @@ record Settings(
         @Nullable TlsFiles tls,
         int workerThreads,
         int readOnlyPort,
-        boolean bridgeMode) {
+        boolean bridgeMode,
+        boolean requireTls) {
 
     Settings withApplicationPort(int port) {
         return new Settings(
@@ -39,7 +41,8 @@ record Settings(
                 tls,
                 workerThreads,
                 readOnlyPort,
-                bridgeMode);
+                bridgeMode,
+                requireTls);
     }
 
     Settings withListenAddress(String address) {
@@ -55,7 +58,8 @@ record Settings(
                 tls,
                 workerThreads,
                 readOnlyPort,
-                bridgeMode);
+                bridgeMode,
+                requireTls);
     }
 
     Settings withTimeouts(Duration connect, Duration handshake, Duration shutdown) {
@@ -71,7 +75,8 @@ record Settings(
                 tls,
                 workerThreads,
                 readOnlyPort,
-                bridgeMode);
+                bridgeMode,
+                requireTls);
     }
 
     Settings withReadOnlyPort(int port) {
@@ -87,7 +92,8 @@ record Settings(
                 tls,
                 workerThreads,
                 port,
-                bridgeMode);
+                bridgeMode,
+                requireTls);
     }
 
     Settings withBridgeMode(boolean bridge) {
@@ -103,6 +109,7 @@ record Settings(
                 tls,
                 workerThreads,
                 readOnlyPort,
-                bridge);
+                bridge,
+                requireTls);
     }
 }

@@ -129,6 +129,9 @@ final class SettingsParser {
             case CONNECTOR_SSL_CERTIFICATE, REST_API_SSL_CERTIFICATE ->
                 pemFile(value, "CERTIFICATE-----", "certificate");
             case CONNECTOR_SSL_KEY, REST_API_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+            case CONNECTOR_REQUIRE_TLS -> Values.bool(value);
+            case CONNECTOR_BACKEND_SSL_MODE -> BackendSslMode.parse(value);
+            case CONNECTOR_BACKEND_SSL_CA -> pemFile(value, "CERTIFICATE-----", "certificate bundle");
             case CONNECTOR_QOS -> QosSetting.parse(value);
             case CONNECTOR_SMARTSCALE -> Values.bool(value);
             case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
@@ -208,7 +211,7 @@ final class SettingsParser {
     }
 
     /** The value in effect for {@code key}, else {@code fallback}. */
-    private static Object effective(Key key, Layer defaults, Layer own, Object fallback) {
+    static Object effective(Key key, Layer defaults, Layer own, Object fallback) {
         Object value = effectiveOrNull(key, defaults, own);
         return value == null ? fallback : value;
     }
@@ -217,7 +220,7 @@ final class SettingsParser {
      * The value in effect for {@code key}: the section's own, else (when the section does not set the
      * key at all) the default's; null when neither gives a valid one.
      */
-    private static @Nullable Object effectiveOrNull(Key key, Layer defaults, Layer own) {
+    static @Nullable Object effectiveOrNull(Key key, Layer defaults, Layer own) {
         Object value = own.values.get(key);
         if (value == null && !own.entries.containsKey(key)) {
             value = defaults.values.get(key);
@@ -239,7 +242,7 @@ final class SettingsParser {
     }
 
     /** The entry that sets {@code key}, the section's own or else the default's; null when neither does. */
-    private static IniSection.@Nullable Entry effectiveEntry(Key key, Layer defaults, Layer own) {
+    static IniSection.@Nullable Entry effectiveEntry(Key key, Layer defaults, Layer own) {
         IniSection.Entry entry = own.entries.get(key);
         return entry != null ? entry : defaults.entries.get(key);
     }
@@ -252,7 +255,8 @@ final class SettingsParser {
     SectionSettings section(IniSection section, Layer defaults, Layer own) {
         Settings core = core(section, defaults, own);
         RestApiSettings restApi = restApi(defaults, own);
-        if (core == null || restApi == null) {
+        BackendTlsSettings backendTls = BackendTlsParser.backendTls(problems, defaults, own);
+        if (core == null || restApi == null || backendTls == null) {
             return null;
         }
         return new SectionSettings(
@@ -262,7 +266,8 @@ final class SettingsParser {
                 probes(defaults, own, core),
                 failover(defaults, own),
                 backends(defaults, own),
-                restApi);
+                restApi,
+                backendTls);
     }
 
     /** The core settings of a section; null after recording why there are none. */
@@ -278,6 +283,7 @@ final class SettingsParser {
             }
         }
         ok &= bothOrNeither(Key.CONNECTOR_SSL_CERTIFICATE, Key.CONNECTOR_SSL_KEY, defaults, own);
+        ok &= BackendTlsParser.requireTlsOffered(problems, defaults, own);
         IniSection.Entry readOnlyPort = effectiveEntry(Key.APPLICATION_READONLY_PORT, defaults, own);
         if (readOnlyPort != null
                 && effectiveOrNull(Key.APPLICATION_READONLY_PORT, defaults, own) instanceof Integer port
@@ -319,7 +325,8 @@ final class SettingsParser {
                                 Objects.requireNonNull(keyPath, "a certificate without a key made ok false")),
                 (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads),
                 (Integer) effective(Key.APPLICATION_READONLY_PORT, defaults, own, -1),
-                (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false));
+                (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false),
+                (Boolean) effective(Key.CONNECTOR_REQUIRE_TLS, defaults, own, false));
     }
 
     private static SplittingSettings splitting(Layer defaults, Layer own) {

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * app        s3cr3t#!    alpha
  * reporting  r3p0rt      alpha    db3,-db1
  * &#64;direct reporting
+ * &#64;tls app
  * &#64;hostoption 10.0.0.7 qos=RO_RELAXED
  * </pre>
  * <ul>
@@ -37,11 +38,14 @@ import org.jspecify.annotations.Nullable;
  *       {@link AffinitySetting} in the syntax of {@code connector-affinity};</li>
  *   <li>{@code @direct user}: that user's autocommit reads may go to replicas
  *       ({@link QosSetting#RO_RELAXED}); the user must be defined in the file;</li>
+ *   <li>{@code @tls user}: that user must log in over TLS, as a MariaDB account with
+ *       {@code REQUIRE SSL}: without it the login is refused as access denied (1045), which is
+ *       also what MariaDB answers; the user must be defined in the file;</li>
  *   <li>{@code @hostoption host qos=RO_RELAXED|RW_STRICT}: sessions that connected to that local
  *       host name or address of the connector get that quality of service;</li>
  *   <li>lines starting with {@code #} and blank lines are ignored.</li>
  * </ul>
- * Anything else, a user or host given twice, and {@code @direct} of an unknown user are errors
+ * Anything else, a user or host given twice, and {@code @direct} or {@code @tls} of an unknown user are errors
  * of the form {@code user.map:3: expected "user password service [affinity]"}; every problem of
  * the file is reported at once. Whether the services exist is checked by {@link #validate}.
  *
@@ -58,14 +62,26 @@ public final class UserMap {
      * @param service  the dataservice (or composite) the user's sessions are served by
      * @param affinity the user's affinity; {@link AffinitySetting#NONE} when the line has none
      * @param direct   true when an {@code @direct} line names the user
+     * @param requireTls true when an {@code @tls} line names the user: its sessions must use TLS
      */
-    public record UserEntry(String user, byte[] password, String service, AffinitySetting affinity, boolean direct) {
+    public record UserEntry(
+            String user,
+            byte[] password,
+            String service,
+            AffinitySetting affinity,
+            boolean direct,
+            boolean requireTls) {
 
         public UserEntry {
             Objects.requireNonNull(user, "user");
             password = Objects.requireNonNull(password, "password").clone();
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(affinity, "affinity");
+        }
+
+        /** A user that need not use TLS. */
+        public UserEntry(String user, byte[] password, String service, AffinitySetting affinity, boolean direct) {
+            this(user, password, service, affinity, direct, false);
         }
 
         /** A fresh copy on every call, for the caller to wipe. */
@@ -81,24 +97,27 @@ public final class UserMap {
                     && Arrays.equals(password, e.password)
                     && service.equals(e.service)
                     && affinity.equals(e.affinity)
-                    && direct == e.direct;
+                    && direct == e.direct
+                    && requireTls == e.requireTls;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(user, Arrays.hashCode(password), service, affinity, direct);
+            return Objects.hash(user, Arrays.hashCode(password), service, affinity, direct, requireTls);
         }
 
         /** The password shows as {@code ***}. */
         @Override
         public String toString() {
             return "UserEntry[user=" + user + ", password=***, service=" + service
-                    + (affinity.isNone() ? "" : ", affinity=" + affinity) + (direct ? ", direct" : "") + "]";
+                    + (affinity.isNone() ? "" : ", affinity=" + affinity) + (direct ? ", direct" : "")
+                    + (requireTls ? ", tls" : "") + "]";
         }
     }
 
     static final String USER_SYNTAX = "expected \"user password service [affinity]\"";
     static final String DIRECT_SYNTAX = "expected \"@direct user\"";
+    static final String TLS_SYNTAX = "expected \"@tls user\"";
     static final String HOST_OPTION_SYNTAX = "expected \"@hostoption host qos=RO_RELAXED|RW_STRICT\"";
 
     private final String source;
@@ -129,6 +148,7 @@ public final class UserMap {
         Map<String, String[]> fields = new LinkedHashMap<>();
         Map<String, Integer> lines = new HashMap<>();
         Map<String, Integer> directLines = new LinkedHashMap<>();
+        Map<String, Integer> tlsLines = new LinkedHashMap<>();
         Map<String, QosSetting> hostOptions = new LinkedHashMap<>();
         Map<String, Integer> hostLines = new HashMap<>();
         Map<String, AffinitySetting> affinities = new HashMap<>();
@@ -143,24 +163,14 @@ public final class UserMap {
             String[] f = line.split("\\s+");
             if (f[0].startsWith("@")) {
                 switch (f[0]) {
-                    case "@direct" -> {
-                        if (f.length != 2) {
-                            problems.addLine(lineNo, DIRECT_SYNTAX);
-                        } else if (directLines.containsKey(f[1])) {
-                            problems.addLine(
-                                    lineNo,
-                                    "duplicate @direct of " + Values.quote(f[1]) + " (first at line "
-                                            + directLines.get(f[1]) + ")");
-                        } else {
-                            directLines.put(f[1], lineNo);
-                        }
-                    }
+                    case "@direct" -> userDirective(f, lineNo, problems, directLines, DIRECT_SYNTAX);
+                    case "@tls" -> userDirective(f, lineNo, problems, tlsLines, TLS_SYNTAX);
                     case "@hostoption" -> hostOption(f, lineNo, problems, hostOptions, hostLines);
                     default ->
                         problems.addLine(
                                 lineNo,
                                 "unknown directive " + Values.quote(f[0])
-                                        + " (this version knows @direct and @hostoption)");
+                                        + " (this version knows @direct, @tls and @hostoption)");
                 }
                 continue;
             }
@@ -183,14 +193,8 @@ public final class UserMap {
                 }
             }
         }
-        directLines.forEach((user, lineNo) -> {
-            if (!lines.containsKey(user)) {
-                problems.addLine(
-                        lineNo,
-                        "@direct of unknown user " + Values.quote(user) + " (no \"" + user
-                                + " password service\" line in this file)");
-            }
-        });
+        knownUsers("@direct", directLines, lines, problems);
+        knownUsers("@tls", tlsLines, lines, problems);
         problems.throwIfAny();
 
         Map<String, UserEntry> users = new LinkedHashMap<>();
@@ -201,8 +205,36 @@ public final class UserMap {
                         f[1].getBytes(StandardCharsets.UTF_8),
                         f[2],
                         affinities.getOrDefault(user, AffinitySetting.NONE),
-                        directLines.containsKey(user))));
+                        directLines.containsKey(user),
+                        tlsLines.containsKey(user))));
         return new UserMap(sourceName, users, lines, hostOptions);
+    }
+
+    /** An {@code @direct user} or {@code @tls user} line, once per user. */
+    private static void userDirective(
+            String[] f, int lineNo, Problems problems, Map<String, Integer> seen, String syntax) {
+        if (f.length != 2) {
+            problems.addLine(lineNo, syntax);
+        } else if (seen.containsKey(f[1])) {
+            problems.addLine(
+                    lineNo,
+                    "duplicate " + f[0] + " of " + Values.quote(f[1]) + " (first at line " + seen.get(f[1]) + ")");
+        } else {
+            seen.put(f[1], lineNo);
+        }
+    }
+
+    /** Each user a directive names must have its own line. */
+    private static void knownUsers(
+            String directive, Map<String, Integer> named, Map<String, Integer> lines, Problems problems) {
+        named.forEach((user, lineNo) -> {
+            if (!lines.containsKey(user)) {
+                problems.addLine(
+                        lineNo,
+                        directive + " of unknown user " + Values.quote(user) + " (no \"" + user
+                                + " password service\" line in this file)");
+            }
+        });
     }
 
     private static void hostOption(

@@ -1,10 +1,12 @@
 package dev.turnout.connector.error;
 
 import dev.turnout.protocol.message.server.ErrPacket;
+import io.netty.handler.codec.DecoderException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place where a cause becomes the ERR packet a client receives. Messages name what failed
@@ -23,6 +25,13 @@ public final class ConnectorErrors {
                 ErrorCode.ACCESS_DENIED,
                 "Access denied for user '" + LogSafe.name(user) + "'@'" + host + "' (using password: "
                         + (usingPassword ? "YES" : "NO") + ")");
+    }
+
+    /** A client that did not upgrade to TLS, when {@code connector-require-tls} is set: as MariaDB with {@code require_secure_transport}. */
+    public static ErrPacket secureTransportRequired() {
+        return of(
+                ErrorCode.SECURE_TRANSPORT_REQUIRED,
+                "Connections using insecure transport are prohibited while connector-require-tls=true");
     }
 
     public static ErrPacket badHandshake(String detail) {
@@ -124,6 +133,12 @@ public final class ConnectorErrors {
         }
         if (cause instanceof UnknownHostException) {
             return "unknown host " + cause.getMessage();
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            return describe(tls);
+        }
+        if (cause instanceof SSLException) {
+            return "TLS failed: " + cause.getMessage();
         }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;

@@ -37,6 +37,12 @@ public enum ErrorCode {
      * session is closed. Until issue 12 this was 2013 (CR_SERVER_LOST), a client code.
      */
     BACKEND_LOST(1927, "08S01"),
+    /**
+     * ER_SECURE_TRANSPORT_REQUIRED, as MariaDB and MySQL answer with
+     * {@code require_secure_transport=ON}: the connector requires TLS
+     * ({@code connector-require-tls}) and the client did not ask for it.
+     */
+    SECURE_TRANSPORT_REQUIRED(3159, "08004"),
     /** ER_SERVER_SHUTDOWN: the connector is shutting down. */
     SHUTTING_DOWN(1053, "08S01"),
     /**

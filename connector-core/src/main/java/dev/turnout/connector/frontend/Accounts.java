@@ -45,10 +45,12 @@ final class Accounts {
      * The session login of {@code candidate}, answered against {@code seed}; null when its user or
      * password is wrong (logged at INFO, with the user name only).
      *
+     * @param secure whether the client connection is TLS (a user the user map marks {@code @tls} needs it)
      * @param local the address the client connected to (for {@code @hostoption} lines of the user map)
      */
     @Nullable
-    SessionLogin verify(Login candidate, byte[] seed, Listener listener, SocketAddress local, String session) {
+    SessionLogin verify(
+            Login candidate, byte[] seed, boolean secure, Listener listener, SocketAddress local, String session) {
         UserMap.UserEntry entry =
                 config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
         // The user map's entry when it gives this user the served dataservice.
@@ -72,6 +74,15 @@ final class Accounts {
                     entry != null && mapped == null
                             ? " (the user map gives it dataservice " + entry.service() + ")"
                             : "");
+            return null;
+        }
+        if (mapped != null && mapped.requireTls() && !secure) {
+            // As MariaDB for a REQUIRE SSL account: access denied, the same answer as a wrong password.
+            Arrays.fill(password, (byte) 0);
+            log.info(
+                    "{} access denied for user '{}': the user map requires TLS for it (@tls) and the client did not use TLS",
+                    session,
+                    LogSafe.name(candidate.user()));
             return null;
         }
         return new SessionLogin(

@@ -192,8 +192,20 @@ final class ClientLogin implements SessionHost {
         }
         long negotiated = response.capabilities() & advertisedCapabilities;
         client.capabilities(negotiated);
-        if (Capabilities.has(negotiated, Capabilities.CLIENT_SSL) && !tls) {
-            client.fail(authSequence, ConnectorErrors.badHandshake("CLIENT_SSL set without an SSLRequest"));
+        if (Capabilities.has(response.capabilities(), Capabilities.CLIENT_SSL) && !tls) {
+            // The client wants TLS but sent no SSLRequest (or the connector offers none): refused,
+            // never continued in plain text.
+            client.fail(
+                    authSequence,
+                    ConnectorErrors.badHandshake(
+                            services.sslContext() == null
+                                    ? "CLIENT_SSL set, but this connector offers no TLS (no connector-ssl-certificate)"
+                                    : "CLIENT_SSL set without an SSLRequest"));
+            return;
+        }
+        if (services.config().requireTls() && !tls) {
+            log.info("{} refused: the client did not use TLS (connector-require-tls=true)", tag);
+            client.fail(authSequence, ConnectorErrors.secureTransportRequired());
             return;
         }
         String plugin =
@@ -264,7 +276,7 @@ final class ClientLogin implements SessionHost {
 
     private void verifyAndStart(Login candidate, boolean afterSwitch) {
         SessionLogin login =
-                accounts.verify(candidate, seed, listener, ctx.channel().localAddress(), tag);
+                accounts.verify(candidate, seed, tls, listener, ctx.channel().localAddress(), tag);
         if (login == null) {
             client.fail(
                     authSequence,

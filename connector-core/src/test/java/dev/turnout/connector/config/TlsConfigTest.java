@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The TLS keys: both or neither, and the files checked when the configuration is read. */
+/**
+ * The TLS keys: both or neither, and the files checked when the configuration is read; TLS
+ * required of clients; TLS to the backends.
+ */
 class TlsConfigTest {
 
     private static final String CERTIFICATE = """
@@ -133,6 +136,61 @@ class TlsConfigTest {
 
         assertThat(problems(BASE + "connector-ssl-certificate=" + certificate + "\nconnector-ssl-key=" + key + "\n"))
                 .containsExactly("tungsten.ini:8: connector-ssl-key: \"" + key + "\" is not readable by this user");
+    }
+
+    @Test
+    void requiresTlsOfClientsOnlyWhenItIsOffered() throws ConfigException {
+        ConnectorConfig required = ConnectorConfig.parse(
+                BASE + "connector-ssl-certificate=" + certificate + "\nconnector-ssl-key=" + key
+                        + "\nconnector-require-tls=true\n",
+                "tungsten.ini",
+                null);
+
+        assertThat(required.requireTls()).isTrue();
+        assertThat(required.toString()).contains("requireTls=true");
+        assertThat(ConnectorConfig.parse(BASE, "tungsten.ini", null).requireTls())
+                .isFalse();
+        assertThat(problems(BASE + "connector-require-tls=true\n"))
+                .containsExactly("tungsten.ini:7: connector-require-tls: true without connector-ssl-certificate and"
+                        + " connector-ssl-key (TLS cannot be required when it is not offered)");
+    }
+
+    @Test
+    void backendTlsIsPreferredByDefaultAndTakesTheMySqlClientsModes() throws ConfigException {
+        assertThat(ConnectorConfig.parse(BASE, "tungsten.ini", null).backendTls())
+                .isEqualTo(new BackendTlsSettings(BackendSslMode.PREFERRED, java.util.Optional.empty()));
+        for (String[] mode : new String[][] {
+            {"disabled", "DISABLED"},
+            {"REQUIRED", "REQUIRED"},
+            {"VERIFY_CA", "VERIFY_CA"},
+            {"verify-full", "VERIFY_FULL"},
+            {"VERIFY_IDENTITY", "VERIFY_FULL"}
+        }) {
+            ConnectorConfig config =
+                    ConnectorConfig.parse(BASE + "connector-backend-ssl-mode=" + mode[0] + "\n", "tungsten.ini", null);
+            assertThat(config.backendTls().mode()).as(mode[0]).isEqualTo(BackendSslMode.valueOf(mode[1]));
+        }
+        assertThat(problems(BASE + "connector-backend-ssl-mode=sometimes\n"))
+                .containsExactly("tungsten.ini:7: connector-backend-ssl-mode: \"sometimes\" is not one of disabled,"
+                        + " preferred, required, verify-ca, verify-full");
+    }
+
+    @Test
+    void aBackendCaIsReadWithTheModesThatVerifyAndRefusedWithTheOthers() throws ConfigException {
+        ConnectorConfig config = ConnectorConfig.parse(
+                BASE + "connector-backend-ssl-mode=verify-full\nconnector-backend-ssl-ca=" + certificate + "\n",
+                "tungsten.ini",
+                null);
+
+        assertThat(config.backendTls().ca()).contains(certificate);
+        assertThat(config.toString()).contains("backendSslMode=verify-full, backendSslCa=" + certificate);
+        assertThat(problems(BASE + "connector-backend-ssl-ca=" + certificate + "\n"))
+                .containsExactly(
+                        "tungsten.ini:7: connector-backend-ssl-ca: set, but connector-backend-ssl-mode=preferred"
+                                + " checks no certificate (verify-ca and verify-full do)");
+        assertThat(problems(BASE + "connector-backend-ssl-mode=verify-ca\nconnector-backend-ssl-ca=" + key + "\n"))
+                .containsExactly("tungsten.ini:8: connector-backend-ssl-ca: \"" + key
+                        + "\" is not a PEM certificate bundle (no -----BEGIN ...CERTIFICATE----- line)");
     }
 
     private static java.util.List<String> problems(String text) {

@@ -157,7 +157,25 @@ class UserMapTest {
                 Arguments.of(
                         "an unknown directive",
                         "@script /opt/x.js\n",
-                        "user.map:1: unknown directive \"@script\" (this version knows @direct and @hostoption)"));
+                        "user.map:1: unknown directive \"@script\" (this version knows @direct, @tls and @hostoption)"),
+                Arguments.of("@tls without user", "app secret alpha\n@tls\n", "user.map:2: expected \"@tls user\""),
+                Arguments.of(
+                        "@tls of an unknown user",
+                        "app secret alpha\n@tls bob\n",
+                        "user.map:2: @tls of unknown user \"bob\" (no \"bob password service\" line in this file)"),
+                Arguments.of(
+                        "@tls twice",
+                        "app secret alpha\n@tls app\n@tls app\n",
+                        "user.map:3: duplicate @tls of \"app\" (first at line 2)"));
+    }
+
+    @Test
+    void anAtTlsLineMakesTheUserRequireTls() throws ConfigException {
+        UserMap map = UserMap.parse("app secret alpha\nreports r3p alpha\n@tls reports\n", "user.map");
+
+        assertThat(map.user("reports").orElseThrow().requireTls()).isTrue();
+        assertThat(map.user("app").orElseThrow().requireTls()).isFalse();
+        assertThat(map.user("reports").orElseThrow().toString()).endsWith(", tls]");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -124,6 +124,7 @@ public final class ClientAuthExchange {
     private final int characterSet;
     private final Map<String, String> connectAttributes;
     private boolean secureTransport;
+    private boolean requestTls;
     private boolean allowPublicKeyRetrieval = true;
     private @Nullable PublicKey serverPublicKey;
 
@@ -169,6 +170,21 @@ public final class ClientAuthExchange {
         return this;
     }
 
+    /**
+     * Whether to ask for TLS: {@code CLIENT_SSL} is added to the capabilities {@link #start} offers,
+     * so that it is negotiated when the server's greeting offers it too ({@link #sslRequest()} then
+     * returns the request to send). Call before {@link #start}; default false.
+     *
+     * @throws IllegalStateException after {@link #start}
+     */
+    public ClientAuthExchange requestTls(boolean request) {
+        if (phase != Phase.INITIAL) {
+            throw new IllegalStateException("capabilities are negotiated by start(), which was called");
+        }
+        this.requestTls = request;
+        return this;
+    }
+
     /** A known RSA public key of the server, for caching_sha2_password's full authentication without TLS. */
     public ClientAuthExchange serverPublicKey(@Nullable PublicKey key) {
         this.serverPublicKey = key;
@@ -200,7 +216,7 @@ public final class ClientAuthExchange {
             throw new IllegalArgumentException(
                     "server " + greeting.serverVersion() + " does not speak protocol 4.1 with secure connection");
         }
-        long wanted = clientCapabilities | ALWAYS;
+        long wanted = clientCapabilities | ALWAYS | (requestTls ? CLIENT_SSL : 0);
         wanted = database != null ? wanted | CLIENT_CONNECT_WITH_DB : wanted & ~CLIENT_CONNECT_WITH_DB;
         wanted = connectAttributes.isEmpty() ? wanted & ~CLIENT_CONNECT_ATTRS : wanted | CLIENT_CONNECT_ATTRS;
         negotiated = wanted & server;

@@ -319,6 +319,33 @@ class ClientAuthExchangeTest {
     }
 
     @Test
+    void requestingTlsAddsClientSslAndTheRequestOnlyWhenTheServerOffersIt() {
+        HandshakeV10 offering = mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD);
+        assertThat(offering.capabilities() & CLIENT_SSL)
+                .as("the fixture offers TLS")
+                .isNotZero();
+        HandshakeV10 plain = new HandshakeV10(
+                offering.serverVersion(),
+                offering.connectionId(),
+                SEED,
+                offering.capabilities() & ~CLIENT_SSL,
+                offering.characterSet(),
+                offering.statusFlags(),
+                offering.authPluginName());
+
+        ClientAuthExchange tls = exchange().requestTls(true);
+        HandshakeResponse41 response = tls.start(offering);
+        ClientAuthExchange withoutServerTls = exchange().requestTls(true);
+        withoutServerTls.start(plain);
+
+        assertThat(response.capabilities() & CLIENT_SSL).isNotZero();
+        assertThat(tls.sslRequest()).isNotNull();
+        assertThat(withoutServerTls.negotiatedCapabilities() & CLIENT_SSL).isZero();
+        assertThat(withoutServerTls.sslRequest()).isNull();
+        assertThatThrownBy(() -> tls.requestTls(false)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void refusesAPre41ServerAndASecondStart() {
         HandshakeV10 old = new HandshakeV10("4.0.1", 1, SEED, CLIENT_MYSQL, 8, 0, "");
         assertThatThrownBy(() -> exchange().start(old)).isInstanceOf(IllegalArgumentException.class);
