@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Opens the monitor's JDBC connections: MariaDB Connector/J, one plain connection per use, with
  * {@code connectTimeout} and {@code socketTimeout} both set to the monitor's timeout so that no
- * call on them waits longer. The driver is called directly, not through {@code DriverManager}
+ * call on them waits longer, and {@link MonitorSettings#driverProperties()} (TLS). The driver is called directly, not through {@code DriverManager}
  * (whose registry is global and synchronized).
  */
 final class MonitorConnections {
@@ -19,16 +19,27 @@ final class MonitorConnections {
     private MonitorConnections() {}
 
     static Connection open(DatasourceAddress address, MonitorSettings settings) throws SQLException {
-        long millis = settings.timeout().toMillis();
-        String url = "jdbc:mariadb://" + address.hostPort() + "/?connectTimeout=" + millis + "&socketTimeout=" + millis;
-        Properties properties = new Properties();
-        properties.setProperty("user", settings.user());
-        properties.setProperty("password", settings.password());
-        Connection connection = DRIVER.connect(url, properties);
+        String url = url(address, settings);
+        Connection connection = DRIVER.connect(url, properties(settings));
         if (connection == null) {
             throw new SQLException("the MariaDB driver did not accept " + url);
         }
         return connection;
+    }
+
+    /** The driver URL of a monitoring connection to {@code address}. */
+    static String url(DatasourceAddress address, MonitorSettings settings) {
+        long millis = settings.timeout().toMillis();
+        return "jdbc:mariadb://" + address.hostPort() + "/?connectTimeout=" + millis + "&socketTimeout=" + millis;
+    }
+
+    /** The driver properties of a monitoring connection: the account, and {@link MonitorSettings#driverProperties()}. */
+    static Properties properties(MonitorSettings settings) {
+        Properties properties = new Properties();
+        properties.putAll(settings.driverProperties());
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        return properties;
     }
 
     /** Closes {@code connection} if there is one, ignoring failures (it is usually broken already). */

@@ -1,6 +1,7 @@
 package dev.turnout.monitor;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
  *     letters, digits and {@code _} only
  * @param heartbeatSource this writer's row in the heartbeat table, e.g. {@code connector@host[pid]};
  *     1 to 255 characters; every connector or manager that writes heartbeats needs its own
+ * @param driverProperties more MariaDB Connector/J properties of the monitoring connections, e.g.
+ *     {@code sslMode=verify-full}, {@code serverSslCert=/etc/ca.pem} (the connector's
+ *     {@code connector-backend-ssl-mode}); empty for none (copied)
  */
 public record MonitorSettings(
         String user,
@@ -27,7 +31,8 @@ public record MonitorSettings(
         Duration heartbeatInterval,
         Duration timeout,
         String heartbeatSchema,
-        String heartbeatSource) {
+        String heartbeatSource,
+        Map<String, String> driverProperties) {
 
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
@@ -36,6 +41,10 @@ public record MonitorSettings(
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(heartbeatSchema, "heartbeatSchema");
         Objects.requireNonNull(heartbeatSource, "heartbeatSource");
+        driverProperties = Map.copyOf(driverProperties);
+        if (driverProperties.containsKey("user") || driverProperties.containsKey("password")) {
+            throw new IllegalArgumentException("driverProperties: user and password are settings of their own");
+        }
         requireMillis("probeInterval", probeInterval);
         requireMillis("heartbeatInterval", heartbeatInterval);
         requireMillis("timeout", timeout);
@@ -50,6 +59,18 @@ public record MonitorSettings(
             throw new IllegalArgumentException(
                     "heartbeatSource: expected 1 to 255 characters, got " + heartbeatSource.length());
         }
+    }
+
+    /** Settings without more URL options. */
+    public MonitorSettings(
+            String user,
+            String password,
+            Duration probeInterval,
+            Duration heartbeatInterval,
+            Duration timeout,
+            String heartbeatSchema,
+            String heartbeatSource) {
+        this(user, password, probeInterval, heartbeatInterval, timeout, heartbeatSchema, heartbeatSource, Map.of());
     }
 
     /** Probes every 200 ms, heartbeats every 100 ms, 1 s timeout, schema {@code turnout}. */
@@ -68,7 +89,8 @@ public record MonitorSettings(
     public String toString() {
         return "MonitorSettings[user=" + user + ", password=<redacted>, probeInterval=" + probeInterval
                 + ", heartbeatInterval=" + heartbeatInterval + ", timeout=" + timeout + ", heartbeatSchema="
-                + heartbeatSchema + ", heartbeatSource=" + heartbeatSource + "]";
+                + heartbeatSchema + ", heartbeatSource=" + heartbeatSource
+                + (driverProperties.isEmpty() ? "" : ", driverProperties=" + driverProperties) + "]";
     }
 
     private static void requireMillis(String key, Duration value) {

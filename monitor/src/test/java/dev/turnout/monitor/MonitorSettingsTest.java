@@ -20,6 +20,39 @@ class MonitorSettingsTest {
     }
 
     @Test
+    void moreDriverPropertiesReachTheMonitoringConnections() {
+        MonitorSettings plain = MonitorSettings.defaults("monitor", "s3cret", "c");
+        MonitorSettings tls = new MonitorSettings(
+                "monitor",
+                "s3cret",
+                Duration.ofMillis(200),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
+                "turnout",
+                "c",
+                java.util.Map.of("sslMode", "verify-full", "serverSslCert", "/etc/db ca&more.pem"));
+
+        assertThat(plain.driverProperties()).isEmpty();
+        assertThat(MonitorConnections.properties(plain)).containsOnlyKeys("user", "password");
+        assertThat(MonitorConnections.properties(tls))
+                .containsEntry("user", "monitor")
+                .containsEntry("sslMode", "verify-full")
+                .containsEntry("serverSslCert", "/etc/db ca&more.pem");
+        assertThat(tls.toString()).contains("sslMode=verify-full");
+        assertThatThrownBy(() -> new MonitorSettings(
+                        "u",
+                        "p",
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1),
+                        "t",
+                        "c",
+                        java.util.Map.of("password", "other")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("driverProperties");
+    }
+
+    @Test
     void toStringNeverShowsThePassword() {
         assertThat(MonitorSettings.defaults("monitor", "s3cret", "c").toString())
                 .contains("user=monitor")

@@ -112,7 +112,8 @@ public final class ConnectorTopology implements AutoCloseable {
                 probes.heartbeatInterval(),
                 config.connectTimeout(),
                 defaults.heartbeatSchema(),
-                defaults.heartbeatSource());
+                defaults.heartbeatSource(),
+                config.backendTls().mariaDbDriverProperties());
         monitor = DatasourceMonitor.start(settings, targets, () -> master, this::apply);
     }
 

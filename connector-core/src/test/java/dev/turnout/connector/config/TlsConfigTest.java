@@ -193,6 +193,30 @@ class TlsConfigTest {
                         + "\" is not a PEM certificate bundle (no -----BEGIN ...CERTIFICATE----- line)");
     }
 
+    @Test
+    void theBackendModeTranslatesToTheDriversAndToReplicationsOptions() {
+        Path ca = Path.of("/etc/turnout/db ca.pem");
+        var none = java.util.Optional.<Path>empty();
+
+        assertThat(new BackendTlsSettings(BackendSslMode.DISABLED, none).mariaDbDriverProperties())
+                .isEmpty();
+        assertThat(new BackendTlsSettings(BackendSslMode.PREFERRED, none).mariaDbDriverProperties())
+                .isEmpty();
+        assertThat(new BackendTlsSettings(BackendSslMode.REQUIRED, none).mariaDbDriverProperties())
+                .isEqualTo(java.util.Map.of("sslMode", "trust"));
+        assertThat(new BackendTlsSettings(BackendSslMode.VERIFY_CA, none).mariaDbDriverProperties())
+                .isEqualTo(java.util.Map.of("sslMode", "verify-ca"));
+        assertThat(new BackendTlsSettings(BackendSslMode.VERIFY_FULL, java.util.Optional.of(ca))
+                        .mariaDbDriverProperties())
+                .isEqualTo(java.util.Map.of("sslMode", "verify-full", "serverSslCert", "/etc/turnout/db ca.pem"));
+        assertThat(new BackendTlsSettings(BackendSslMode.PREFERRED, none).changeMasterOptions())
+                .isEqualTo("MASTER_SSL=0");
+        assertThat(new BackendTlsSettings(BackendSslMode.REQUIRED, none).changeMasterOptions())
+                .isEqualTo("MASTER_SSL=1, MASTER_SSL_VERIFY_SERVER_CERT=0");
+        assertThat(new BackendTlsSettings(BackendSslMode.VERIFY_FULL, java.util.Optional.of(ca)).changeMasterOptions())
+                .isEqualTo("MASTER_SSL=1, MASTER_SSL_VERIFY_SERVER_CERT=1");
+    }
+
     private static java.util.List<String> problems(String text) {
         ConfigException e =
                 catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.parse(text, "tungsten.ini", null));
