@@ -7,6 +7,7 @@ import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.manager.Manager;
 import dev.turnout.manager.ManagerSettings;
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.DbServer;
@@ -17,8 +18,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -69,10 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
             int readOnlyPort = firstFreePort(connectorPort + 1);
             int pushPort = firstFreePort(PushServer.DEFAULT_PORT);
             int restPort = firstFreePort(8090);
+            String pushSecret = newPushSecret();
             Path dir = Files.createTempDirectory("turnout-demo-");
             Path ini = dir.resolve("tungsten.ini");
-            Files.writeString(ini, configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort));
-            try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort))) {
+            // It holds passwords and the push secret: only its owner may read it.
+            Files.createFile(ini, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(ini, configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort, pushSecret));
+            try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort, pushSecret))) {
                 ConnectorServer server;
                 try {
                     server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
@@ -100,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
      * The demo's manager: AUTOMATIC policy, probes every 500 ms, the sandbox's root account for the
      * statements of a switch or failover (they need READ_ONLY ADMIN) and its replication account.
      */
-    static ManagerSettings managerSettings(SandboxCluster cluster, int pushPort, int restPort) {
+    static ManagerSettings managerSettings(SandboxCluster cluster, int pushPort, int restPort, String pushSecret) {
         List<DatasourceAddress> datasources = new ArrayList<>();
         for (DbServer server : cluster.servers()) {
             datasources.add(new DatasourceAddress(server.hostPort(), server.host(), server.port()));
@@ -122,11 +129,25 @@ public final class DemoCommand implements Callable<Integer> {
                 REST_USER,
                 REST_PASSWORD,
                 Duration.ofSeconds(30),
-                3);
+                3,
+                PushSecret.of(pushSecret),
+                ManagerSettings.DEFAULT_HOLD_TIMEOUT);
+    }
+
+    /** A random push secret for this run of the demo: its manager and connector share it, nobody else. */
+    static String newPushSecret() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
     }
 
     static String configuration(
-            SandboxCluster cluster, int connectorPort, int readOnlyPort, int pushPort, int restPort) {
+            SandboxCluster cluster,
+            int connectorPort,
+            int readOnlyPort,
+            int pushPort,
+            int restPort,
+            String pushSecret) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 # Written by 'turnout demo' for its local cluster.
@@ -137,6 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
                 application-readonly-port=%d
                 connector-listen-address=127.0.0.1
                 connector-managers=127.0.0.1:%d
+                manager-push-secret=%s
                 manager-rest-api-address=127.0.0.1:%d
                 rest-api-admin-user=%s
                 rest-api-admin-password=%s
@@ -151,6 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
                         connectorPort,
                         readOnlyPort,
                         pushPort,
+                        pushSecret,
                         restPort,
                         REST_USER,
                         REST_PASSWORD,

@@ -6,6 +6,7 @@ import dev.turnout.connector.config.DataserviceConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.config.ProbeSettings;
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Nullable;
 import dev.turnout.routing.topology.Policy;
@@ -45,6 +46,11 @@ import java.util.Set;
  * @param switchTimeout the bound of each step of a switch or failover (hold, catch-up)
  * @param failoverProbes with policy AUTOMATIC, how many consecutive probes must find the master
  *        unreachable before the manager fails over (at least 1)
+ * @param pushSecret {@code manager-push-secret}: the secret connectors must prove on the push port;
+ *        {@link PushSecret#none()} only when {@code pushAddress} is a loopback address
+ * @param holdTimeout how long a switch waits for the connectors' acks of its hold; a connector that
+ *        has not acknowledged by then is logged and the switch goes on without it (a failover does
+ *        not wait at all)
  */
 public record ManagerSettings(
         String service,
@@ -62,7 +68,9 @@ public record ManagerSettings(
         String restUser,
         String restPassword,
         Duration switchTimeout,
-        int failoverProbes) {
+        int failoverProbes,
+        PushSecret pushSecret,
+        Duration holdTimeout) {
 
     /** Validates and copies. */
     public ManagerSettings {
@@ -92,7 +100,22 @@ public record ManagerSettings(
         if (switchTimeout.isNegative() || switchTimeout.isZero()) {
             throw new IllegalArgumentException("switchTimeout: expected a positive duration, got " + switchTimeout);
         }
+        if (holdTimeout.isNegative() || holdTimeout.isZero()) {
+            throw new IllegalArgumentException("holdTimeout: expected a positive duration, got " + holdTimeout);
+        }
+        Objects.requireNonNull(pushSecret, "pushSecret");
+        if (pushSecret.isNone()
+                && (pushAddress.getAddress() == null
+                        || !pushAddress.getAddress().isLoopbackAddress())) {
+            throw new IllegalArgumentException("manager-push-secret is not set: a manager that listens for connectors"
+                    + " on " + pushAddress + " needs it, so that nobody else can subscribe and no connector follows"
+                    + " anybody else at this address (set it in [defaults], the same for the connectors, or listen"
+                    + " on 127.0.0.1)");
+        }
     }
+
+    /** Default bound of a switch's wait for the connectors' acks: 10 s. */
+    public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(10);
 
     /** Default number of consecutive failed probes of the master before a failover: 3. */
     public static final int DEFAULT_FAILOVER_PROBES = 3;
@@ -105,7 +128,7 @@ public record ManagerSettings(
      * {@code replication-user}/{@code -password} (the application user when unset) as both the
      * manager's SQL account and the replication account, {@code manager-rest-api-address}
      * ({@code host:port}; none when unset), {@code rest-api-admin-user} /
-     * {@code rest-api-admin-password} (or {@code rest-api-admin-pass}).
+     * {@code rest-api-admin-password} (or {@code rest-api-admin-pass}), {@code manager-push-secret}.
      *
      * @param pushAddress where connectors subscribe
      * @throws ConfigException naming the file and key of a problem
@@ -135,6 +158,7 @@ public record ManagerSettings(
         String restPassword = raw.getOrDefault("rest-api-admin-password", raw.getOrDefault("rest-api-admin-pass", ""));
         ProbeSettings probes = config.probes();
         String replicationPassword = new String(probes.replicationPassword(), StandardCharsets.UTF_8);
+        byte[] secret = config.failover().pushSecret();
         return new ManagerSettings(
                 config.serviceName(),
                 addresses,
@@ -151,7 +175,9 @@ public record ManagerSettings(
                 raw.getOrDefault("rest-api-admin-user", "admin"),
                 restPassword,
                 Duration.ofSeconds(10),
-                DEFAULT_FAILOVER_PROBES);
+                DEFAULT_FAILOVER_PROBES,
+                secret == null ? PushSecret.none() : PushSecret.of(secret),
+                DEFAULT_HOLD_TIMEOUT);
     }
 
     /** These settings with another {@link #failoverProbes()}. */
@@ -172,7 +198,32 @@ public record ManagerSettings(
                 restUser,
                 restPassword,
                 switchTimeout,
-                probes);
+                probes,
+                pushSecret,
+                holdTimeout);
+    }
+
+    /** These settings with another {@link #holdTimeout()}. */
+    public ManagerSettings withHoldTimeout(Duration timeout) {
+        return new ManagerSettings(
+                service,
+                datasources,
+                configuredMaster,
+                dbUser,
+                dbPassword,
+                replicationUser,
+                replicationPassword,
+                replicationSsl,
+                probeInterval,
+                policy,
+                pushAddress,
+                restAddress,
+                restUser,
+                restPassword,
+                switchTimeout,
+                failoverProbes,
+                pushSecret,
+                timeout);
     }
 
     /** The default push address: every interface, port {@value PushServer#DEFAULT_PORT}. */
@@ -232,6 +283,7 @@ public record ManagerSettings(
                 + configuredMaster + ", dbUser=" + dbUser + ", replicationUser=" + replicationUser
                 + ", replicationSsl=" + replicationSsl + ", probeInterval=" + probeInterval + ", policy=" + policy
                 + ", pushAddress=" + pushAddress + ", restAddress=" + restAddress + ", restUser=" + restUser
-                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes + "]";
+                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes
+                + ", pushSecret=" + pushSecret + ", holdTimeout=" + holdTimeout + "]";
     }
 }
