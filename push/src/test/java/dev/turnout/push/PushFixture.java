@@ -47,10 +47,10 @@ final class PushFixture implements AutoCloseable {
         pushLogger.addAppender(appender);
     }
 
-    /** A server with {@link #SECRET}, short bounds (handshake 1 s, writes 1 s) and the given snapshot. */
+    /** A server with {@link #SECRET}, bounds of 5 s (handshake, writes) and the given snapshot. */
     PushServer server(Supplier<TopologySnapshot> current) throws IOException {
         return server(
-                current, new PushServer.Settings(SECRET, Duration.ofSeconds(1), 16, 4, 64, Duration.ofSeconds(1)));
+                current, new PushServer.Settings(SECRET, Duration.ofSeconds(5), 16, 4, 64, Duration.ofSeconds(5)));
     }
 
     PushServer server(Supplier<TopologySnapshot> current, PushServer.Settings settings) throws IOException {

@@ -28,7 +28,7 @@ class PushServerClientTest {
         return fixture.server(
                 port,
                 current::get,
-                new PushServer.Settings(PushFixture.SECRET, Duration.ofSeconds(1), 16, 4, 64, Duration.ofSeconds(1)));
+                new PushServer.Settings(PushFixture.SECRET, Duration.ofSeconds(5), 16, 4, 64, Duration.ofSeconds(5)));
     }
 
     private PushClient client(TopologyHolder holder, PushClient.Listener listener, PushServer... servers) {
@@ -186,12 +186,12 @@ class PushServerClientTest {
         client(new TopologyHolder(v(0)), PushClient.Listener.acknowledging(), server);
         await("subscribed", () -> server.routers().size() == 2);
 
-        HoldResult result = server.hold(Duration.ofMillis(200));
+        HoldResult result = server.hold(Duration.ofSeconds(1));
 
         assertThat(result.complete()).isFalse();
         assertThat(result.unacknowledged()).containsExactly("connector@host1[8616]");
         assertThat(result.acknowledged()).containsExactly("connector@host1[8616]");
-        fixture.awaitWarning("did not acknowledge within 200 ms; going on without it", "connector@host1[8616]");
+        fixture.awaitWarning("did not acknowledge within 1000 ms; going on without it", "connector@host1[8616]");
         assertThat(events).containsExactly("hold");
         server.release();
         await("released by the caller", () -> events.contains("release"));
