@@ -5,6 +5,7 @@ import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
@@ -248,6 +249,16 @@ final class SessionHarness implements AutoCloseable {
     void release() {
         services.control().state(ConnectorState.ONLINE);
         wakeSessions();
+        settle();
+    }
+
+    /**
+     * A manager sets the connector OFFLINE, as {@code ManagerSubscription.onState} does: logins are
+     * refused and every session drains.
+     */
+    void offline() {
+        services.control().state(ConnectorState.OFFLINE);
+        services.registry().forEach(session -> session.drain(ConnectorErrors.offline()));
         settle();
     }
 
