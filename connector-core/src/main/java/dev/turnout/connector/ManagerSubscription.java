@@ -10,6 +10,7 @@ import dev.turnout.connector.topology.ConnectorTopology;
 import dev.turnout.push.ConnectorState;
 import dev.turnout.push.PushClient;
 import dev.turnout.push.PushMessage;
+import dev.turnout.push.PushSecret;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
@@ -32,11 +33,15 @@ import org.slf4j.LoggerFactory;
  *       still inside a transaction after {@code connector-disconnect-timeout} are ended with an
  *       error (their transactions roll back);</li>
  *   <li><b>release</b>: ONLINE again; the waiting statements run, on the new master if the
- *       topology changed meanwhile;</li>
+ *       topology changed meanwhile. A hold that no release follows within
+ *       {@code connector-hold-expiry} is released by the push client itself (a manager that
+ *       stopped between hold and release);</li>
  *   <li><b>state</b>: ONLINE, ON-HOLD, or OFFLINE (sessions are closed as at shutdown, with their
  *       running statements let finish; logins are refused).</li>
  * </ul>
- * With no manager reachable the connector keeps routing on the last topology it has.
+ * With no manager reachable the connector keeps routing on the last topology it has. Managers
+ * must prove {@code manager-push-secret}; snapshots must describe this connector's dataservice at
+ * its configured members ({@link PushedTopologyCheck}); what is refused is logged.
  *
  * <p>Thread-safe; its work runs on the push client's threads and one scheduler thread, and reaches
  * sessions only through tasks on their event loops.
@@ -76,13 +81,22 @@ final class ManagerSubscription implements PushClient.Listener, AutoCloseable {
         }
         ConnectorTopology topology = services.topology();
         topology.holder().addListener(snapshot -> registry.forEach(Session::wake));
+        byte[] secret = services.config().failover().pushSecret();
+        PushClient.Settings settings = PushClient.Settings.defaults(
+                        addresses, secret == null ? PushSecret.none() : PushSecret.of(secret))
+                .withHoldExpiry(services.config().failover().holdExpiry());
         this.client = PushClient.start(
-                PushClient.Settings.defaults(addresses),
+                settings,
                 PushClient.Identity.ofThisProcess(ports),
                 topology.holder(),
                 this::stats,
-                this);
-        log.info("following the topology of manager(s) {}", managers);
+                this,
+                new PushedTopologyCheck(services.config().dataservice()));
+        log.info(
+                "following the topology of manager(s) {} ({}); a hold without release expires after {} ms",
+                managers,
+                secret == null ? "NOT authenticated: no manager-push-secret" : "TLS, shared secret",
+                settings.holdExpiry().toMillis());
         if (services.config().failover().offlineWithoutManagers()) {
             scheduler.scheduleWithFixedDelay(this::checkManagers, LOSS_GRACE_MILLIS, 200, TimeUnit.MILLISECONDS);
         }

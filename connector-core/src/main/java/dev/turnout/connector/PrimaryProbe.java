@@ -71,6 +71,7 @@ final class PrimaryProbe implements BackendListener {
                 capabilities,
                 45,
                 Map.of("_client_name", "turnout-probe"));
+        exchange.allowPublicKeyRetrieval(config.backends().allowPublicKeyRetrieval());
         BackendConnection.Target target = new BackendConnection.Target(
                 config.serviceName(), master.host(), master.port(), config.connectTimeout());
         PrimaryProbe probe = new PrimaryProbe(target.toString());

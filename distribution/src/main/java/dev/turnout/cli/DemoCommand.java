@@ -7,6 +7,7 @@ import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.manager.Manager;
 import dev.turnout.manager.ManagerSettings;
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.DbServer;
@@ -19,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -73,9 +76,11 @@ public final class DemoCommand implements Callable<Integer> {
             int readOnlyPort = firstFreePort(connectorPort + 1);
             int pushPort = firstFreePort(PushServer.DEFAULT_PORT);
             int restPort = firstFreePort(8090);
-            Path ini = writeConfiguration(configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort));
+            String pushSecret = newPushSecret();
+            Path ini = writeConfiguration(
+                    configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort, pushSecret));
             Path dir = ini.getParent();
-            try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort))) {
+            try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort, pushSecret))) {
                 ConnectorServer server;
                 try {
                     server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
@@ -121,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
      * the statements of a switch or failover (READ_ONLY ADMIN, REPLICATION SLAVE ADMIN, SLAVE
      * MONITOR; no SUPER) and its replication account.
      */
-    static ManagerSettings managerSettings(SandboxCluster cluster, int pushPort, int restPort) {
+    static ManagerSettings managerSettings(SandboxCluster cluster, int pushPort, int restPort, String pushSecret) {
         List<DatasourceAddress> datasources = new ArrayList<>();
         for (DbServer server : cluster.servers()) {
             datasources.add(new DatasourceAddress(server.hostPort(), server.host(), server.port()));
@@ -142,12 +147,27 @@ public final class DemoCommand implements Callable<Integer> {
                 new InetSocketAddress(loopback, restPort),
                 REST_USER,
                 REST_PASSWORD,
+                null,
                 Duration.ofSeconds(30),
-                3);
+                3,
+                PushSecret.of(pushSecret),
+                ManagerSettings.DEFAULT_HOLD_TIMEOUT);
+    }
+
+    /** A random push secret for this run of the demo: its manager and connector share it, nobody else. */
+    static String newPushSecret() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
     }
 
     static String configuration(
-            SandboxCluster cluster, int connectorPort, int readOnlyPort, int pushPort, int restPort) {
+            SandboxCluster cluster,
+            int connectorPort,
+            int readOnlyPort,
+            int pushPort,
+            int restPort,
+            String pushSecret) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
         return """
                 # Written by 'turnout demo' for its local cluster.
@@ -158,6 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
                 application-readonly-port=%d
                 connector-listen-address=127.0.0.1
                 connector-managers=127.0.0.1:%d
+                manager-push-secret=%s
                 manager-rest-api-address=127.0.0.1:%d
                 manager-user=%s
                 manager-password=%s
@@ -174,6 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
                         connectorPort,
                         readOnlyPort,
                         pushPort,
+                        pushSecret,
                         restPort,
                         cluster.managerUser(),
                         cluster.managerPassword(),

@@ -5,6 +5,7 @@ import dev.turnout.monitor.DatasourceMonitor;
 import dev.turnout.monitor.MonitorSettings;
 import dev.turnout.monitor.Probe;
 import dev.turnout.push.ConnectorState;
+import dev.turnout.push.HoldResult;
 import dev.turnout.push.PushServer;
 import dev.turnout.push.RouterInfo;
 import dev.turnout.routing.topology.Dataservice;
@@ -30,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +111,8 @@ public final class Manager implements AutoCloseable {
     public static Manager start(ManagerSettings settings) throws IOException {
         Manager m = new Manager(settings);
         try {
-            m.push = PushServer.start(settings.pushAddress(), m.holder::current);
+            m.push = PushServer.start(
+                    settings.pushAddress(), m.holder::current, PushServer.Settings.defaults(settings.pushSecret()));
             m.holder.addListener(m.push::broadcast);
             if (settings.restAddress() != null) {
                 m.rest = RestApi.start(settings, m);
@@ -231,7 +232,8 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
-     * A planned switch: holds the connectors, makes the master read-only, waits for the candidate to
+     * A planned switch: holds the connectors (waiting at most {@link ManagerSettings#holdTimeout()}
+     * for their acks; one that does not answer is logged and left out), makes the master read-only, waits for the candidate to
      * apply everything the master wrote, promotes it, repoints the other datasources (the old master
      * included), pushes the new topology and releases the connectors. MariaDB only.
      *
@@ -255,9 +257,10 @@ public final class Manager implements AutoCloseable {
             foldAfterMillis = Long.MAX_VALUE;
             try {
                 try {
-                    push.hold(settings.switchTimeout());
-                } catch (TimeoutException e) {
-                    throw new ManagerException("switch abandoned: " + e.getMessage(), e);
+                    HoldResult held = push.hold(settings.holdTimeout());
+                    if (!held.complete()) {
+                        log.warn("switch: going on without the ack of {}", held.unacknowledged());
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ManagerException("switch interrupted while holding connectors", e);
@@ -487,8 +490,9 @@ public final class Manager implements AutoCloseable {
      * Automatic failover from the unreachable master {@code dead}: confirms it with one more probe,
      * picks the replica that received the most (its {@code Gtid_IO_Pos}), lets it apply what it
      * received, promotes it, repoints the other reachable replicas, fences the old master (SHUNNED,
-     * made read-only when it returns) and pushes the topology. Connectors are held meanwhile
-     * (bounded; a connector that does not acknowledge does not stop the failover).
+     * made read-only when it returns) and pushes the topology. Connectors are asked to hold
+     * meanwhile, but the failover never waits for their acks: the master is gone already, and a
+     * connector that does not answer must not delay the new one.
      */
     void failover(String dead) throws ManagerException {
         synchronized (operations) {
@@ -508,13 +512,9 @@ public final class Manager implements AutoCloseable {
             long started = System.nanoTime();
             switching = true;
             foldAfterMillis = Long.MAX_VALUE;
-            boolean held = false;
             try {
                 try {
-                    push.hold(settings.switchTimeout());
-                    held = true;
-                } catch (TimeoutException e) {
-                    log.warn("failover: going on without every connector held: {}", e.getMessage());
+                    push.hold(Duration.ZERO);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ManagerException("failover interrupted", e);
@@ -588,9 +588,7 @@ public final class Manager implements AutoCloseable {
                         dead,
                         (System.nanoTime() - started) / 1_000_000);
             } finally {
-                if (held) {
-                    push.release();
-                }
+                push.release();
                 switching = false;
                 foldAfterMillis = System.currentTimeMillis()
                         + PROBE_TIMEOUT.toMillis()

@@ -8,6 +8,7 @@ import dev.turnout.connector.config.ProbeSettings;
 import dev.turnout.connector.config.RestApiSettings;
 import dev.turnout.connector.config.TlsFiles;
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Policy;
 import java.io.IOException;
@@ -53,6 +54,11 @@ import org.jspecify.annotations.Nullable;
  * @param switchTimeout the bound of each step of a switch or failover (hold, catch-up)
  * @param failoverProbes with policy AUTOMATIC, how many consecutive probes must find the master
  *        unreachable before the manager fails over (at least 1)
+ * @param pushSecret {@code manager-push-secret}: the secret connectors must prove on the push port;
+ *        {@link PushSecret#none()} only when {@code pushAddress} is a loopback address
+ * @param holdTimeout how long a switch waits for the connectors' acks of its hold; a connector that
+ *        has not acknowledged by then is logged and the switch goes on without it (a failover does
+ *        not wait at all)
  */
 public record ManagerSettings(
         String service,
@@ -71,7 +77,9 @@ public record ManagerSettings(
         String restPassword,
         @Nullable TlsFiles restTls,
         Duration switchTimeout,
-        int failoverProbes) {
+        int failoverProbes,
+        PushSecret pushSecret,
+        Duration holdTimeout) {
 
     /** Validates and copies. */
     public ManagerSettings {
@@ -106,45 +114,22 @@ public record ManagerSettings(
         if (switchTimeout.isNegative() || switchTimeout.isZero()) {
             throw new IllegalArgumentException("switchTimeout: expected a positive duration, got " + switchTimeout);
         }
+        if (holdTimeout.isNegative() || holdTimeout.isZero()) {
+            throw new IllegalArgumentException("holdTimeout: expected a positive duration, got " + holdTimeout);
+        }
+        Objects.requireNonNull(pushSecret, "pushSecret");
+        if (pushSecret.isNone()
+                && (pushAddress.getAddress() == null
+                        || !pushAddress.getAddress().isLoopbackAddress())) {
+            throw new IllegalArgumentException("manager-push-secret is not set: a manager that listens for connectors"
+                    + " on " + pushAddress + " needs it, so that nobody else can subscribe and no connector follows"
+                    + " anybody else at this address (set it in [defaults], the same for the connectors, or listen"
+                    + " on 127.0.0.1)");
+        }
     }
 
-    /** These settings without a REST API over TLS: every component but {@link #restTls()}. */
-    public ManagerSettings(
-            String service,
-            List<DatasourceAddress> datasources,
-            String configuredMaster,
-            String dbUser,
-            String dbPassword,
-            String replicationUser,
-            String replicationPassword,
-            boolean replicationSsl,
-            Duration probeInterval,
-            Policy policy,
-            InetSocketAddress pushAddress,
-            @Nullable InetSocketAddress restAddress,
-            String restUser,
-            String restPassword,
-            Duration switchTimeout,
-            int failoverProbes) {
-        this(
-                service,
-                datasources,
-                configuredMaster,
-                dbUser,
-                dbPassword,
-                replicationUser,
-                replicationPassword,
-                replicationSsl,
-                probeInterval,
-                policy,
-                pushAddress,
-                restAddress,
-                restUser,
-                restPassword,
-                null,
-                switchTimeout,
-                failoverProbes);
-    }
+    /** Default bound of a switch's wait for the connectors' acks: 10 s. */
+    public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(10);
 
     /** Default number of consecutive failed probes of the master before a failover: 3. */
     public static final int DEFAULT_FAILOVER_PROBES = 3;
@@ -159,7 +144,8 @@ public record ManagerSettings(
      * unset) as the replication account, {@code manager-rest-api-address} ({@code host:port}; none
      * when unset), {@code rest-api-admin-user} (default {@code admin}) /
      * {@code rest-api-admin-password} (or {@code rest-api-admin-pass}), required with an address,
-     * and {@code rest-api-ssl-certificate} / {@code rest-api-ssl-key} for HTTPS.
+     * {@code rest-api-ssl-certificate} / {@code rest-api-ssl-key} for HTTPS, and
+     * {@code manager-push-secret}.
      *
      * @param pushAddress where connectors subscribe
      * @throws ConfigException naming the file and key of a problem
@@ -195,6 +181,7 @@ public record ManagerSettings(
         }
         ProbeSettings probes = config.probes();
         String replicationPassword = new String(probes.replicationPassword(), StandardCharsets.UTF_8);
+        byte[] secret = config.failover().pushSecret();
         return new ManagerSettings(
                 config.serviceName(),
                 addresses,
@@ -212,7 +199,9 @@ public record ManagerSettings(
                 restPassword,
                 restApi.tls().orElse(null),
                 Duration.ofSeconds(10),
-                DEFAULT_FAILOVER_PROBES);
+                DEFAULT_FAILOVER_PROBES,
+                secret == null ? PushSecret.none() : PushSecret.of(secret),
+                DEFAULT_HOLD_TIMEOUT);
     }
 
     /** These settings with another {@link #failoverProbes()}. */
@@ -234,7 +223,33 @@ public record ManagerSettings(
                 restPassword,
                 restTls,
                 switchTimeout,
-                probes);
+                probes,
+                pushSecret,
+                holdTimeout);
+    }
+
+    /** These settings with another {@link #holdTimeout()}. */
+    public ManagerSettings withHoldTimeout(Duration timeout) {
+        return new ManagerSettings(
+                service,
+                datasources,
+                configuredMaster,
+                dbUser,
+                dbPassword,
+                replicationUser,
+                replicationPassword,
+                replicationSsl,
+                probeInterval,
+                policy,
+                pushAddress,
+                restAddress,
+                restUser,
+                restPassword,
+                restTls,
+                switchTimeout,
+                failoverProbes,
+                pushSecret,
+                timeout);
     }
 
     /** The default push address: every interface, port {@value PushServer#DEFAULT_PORT}. */
@@ -295,6 +310,7 @@ public record ManagerSettings(
                 + ", replicationSsl=" + replicationSsl + ", probeInterval=" + probeInterval + ", policy=" + policy
                 + ", pushAddress=" + pushAddress + ", restAddress=" + restAddress + ", restUser=" + restUser
                 + ", restTls=" + (restTls == null ? "off" : restTls.certificate())
-                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes + "]";
+                + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes
+                + ", pushSecret=" + pushSecret + ", holdTimeout=" + holdTimeout + "]";
     }
 }

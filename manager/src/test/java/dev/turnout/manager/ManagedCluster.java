@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
@@ -21,6 +22,11 @@ import java.util.stream.Collectors;
  * for replication) and a connector that follows it ({@code connector-managers}); closes all three.
  */
 final class ManagedCluster implements AutoCloseable {
+
+    /** The push secret of every manager and connector of the manager ITs. */
+    static final String PUSH_SECRET_TEXT = "manager-its-push-secret";
+
+    static final PushSecret PUSH_SECRET = PushSecret.of(PUSH_SECRET_TEXT);
 
     final SandboxCluster cluster;
     Manager manager;
@@ -44,6 +50,7 @@ final class ManagedCluster implements AutoCloseable {
                     connector-listen-address=127.0.0.1
                     connector-worker-threads=2
                     connector-managers=127.0.0.1:%d
+                    manager-push-secret=%s
                     %s
                     [alpha]
                     master=%s
@@ -52,6 +59,7 @@ final class ManagedCluster implements AutoCloseable {
                             cluster.appUser(),
                             cluster.appPassword(),
                             manager.pushPort(),
+                            PUSH_SECRET_TEXT,
                             connectorLines,
                             cluster.primary().hostPort(),
                             members);
@@ -92,8 +100,11 @@ final class ManagedCluster implements AutoCloseable {
                 null,
                 "admin",
                 "s3cret",
+                null,
                 Duration.ofSeconds(20),
-                3));
+                3,
+                PUSH_SECRET,
+                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
     }
 
     /** A port free on this machine now, for a manager that must come back on the same one. */

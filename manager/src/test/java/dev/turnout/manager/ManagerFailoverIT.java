@@ -61,16 +61,21 @@ class ManagerFailoverIT {
                 null,
                 "admin",
                 "x",
+                null,
                 Duration.ofSeconds(10),
-                3));
+                3,
+                ManagedCluster.PUSH_SECRET,
+                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
         client = PushClient.start(
-                new PushClient.Settings(
-                        List.of(new InetSocketAddress(loopback, manager.pushPort())),
-                        Duration.ofMillis(100),
-                        Duration.ofMillis(50),
-                        Duration.ofMillis(500),
-                        Duration.ofSeconds(1)),
+                PushClient.Settings.defaults(
+                                List.of(new InetSocketAddress(loopback, manager.pushPort())),
+                                ManagedCluster.PUSH_SECRET)
+                        .withTimings(
+                                Duration.ofMillis(100),
+                                Duration.ofMillis(50),
+                                Duration.ofMillis(500),
+                                Duration.ofSeconds(1)),
                 PushClient.Identity.ofThisProcess(List.of(9999)),
                 connectorView,
                 () -> new PushMessage.Stats(0, 0),

@@ -1,8 +1,10 @@
 package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.routing.topology.Policy;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ class ManagerSettingsTest {
                 rest-api-admin-user=ops
                 rest-api-admin-password=pw
                 manager-rest-api-address=127.0.0.1:8091
+                manager-push-secret=0123456789abcdef-push
 
                 [alpha]
                 topology=clustered
@@ -48,7 +51,9 @@ class ManagerSettingsTest {
         assertThat(s.restUser()).isEqualTo("ops");
         assertThat(s.restPassword()).isEqualTo("pw");
         assertThat(s.policy()).isEqualTo(Policy.MAINTENANCE);
-        assertThat(s.toString()).doesNotContain("t0p").doesNotContain("pw,");
+        assertThat(s.pushSecret()).isEqualTo(PushSecret.of("0123456789abcdef-push"));
+        assertThat(s.holdTimeout()).isEqualTo(ManagerSettings.DEFAULT_HOLD_TIMEOUT);
+        assertThat(s.toString()).doesNotContain("t0p").doesNotContain("pw,").doesNotContain("0123456789abcdef");
     }
 
     @Test
@@ -66,7 +71,7 @@ class ManagerSettingsTest {
                 """);
 
         ManagerSettings s = ManagerSettings.fromConfig(
-                ini, null, new InetSocketAddress(11999), Duration.ofMillis(500), Policy.AUTOMATIC);
+                ini, null, new InetSocketAddress("127.0.0.1", 11999), Duration.ofMillis(500), Policy.AUTOMATIC);
 
         assertThat(s.datasources())
                 .extracting(DatasourceAddress::name)
@@ -74,6 +79,28 @@ class ManagerSettingsTest {
         assertThat(s.configuredMaster()).isEqualTo("127.0.0.1:3307");
         assertThat(s.restAddress()).isNull();
         assertThat(s.dbUser()).isEqualTo("app");
+        assertThat(s.pushSecret().isNone()).isTrue();
+    }
+
+    @Test
+    void withoutAPushSecretTheManagerRefusesToListenBeyondLoopback(@TempDir Path dir) throws Exception {
+        Path ini = dir.resolve("tungsten.ini");
+        Files.writeString(ini, """
+                [defaults]
+                application-user=app
+                application-password=secret
+
+                [alpha]
+                topology=clustered
+                master=db1
+                members=db1,db2
+                """);
+
+        assertThatThrownBy(() -> ManagerSettings.fromConfig(
+                        ini, "alpha", new InetSocketAddress(11999), Duration.ofMillis(500), Policy.AUTOMATIC))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("manager-push-secret is not set")
+                .hasMessageContaining("0.0.0.0");
     }
 
     @Test
@@ -94,7 +121,7 @@ class ManagerSettingsTest {
                 """);
 
         ManagerSettings s = ManagerSettings.fromConfig(
-                ini, "alpha", new InetSocketAddress(11999), Duration.ofMillis(250), Policy.AUTOMATIC);
+                ini, "alpha", new InetSocketAddress("127.0.0.1", 11999), Duration.ofMillis(250), Policy.AUTOMATIC);
 
         assertThat(s.dbUser()).isEqualTo("turnout_manager");
         assertThat(s.dbPassword()).isEqualTo("m");

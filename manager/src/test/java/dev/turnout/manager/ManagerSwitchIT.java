@@ -78,16 +78,21 @@ class ManagerSwitchIT {
                 new InetSocketAddress(loopback, 0),
                 "admin",
                 "s3cret",
+                null,
                 Duration.ofSeconds(10),
-                3));
+                3,
+                ManagedCluster.PUSH_SECRET,
+                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
         client = PushClient.start(
-                new PushClient.Settings(
-                        List.of(new InetSocketAddress(loopback, manager.pushPort())),
-                        Duration.ofMillis(100),
-                        Duration.ofMillis(50),
-                        Duration.ofMillis(500),
-                        Duration.ofSeconds(1)),
+                PushClient.Settings.defaults(
+                                List.of(new InetSocketAddress(loopback, manager.pushPort())),
+                                ManagedCluster.PUSH_SECRET)
+                        .withTimings(
+                                Duration.ofMillis(100),
+                                Duration.ofMillis(50),
+                                Duration.ofMillis(500),
+                                Duration.ofSeconds(1)),
                 new PushClient.Identity("connector@host1[8616]", "host1", 8616, List.of(9999)),
                 connectorView,
                 () -> new PushMessage.Stats(3, 1),

@@ -7,6 +7,7 @@ import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.TlsFiles;
 import dev.turnout.manager.cli.CctrlTestAccess;
 import dev.turnout.monitor.DatasourceAddress;
+import dev.turnout.push.PushSecret;
 import dev.turnout.routing.topology.Policy;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,7 +72,9 @@ class RestApiTest {
                 restPassword,
                 tls,
                 Duration.ofSeconds(1),
-                3);
+                3,
+                PushSecret.none(),
+                ManagerSettings.DEFAULT_HOLD_TIMEOUT);
     }
 
     private String base() {

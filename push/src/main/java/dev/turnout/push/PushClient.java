@@ -1,42 +1,46 @@
 package dev.turnout.push;
 
 import dev.turnout.routing.topology.TopologyHolder;
-import dev.turnout.routing.topology.TopologySnapshot;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The connector's end of the push protocol (docs/push-protocol.md): subscribes to every
- * configured manager, says hello, offers every snapshot it receives to a {@link TopologyHolder}
- * (which ignores one that is not newer than what it has), reports statistics every
- * {@link Settings#statsInterval()}, and passes hold, release and state requests to a
- * {@link Listener}. A lost or refused connection is retried forever with exponential backoff;
- * while no manager is reachable the holder keeps the last topology, so the connector keeps
- * routing by it.
+ * configured manager over TLS, admits only a manager that proves the shared secret, says hello,
+ * checks every snapshot it receives ({@link SnapshotCheck#versionBound} and the caller's check;
+ * a refused one is logged) and offers the others to a {@link TopologyHolder} (which ignores one
+ * that is not newer than what it has), reports statistics every {@link Settings#statsInterval()},
+ * and passes hold, release and state requests to a {@link Listener}. A hold that no release
+ * follows within {@link Settings#holdExpiry()} is released by the client itself. A lost or
+ * refused connection is retried forever with exponential backoff; while no manager is reachable
+ * the holder keeps the last topology, so the connector keeps routing by it.
  *
  * <p>Threading: one daemon thread per manager ({@code turnout-push-client-*}) reads that manager's
- * messages and calls the holder's listeners and the {@link Listener} on it; one daemon thread sends
- * the statistics. Every public method may be called from any thread.
+ * messages and calls the holder's listeners and the {@link Listener} on it; a writer thread per
+ * manager sends ({@link PeerWriter}); one timer thread sends the statistics, bounds handshakes and
+ * writes, and expires holds (calling {@link Listener#onRelease()} then). Every public method may
+ * be called from any thread.
  */
 public final class PushClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PushClient.class);
 
     /**
-     * What the connector does when a manager asks. Called on that manager's reader thread: return
-     * quickly and do the work elsewhere.
+     * What the connector does when a manager asks. Called on that manager's reader thread (a hold's
+     * expiry on the client's timer thread): return quickly and do the work elsewhere.
      */
     public interface Listener {
         /**
@@ -99,18 +103,30 @@ public final class PushClient implements AutoCloseable {
      * How to reach the managers.
      *
      * @param managers every manager's push address (at least one)
+     * @param secret the shared secret the managers must prove; {@link PushSecret#none()} only when
+     *     every manager is on this host (a loopback address)
      * @param statsInterval how often statistics are sent
      * @param minBackoff the first wait before reconnecting
      * @param maxBackoff the longest wait between attempts (the wait doubles up to it)
-     * @param connectTimeout bound of one connection attempt
+     * @param connectTimeout bound of one connection attempt; the handshake after it has its own
+     *     bound of {@link ManagerLink#HANDSHAKE_TIMEOUT}
+     * @param holdExpiry how long a hold may go without a release before the client releases it
+     * @param maxVersionAhead how far ahead of this host's clock a snapshot's version may be
      */
     public record Settings(
             List<InetSocketAddress> managers,
+            PushSecret secret,
             Duration statsInterval,
             Duration minBackoff,
             Duration maxBackoff,
-            Duration connectTimeout) {
-        /** Validates and copies. */
+            Duration connectTimeout,
+            Duration holdExpiry,
+            Duration maxVersionAhead) {
+        /**
+         * Validates and copies.
+         *
+         * @throws IllegalArgumentException also without a secret for a manager off this host
+         */
         public Settings {
             managers = List.copyOf(managers);
             if (managers.isEmpty()) {
@@ -123,16 +139,53 @@ public final class PushClient implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "backoff must satisfy 0 < minBackoff <= maxBackoff, got " + minBackoff + " and " + maxBackoff);
             }
+            if (holdExpiry.isNegative() || holdExpiry.isZero()) {
+                throw new IllegalArgumentException("holdExpiry must be positive, got " + holdExpiry);
+            }
+            if (maxVersionAhead.isNegative()) {
+                throw new IllegalArgumentException("maxVersionAhead must not be negative, got " + maxVersionAhead);
+            }
+            if (secret.isNone()) {
+                for (InetSocketAddress m : managers) {
+                    if (m.getAddress() == null || !m.getAddress().isLoopbackAddress()) {
+                        throw new IllegalArgumentException("no push secret (manager-push-secret) for manager " + m
+                                + ", which is not on this host: anybody at its address could pose as a manager");
+                    }
+                }
+            }
         }
 
-        /** Stats every 5 s, reconnect after 100 ms doubling up to 5 s, connect within 2 s. */
-        public static Settings defaults(List<InetSocketAddress> managers) {
+        /** Stats every 5 s, reconnect after 100 ms doubling up to 5 s, connect within 2 s, holds expire after 30 s, versions at most 5 min ahead. */
+        public static Settings defaults(List<InetSocketAddress> managers, PushSecret secret) {
             return new Settings(
                     managers,
+                    secret,
                     Duration.ofSeconds(5),
                     Duration.ofMillis(100),
                     Duration.ofSeconds(5),
-                    Duration.ofSeconds(2));
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(5));
+        }
+
+        /** These settings with other intervals (tests make them short). */
+        public Settings withTimings(
+                Duration statsInterval, Duration minBackoff, Duration maxBackoff, Duration connectTimeout) {
+            return new Settings(
+                    managers,
+                    secret,
+                    statsInterval,
+                    minBackoff,
+                    maxBackoff,
+                    connectTimeout,
+                    holdExpiry,
+                    maxVersionAhead);
+        }
+
+        /** These settings with another {@link #holdExpiry()}. */
+        public Settings withHoldExpiry(Duration expiry) {
+            return new Settings(
+                    managers, secret, statsInterval, minBackoff, maxBackoff, connectTimeout, expiry, maxVersionAhead);
         }
     }
 
@@ -141,9 +194,15 @@ public final class PushClient implements AutoCloseable {
     private final TopologyHolder holder;
     private final Supplier<PushMessage.Stats> stats;
     private final Listener listener;
-    private final List<LineChannel> open = new CopyOnWriteArrayList<>();
+    private final SnapshotCheck check;
+    private final PushTls tls;
+    private final SecureRandom random = new SecureRandom();
+    private final List<ManagerLink> links = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService statsTimer;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Object holdLock = new Object();
+    private long heldRequest = -1; // guarded by holdLock
+    private @Nullable ScheduledFuture<?> holdExpiry; // guarded by holdLock
     private volatile boolean closed;
 
     private PushClient(
@@ -151,62 +210,86 @@ public final class PushClient implements AutoCloseable {
             Identity identity,
             TopologyHolder holder,
             Supplier<PushMessage.Stats> stats,
-            Listener listener) {
+            Listener listener,
+            SnapshotCheck check) {
         this.settings = settings;
         this.identity = identity;
         this.holder = holder;
         this.stats = stats;
         this.listener = listener;
-        this.statsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "turnout-push-stats");
+        this.check = SnapshotCheck.versionBound(settings.maxVersionAhead(), System::currentTimeMillis)
+                .and(check);
+        this.tls = PushTls.client(random);
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "turnout-push-client-timer");
             t.setDaemon(true);
             return t;
         });
+        timer.setRemoveOnCancelPolicy(true);
     }
 
-    /** Starts subscribing to every manager of {@code settings}. */
+    /** Starts subscribing to every manager of {@code settings}, with no check beyond the version bound. */
     public static PushClient start(
             Settings settings,
             Identity identity,
             TopologyHolder holder,
             Supplier<PushMessage.Stats> stats,
             Listener listener) {
-        PushClient c = new PushClient(settings, identity, holder, stats, listener);
+        return start(settings, identity, holder, stats, listener, SnapshotCheck.none());
+    }
+
+    /** Starts subscribing to every manager of {@code settings}; {@code check} judges every snapshot too. */
+    public static PushClient start(
+            Settings settings,
+            Identity identity,
+            TopologyHolder holder,
+            Supplier<PushMessage.Stats> stats,
+            Listener listener,
+            SnapshotCheck check) {
+        PushClient c = new PushClient(settings, identity, holder, stats, listener, check);
+        if (settings.secret().isNone()) {
+            log.warn(
+                    "NO manager-push-secret: managers {} are not authenticated (TLS only); allowed on loopback only",
+                    settings.managers());
+        }
         for (InetSocketAddress manager : settings.managers()) {
-            Thread t = new Thread(
-                    () -> c.subscribeLoop(manager),
-                    "turnout-push-client-" + manager.getHostString() + ":" + manager.getPort());
+            ManagerLink link = new ManagerLink(c, manager);
+            c.links.add(link);
+            Thread t = new Thread(link, "turnout-push-client-" + manager.getHostString() + ":" + manager.getPort());
             t.setDaemon(true);
             c.threads.add(t);
             t.start();
         }
         long every = settings.statsInterval().toMillis();
-        c.statsTimer.scheduleWithFixedDelay(c::sendStats, every, every, TimeUnit.MILLISECONDS);
+        c.timer.scheduleWithFixedDelay(c::sendStats, every, every, TimeUnit.MILLISECONDS);
         return c;
     }
 
     /** How many managers it is subscribed to right now. */
     public int connectedManagers() {
-        return open.size();
+        int n = 0;
+        for (ManagerLink link : links) {
+            if (link.subscribed()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Stops reconnecting and closes every connection. Idempotent. */
     @Override
     public void close() {
         closed = true;
-        statsTimer.shutdownNow();
+        timer.shutdownNow();
         for (Thread t : threads) {
             t.interrupt();
         }
-        for (LineChannel c : open) {
-            c.close();
+        for (ManagerLink link : links) {
+            link.close();
         }
     }
 
     private void sendStats() {
-        if (open.isEmpty()) {
-            return;
-        }
         PushMessage.Stats s;
         try {
             s = stats.get();
@@ -214,103 +297,96 @@ public final class PushClient implements AutoCloseable {
             log.warn("statistics supplier failed: {}", e.toString());
             return;
         }
-        for (LineChannel c : open) {
-            try {
-                c.send(s);
-            } catch (IOException e) {
-                c.close(); // its reader thread sees the failure and reconnects
-            }
+        for (ManagerLink link : links) {
+            link.send(s);
         }
     }
 
-    private void subscribeLoop(InetSocketAddress manager) {
-        long backoff = settings.minBackoff().toMillis();
-        while (!closed) {
-            boolean subscribed = false;
-            Socket socket = new Socket();
-            LineChannel channel = null;
-            try {
-                socket.connect(manager, (int) settings.connectTimeout().toMillis());
-                channel = new LineChannel(socket);
-                channel.send(new PushMessage.Hello(
-                        identity.connector(),
-                        identity.host(),
-                        identity.pid(),
-                        identity.ports(),
-                        holder.current().version()));
-                open.add(channel);
-                subscribed = true;
-                log.info("subscribed to manager {}", manager);
-                channel.send(stats.get());
-                readLoop(channel);
-                if (!closed) {
-                    log.info("manager {} closed the push connection", manager);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!closed) {
-                    log.info("push connection to manager {} failed: {}", manager, e.toString());
-                }
-            } finally {
-                if (channel != null) {
-                    open.remove(channel);
-                    channel.close();
-                } else {
-                    try {
-                        socket.close();
-                    } catch (IOException ignored) {
-                        // never connected
-                    }
-                }
+    // ---------------------------------------------------------------- for ManagerLink
+
+    Settings settings() {
+        return settings;
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    TopologyHolder holder() {
+        return holder;
+    }
+
+    PushMessage.Stats stats() {
+        return stats.get();
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    SnapshotCheck check() {
+        return check;
+    }
+
+    PushTls tls() {
+        return tls;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * A manager asked to hold: tells the listener; the hold expires after
+     * {@link Settings#holdExpiry()} unless released. Serialised with releases and expiries, so that
+     * an expiry never undoes a newer hold.
+     */
+    void hold(long request, InetSocketAddress manager, Runnable ack) {
+        synchronized (holdLock) {
+            if (holdExpiry != null) {
+                holdExpiry.cancel(false);
             }
-            if (subscribed) {
-                backoff = settings.minBackoff().toMillis();
-            }
-            if (closed) {
-                return;
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                return;
-            }
-            backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
+            heldRequest = request;
+            long millis = settings.holdExpiry().toMillis();
+            holdExpiry = timer.schedule(() -> expire(request, manager), millis, TimeUnit.MILLISECONDS);
+            listener.onHold(request, ack);
         }
     }
 
-    private void readLoop(LineChannel channel) throws IOException {
-        PushMessage m;
-        long lastHold = -1;
-        while (!closed && (m = channel.read()) != null) {
-            if (m instanceof PushMessage.Topology t) {
-                TopologySnapshot s = t.snapshot();
-                if (!holder.offer(s)) {
-                    log.debug(
-                            "ignored topology version {}: have {}",
-                            s.version(),
-                            holder.current().version());
-                }
-            } else if (m instanceof PushMessage.Hold h) {
-                long request = h.request();
-                if (request == lastHold) {
-                    // A manager may send a hold twice to a connector that subscribed while it began
-                    // (once with the topology, once to every subscriber); the first ack answers both.
-                    continue;
-                }
-                lastHold = request;
-                listener.onHold(request, () -> {
-                    try {
-                        channel.send(new PushMessage.Ack(request));
-                    } catch (IOException e) {
-                        channel.close();
-                    }
-                });
-            } else if (m instanceof PushMessage.Release) {
-                listener.onRelease();
-            } else if (m instanceof PushMessage.State s) {
-                listener.onState(s.state());
-            } else {
-                throw new IllegalArgumentException("a manager may not send " + m);
+    /** A manager released: tells the listener; no hold is left to expire. */
+    void release() {
+        synchronized (holdLock) {
+            if (holdExpiry != null) {
+                holdExpiry.cancel(false);
+                holdExpiry = null;
             }
+            heldRequest = -1;
+            listener.onRelease();
+        }
+    }
+
+    private void expire(long request, InetSocketAddress manager) {
+        synchronized (holdLock) {
+            if (heldRequest != request) {
+                return;
+            }
+            heldRequest = -1;
+            holdExpiry = null;
+            log.warn(
+                    "hold {} of manager {} not released within {} ms: released by this connector (the manager may"
+                            + " have stopped during a switch)",
+                    request,
+                    manager,
+                    settings.holdExpiry().toMillis());
+            listener.onRelease();
         }
     }
 }

@@ -42,7 +42,13 @@ public final class PushCodec {
     public static String encode(PushMessage message) {
         ObjectNode n = MAPPER.createObjectNode();
         // Java 17 has no pattern switch; the interface is sealed, so this chain is exhaustive.
-        if (message instanceof PushMessage.Hello h) {
+        if (message instanceof PushMessage.Challenge c) {
+            n.put("type", "challenge");
+            n.put("nonce", c.nonce());
+        } else if (message instanceof PushMessage.Proof p) {
+            n.put("type", "proof");
+            n.put("proof", p.proof());
+        } else if (message instanceof PushMessage.Hello h) {
             n.put("type", "hello");
             n.put("connector", h.connector());
             n.put("host", h.host());
@@ -74,6 +80,11 @@ public final class PushCodec {
         return n.toString();
     }
 
+    /** The wire name of a message's type ({@code "hello"}, {@code "topology"}, ...), for logs. */
+    public static String typeOf(PushMessage message) {
+        return message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /**
      * The message of one line.
      *
@@ -92,6 +103,8 @@ public final class PushCodec {
         }
         String type = text(n, "type");
         return switch (type) {
+            case "challenge" -> new PushMessage.Challenge(text(n, "nonce"));
+            case "proof" -> new PushMessage.Proof(text(n, "proof"));
             case "hello" -> {
                 List<Integer> ports = new ArrayList<>();
                 for (JsonNode p : array(n, "ports")) {

@@ -10,7 +10,23 @@ import java.util.List;
 public sealed interface PushMessage {
 
     /**
-     * Connector to manager, first message on every connection.
+     * Both directions, first on every connection (the connector's, then the manager's answer): a
+     * fresh random nonce for the proofs of the handshake.
+     *
+     * @param nonce 32 random bytes, base64
+     */
+    record Challenge(String nonce) implements PushMessage {}
+
+    /**
+     * Both directions, after the challenges (the connector's first, then the manager's): the HMAC
+     * of the shared secret over the nonces and the TLS certificate (docs/push-protocol.md).
+     *
+     * @param proof 32 bytes, base64
+     */
+    record Proof(String proof) implements PushMessage {}
+
+    /**
+     * Connector to manager, first message after the handshake.
      *
      * @param connector the connector's name as managers list it, {@code connector@host[pid]}
      * @param host the connector's host name

@@ -2,32 +2,39 @@ package dev.turnout.push;
 
 import dev.turnout.routing.topology.TopologySnapshot;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The manager's end of the push protocol (docs/push-protocol.md): accepts connectors, sends each
- * the current snapshot when it says hello and every snapshot {@link #broadcast} later, keeps the
- * registry of subscribed connectors ({@link #routers()}), and holds and releases them for a
- * planned switch.
+ * The manager's end of the push protocol (docs/push-protocol.md): accepts connectors over TLS,
+ * admits those that prove the shared secret ({@link Subscriber}), sends each the current snapshot
+ * when it says hello and every snapshot {@link #broadcast} later, keeps the registry of subscribed
+ * connectors ({@link #routers()}), and holds and releases them for a planned switch
+ * ({@link HoldCoordinator}).
  *
- * <p>Threading: one daemon accept thread and one daemon reader thread per connection, named
- * {@code turnout-push-*}. Every public method may be called from any thread; {@link #hold} blocks
- * its caller (bounded by its timeout) and only one hold runs at a time.
+ * <p>Bounds: at most {@link Settings#maxConnections()} connections, of which at most
+ * {@link Settings#maxUnauthenticated()} still in their handshake; a handshake (TLS, proofs, hello)
+ * longer than {@link Settings#handshakeTimeout()} is closed; every connection has a queue of
+ * {@link Settings#queueCapacity()} messages and its own writer thread, and a connector whose queue
+ * fills or whose write takes longer than {@link Settings#writeTimeout()} is dropped. So no method
+ * waits for a connector, except {@link #hold}, for at most the time it is given.
+ *
+ * <p>Threading: one daemon accept thread, a reader and a writer thread per connection and one timer
+ * thread, named {@code turnout-push-*}. Every public method may be called from any thread.
  */
 public final class PushServer implements AutoCloseable {
 
@@ -36,19 +43,73 @@ public final class PushServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PushServer.class);
 
+    /**
+     * How the server protects itself.
+     *
+     * @param secret the shared secret connectors must prove; {@link PushSecret#none()} only on a
+     *     loopback address
+     * @param handshakeTimeout bound of TLS, proofs and hello of a new connection
+     * @param maxConnections the most connections at once; more are closed at once
+     * @param maxUnauthenticated the most connections at once that have not completed their handshake
+     * @param queueCapacity the most messages waiting for one connector before it is dropped
+     * @param writeTimeout the longest one write to a connector may take before it is dropped
+     */
+    public record Settings(
+            PushSecret secret,
+            Duration handshakeTimeout,
+            int maxConnections,
+            int maxUnauthenticated,
+            int queueCapacity,
+            Duration writeTimeout) {
+
+        /** Validates. */
+        public Settings {
+            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
+            }
+            if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+                throw new IllegalArgumentException("writeTimeout must be positive, got " + writeTimeout);
+            }
+            if (maxConnections < 1 || maxUnauthenticated < 1 || queueCapacity < 1) {
+                throw new IllegalArgumentException("maxConnections, maxUnauthenticated and queueCapacity must be"
+                        + " positive, got " + maxConnections + ", " + maxUnauthenticated + ", " + queueCapacity);
+            }
+        }
+
+        /**
+         * Handshakes within 5 s, 256 connections of which 32 unauthenticated, 1024 queued messages (a
+         * broadcast queues one shared line for all), writes within 10 s.
+         */
+        public static Settings defaults(PushSecret secret) {
+            return new Settings(secret, Duration.ofSeconds(5), 256, 32, 1024, Duration.ofSeconds(10));
+        }
+    }
+
     private final ServerSocket server;
     private final Supplier<TopologySnapshot> current;
-    private final List<Connection> connections = new CopyOnWriteArrayList<>();
-    private final AtomicLong requests = new AtomicLong();
+    private final Settings settings;
+    private final PushTls tls;
+    private final SecureRandom random;
+    private final ScheduledThreadPoolExecutor timer;
+    private final List<Subscriber> connections = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unauthenticated = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
-    private final Object holdLock = new Object();
-    private final Object ackMonitor = new Object();
-    private volatile long activeHold = -1;
+    private final HoldCoordinator holds = new HoldCoordinator(this);
     private volatile boolean closed;
 
-    private PushServer(ServerSocket server, Supplier<TopologySnapshot> current) {
+    private PushServer(
+            ServerSocket server, Supplier<TopologySnapshot> current, Settings settings, SecureRandom random) {
         this.server = server;
         this.current = current;
+        this.settings = settings;
+        this.random = random;
+        this.tls = PushTls.server(random);
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "turnout-push-timer-" + server.getLocalPort());
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -56,8 +117,17 @@ public final class PushServer implements AutoCloseable {
      *
      * @param bind the address to listen on (port 0 picks a free one, see {@link #port()})
      * @param current the snapshot to send a connector when it subscribes; called on reader threads
+     * @throws IllegalArgumentException without a secret on an address other than loopback
      */
-    public static PushServer start(InetSocketAddress bind, Supplier<TopologySnapshot> current) throws IOException {
+    public static PushServer start(InetSocketAddress bind, Supplier<TopologySnapshot> current, Settings settings)
+            throws IOException {
+        InetAddress address = bind.getAddress();
+        boolean loopback = address != null && address.isLoopbackAddress();
+        if (settings.secret().isNone() && !loopback) {
+            throw new IllegalArgumentException("no push secret (manager-push-secret): a manager listening for"
+                    + " connectors on " + bind + " would let anybody who reaches it subscribe, and its"
+                    + " connectors would follow anybody at its address; set the secret, or listen on 127.0.0.1");
+        }
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         try {
@@ -66,11 +136,18 @@ public final class PushServer implements AutoCloseable {
             socket.close();
             throw new IOException("cannot listen for connectors on " + bind + ": " + e.getMessage(), e);
         }
-        PushServer s = new PushServer(socket, current);
+        PushServer s = new PushServer(socket, current, settings, new SecureRandom());
         Thread t = new Thread(s::acceptLoop, "turnout-push-accept-" + socket.getLocalPort());
         t.setDaemon(true);
         t.start();
-        log.info("push server listening on {}", socket.getLocalSocketAddress());
+        if (settings.secret().isNone()) {
+            log.warn(
+                    "push server on {}: NO manager-push-secret, connectors are not authenticated (TLS only);"
+                            + " allowed on loopback only",
+                    socket.getLocalSocketAddress());
+        } else {
+            log.info("push server listening on {} (TLS, shared secret)", socket.getLocalSocketAddress());
+        }
         return s;
     }
 
@@ -79,21 +156,19 @@ public final class PushServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** Sends {@code snapshot} to every subscribed connector; a connector that cannot take it is dropped. */
+    /** Queues {@code snapshot} for every subscribed connector; never waits for one. */
     public void broadcast(TopologySnapshot snapshot) {
-        PushMessage.Topology m = new PushMessage.Topology(snapshot);
-        for (Connection c : connections) {
-            if (c.info != null) {
-                c.sendOrDrop(m);
-            }
+        String line = PushCodec.encode(new PushMessage.Topology(snapshot));
+        for (Subscriber c : subscribed()) {
+            c.sendLine(line);
         }
     }
 
     /** The subscribed connectors, in the order they subscribed. */
     public List<RouterInfo> routers() {
         List<RouterInfo> out = new ArrayList<>();
-        for (Connection c : connections) {
-            RouterInfo info = c.info;
+        for (Subscriber c : connections) {
+            RouterInfo info = c.info();
             if (info != null) {
                 out.add(info);
             }
@@ -102,62 +177,20 @@ public final class PushServer implements AutoCloseable {
     }
 
     /**
-     * Asks every subscribed connector to hold new statements at transaction boundaries and waits
-     * until each has acknowledged (a connector that disconnects meanwhile no longer counts). A
-     * connector that subscribes while the hold is in place is asked to hold too, but not waited for.
-     * On timeout the connectors are released again.
-     *
-     * @throws TimeoutException naming the connectors that did not acknowledge in time
+     * Asks every subscribed connector to hold new statements at transaction boundaries and waits at
+     * most {@code ackWait} for their acknowledgements (a connector that disconnects meanwhile no
+     * longer counts); {@link Duration#ZERO} does not wait at all. Whoever did not acknowledge in time
+     * is logged and left out: the hold stays in place until {@link #release}, for the connectors
+     * that did. A connector that subscribes while the hold is in place is asked to hold too, but not
+     * waited for. Only one hold runs at a time.
      */
-    public void hold(Duration timeout) throws TimeoutException, InterruptedException {
-        synchronized (holdLock) {
-            long request = requests.incrementAndGet();
-            activeHold = request;
-            List<Connection> waited = new ArrayList<>();
-            for (Connection c : connections) {
-                if (c.info != null && c.sendOrDrop(new PushMessage.Hold(request))) {
-                    waited.add(c);
-                }
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            synchronized (ackMonitor) {
-                while (true) {
-                    List<String> missing = new ArrayList<>();
-                    for (Connection c : waited) {
-                        if (!c.closed && c.acked < request) {
-                            missing.add(c.subscribed().connector()); // waited for: it had said hello
-                        }
-                    }
-                    if (missing.isEmpty()) {
-                        log.info("hold {}: {} connector(s) acknowledged", request, waited.size());
-                        return;
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        releaseLocked();
-                        throw new TimeoutException("connectors " + missing + " did not acknowledge hold " + request
-                                + " within " + timeout.toMillis() + " ms; released them again");
-                    }
-                    ackMonitor.wait(Math.max(1, left / 1_000_000));
-                }
-            }
-        }
+    public HoldResult hold(Duration ackWait) throws InterruptedException {
+        return holds.hold(ackWait);
     }
 
     /** Ends a hold: every subscribed connector is told to release and listed ONLINE again. */
     public void release() {
-        synchronized (holdLock) {
-            releaseLocked();
-        }
-    }
-
-    private void releaseLocked() {
-        activeHold = -1;
-        for (Connection c : connections) {
-            if (c.info != null && c.sendOrDrop(new PushMessage.Release())) {
-                c.updateState(ConnectorState.ONLINE);
-            }
-        }
+        holds.release();
     }
 
     /**
@@ -167,9 +200,9 @@ public final class PushServer implements AutoCloseable {
      */
     public boolean setState(String connector, ConnectorState state) {
         boolean found = false;
-        for (Connection c : connections) {
-            RouterInfo info = c.info;
-            if (info != null && info.connector().equals(connector) && c.sendOrDrop(new PushMessage.State(state))) {
+        for (Subscriber c : subscribed()) {
+            RouterInfo info = c.info();
+            if (info != null && info.connector().equals(connector) && c.send(new PushMessage.State(state))) {
                 c.updateState(state);
                 found = true;
             }
@@ -186,9 +219,10 @@ public final class PushServer implements AutoCloseable {
         } catch (IOException ignored) {
             // already closed
         }
-        for (Connection c : connections) {
+        for (Subscriber c : connections) {
             c.close();
         }
+        timer.shutdownNow();
     }
 
     private void acceptLoop() {
@@ -205,125 +239,95 @@ public final class PushServer implements AutoCloseable {
                 log.warn("push server accept failed: {}", e.toString());
                 continue;
             }
+            String refusal = connections.size() >= settings.maxConnections()
+                    ? connections.size() + " connections already, the most it takes"
+                    : unauthenticated.get() >= settings.maxUnauthenticated()
+                            ? unauthenticated.get() + " connections in their handshake already, the most it takes"
+                            : null;
+            if (refusal != null) {
+                log.warn("push connection from {} refused: {}", LineChannel.peerOf(socket), refusal);
+                closeQuietly(socket);
+                continue;
+            }
+            unauthenticated.incrementAndGet();
+            Subscriber c = new Subscriber(this, socket, ids.incrementAndGet());
+            connections.add(c);
+            Thread t = new Thread(c, "turnout-push-conn-" + c.id);
+            t.setDaemon(true);
             try {
-                Connection c = new Connection(new LineChannel(socket), ids.incrementAndGet());
-                connections.add(c);
-                Thread t = new Thread(c::readLoop, "turnout-push-conn-" + c.id);
-                t.setDaemon(true);
                 t.start();
-            } catch (IOException e) {
-                log.warn("push connection from {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // nothing more to do
-                }
+            } catch (OutOfMemoryError | RuntimeException e) { // no thread to be had
+                log.warn("push connection from {} refused: {}", LineChannel.peerOf(socket), e.toString());
+                c.close();
             }
         }
     }
 
-    /** One connector's connection; its info is null until its hello arrived, and never again after. */
-    private final class Connection {
-        final LineChannel channel;
-        final int id;
-        volatile @Nullable RouterInfo info;
-        volatile long acked;
-        volatile boolean closed;
-
-        Connection(LineChannel channel, int id) {
-            this.channel = channel;
-            this.id = id;
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do
         }
+    }
 
-        void readLoop() {
-            try {
-                PushMessage m;
-                while ((m = channel.read()) != null) {
-                    handle(m);
-                }
-                log.info("push connection {} ({}) closed by {}", id, name(), channel.peer());
-            } catch (IOException | RuntimeException e) {
-                if (!PushServer.this.closed) {
-                    log.info("push connection {} ({}) from {} failed: {}", id, name(), channel.peer(), e.toString());
-                }
-            } finally {
-                close();
+    // ---------------------------------------------------------------- for Subscriber and HoldCoordinator
+
+    Settings settings() {
+        return settings;
+    }
+
+    PushTls tls() {
+        return tls;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    TopologySnapshot currentSnapshot() {
+        return current.get();
+    }
+
+    long activeHold() {
+        return holds.active();
+    }
+
+    void acknowledged(Subscriber c, long request) {
+        holds.acknowledged(c, request);
+    }
+
+    /** The connections that said hello and are still open. */
+    List<Subscriber> subscribed() {
+        List<Subscriber> out = new ArrayList<>();
+        for (Subscriber c : connections) {
+            if (c.info() != null && !c.closed) {
+                out.add(c);
             }
         }
+        return out;
+    }
 
-        private String name() {
-            RouterInfo i = info;
-            return i == null ? "no hello yet" : i.connector();
-        }
+    /** A connection left the unauthenticated ones: its hello arrived, or it closed before. */
+    void authenticatedOrGone() {
+        unauthenticated.decrementAndGet();
+    }
 
-        private void handle(PushMessage m) throws IOException {
-            if (m instanceof PushMessage.Hello h) {
-                info = new RouterInfo(
-                        h.connector(), h.host(), h.pid(), h.ports(), channel.peer(), ConnectorState.ONLINE, 0, 0);
-                log.info(
-                        "connector {} subscribed from {} with topology version {}",
-                        h.connector(),
-                        channel.peer(),
-                        h.lastVersion());
-                channel.send(new PushMessage.Topology(current.get()));
-                long hold = activeHold;
-                if (hold > 0) {
-                    channel.send(new PushMessage.Hold(hold));
-                }
-            } else if (info == null) {
-                throw new IllegalArgumentException("first push message must be hello, got " + m);
-            } else if (m instanceof PushMessage.Stats s) {
-                updateStats(s);
-            } else if (m instanceof PushMessage.Ack a) {
-                synchronized (ackMonitor) {
-                    acked = Math.max(acked, a.request());
-                    if (a.request() == activeHold) {
-                        updateState(ConnectorState.ON_HOLD);
-                    }
-                    ackMonitor.notifyAll();
-                }
-            } else {
-                throw new IllegalArgumentException("a connector may not send " + m);
-            }
-        }
+    void removed(Subscriber c) {
+        connections.remove(c);
+        holds.connectionClosed();
+    }
 
-        /** The connector's info, once it said hello (its info is never cleared). */
-        RouterInfo subscribed() {
-            return Objects.requireNonNull(info, "only a connector that said hello is asked");
-        }
-
-        /** Only once the connector said hello, as every caller checks. */
-        synchronized void updateState(ConnectorState state) {
-            RouterInfo i = subscribed();
-            info = new RouterInfo(
-                    i.connector(), i.host(), i.pid(), i.ports(), i.remote(), state, i.created(), i.active());
-        }
-
-        /** Only once the connector said hello: {@link #handle} rejects anything else before. */
-        synchronized void updateStats(PushMessage.Stats s) {
-            RouterInfo i = subscribed();
-            info = new RouterInfo(
-                    i.connector(), i.host(), i.pid(), i.ports(), i.remote(), i.state(), s.created(), s.active());
-        }
-
-        boolean sendOrDrop(PushMessage m) {
-            try {
-                channel.send(m);
-                return true;
-            } catch (IOException e) {
-                log.info("push connection {} ({}) dropped: {}", id, name(), e.toString());
-                close();
-                return false;
-            }
-        }
-
-        void close() {
-            closed = true;
-            channel.close();
-            connections.remove(this);
-            synchronized (ackMonitor) {
-                ackMonitor.notifyAll();
-            }
-        }
+    /** For tests: connections open now, authenticated or not. */
+    int connectionCount() {
+        return connections.size();
     }
 }

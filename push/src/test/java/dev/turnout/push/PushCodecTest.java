@@ -88,6 +88,8 @@ class PushCodecTest {
     @Test
     void everyMessageTypeSurvivesARoundTripAsOneLine() {
         List<PushMessage> messages = List.of(
+                new PushMessage.Challenge("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+                new PushMessage.Proof("HxwdHh8AAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRo="),
                 new PushMessage.Hello("connector@host1[8616]", "host1", 8616, List.of(3306, 3307), 7),
                 new PushMessage.Stats(12, 3),
                 new PushMessage.Ack(5),
@@ -110,6 +112,10 @@ class PushCodecTest {
         assertThat(PushCodec.encode(new PushMessage.State(ConnectorState.ON_HOLD)))
                 .isEqualTo("{\"type\":\"state\",\"state\":\"ON-HOLD\"}");
         assertThat(PushCodec.encode(new PushMessage.Release())).isEqualTo("{\"type\":\"release\"}");
+        assertThat(PushCodec.encode(new PushMessage.Challenge("bm9uY2U=")))
+                .isEqualTo("{\"type\":\"challenge\",\"nonce\":\"bm9uY2U=\"}");
+        assertThat(PushCodec.encode(new PushMessage.Proof("bWFj")))
+                .isEqualTo("{\"type\":\"proof\",\"proof\":\"bWFj\"}");
     }
 
     @Test

@@ -27,8 +27,15 @@ import java.util.Objects;
  *                       session (its connection could not be opened, broke, or could not take the
  *                       session's state) serves that session no reads for this long; zero = it may
  *                       be chosen again at once
+ * @param allowPublicKeyRetrieval {@code connector-allow-public-key-retrieval} (default false): whether
+ *                       a backend login by {@code caching_sha2_password} that needs full
+ *                       authentication without TLS may ask the server for its RSA key and send it
+ *                       the password encrypted with that key. A key fetched in plaintext is only as
+ *                       trustworthy as the network, so by default such a login fails instead (as
+ *                       Connector/J's {@code allowPublicKeyRetrieval=false})
  */
-public record BackendSettings(int pool, Duration poolIdle, Duration idleRelease, Duration replicaBackoff) {
+public record BackendSettings(
+        int pool, Duration poolIdle, Duration idleRelease, Duration replicaBackoff, boolean allowPublicKeyRetrieval) {
 
     public BackendSettings {
         Objects.requireNonNull(poolIdle, "poolIdle");

@@ -93,6 +93,25 @@ public record HostPort(String host, int port) {
         return host.length() <= 253 && HOST_NAME.matcher(host).matches();
     }
 
+    /**
+     * Whether {@code host} names this machine's loopback interface without any lookup:
+     * {@code localhost}, an IPv4 literal 127.x.x.x, or the IPv6 literal {@code ::1}.
+     */
+    static boolean isLoopbackLiteral(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        if (host.matches("127(\\.\\d{1,3}){3}") || isIpv6Literal(host)) {
+            try {
+                return InetAddress.getByName(host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+                        .isLoopbackAddress();
+            } catch (UnknownHostException | SecurityException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     static boolean isIpv6Literal(String host) {
         // The character check comes first so that InetAddress only ever sees a literal: no DNS.
         if (host.indexOf(':') < 0 || !IPV6_CHARS.matcher(host).matches()) {

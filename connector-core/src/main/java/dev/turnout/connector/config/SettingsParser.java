@@ -47,6 +47,8 @@ final class SettingsParser {
     static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
     static final Duration DEFAULT_FAILOVER_WAIT = Duration.ofSeconds(10);
     static final Duration DEFAULT_DISCONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_HOLD_EXPIRY = Duration.ofSeconds(30);
+    static final Duration MIN_HOLD_EXPIRY = Duration.ofMillis(100);
     static final Duration DEFAULT_FAILOVER_RETRY = Duration.ofMillis(200);
     static final Duration MAX_FAILOVER_RETRY = Duration.ofSeconds(10);
     static final Duration DEFAULT_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -142,6 +144,9 @@ final class SettingsParser {
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL ->
                 Values.duration(value, MIN_INTERVAL, MAX_INTERVAL);
             case CONNECTOR_MANAGERS -> managers(value);
+            case MANAGER_PUSH_SECRET -> Values.secret(value);
+            case CONNECTOR_HOLD_EXPIRY -> Values.duration(value, MIN_HOLD_EXPIRY, MAX_INTERVAL);
+            case CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL -> Values.bool(value);
             case CONNECTOR_BACKEND_POOL -> Values.integer(value, 0, 10_000);
             case CONNECTOR_BACKEND_POOL_IDLE -> Values.duration(value, MIN_BACKEND_POOL_IDLE, MAX_BACKEND_POOL_IDLE);
             case CONNECTOR_WITHOUT_MANAGERS ->
@@ -256,7 +261,7 @@ final class SettingsParser {
         Settings core = core(section, defaults, own);
         RestApiSettings restApi = restApi(defaults, own);
         BackendTlsSettings backendTls = BackendTlsParser.backendTls(problems, defaults, own);
-        if (core == null || restApi == null || backendTls == null) {
+        if (core == null || restApi == null || backendTls == null || !managersAuthenticated(defaults, own)) {
             return null;
         }
         return new SectionSettings(
@@ -366,7 +371,36 @@ final class SettingsParser {
                 (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
                 (Duration) effective(Key.CONNECTOR_FAILOVER_RETRY, defaults, own, DEFAULT_FAILOVER_RETRY),
-                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT));
+                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
+                (byte[]) effectiveOrNull(Key.MANAGER_PUSH_SECRET, defaults, own),
+                (Duration) effective(Key.CONNECTOR_HOLD_EXPIRY, defaults, own, DEFAULT_HOLD_EXPIRY));
+    }
+
+    /**
+     * Without {@code manager-push-secret}, {@code connector-managers} may only name managers on this
+     * host: anybody else at a manager's address could pose as it. Records the problem otherwise.
+     */
+    @SuppressWarnings("unchecked") // connector-managers parses to List<HostPort>
+    private boolean managersAuthenticated(Layer defaults, Layer own) {
+        if (effectiveOrNull(Key.MANAGER_PUSH_SECRET, defaults, own) != null) {
+            return true;
+        }
+        IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_MANAGERS, defaults, own);
+        if (entry == null) {
+            return true; // no managers
+        }
+        List<HostPort> managers = (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of());
+        for (HostPort manager : managers) {
+            if (!HostPort.isLoopbackLiteral(manager.host())) {
+                problems.add(
+                        entry.line(),
+                        entry.key(),
+                        "names " + manager + ", not on this host, but manager-push-secret is not set: set it"
+                                + " (the same on the managers) so that nobody else can pose as a manager");
+                return false;
+            }
+        }
+        return true;
     }
 
     private static BackendSettings backends(Layer defaults, Layer own) {
@@ -374,7 +408,8 @@ final class SettingsParser {
                 (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
                 (Duration) effective(Key.CONNECTOR_BACKEND_POOL_IDLE, defaults, own, DEFAULT_BACKEND_POOL_IDLE),
                 (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO),
-                (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF));
+                (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF),
+                (Boolean) effective(Key.CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL, defaults, own, false));
     }
 
     /**

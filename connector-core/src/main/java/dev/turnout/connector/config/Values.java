@@ -28,6 +28,19 @@ final class Values {
         return '"' + raw + '"';
     }
 
+    /**
+     * A shared secret as UTF-8 bytes, at least {@link dev.turnout.push.PushSecret#MIN_LENGTH} of them;
+     * the message never shows the value.
+     */
+    static byte[] secret(String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length < dev.turnout.push.PushSecret.MIN_LENGTH) {
+            throw new IllegalArgumentException("is too short (" + bytes.length + " characters, at least "
+                    + dev.turnout.push.PushSecret.MIN_LENGTH + "; make one with e.g. 'openssl rand -base64 24')");
+        }
+        return bytes;
+    }
+
     static int port(String text) {
         if (!INTEGER.matcher(text).matches()) {
             throw new IllegalArgumentException(quote(text) + " is not a port (1-65535)");

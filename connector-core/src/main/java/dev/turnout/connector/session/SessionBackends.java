@@ -139,6 +139,7 @@ final class SessionBackends {
                     capabilities,
                     session.characterSet(),
                     attributes);
+            exchange.allowPublicKeyRetrieval(config.backends().allowPublicKeyRetrieval());
             BackendConnection.Target target =
                     new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
             Consumer<dev.turnout.protocol.message.server.HandshakeV10> greetings =

@@ -35,7 +35,8 @@ class ReadWriteSplittingConfigTest {
         assertThat(defaults.failover().disconnectTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
         assertThat(defaults.restApi().address()).isEmpty();
 
-        ConnectorConfig set = withDefaults("connector-managers=db1,db2:12000\nconnector-without-managers=offline\n"
+        ConnectorConfig set = withDefaults("connector-managers=db1,db2:12000\nmanager-push-secret=0123456789abcdef\n"
+                + "connector-without-managers=offline\n"
                 + "connector-failover-wait=3s\nconnector-disconnect-timeout=500ms\nconnector-rest-api-address=127.0.0.1\n"
                 + "rest-api-admin-user=admin\nrest-api-admin-password=pw\n");
         assertThat(set.failover().managers()).containsExactly(new HostPort("db1", 11999), new HostPort("db2", 12000));

@@ -77,6 +77,14 @@ public final class ManagerCommand implements Callable<Integer> {
                     "consecutive failed probes of the master before an automatic failover (default: ${DEFAULT-VALUE})")
     int failoverProbes;
 
+    @Option(
+            names = "--hold-timeout",
+            paramLabel = "MILLIS",
+            defaultValue = "10000",
+            description = "how long a switch waits for the connectors to acknowledge its hold; one that has not by"
+                    + " then is logged and left out (default: ${DEFAULT-VALUE})")
+    long holdMillis;
+
     @Override
     public Integer call() throws InterruptedException {
         ManagerSettings settings;
@@ -87,7 +95,8 @@ public final class ManagerCommand implements Callable<Integer> {
                             new InetSocketAddress(pushAddress, pushPort),
                             Duration.ofMillis(probeMillis),
                             Policy.valueOf(policy.toUpperCase(Locale.ROOT)))
-                    .withFailoverProbes(failoverProbes);
+                    .withFailoverProbes(failoverProbes)
+                    .withHoldTimeout(Duration.ofMillis(holdMillis));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("turnout manager: " + e.getMessage());
             return 2;

@@ -38,8 +38,8 @@ import org.jspecify.annotations.Nullable;
  * channel before the handshake response, then call {@link #secureTransport(boolean)}.
  *
  * <p>Plugins: {@code mysql_native_password}, {@code caching_sha2_password} (fast authentication,
- * full authentication over a secure transport or by RSA with a configured or requested server
- * key) and {@code mysql_clear_password} (secure transport only). A greeting naming another
+ * full authentication over a secure transport, or by RSA with a configured server key, or with a
+ * key requested from the server when {@link #allowPublicKeyRetrieval} allows it) and {@code mysql_clear_password} (secure transport only). A greeting naming another
  * plugin is answered with a native response in the hope of a switch; a switch to another plugin
  * fails with error 2059. Failures the client side detects are reported as {@link Step.Failed}
  * with the client error codes libmysqlclient uses (2027 malformed packet, 2059, 2061).
@@ -125,7 +125,7 @@ public final class ClientAuthExchange {
     private final Map<String, String> connectAttributes;
     private boolean secureTransport;
     private boolean requestTls;
-    private boolean allowPublicKeyRetrieval = true;
+    private boolean allowPublicKeyRetrieval;
     private @Nullable PublicKey serverPublicKey;
 
     private Phase phase = Phase.INITIAL;
@@ -193,8 +193,9 @@ public final class ClientAuthExchange {
 
     /**
      * Whether to ask the server for its RSA public key when full authentication is needed without
-     * TLS and without a configured key (default true). A key obtained this way is only as
-     * trustworthy as the network; turn this off to fail instead, as Connector/J does by default.
+     * TLS and without a configured key (default false: fail instead, as Connector/J does by default).
+     * A key obtained this way is only as trustworthy as the network: whoever answers in the server's
+     * place gets the password.
      */
     public ClientAuthExchange allowPublicKeyRetrieval(boolean allow) {
         this.allowPublicKeyRetrieval = allow;

@@ -165,8 +165,8 @@ class ClientAuthExchangeTest {
     }
 
     @Test
-    void cachingSha2FullAuthWithoutTlsRequestsTheKeyAndSendsTheRsaEncryptedPassword() {
-        ClientAuthExchange exchange = exchange();
+    void cachingSha2FullAuthWithoutTlsRequestsTheKeyWhenAllowedAndSendsTheRsaEncryptedPassword() {
+        ClientAuthExchange exchange = exchange().allowPublicKeyRetrieval(true);
         exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
 
         Step request = feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.PERFORM_FULL_AUTHENTICATION})::encode);
@@ -214,8 +214,20 @@ class ClientAuthExchangeTest {
     }
 
     @Test
-    void anUnusablePublicKeyFailsTheExchange() {
+    void byDefaultNeverAsksAServerForItsKeyInPlaintextNorSendsItThePassword() {
         ClientAuthExchange exchange = exchange();
+        exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
+
+        Step step = feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.PERFORM_FULL_AUTHENTICATION})::encode);
+
+        assertThat(step)
+                .isInstanceOfSatisfying(
+                        Step.Failed.class, f -> assertThat(f.err().message()).contains("requires secure connection"));
+    }
+
+    @Test
+    void anUnusablePublicKeyFailsTheExchange() {
+        ClientAuthExchange exchange = exchange().allowPublicKeyRetrieval(true);
         exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
         feed(exchange, new AuthMoreData(new byte[] {AuthMoreData.PERFORM_FULL_AUTHENTICATION})::encode);
 
