@@ -27,7 +27,8 @@ import io.netty.buffer.ByteBuf;
  *       sets (text or binary, with or without {@code CLIENT_DEPRECATE_EOF}, with MariaDB's
  *       metadata-skipping {@code MARIADB_CLIENT_CACHE_METADATA} and MySQL's
  *       {@code CLIENT_OPTIONAL_RESULTSET_METADATA}), several of them while
- *       {@code SERVER_MORE_RESULTS_EXISTS} is set, LOCAL INFILE exchanges ({@code COM_QUERY} only), and
+ *       {@code SERVER_MORE_RESULTS_EXISTS} is set, LOCAL INFILE exchanges ({@code COM_QUERY}, and
+ *       {@code COM_STMT_EXECUTE} of a LOAD DATA / LOAD XML that MariaDB prepared), and
  *       cursors ({@code COM_STMT_EXECUTE} answered with metadata and {@code SERVER_STATUS_CURSOR_EXISTS});</li>
  *   <li>{@code COM_STMT_FETCH} (rows then EOF/OK), {@code COM_STMT_PREPARE} (PREPARE_OK with parameter
  *       and column definitions, or ERR), {@code COM_FIELD_LIST} (column definitions then EOF, or ERR),
@@ -372,7 +373,8 @@ public final class ResponseTracker {
             case ERR:
                 return errPacket(frame);
             case LOCAL_INFILE:
-                if (command != Command.COM_QUERY || !localFiles) {
+                // MariaDB prepares LOAD DATA / LOAD XML LOCAL INFILE: its execute asks for the file too.
+                if (command != Command.COM_QUERY && command != Command.COM_STMT_EXECUTE || !localFiles) {
                     return serverFailure();
                 }
                 state = State.LOCAL_INFILE_DATA;

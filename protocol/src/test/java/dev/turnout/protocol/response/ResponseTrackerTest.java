@@ -147,6 +147,29 @@ class ResponseTrackerTest {
     }
 
     @Test
+    void followsTheFileExchangeOfAnExecuteOfAPreparedLoadDataLocalInfile() {
+        ResponseTracker tracker = new ResponseTracker(MARIADB);
+        tracker.onClientPacket(packet(0, Command.COM_STMT_EXECUTE, 1, 0, 0, 0, 0, 1, 0, 0, 0));
+        assertThat(tracker.onServerPacket(packet(1, 0xFB, 'f'))).isEqualTo(ServerStep.AWAITING_CLIENT);
+        assertThat(tracker.state()).isEqualTo(ResponseTracker.State.LOCAL_INFILE_DATA);
+        assertThat(tracker.onClientPacket(packet(2, '1', '\n'))).isEqualTo(ClientStep.CONTINUATION);
+        assertThat(tracker.onClientPacket(packet(3))).isEqualTo(ClientStep.LOCAL_INFILE_END);
+        assertThat(tracker.onServerPacket(ok(4, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.isIdle()).isTrue();
+    }
+
+    @Test
+    void failsOnAFileRequestAnsweringACommandThatCannotLoadAFile() {
+        for (int command : new int[] {Command.COM_STMT_PREPARE, Command.COM_STMT_BULK_EXECUTE, Command.COM_PING}) {
+            ResponseTracker tracker = new ResponseTracker(MARIADB);
+            tracker.onClientPacket(packet(0, command, 1, 0, 0, 0, 1, 0, 0, 0));
+            assertThat(tracker.onServerPacket(packet(1, 0xFB, 'f')))
+                    .as("0xFB answering %s", Command.name(command))
+                    .isEqualTo(ServerStep.UNEXPECTED);
+        }
+    }
+
+    @Test
     void completesACommandThatGetsNoResponseAtItsLastPacketWhenItSpansSeveral() {
         ResponseTracker tracker = new ResponseTracker(MARIADB);
         ByteBuf first = bigPacket(0xFFFFFF, 0, Command.COM_STMT_SEND_LONG_DATA);
