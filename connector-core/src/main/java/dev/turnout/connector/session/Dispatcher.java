@@ -6,6 +6,7 @@ import dev.turnout.protocol.classify.HintQos;
 import dev.turnout.protocol.classify.StatementType;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.response.ClientStep;
+import dev.turnout.protocol.response.ResponseTracker;
 import dev.turnout.protocol.wire.Packets;
 import dev.turnout.routing.policy.Reason;
 import dev.turnout.routing.topology.Dataservice;
@@ -301,7 +302,9 @@ final class Dispatcher {
             unexpectedFromClient(target);
             return;
         }
-        if (step == ClientStep.COMMAND_STARTED) {
+        // One entry per response to come: not for a SEND_LONG_DATA or CLOSE (the first packet of one
+        // that spans several is COMMAND_STARTED), else the entries of later responses slip by one.
+        if (step == ClientStep.COMMAND_STARTED && ResponseTracker.getsResponse(type)) {
             target.completions.add(after);
             if (after.kind == AfterResponse.Kind.PREPARED) {
                 statements.prepareSent();
