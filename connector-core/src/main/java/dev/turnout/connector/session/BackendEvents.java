@@ -103,6 +103,7 @@ final class BackendEvents implements BackendListener {
             return;
         }
         backend.tracker = new ResponseTracker(ready.capabilities());
+        backends.ready(backend, ready.serverConnectionId());
         backends.counted(backend);
         if (!backend.primary) {
             log.debug("{} replica connection {} ready", tag, backend);

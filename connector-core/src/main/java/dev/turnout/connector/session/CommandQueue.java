@@ -1,17 +1,14 @@
 package dev.turnout.connector.session;
 
 import dev.turnout.connector.error.ConnectorErrors;
-import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.response.ClientStep;
-import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The client's frames on their way to the {@link Dispatcher}: each is taken in
- * ({@link CommandIntake}: size, continuation, sequence, COM_QUIT), a KILL is translated
- * ({@link KillTranslator}), and a command that cannot go yet waits ("held": the client is not read
+ * ({@link CommandIntake}: size, continuation, sequence, COM_QUIT), and a command that cannot go yet waits ("held": the client is not read
  * meanwhile, and what it sends behind the command queues in order) until {@link #resume()} is
  * called because what it waits for happened. Reading from the client follows: it goes on when
  * nothing waits and the backend in use can take more.
@@ -25,7 +22,6 @@ final class CommandQueue {
     private final SessionBackends backends;
     private final PrimaryLink link;
     private final CommandIntake intake;
-    private final KillTranslator kills;
     private final Dispatcher dispatcher;
     /** The command waiting for a backend; the client is not read meanwhile. */
     private @Nullable ByteBuf held;
@@ -38,14 +34,12 @@ final class CommandQueue {
             SessionBackends backends,
             PrimaryLink link,
             CommandIntake intake,
-            KillTranslator kills,
             Dispatcher dispatcher) {
         this.services = services;
         this.client = client;
         this.backends = backends;
         this.link = link;
         this.intake = intake;
-        this.kills = kills;
         this.dispatcher = dispatcher;
     }
 
@@ -94,13 +88,6 @@ final class CommandQueue {
     }
 
     private void start(ByteBuf frame) {
-        int type = Packets.firstByte(frame);
-        if (type == Command.COM_QUERY || type == Command.COM_PROCESS_KILL) {
-            frame = kills.translate(frame, type);
-            if (frame == null) {
-                return;
-            }
-        }
         if (!dispatcher.start(frame)) {
             held = frame;
         }

@@ -3,9 +3,11 @@ package dev.turnout.connector.session;
 import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.protocol.classify.Classification;
 import dev.turnout.protocol.classify.HintQos;
+import dev.turnout.protocol.classify.StatementFlag;
 import dev.turnout.protocol.classify.StatementType;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.response.ClientStep;
+import dev.turnout.protocol.response.ResponseTracker;
 import dev.turnout.protocol.wire.Packets;
 import dev.turnout.routing.policy.Reason;
 import dev.turnout.routing.topology.Dataservice;
@@ -19,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * From a command to a backend: the command is peeked once ({@link ClientCommand}), passes the
  * session's gates (ON-HOLD, the primary's lifecycle, a command boundary where it needs one), gets
  * its route ({@link SessionRouter}) and is sent once its backend is ready ({@link Preparation}), with
- * what the session must do when its response is complete ({@link AfterResponse}). When it cannot go
+ * what the session must do when its response is complete ({@link AfterResponse}); a KILL gets the
+ * ids of the server threads it names ({@link KillTranslator}). When it cannot go
  * yet, the {@link CommandQueue} keeps it and tries again. Commands for the backend in flight are
  * pipelined as the client sends them; a session switches backends only at a command boundary.
  *
@@ -36,6 +39,7 @@ final class Dispatcher {
     private final Preparation preparation;
     private final CommandIntake intake;
     private final InlineAnswers inline;
+    private final KillTranslator kills;
     private final SessionHost host;
     private final Runnable retryLater;
     private final ClientCommand command = new ClientCommand();
@@ -55,6 +59,7 @@ final class Dispatcher {
             Preparation preparation,
             CommandIntake intake,
             InlineAnswers inline,
+            KillTranslator kills,
             SessionHost host,
             Runnable retryLater) {
         this.services = services;
@@ -66,6 +71,7 @@ final class Dispatcher {
         this.preparation = preparation;
         this.intake = intake;
         this.inline = inline;
+        this.kills = kills;
         this.host = host;
         this.retryLater = retryLater;
     }
@@ -136,10 +142,23 @@ final class Dispatcher {
         command.refresh(frame, state.primaryStatus());
         AfterResponse after = AfterResponse.NOTHING;
         PreparedStatement statement = null;
+        boolean kill = type == Command.COM_PROCESS_KILL
+                || type == Command.COM_QUERY && command.classification().has(StatementFlag.KILL);
+        if (kill && kills.plan(frame, type, command.classification()) == KillTranslator.Plan.ANSWER) {
+            if (!backends.allIdle()) {
+                return false; // answered in order, after the responses before it
+            }
+            kills.answer(frame);
+            return true;
+        }
         SessionBackend target;
         switch (type) {
             case Command.COM_QUERY -> {
                 Classification classification = command.classification();
+                if (kill && kills.replica() != null) {
+                    target = routeKillQuery(Objects.requireNonNull(kills.replica()));
+                    break;
+                }
                 if (classification.type() == StatementType.INLINE_COMMAND) {
                     if (!backends.allIdle()) {
                         return false;
@@ -210,7 +229,9 @@ final class Dispatcher {
             preparation.startWait(target);
             return false;
         }
-        if (type == Command.COM_STMT_EXECUTE && statement != null) {
+        if (kill) {
+            frame = kills.rewrite(frame);
+        } else if (type == Command.COM_STMT_EXECUTE && statement != null) {
             frame = PreparedStatements.rewriteExecute(frame, statement, target.slot, client.alloc());
         } else if (statement != null) {
             PreparedStatements.rewriteId(frame, statement, target.slot);
@@ -241,6 +262,23 @@ final class Dispatcher {
                 yield backends.openOrGet(route.slot(), replica.name(), replica.host(), replica.port());
             }
         };
+    }
+
+    /**
+     * A KILL QUERY of a statement running on a replica: to the killer's own connection to that
+     * replica (opened if need be), or to the primary when the replica is gone from the topology.
+     */
+    private SessionBackend routeKillQuery(BackendThread on) {
+        int slot = services.topology().slot(on.datasource());
+        Datasource replica = slot < 0
+                ? null
+                : services.topology().dataservice().datasource(on.datasource()).orElse(null);
+        if (replica == null || backends.backedOff(slot)) {
+            kills.toPrimary();
+            return routePrimary(Reason.UNKNOWN_STATEMENT);
+        }
+        route.replica(replica, slot, Reason.KILL_QUERY, false);
+        return backends.openOrGet(slot, replica.name(), replica.host(), replica.port());
     }
 
     private SessionBackend routePrimary(Reason reason) {
@@ -301,7 +339,9 @@ final class Dispatcher {
             unexpectedFromClient(target);
             return;
         }
-        if (step == ClientStep.COMMAND_STARTED) {
+        // One entry per response to come: not for a SEND_LONG_DATA or CLOSE (the first packet of one
+        // that spans several is COMMAND_STARTED), else the entries of later responses slip by one.
+        if (step == ClientStep.COMMAND_STARTED && ResponseTracker.getsResponse(type)) {
             target.completions.add(after);
             if (after.kind == AfterResponse.Kind.PREPARED) {
                 statements.prepareSent();

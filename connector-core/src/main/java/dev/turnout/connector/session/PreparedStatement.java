@@ -78,12 +78,17 @@ public final class PreparedStatement {
         return (typesSent & (1L << slot)) != 0;
     }
 
-    /** Notes that an execute with parameter types went to {@code slot}, and keeps the types unless null (unchanged). */
+    /**
+     * Notes that an execute with parameter types went to {@code slot}, and keeps the types unless null
+     * (unchanged). New types are known to that server alone: the others were told the old ones, and an
+     * execute without types must bring them the new ones.
+     */
     public void typesSent(int slot, byte @Nullable [] typesIfNew) {
-        typesSent |= 1L << slot;
         if (typesIfNew != null) {
             types = typesIfNew;
+            typesSent = 0;
         }
+        typesSent |= 1L << slot;
     }
 
     public byte @Nullable [] types() {

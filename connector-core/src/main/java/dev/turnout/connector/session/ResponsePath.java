@@ -62,11 +62,17 @@ final class ResponsePath {
         ResponseTracker tracker = backend.readyTracker();
         ResponseTracker.State before = tracker.state();
         int first = Packets.firstByte(frame);
-        if (before == ResponseTracker.State.PREPARE_HEAD && first == 0x00 && !backend.completions.isEmpty()) {
-            statements.rewritePrepareOk(frame, backend.completions.peek());
+        boolean prepareOk = before == ResponseTracker.State.PREPARE_HEAD && first == 0x00;
+        AfterResponse head = backend.completions.peek();
+        if (prepareOk && head != null && head.kind == AfterResponse.Kind.PREPARED) {
+            statements.rewritePrepareOk(frame, head);
         }
         ServerStep step = tracker.onServerPacket(frame);
-        if (step == ServerStep.UNEXPECTED || backend != backends.current()) {
+        if (step == ServerStep.UNEXPECTED
+                || backend != backends.current()
+                || prepareOk && (head == null || head.kind != AfterResponse.Kind.PREPARED)) {
+            // (A PREPARE_OK the session cannot give an id of its own would leave the client a statement it does not
+            // know.)
             frame.release();
             log.warn(
                     "{} unexpected packet from backend {} while {}; closing the session",

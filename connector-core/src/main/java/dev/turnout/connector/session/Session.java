@@ -57,22 +57,27 @@ public final class Session {
         LoopSessions loop = services.registry().loop(ctx.executor());
         Runnable retryLater = () -> loop.retryLater(this);
         this.statements = new PreparedStatements(services.topology().slots());
-        this.backends = new SessionBackends(services, ctx.channel().eventLoop(), loop.pool(), statements, peer);
+        this.backends =
+                new SessionBackends(services, ctx.channel().eventLoop(), loop.pool(), statements, peer, connectionId);
         this.link = new PrimaryLink(services, backends, state, ctx.channel().eventLoop(), tag);
         Preparation preparation =
                 new Preparation(state, backends, ctx.alloc(), services.routing().consistencyWaitMillis(), tag);
         this.intake = new CommandIntake(services.config().maxAllowedPacket());
         InlineAnswers inline = new InlineAnswers(services, client, state, backends, link, connectionId, listener);
         this.dispatcher = new Dispatcher(
-                services, client, state, statements, backends, link, preparation, intake, inline, host, retryLater);
-        this.queue = new CommandQueue(
                 services,
                 client,
+                state,
+                statements,
                 backends,
                 link,
+                preparation,
                 intake,
+                inline,
                 new KillTranslator(services.registry(), client, state),
-                dispatcher);
+                host,
+                retryLater);
+        this.queue = new CommandQueue(services, client, backends, link, intake, dispatcher);
         ResponsePath responses = new ResponsePath(
                 client,
                 state,

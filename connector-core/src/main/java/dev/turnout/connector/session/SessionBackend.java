@@ -35,6 +35,9 @@ final class SessionBackend {
     /** Set when the connection is ready, and kept: null only before. */
     @Nullable
     ResponseTracker tracker;
+    /** The server thread, set when the connection is ready: null only before. */
+    @Nullable
+    BackendThread thread;
     /** The server sends session state the client did not ask for: it is cut from OK packets. */
     boolean stripSessionState;
     /** History entries replayed here, valid while {@link #replayedEpoch} is the session's epoch. */

@@ -36,6 +36,7 @@ final class SessionBackends {
     private final BackendPool pool;
     private final PreparedStatements statements;
     private final String peer;
+    private final long connectionId;
     private final SessionBackend[] slots;
     private final long[] backoffUntil;
     /** Slots with packets written since the last flush. */
@@ -48,8 +49,14 @@ final class SessionBackends {
     private @Nullable BackendListener listener;
 
     SessionBackends(
-            SessionServices services, EventLoop loop, BackendPool pool, PreparedStatements statements, String peer) {
+            SessionServices services,
+            EventLoop loop,
+            BackendPool pool,
+            PreparedStatements statements,
+            String peer,
+            long connectionId) {
         this.services = services;
+        this.connectionId = connectionId;
         this.statements = statements;
         this.config = services.config();
         this.loop = loop;
@@ -94,8 +101,20 @@ final class SessionBackends {
         return current;
     }
 
+    /** The client's command goes to {@code backend}; the registry hears of it when that changes (for KILL QUERY). */
     void current(SessionBackend backend) {
-        current = backend;
+        if (current != backend) {
+            current = backend;
+            services.registry().running(connectionId, backend.thread);
+        }
+    }
+
+    /** The connection is ready: its server thread is known (and published if the session's commands go there). */
+    void ready(SessionBackend backend, long serverThread) {
+        backend.thread = new BackendThread(backend.slot, backend.datasource, serverThread, backend.primary);
+        if (current == backend) {
+            services.registry().running(connectionId, backend.thread);
+        }
     }
 
     /** The open connection to a datasource, or a new one (its readiness resumes the waiting command). */
@@ -175,6 +194,7 @@ final class SessionBackends {
         forget(backend);
         if (current == backend) {
             current = null;
+            services.registry().running(connectionId, null);
         }
         if (backend.counted) {
             backend.counted = false;
@@ -207,7 +227,10 @@ final class SessionBackends {
                 letGo(backend);
             }
         }
-        current = null;
+        if (current != null) {
+            current = null;
+            services.registry().running(connectionId, null);
+        }
     }
 
     /** The datasource in {@code slot} serves this session nothing for connector-replica-backoff. */

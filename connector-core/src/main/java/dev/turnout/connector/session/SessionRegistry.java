@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * The client sessions of one connector, kept per event loop ({@link LoopSessions}) so that what
  * concerns every session — a topology change, a hold, a release, OFFLINE, shutdown — is one task per
  * event loop that walks its own sessions, not one task per session. It also holds what another
- * session's {@code KILL} needs: the server thread of each session's primary connection, and the
- * sessions that let their connections go while idle.
+ * session's {@code KILL} needs: the server thread of each session's primary connection, the one its
+ * commands go to now (a replica, for {@code KILL QUERY}), and the sessions that let their
+ * connections go while idle.
  *
  * <p>Thread-safe: the maps are concurrent; each loop's sessions are touched only on that loop.
  */
@@ -24,6 +25,9 @@ public final class SessionRegistry {
     private final ConcurrentHashMap<EventExecutor, LoopSessions> loops = new ConcurrentHashMap<>();
     private final Function<EventExecutor, LoopSessions> newLoop;
     private final ConcurrentHashMap<Long, Long> serverThreads = new ConcurrentHashMap<>();
+    /** Where each session's commands go now, when that is not known to be its primary connection. */
+    private final ConcurrentHashMap<Long, BackendThread> running = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<Long, Session> released = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
@@ -47,6 +51,7 @@ public final class SessionRegistry {
     void remove(Session session) {
         count.decrementAndGet();
         serverThreads.remove(session.connectionId());
+        running.remove(session.connectionId());
         released.remove(session.connectionId());
         loop(session.eventLoop()).remove(session);
     }
@@ -91,9 +96,28 @@ public final class SessionRegistry {
         return serverThreads.get(connectionId);
     }
 
+    /**
+     * The session {@code connectionId} sends its commands to {@code thread} from now on (called when
+     * that changes, not per command); null when it is not known, and a KILL QUERY goes to the primary.
+     */
+    void running(long connectionId, @Nullable BackendThread thread) {
+        if (thread == null) {
+            running.remove(connectionId);
+        } else {
+            running.put(connectionId, thread);
+        }
+    }
+
+    /** The server thread the commands of the session {@code connectionId} go to now, or null (its primary). */
+    @Nullable
+    BackendThread running(long connectionId) {
+        return running.get(connectionId);
+    }
+
     /** The session let its connections go (connector-idle-release). */
     void released(Session session) {
         serverThreads.remove(session.connectionId());
+        running.remove(session.connectionId());
         released.put(session.connectionId(), session);
     }
 

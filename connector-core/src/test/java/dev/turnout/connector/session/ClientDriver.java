@@ -186,7 +186,29 @@ final class ClientDriver {
         send(Command.COM_STMT_PREPARE, sql.getBytes(StandardCharsets.UTF_8), Kind.PREPARE);
     }
 
+    /** COM_STMT_EXECUTE with new_params_bound_flag 1, every parameter declared of {@code type} (a MYSQL_TYPE_*). */
+    Reply executeTyped(int statementId, int type, String... parameters) {
+        sendExecute(statementId, type, parameters);
+        return settleForOneReply();
+    }
+
+    /** COM_STMT_SEND_LONG_DATA (no response) of {@code data} for parameter {@code parameter}; only queued. */
+    void sendLongData(int statementId, int parameter, byte[] data) {
+        byte[] arguments = new byte[4 + 2 + data.length];
+        System.arraycopy(intLE(statementId), 0, arguments, 0, 4);
+        arguments[4] = (byte) parameter;
+        arguments[5] = (byte) (parameter >> 8);
+        System.arraycopy(data, 0, arguments, 6, data.length);
+        send(Command.COM_STMT_SEND_LONG_DATA, arguments, Kind.NONE);
+    }
+
     void sendExecute(int statementId, boolean withTypes, String... parameters) {
+        sendExecute(statementId, withTypes ? MYSQL_TYPE_VAR_STRING : -1, parameters);
+    }
+
+    /** COM_STMT_EXECUTE; {@code type} -1: new_params_bound_flag 0, else 1 with every parameter of that type. */
+    private void sendExecute(int statementId, int type, String... parameters) {
+        boolean withTypes = type >= 0;
         ByteBuf args = Unpooled.buffer();
         try {
             args.writeIntLE(statementId).writeByte(0).writeIntLE(1); // no cursor, one iteration
@@ -200,7 +222,7 @@ final class ClientDriver {
                 args.writeBytes(nulls).writeByte(withTypes ? 1 : 0);
                 if (withTypes) {
                     for (int i = 0; i < parameters.length; i++) {
-                        args.writeByte(MYSQL_TYPE_VAR_STRING).writeByte(0);
+                        args.writeByte(type).writeByte(0);
                     }
                 }
                 for (String parameter : parameters) {

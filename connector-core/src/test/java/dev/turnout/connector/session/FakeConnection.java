@@ -55,6 +55,8 @@ final class FakeConnection {
     private final ArrayDeque<byte[]> unanswered = new ArrayDeque<>();
 
     private final Map<Integer, Statement> statements = new HashMap<>();
+    /** The id of the statement prepared last, which id -1 names (MariaDB's pipelined PREPARE + EXECUTE). */
+    private int lastPrepared;
     /** Statements told their parameter types on this connection. */
     private final Set<Integer> typesKnown = new HashSet<>();
 
@@ -177,7 +179,7 @@ final class FakeConnection {
         }
         int parameters = -1;
         if ((payload[0] & 0xFF) == Command.COM_STMT_EXECUTE && payload.length >= 5) {
-            Statement statement = statements.get(intLE(payload, 1));
+            Statement statement = statements.get(statementId(payload));
             parameters = statement == null ? -1 : statement.parameters();
         }
         ReceivedCommand command = new ReceivedCommand(threadId, payload, parameters);
@@ -266,11 +268,12 @@ final class FakeConnection {
         int columns = sql.strip().toUpperCase(Locale.ROOT).startsWith("SELECT") ? 1 : 0;
         int id = server.nextStatementId();
         statements.put(id, new Statement(parameters, columns));
+        lastPrepared = id;
         ServerPackets.prepareOk(outbox, id, columns, parameters);
     }
 
     private void execute(byte[] payload) {
-        int id = intLE(payload, 1);
+        int id = statementId(payload);
         Statement statement = statements.get(id);
         if (statement == null) {
             ServerPackets.err(
@@ -308,6 +311,12 @@ final class FakeConnection {
 
     private long capabilities() {
         return login.capabilities();
+    }
+
+    /** The statement a COM_STMT_* command names, -1 being the one prepared last. */
+    private int statementId(byte[] payload) {
+        int id = intLE(payload, 1);
+        return id == -1 ? lastPrepared : id;
     }
 
     private static int intLE(byte[] bytes, int at) {

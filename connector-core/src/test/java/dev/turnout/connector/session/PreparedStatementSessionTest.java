@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,8 @@ class PreparedStatementSessionTest {
     private static final String SELECT = "SELECT name FROM t WHERE id = ?";
     /** MYSQL_TYPE_VAR_STRING, unsigned flag clear: what the test client declares for every parameter. */
     private static final String VAR_STRING = "fd00";
+    /** MYSQL_TYPE_LONGLONG. */
+    private static final int LONGLONG = 0x08;
 
     @Test
     void aStatementPreparedOnThePrimaryRunsOnAReplicaUnderTheReplicasOwnIdAndOnThePrimaryUnderThePrimarysId() {
@@ -105,6 +108,82 @@ class PreparedStatementSessionTest {
             assertThat(harness.server("db2").received())
                     .extracting(ReceivedCommand::typesBound)
                     .containsExactly(false, true, false);
+        }
+    }
+
+    /**
+     * MariaDB Connector/J binding a stream to a statement it has not prepared yet pipelines PREPARE,
+     * SEND_LONG_DATA(-1) and EXECUTE(-1). The long data gets no response: counting one for it made
+     * the session give the next PREPARE_OK's id to a statement it never registered, so a later
+     * execute by that id reached the server untranslated (ERR 1243 "Unknown prepared statement handler").
+     */
+    @Test
+    void aStatementPreparedAfterPipelinedLongDataIsKnownByItsId() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
+            ClientDriver client = harness.connect();
+            client.sendPrepare("INSERT INTO t VALUES (?)");
+            client.sendLongData(-1, 0, new byte[] {1, 2, 3});
+            client.sendExecute(-1, true, "blob");
+            harness.settle();
+            List<Reply> replies = client.takeReplies();
+            assertThat(replies).hasSize(2);
+            replies.get(0).asPrepared();
+            replies.get(1).asOk();
+
+            int next = client.prepare(SELECT).statementId();
+            assertThat(client.execute(next, "1").asRows().values()).containsExactly("db1");
+            assertThat(client.execute(next, "2").asRows().values()).containsExactly("db1");
+
+            assertThat(harness.server("db1").commands())
+                    .containsExactly(
+                            "COM_STMT_PREPARE INSERT INTO t VALUES (?)",
+                            "COM_STMT_SEND_LONG_DATA -1",
+                            "COM_STMT_EXECUTE -1",
+                            "COM_STMT_PREPARE " + SELECT,
+                            "COM_STMT_EXECUTE 102",
+                            "COM_STMT_EXECUTE 102");
+        }
+    }
+
+    /** The same after a close sent behind a response (no response either). */
+    @Test
+    void aStatementPreparedAfterAPipelinedCloseOfAnUnknownStatementIsKnownByItsId() {
+        try (SessionHarness harness = SessionHarness.cluster("db1").start()) {
+            ClientDriver client = harness.connect();
+            client.sendQuery("DO 1");
+            client.closeStatement(77);
+            client.takeReply().asOk();
+
+            int id = client.prepare(SELECT).statementId();
+            assertThat(client.execute(id, "1").asRows().values()).containsExactly("db1");
+            assertThat(harness.server("db1").commands()).endsWith("COM_STMT_EXECUTE 101");
+        }
+    }
+
+    /**
+     * MySQL Connector/J sends parameter types only when they change. A replica told the old types
+     * must be told the new ones with the next execute that goes there without types, or it decodes the
+     * values with the old ones.
+     */
+    @Test
+    void anExecuteWithoutTypesBringsAReplicaTheTypesTheClientChangedToOnAnotherServer() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
+            ClientDriver client = harness.connect();
+            int id = client.prepare(SELECT).statementId();
+            client.execute(id, "1").asRows(); // VAR_STRING, on the replica
+            client.query("BEGIN").asOk();
+            client.executeTyped(id, LONGLONG, "2").asRows(); // new types, on the primary
+            client.query("COMMIT").asOk();
+
+            assertThat(client.executeWithoutTypes(id, "3").asRows().values()).containsExactly("db2");
+
+            List<ReceivedCommand> onReplica = harness.server("db2").received();
+            ReceivedCommand last = onReplica.get(onReplica.size() - 1);
+            assertThat(last).hasToString("COM_STMT_EXECUTE 201");
+            assertThat(last.typesBound()).isTrue();
+            assertThat(last.parameterTypes()).isEqualTo("0800");
         }
     }
 

@@ -60,8 +60,12 @@ enum Keyword {
     HANDLER,
     GET,
     TUNGSTEN,
+    KILL,
 
     // words after the verb
+    HARD,
+    SOFT,
+    QUERY,
     WORK,
     NOT,
     TRANSACTION,

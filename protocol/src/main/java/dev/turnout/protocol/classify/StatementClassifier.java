@@ -103,7 +103,7 @@ import org.jspecify.annotations.Nullable;
  * NEXT_TRANSACTION_ONLY ({@code SET TRANSACTION} without a scope), GLOBAL_SCOPE (a target with
  * {@code GLOBAL}, {@code PERSIST}, {@code PERSIST_ONLY}, {@code @@global.}, {@code @@persist.}),
  * READ_ONLY_TRANSACTION ({@code START TRANSACTION … READ ONLY}, {@code SET [SESSION] TRANSACTION
- * … READ ONLY}).
+ * … READ ONLY}). KILL: a statement led by {@code KILL} (UNKNOWN), whose ids {@link KillStatements} finds.
  *
  * <h2>Hints</h2>
  * A plain comment containing {@code TUNGSTEN USE qos=RO_RELAXED} or {@code qos=RW_STRICT}
@@ -332,6 +332,10 @@ public final class StatementClassifier {
                 }
                 case TUNGSTEN -> {
                     return first ? StatementType.INLINE_COMMAND : StatementType.UNKNOWN;
+                }
+                case KILL -> {
+                    s.flag(StatementFlag.KILL);
+                    return StatementType.UNKNOWN;
                 }
                 default -> {
                     return StatementType.UNKNOWN;

@@ -3,8 +3,8 @@ package dev.turnout.protocol.classify;
 /**
  * Properties of a statement found anywhere in its text (they are lexical: a flag found in an
  * {@code EXPLAIN}ed statement counts too). The first nine keep a {@link StatementType#READ} on the
- * primary (see {@link Classification#mayReadFromReplica()}); the last three describe {@code SET}
- * and transaction statements.
+ * primary (see {@link Classification#mayReadFromReplica()}); the next three describe {@code SET}
+ * and transaction statements; the last marks a {@code KILL}.
  */
 public enum StatementFlag {
     /** {@code FOR UPDATE}, {@code FOR SHARE}, {@code LOCK IN SHARE MODE}, anywhere (subqueries too). */
@@ -38,7 +38,9 @@ public enum StatementFlag {
     /** {@code SET GLOBAL / PERSIST / PERSIST_ONLY …}, {@code SET @@global.x …}, {@code SET @@persist.x …}. */
     GLOBAL_SCOPE,
     /** {@code START TRANSACTION READ ONLY}; also {@code SET [SESSION] TRANSACTION READ ONLY}. */
-    READ_ONLY_TRANSACTION;
+    READ_ONLY_TRANSACTION,
+    /** A statement led by {@code KILL} (its ids may name connector sessions: see {@link KillStatements}). */
+    KILL;
 
     /** This flag's bit in {@link Classification#flags()}. */
     public long bit() {

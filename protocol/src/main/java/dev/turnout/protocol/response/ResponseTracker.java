@@ -27,7 +27,8 @@ import io.netty.buffer.ByteBuf;
  *       sets (text or binary, with or without {@code CLIENT_DEPRECATE_EOF}, with MariaDB's
  *       metadata-skipping {@code MARIADB_CLIENT_CACHE_METADATA} and MySQL's
  *       {@code CLIENT_OPTIONAL_RESULTSET_METADATA}), several of them while
- *       {@code SERVER_MORE_RESULTS_EXISTS} is set, LOCAL INFILE exchanges ({@code COM_QUERY} only), and
+ *       {@code SERVER_MORE_RESULTS_EXISTS} is set, LOCAL INFILE exchanges ({@code COM_QUERY}, and
+ *       {@code COM_STMT_EXECUTE} of a LOAD DATA / LOAD XML that MariaDB prepared), and
  *       cursors ({@code COM_STMT_EXECUTE} answered with metadata and {@code SERVER_STATUS_CURSOR_EXISTS});</li>
  *   <li>{@code COM_STMT_FETCH} (rows then EOF/OK), {@code COM_STMT_PREPARE} (PREPARE_OK with parameter
  *       and column definitions, or ERR), {@code COM_FIELD_LIST} (column definitions then EOF, or ERR),
@@ -137,6 +138,8 @@ public final class ResponseTracker {
     private int queued;
     /** The last queued command's physical packet was continued: the client's next packet carries more of it. */
     private boolean queuedCommandContinues;
+    /** The last command the client sent behind a response gets no response itself. */
+    private boolean queuedCommandUnanswered;
 
     /**
      * @param capabilities the capabilities negotiated between client and server (those both set),
@@ -152,6 +155,10 @@ public final class ResponseTracker {
 
     /** Feeds a physical packet the client sends; the frame is read in place, not consumed. */
     public ClientStep onClientPacket(ByteBuf frame) {
+        if (queuedCommandContinues && state != State.FAILED) {
+            // The rest of a command sent behind a response, even once that response (and its own) is complete.
+            return clientInQueuedContinuation(frame);
+        }
         return switch (state) {
             case IDLE -> clientInIdle(frame);
             case CLIENT_CONTINUATION -> clientInClientContinuation(frame);
@@ -248,6 +255,7 @@ public final class ResponseTracker {
         queued = 0;
         queueHead = 0;
         queuedCommandContinues = false;
+        queuedCommandUnanswered = false;
     }
 
     // ---- client side, one method per state
@@ -284,19 +292,30 @@ public final class ResponseTracker {
         };
     }
 
+    /** The next physical packet of a command the client sent behind a response. */
+    private ClientStep clientInQueuedContinuation(ByteBuf frame) {
+        queuedCommandContinues = Packets.isContinued(frame);
+        return !queuedCommandContinues && queuedCommandUnanswered
+                ? ClientStep.COMMAND_COMPLETE_NO_RESPONSE
+                : ClientStep.CONTINUATION;
+    }
+
     /**
      * A client packet while the server's response is in flight: a pipelined command (drivers such
      * as MariaDB Connector/J send COM_STMT_PREPARE and COM_STMT_EXECUTE, or a batch, without
-     * waiting), or the rest of one. Its response follows the ones before it; it is queued.
+     * waiting). Its response follows the ones before it; it is queued
+     * (a command that gets none is not).
      */
     private ClientStep clientWhileServerResponds(ByteBuf frame) {
-        if (queuedCommandContinues) {
-            queuedCommandContinues = Packets.isContinued(frame);
-            return ClientStep.CONTINUATION;
-        }
         int first = Packets.firstByte(frame);
         if (Packets.sequenceId(frame) != 0 || first < 0 || stateFor(first) == State.FAILED) {
             return clientFailure();
+        }
+        queuedCommandContinues = Packets.isContinued(frame);
+        queuedCommandUnanswered = !getsResponse(first);
+        if (queuedCommandUnanswered) {
+            // COM_STMT_SEND_LONG_DATA or COM_STMT_CLOSE behind a response: nothing of the server's to wait for.
+            return queuedCommandContinues ? ClientStep.COMMAND_STARTED : ClientStep.COMMAND_COMPLETE_NO_RESPONSE;
         }
         if (queued == queue.length) {
             if (queue.length == MAX_QUEUED) {
@@ -311,8 +330,17 @@ public final class ResponseTracker {
         }
         queue[(queueHead + queued) % queue.length] = first;
         queued++;
-        queuedCommandContinues = Packets.isContinued(frame);
         return ClientStep.COMMAND_STARTED;
+    }
+
+    /**
+     * Whether the server answers {@code command} (every command but {@code COM_STMT_CLOSE},
+     * {@code COM_STMT_SEND_LONG_DATA} and {@code COM_QUIT}): what a caller that keeps one entry per
+     * response it waits for must ask, since the first packet of a command that spans several physical
+     * packets is {@link ClientStep#COMMAND_STARTED} whether or not it gets a response.
+     */
+    public static boolean getsResponse(int command) {
+        return stateFor(command) != State.IDLE;
     }
 
     /** The previous response is complete: the server now answers the oldest queued command. */
@@ -372,7 +400,8 @@ public final class ResponseTracker {
             case ERR:
                 return errPacket(frame);
             case LOCAL_INFILE:
-                if (command != Command.COM_QUERY || !localFiles) {
+                // MariaDB prepares LOAD DATA / LOAD XML LOCAL INFILE: its execute asks for the file too.
+                if (command != Command.COM_QUERY && command != Command.COM_STMT_EXECUTE || !localFiles) {
                     return serverFailure();
                 }
                 state = State.LOCAL_INFILE_DATA;

@@ -337,7 +337,7 @@ final class FixtureRecorder implements AutoCloseable {
                 steps[i] = "COMPLETE";
             } else if (!next.fromClient) {
                 steps[i] = "IN_PROGRESS";
-            } else if (p.first() == 0xFB && command == Command.COM_QUERY) {
+            } else if (p.first() == 0xFB && (command == Command.COM_QUERY || command == Command.COM_STMT_EXECUTE)) {
                 steps[i] = "AWAITING_CLIENT";
                 infile = true;
             } else if (command == Command.COM_CHANGE_USER && (p.first() == 0xFE || p.first() == 0x01)) {

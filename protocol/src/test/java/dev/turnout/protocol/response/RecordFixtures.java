@@ -75,6 +75,9 @@ final class RecordFixtures {
                 if (only.isEmpty() || only.contains("infile")) {
                     r.localInfile("local-infile" + suffix, cleared);
                 }
+                if (only.isEmpty() || only.contains("infile-prepared")) {
+                    r.localInfilePrepared("local-infile-prepared" + suffix, cleared);
+                }
                 if (only.isEmpty() || only.contains("prepared")) {
                     r.prepared("prepared" + suffix, cleared);
                 }
@@ -206,6 +209,44 @@ final class RecordFixtures {
             expectFailure(
                     () -> s.execute("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE no_such_table"));
             s.execute("DELETE FROM t2");
+        }
+        recorder.awaitWritten();
+    }
+
+    /** MariaDB prepares LOAD DATA / LOAD XML LOCAL INFILE: the file is asked for in the answer to COM_STMT_EXECUTE. */
+    private void localInfilePrepared(String file, long cleared) throws Exception {
+        Files.writeString(
+                Path.of("/tmp/tracker-mdb/infile.xml"),
+                "<rows><row a=\"4\" b=\"delta\"/><row a=\"5\" b=\"epsilon\"/></rows>\n",
+                StandardCharsets.US_ASCII);
+        try (Connection c = mariaDb(
+                file,
+                "Prepared LOAD DATA / LOAD XML LOCAL INFILE: COM_STMT_EXECUTE answered by the file request; an empty"
+                        + " stream; a missing file",
+                cleared,
+                "useServerPrepStmts=true&cachePrepStmts=false&allowLocalInfile=true")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE t2 FIELDS TERMINATED BY ','")) {
+                ps.executeUpdate();
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "LOAD XML LOCAL INFILE '/tmp/tracker-mdb/infile.xml' INTO TABLE t2 ROWS IDENTIFIED BY '<row>'")) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/infile.csv' INTO TABLE t2 FIELDS TERMINATED BY ','")) {
+                ps.unwrap(org.mariadb.jdbc.Statement.class)
+                        .setLocalInfileInputStream(new ByteArrayInputStream(new byte[0]));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("LOAD DATA LOCAL INFILE '/tmp/tracker-mdb/no-such-file.csv' INTO TABLE t2")) {
+                expectFailure(ps::executeUpdate);
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM t2");
+            }
         }
         recorder.awaitWritten();
     }

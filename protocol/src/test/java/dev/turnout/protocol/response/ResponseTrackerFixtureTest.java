@@ -30,6 +30,7 @@ class ResponseTrackerFixtureTest {
         "multi-statements",
         "procedures",
         "local-infile",
+        "local-infile-prepared",
         "prepared",
         "cursor-mysql-connector",
         "bulk",

@@ -147,6 +147,29 @@ class ResponseTrackerTest {
     }
 
     @Test
+    void followsTheFileExchangeOfAnExecuteOfAPreparedLoadDataLocalInfile() {
+        ResponseTracker tracker = new ResponseTracker(MARIADB);
+        tracker.onClientPacket(packet(0, Command.COM_STMT_EXECUTE, 1, 0, 0, 0, 0, 1, 0, 0, 0));
+        assertThat(tracker.onServerPacket(packet(1, 0xFB, 'f'))).isEqualTo(ServerStep.AWAITING_CLIENT);
+        assertThat(tracker.state()).isEqualTo(ResponseTracker.State.LOCAL_INFILE_DATA);
+        assertThat(tracker.onClientPacket(packet(2, '1', '\n'))).isEqualTo(ClientStep.CONTINUATION);
+        assertThat(tracker.onClientPacket(packet(3))).isEqualTo(ClientStep.LOCAL_INFILE_END);
+        assertThat(tracker.onServerPacket(ok(4, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.isIdle()).isTrue();
+    }
+
+    @Test
+    void failsOnAFileRequestAnsweringACommandThatCannotLoadAFile() {
+        for (int command : new int[] {Command.COM_STMT_PREPARE, Command.COM_STMT_BULK_EXECUTE, Command.COM_PING}) {
+            ResponseTracker tracker = new ResponseTracker(MARIADB);
+            tracker.onClientPacket(packet(0, command, 1, 0, 0, 0, 1, 0, 0, 0));
+            assertThat(tracker.onServerPacket(packet(1, 0xFB, 'f')))
+                    .as("0xFB answering %s", Command.name(command))
+                    .isEqualTo(ServerStep.UNEXPECTED);
+        }
+    }
+
+    @Test
     void completesACommandThatGetsNoResponseAtItsLastPacketWhenItSpansSeveral() {
         ResponseTracker tracker = new ResponseTracker(MARIADB);
         ByteBuf first = bigPacket(0xFFFFFF, 0, Command.COM_STMT_SEND_LONG_DATA);
@@ -237,8 +260,9 @@ class ResponseTrackerTest {
         assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_EXECUTE, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0, 0)))
                 .isEqualTo(ClientStep.COMMAND_STARTED);
         assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_CLOSE, 1, 0, 0, 0)))
-                .isEqualTo(ClientStep.COMMAND_STARTED);
-        assertThat(tracker.queuedCommands()).isEqualTo(2);
+                .as("a close gets no response, also behind one")
+                .isEqualTo(ClientStep.COMMAND_COMPLETE_NO_RESPONSE);
+        assertThat(tracker.queuedCommands()).isEqualTo(1);
         assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
                 .as("PREPARE_OK")
                 .isEqualTo(ServerStep.COMPLETE);
@@ -248,6 +272,42 @@ class ResponseTrackerTest {
                 .as("execute's OK")
                 .isEqualTo(ServerStep.COMPLETE);
         assertThat(tracker.isIdle()).as("the close gets no response").isTrue();
+    }
+
+    @Test
+    void tellsThatLongDataSentBehindAPrepareGetsNoResponse() {
+        ResponseTracker tracker = new ResponseTracker(MARIADB);
+        // MariaDB Connector/J binding a stream: PREPARE, SEND_LONG_DATA(-1), EXECUTE(-1), without waiting.
+        tracker.onClientPacket(packet(0, Command.COM_STMT_PREPARE, 'x'));
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_SEND_LONG_DATA, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 1)))
+                .isEqualTo(ClientStep.COMMAND_COMPLETE_NO_RESPONSE);
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_STMT_EXECUTE, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0, 0)))
+                .isEqualTo(ClientStep.COMMAND_STARTED);
+        assertThat(tracker.queuedCommands()).isEqualTo(1);
+        assertThat(tracker.onServerPacket(packet(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                .isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.command()).isEqualTo(Command.COM_STMT_EXECUTE);
+        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.isIdle()).isTrue();
+        assertThat(ResponseTracker.getsResponse(Command.COM_STMT_SEND_LONG_DATA))
+                .isFalse();
+        assertThat(ResponseTracker.getsResponse(Command.COM_STMT_CLOSE)).isFalse();
+        assertThat(ResponseTracker.getsResponse(Command.COM_STMT_EXECUTE)).isTrue();
+    }
+
+    @Test
+    void readsTheRestOfLongDataSentBehindAResponseAfterThatResponseIsComplete() {
+        ResponseTracker tracker = new ResponseTracker(MARIADB);
+        tracker.onClientPacket(packet(0, Command.COM_PING));
+        ByteBuf first = bigPacket(0xFFFFFF, 0, Command.COM_STMT_SEND_LONG_DATA);
+        assertThat(tracker.onClientPacket(first)).isEqualTo(ClientStep.COMMAND_STARTED);
+        release(first);
+        assertThat(tracker.onServerPacket(ok(1, ServerStatus.AUTOCOMMIT))).isEqualTo(ServerStep.COMPLETE);
+        assertThat(tracker.onClientPacket(packet(1, 'd', 'a', 't', 'a')))
+                .as("the last packet of the long data, not a new command")
+                .isEqualTo(ClientStep.COMMAND_COMPLETE_NO_RESPONSE);
+        assertThat(tracker.isIdle()).isTrue();
+        assertThat(tracker.onClientPacket(packet(0, Command.COM_PING))).isEqualTo(ClientStep.COMMAND_STARTED);
     }
 
     @Test

@@ -21,7 +21,8 @@ public enum Reason {
     NO_REPLICA_ONLINE("a read on the primary: no replica is online, healthy and allowed"),
     REPLICAS_LAGGING("a read on the primary: every healthy replica is behind the staleness bound"),
     REPLICAS_NOT_CONSISTENT("a read on the primary: no replica has applied the session's last write yet"),
-    NO_PRIMARY("nowhere: the dataservice has no online primary");
+    NO_PRIMARY("nowhere: the dataservice has no online primary"),
+    KILL_QUERY("a KILL QUERY goes to the server that runs the statement it stops");
 
     private final String description;
 
