@@ -9,7 +9,8 @@ import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.push.ConnectorState;
 import java.io.File;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,16 +56,20 @@ class ClientErrorsIT {
                 ConnectorConfig.parse(text, "errors.ini", "alpha").withApplicationPort(0));
     }
 
-    /** A port nothing listens on: bound once to find it free, then closed. */
-    private static int closedPort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
+    /**
+     * A port that refuses connections for as long as the test holds it: a socket bound to it that
+     * does not listen (a port found free and closed again could be taken by another process).
+     */
+    private static Socket refusingPort() throws Exception {
+        Socket holder = new Socket();
+        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return holder;
     }
 
     @Test
     void theMariaDbClientReadsTheOfflineRefusal() throws Exception {
-        try (ConnectorServer connector = connectorInFrontOf("127.0.0.1:" + closedPort())) {
+        try (Socket refusing = refusingPort();
+                ConnectorServer connector = connectorInFrontOf("127.0.0.1:" + refusing.getLocalPort())) {
             connector.state(ConnectorState.OFFLINE);
 
             String output = mariadbClient(connector.port());
@@ -78,7 +83,8 @@ class ClientErrorsIT {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void theDriversReadTheOfflineRefusal(Driver driver) throws Exception {
-        try (ConnectorServer connector = connectorInFrontOf("127.0.0.1:" + closedPort())) {
+        try (Socket refusing = refusingPort();
+                ConnectorServer connector = connectorInFrontOf("127.0.0.1:" + refusing.getLocalPort())) {
             connector.state(ConnectorState.OFFLINE);
 
             SQLException refused = SqlErrors.thrownBy(() -> driver.connect(connector.port(), "app", "secret", ""));
@@ -90,8 +96,9 @@ class ClientErrorsIT {
 
     @Test
     void theMariaDbClientReadsThatThereIsNoPrimary() throws Exception {
-        int port = closedPort();
-        try (ConnectorServer connector = connectorInFrontOf("127.0.0.1:" + port)) {
+        try (Socket refusing = refusingPort();
+                ConnectorServer connector = connectorInFrontOf("127.0.0.1:" + refusing.getLocalPort())) {
+            int port = refusing.getLocalPort();
             String output = mariadbClient(connector.port());
 
             assertThat(output)
