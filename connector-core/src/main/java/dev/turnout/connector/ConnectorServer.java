@@ -6,13 +6,11 @@ import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.backend.BackendTls;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.backend.HostResolver;
-import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.error.ConnectorErrors;
-import dev.turnout.connector.frontend.FrontendHandler;
 import dev.turnout.connector.session.EventTally;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.LoopSessions;
@@ -23,15 +21,10 @@ import dev.turnout.connector.session.SessionRegistry;
 import dev.turnout.connector.session.SessionServices;
 import dev.turnout.connector.topology.ConnectorControl;
 import dev.turnout.connector.topology.ConnectorTopology;
-import dev.turnout.protocol.wire.PacketFrameDecoder;
 import dev.turnout.push.ConnectorState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -53,9 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running connector: a listener on {@code application-port} (and one on
  * {@code application-readonly-port} when configured), an accept thread, and one worker event loop
- * per configured thread (epoll where available). Each accepted client gets a {@link FrontendHandler}
- * (or, in bridge mode, a {@link BridgeHandler}) on a worker loop, and its backend connections live
- * on that same loop.
+ * per configured thread (epoll where available). Each accepted client gets its session on a worker
+ * loop ({@link ClientListeners}), and its backend connections live on that same loop.
  *
  * <p>Thread-safe: {@link #start} and {@link #shutdown} may be called from any thread.
  */
@@ -195,9 +187,11 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private void bind() throws ConnectorStartException {
-        listener = bind(config.applicationPort(), Listener.READ_WRITE);
+        ClientListeners listeners = new ClientListeners(
+                transport, acceptGroup, workerGroup, config.listenAddress(), sessions, services, bridgeTargets);
+        listener = listeners.bind(config.applicationPort(), Listener.READ_WRITE);
         if (config.readOnlyPort().isPresent()) {
-            readOnlyListener = bind(config.readOnlyPort().getAsInt(), Listener.READ_ONLY);
+            readOnlyListener = listeners.bind(config.readOnlyPort().getAsInt(), Listener.READ_ONLY);
         }
         log.info(
                 "connector for dataservice {} listening on {}{} ({}, {} worker threads{}), primary {}",
@@ -208,41 +202,6 @@ public final class ConnectorServer implements AutoCloseable {
                 config.workerThreads(),
                 config.bridgeMode() ? ", bridge mode" : "",
                 config.dataservice().master());
-    }
-
-    /** Binds one listener on the listen address; its sessions are {@code kind} sessions. */
-    private Channel bind(int port, Listener kind) throws ConnectorStartException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, workerGroup)
-                .channel(transport.serverChannelClass())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                // Netty 4.2's default (adaptive) allocator makes every retained slice a new object,
-                // one per forwarded packet; the pooled allocator recycles its slices, so forwarding
-                // allocates nothing. Backend channels use the same allocator.
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        sessions.add(ch);
-                        if (bridgeTargets != null) {
-                            ch.pipeline().addLast("bridge", new BridgeHandler(services, bridgeTargets, kind));
-                        } else {
-                            ch.pipeline()
-                                    .addLast("frames", new PacketFrameDecoder())
-                                    .addLast("session", new FrontendHandler(services, kind));
-                        }
-                    }
-                });
-        InetSocketAddress address = new InetSocketAddress(config.listenAddress(), port);
-        try {
-            return bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (Exception e) { // also the checked IOException Netty rethrows unchecked (e.g. port in use)
-            throw new ConnectorStartException("cannot listen on " + address + ": " + e.getMessage(), e);
-        }
     }
 
     /** The address the connector listens on (with the actual port when 0 was configured). */

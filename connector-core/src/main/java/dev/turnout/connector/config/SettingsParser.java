@@ -261,16 +261,19 @@ final class SettingsParser {
         Settings core = core(section, defaults, own);
         RestApiSettings restApi = restApi(defaults, own);
         BackendTlsSettings backendTls = BackendTlsParser.backendTls(problems, defaults, own);
-        if (core == null || restApi == null || backendTls == null || !managersAuthenticated(defaults, own)) {
+        if (core == null
+                || restApi == null
+                || backendTls == null
+                || !SettingGroups.managersAuthenticated(problems, defaults, own)) {
             return null;
         }
         return new SectionSettings(
                 core,
-                splitting(defaults, own),
+                SettingGroups.splitting(defaults, own),
                 userMapFile(defaults, own),
-                probes(defaults, own, core),
-                failover(defaults, own),
-                backends(defaults, own),
+                SettingGroups.probes(defaults, own, core),
+                SettingGroups.failover(defaults, own),
+                SettingGroups.backends(defaults, own),
                 restApi,
                 backendTls);
     }
@@ -334,17 +337,6 @@ final class SettingsParser {
                 (Boolean) effective(Key.CONNECTOR_REQUIRE_TLS, defaults, own, false));
     }
 
-    private static SplittingSettings splitting(Layer defaults, Layer own) {
-        Duration maxSlaveLatency = (Duration) effectiveOrNull(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own);
-        return new SplittingSettings(
-                (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
-                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
-                (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
-                maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
-                (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
-                (AffinitySetting) effective(Key.CONNECTOR_AFFINITY, defaults, own, AffinitySetting.NONE));
-    }
-
     /** {@code connector-user-map} in effect, with the line that set it; null when not set. */
     private @Nullable UserMapFile userMapFile(Layer defaults, Layer own) {
         Path userMap = (Path) effectiveOrNull(Key.CONNECTOR_USER_MAP, defaults, own);
@@ -354,62 +346,6 @@ final class SettingsParser {
         IniSection.Entry entry = Objects.requireNonNull(
                 effectiveEntry(Key.CONNECTOR_USER_MAP, defaults, own), "a value in effect comes from an entry");
         return new UserMapFile(userMap, problems.source(), entry.line());
-    }
-
-    private static ProbeSettings probes(Layer defaults, Layer own, Settings core) {
-        return new ProbeSettings(
-                (Duration) effective(Key.CONNECTOR_PROBE_INTERVAL, defaults, own, DEFAULT_PROBE_INTERVAL),
-                (Duration) effective(Key.CONNECTOR_HEARTBEAT_INTERVAL, defaults, own, DEFAULT_HEARTBEAT_INTERVAL),
-                (String) effective(Key.REPLICATION_USER, defaults, own, core.applicationUser()),
-                (byte[]) effective(Key.REPLICATION_PASSWORD, defaults, own, core.applicationPassword()));
-    }
-
-    @SuppressWarnings("unchecked") // connector-managers parses to List<HostPort>
-    private static FailoverSettings failover(Layer defaults, Layer own) {
-        return new FailoverSettings(
-                (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of()),
-                (Boolean) effective(Key.CONNECTOR_WITHOUT_MANAGERS, defaults, own, false),
-                (Duration) effective(Key.CONNECTOR_FAILOVER_WAIT, defaults, own, DEFAULT_FAILOVER_WAIT),
-                (Duration) effective(Key.CONNECTOR_FAILOVER_RETRY, defaults, own, DEFAULT_FAILOVER_RETRY),
-                (Duration) effective(Key.CONNECTOR_DISCONNECT_TIMEOUT, defaults, own, DEFAULT_DISCONNECT_TIMEOUT),
-                (byte[]) effectiveOrNull(Key.MANAGER_PUSH_SECRET, defaults, own),
-                (Duration) effective(Key.CONNECTOR_HOLD_EXPIRY, defaults, own, DEFAULT_HOLD_EXPIRY));
-    }
-
-    /**
-     * Without {@code manager-push-secret}, {@code connector-managers} may only name managers on this
-     * host: anybody else at a manager's address could pose as it. Records the problem otherwise.
-     */
-    @SuppressWarnings("unchecked") // connector-managers parses to List<HostPort>
-    private boolean managersAuthenticated(Layer defaults, Layer own) {
-        if (effectiveOrNull(Key.MANAGER_PUSH_SECRET, defaults, own) != null) {
-            return true;
-        }
-        IniSection.Entry entry = effectiveEntry(Key.CONNECTOR_MANAGERS, defaults, own);
-        if (entry == null) {
-            return true; // no managers
-        }
-        List<HostPort> managers = (List<HostPort>) effective(Key.CONNECTOR_MANAGERS, defaults, own, List.of());
-        for (HostPort manager : managers) {
-            if (!HostPort.isLoopbackLiteral(manager.host())) {
-                problems.add(
-                        entry.line(),
-                        entry.key(),
-                        "names " + manager + ", not on this host, but manager-push-secret is not set: set it"
-                                + " (the same on the managers) so that nobody else can pose as a manager");
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static BackendSettings backends(Layer defaults, Layer own) {
-        return new BackendSettings(
-                (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
-                (Duration) effective(Key.CONNECTOR_BACKEND_POOL_IDLE, defaults, own, DEFAULT_BACKEND_POOL_IDLE),
-                (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO),
-                (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF),
-                (Boolean) effective(Key.CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL, defaults, own, false));
     }
 
     /**
