@@ -2,6 +2,7 @@ package dev.turnout.cli;
 
 import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.ConnectorStartException;
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.manager.Manager;
@@ -140,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
                 cluster.managerPassword(),
                 "repl",
                 "repl",
-                false,
+                BackendTlsSettings.preferred(),
                 Duration.ofMillis(500),
                 Policy.AUTOMATIC,
                 new InetSocketAddress(loopback, pushPort),

@@ -97,7 +97,11 @@ public final class Manager implements AutoCloseable {
         }
         this.holder = new TopologyHolder(TopologySnapshot.of(
                 System.currentTimeMillis(), settings.policy(), new Dataservice(settings.service(), sources)));
-        this.sql = new Sql(settings.dbUser(), settings.dbPassword(), PROBE_TIMEOUT.multipliedBy(2));
+        this.sql = new Sql(
+                settings.dbUser(),
+                settings.dbPassword(),
+                PROBE_TIMEOUT.multipliedBy(2),
+                settings.backendTls().mariaDbDriverProperties());
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -124,7 +128,8 @@ public final class Manager implements AutoCloseable {
                     Duration.ofMillis(100),
                     PROBE_TIMEOUT,
                     "turnout",
-                    "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]");
+                    "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]",
+                    settings.backendTls().mariaDbDriverProperties());
             m.monitor =
                     DatasourceMonitor.start(monitorSettings, settings.datasources(), m::heartbeatTarget, m::onRound);
         } catch (IOException | RuntimeException e) {
@@ -373,8 +378,8 @@ public final class Manager implements AutoCloseable {
         return "CHANGE MASTER TO MASTER_HOST=" + Sql.literal(master.host()) + ", MASTER_PORT=" + master.port()
                 + ", MASTER_USER=" + Sql.literal(settings.replicationUser())
                 + ", MASTER_PASSWORD=" + Sql.literal(settings.replicationPassword())
-                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL="
-                + (settings.replicationSsl() ? 1 : 0);
+                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, "
+                + settings.backendTls().changeMasterOptions();
     }
 
     private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {

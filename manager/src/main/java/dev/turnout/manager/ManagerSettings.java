@@ -1,5 +1,6 @@
 package dev.turnout.manager;
 
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.DataserviceConfig;
@@ -43,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * @param dbPassword its password
  * @param replicationUser the account replicas replicate with ({@code CHANGE MASTER TO MASTER_USER})
  * @param replicationPassword its password
- * @param replicationSsl whether repointed replicas use TLS ({@code MASTER_SSL})
+ * @param backendTls {@code connector-backend-ssl-mode} and {@code -ca}: the TLS of the manager's probes
+ *        and administrative SQL (driver properties) and of the replication it sets up ({@code MASTER_SSL})
  * @param probeInterval how often every datasource is probed
  * @param policy the policy at start
  * @param pushAddress where connectors subscribe
@@ -68,7 +70,7 @@ public record ManagerSettings(
         String dbPassword,
         String replicationUser,
         String replicationPassword,
-        boolean replicationSsl,
+        BackendTlsSettings backendTls,
         Duration probeInterval,
         Policy policy,
         InetSocketAddress pushAddress,
@@ -190,7 +192,7 @@ public record ManagerSettings(
                 raw.getOrDefault("manager-password", replicationPassword),
                 probes.replicationUser(),
                 replicationPassword,
-                false,
+                config.backendTls(),
                 probeInterval,
                 policy,
                 pushAddress,
@@ -214,7 +216,7 @@ public record ManagerSettings(
                 dbPassword,
                 replicationUser,
                 replicationPassword,
-                replicationSsl,
+                backendTls,
                 probeInterval,
                 policy,
                 pushAddress,
@@ -238,7 +240,7 @@ public record ManagerSettings(
                 dbPassword,
                 replicationUser,
                 replicationPassword,
-                replicationSsl,
+                backendTls,
                 probeInterval,
                 policy,
                 pushAddress,
@@ -307,7 +309,7 @@ public record ManagerSettings(
     public String toString() {
         return "ManagerSettings[service=" + service + ", datasources=" + datasources + ", configuredMaster="
                 + configuredMaster + ", dbUser=" + dbUser + ", replicationUser=" + replicationUser
-                + ", replicationSsl=" + replicationSsl + ", probeInterval=" + probeInterval + ", policy=" + policy
+                + ", backendTls=" + backendTls + ", probeInterval=" + probeInterval + ", policy=" + policy
                 + ", pushAddress=" + pushAddress + ", restAddress=" + restAddress + ", restUser=" + restUser
                 + ", restTls=" + (restTls == null ? "off" : restTls.certificate())
                 + ", passwords=<redacted>, switchTimeout=" + switchTimeout + ", failoverProbes=" + failoverProbes

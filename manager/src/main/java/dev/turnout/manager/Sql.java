@@ -8,12 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The manager's administrative SQL on one datasource (MariaDB syntax): read_only, replication
- * control, GTID waits. Opens one short-lived connection per call through the MariaDB driver.
+ * control, GTID waits. Opens one short-lived connection per call through the MariaDB driver, with
+ * the TLS of {@code connector-backend-ssl-mode}.
  *
  * <p>Thread-safe (stateless apart from its settings).
  */
@@ -22,17 +24,21 @@ final class Sql {
     private final String user;
     private final String password;
     private final Duration timeout;
+    /** The TLS of {@code connector-backend-ssl-mode}, as MariaDB Connector/J properties. */
+    private final Map<String, String> driverProperties;
 
-    Sql(String user, String password, Duration timeout) {
+    Sql(String user, String password, Duration timeout, Map<String, String> driverProperties) {
         this.user = user;
         this.password = password;
         this.timeout = timeout;
+        this.driverProperties = Map.copyOf(driverProperties);
     }
 
     Connection open(DatasourceAddress a, Duration socketTimeout) throws SQLException {
         String url = "jdbc:mariadb://" + a.hostPort() + "/?connectTimeout=" + timeout.toMillis() + "&socketTimeout="
                 + socketTimeout.toMillis();
         Properties p = new Properties();
+        p.putAll(driverProperties);
         p.setProperty("user", user);
         p.setProperty("password", password);
         return DriverManager.getConnection(url, p);

@@ -3,6 +3,7 @@ package dev.turnout.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.connector.ConnectorServer;
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushSecret;
@@ -93,7 +94,7 @@ final class ManagedCluster implements AutoCloseable {
                 cluster.managerPassword(),
                 "repl",
                 "repl",
-                false,
+                BackendTlsSettings.preferred(),
                 probeInterval,
                 policy,
                 new InetSocketAddress(loopback, pushPort),

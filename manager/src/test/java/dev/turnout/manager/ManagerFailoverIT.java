@@ -2,6 +2,7 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushClient;
 import dev.turnout.push.PushMessage;
@@ -54,7 +55,7 @@ class ManagerFailoverIT {
                 cluster.managerPassword(),
                 "repl",
                 "repl",
-                false,
+                BackendTlsSettings.preferred(),
                 Duration.ofMillis(200),
                 Policy.AUTOMATIC,
                 new InetSocketAddress(loopback, 0),

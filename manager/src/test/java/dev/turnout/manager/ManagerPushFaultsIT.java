@@ -2,6 +2,7 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.ConnectorState;
 import dev.turnout.push.PushClient;
@@ -66,7 +67,7 @@ class ManagerPushFaultsIT {
                 cluster.rootPassword(),
                 "repl",
                 "repl",
-                false,
+                BackendTlsSettings.preferred(),
                 Duration.ofMillis(200),
                 Policy.AUTOMATIC,
                 new InetSocketAddress(loopback, 0),

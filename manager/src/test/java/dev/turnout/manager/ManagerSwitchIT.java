@@ -2,6 +2,7 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.manager.cli.CctrlTestAccess;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.ConnectorState;
@@ -71,7 +72,7 @@ class ManagerSwitchIT {
                 cluster.managerPassword(),
                 REPL,
                 REPL,
-                false,
+                BackendTlsSettings.preferred(),
                 Duration.ofMillis(200),
                 Policy.AUTOMATIC,
                 new InetSocketAddress(loopback, 0),

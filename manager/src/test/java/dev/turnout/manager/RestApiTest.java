@@ -3,6 +3,7 @@ package dev.turnout.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.TlsFiles;
 import dev.turnout.manager.cli.CctrlTestAccess;
@@ -63,7 +64,7 @@ class RestApiTest {
                 "pw",
                 "repl",
                 "repl",
-                false,
+                BackendTlsSettings.preferred(),
                 Duration.ofSeconds(1),
                 Policy.AUTOMATIC,
                 new InetSocketAddress(loopback, 0),

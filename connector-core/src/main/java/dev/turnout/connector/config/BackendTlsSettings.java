@@ -17,6 +17,11 @@ import java.util.Optional;
  */
 public record BackendTlsSettings(BackendSslMode mode, Optional<Path> ca) {
 
+    /** The default: TLS when the server offers it, nothing checked ({@code preferred}). */
+    public static BackendTlsSettings preferred() {
+        return new BackendTlsSettings(BackendSslMode.PREFERRED, Optional.empty());
+    }
+
     public BackendTlsSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(ca, "ca");

@@ -8,6 +8,7 @@ import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
+import dev.turnout.testkit.TestCertificates;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.turnout.connector.ConnectorServer;
 import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.testkit.RawClient;
+import dev.turnout.testkit.TestCertificates;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;

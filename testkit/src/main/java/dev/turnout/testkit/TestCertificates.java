@@ -1,6 +1,4 @@
-package dev.turnout.connector.it;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.turnout.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * @param key         its unencrypted private key (PKCS#8 PEM)
  * @param otherCa     a CA that signed nothing here (PEM)
  */
-record TestCertificates(Path ca, Path certificate, Path key, Path otherCa) {
+public record TestCertificates(Path ca, Path certificate, Path key, Path otherCa) {
 
-    static boolean available() {
+    public static boolean available() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "openssl"))) {
                 return true;
@@ -33,7 +31,7 @@ record TestCertificates(Path ca, Path certificate, Path key, Path otherCa) {
     }
 
     /** Makes the files in {@code dir} (about a second of RSA key generation). */
-    static TestCertificates make(Path dir) throws Exception {
+    public static TestCertificates make(Path dir) throws Exception {
         String ca = "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";
         run(
                 dir,
@@ -68,12 +66,12 @@ record TestCertificates(Path ca, Path certificate, Path key, Path otherCa) {
         try {
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS))
-                    .as("%s finished", command)
-                    .isTrue();
-            assertThat(process.exitValue())
-                    .as("exit status of %s: %s", command, output)
-                    .isZero();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new IOException(command + " did not finish within 60 s: " + output);
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(command + " exited with " + process.exitValue() + ": " + output);
+            }
         } finally {
             process.destroyForcibly();
         }
