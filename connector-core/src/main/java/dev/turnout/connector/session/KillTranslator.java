@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * commands go to now, which may be a replica — a single {@code KILL QUERY} of a statement running on
  * a replica is then sent to that replica, on the killer's own connection to it
  * ({@link #replica()}). Ids below {@link SessionServices#FIRST_CONNECTION_ID} are the server's own
- * and pass unchanged.
+ * and pass unchanged. Every KILL of a multi-statement names the session's primary thread, even a
+ * {@code KILL QUERY} of a read running on a replica: the multi-statement runs on one server, and a
+ * replica's thread id there would be another server's thread (such a read is not stopped; send the
+ * {@code KILL QUERY} alone to stop it).
  *
  * <p>A single KILL that names an id no session has is answered here (error 1094), so it can never
  * hit an unrelated server thread; one that names a session that let its connections go while idle is
@@ -98,7 +101,8 @@ final class KillTranslator {
                 continue;
             }
             Session released = registry.released(kill.id());
-            BackendThread on = released == null ? target(kill.id(), kill.queryOnly()) : null;
+            // A multi-statement runs on one server: never name a replica's thread there.
+            BackendThread on = released == null ? target(kill.id(), false) : null;
             targets.add(kill);
             if (released != null) {
                 replacements.add(NOTHING);

@@ -148,6 +148,29 @@ class KillSessionTest {
         }
     }
 
+    /**
+     * In a multi-statement (which runs on the killer's primary) a KILL QUERY of a read running on a
+     * replica names the victim's primary thread: the replica's thread id would be some other thread
+     * of the primary.
+     */
+    @Test
+    void aKillQueryInAMultiStatementNeverNamesAReplicasThreadOnThePrimary() {
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
+                .with("connector-qos=RO_RELAXED")
+                .start()) {
+            ClientDriver victim = harness.connect();
+            long victimPrimaryThread = harness.server("db1").lastConnection().threadId();
+            assertThat(victim.query("SELECT 1").asRows().values()).containsExactly("db2");
+            ClientDriver killer = harness.connect();
+            FakeConnection killersPrimary = harness.server("db1").lastConnection();
+
+            killer.query("KILL QUERY " + victim.connectionId() + "; DO 1").asOk();
+
+            assertThat(killersPrimary.commands()).containsExactly("KILL QUERY " + victimPrimaryThread + "; DO 1");
+            assertThat(victim.isClosed()).isFalse();
+        }
+    }
+
     @Test
     void aKillOfAServerThreadIdGoesToThePrimaryUnchanged() {
         try (SessionHarness harness = SessionHarness.cluster("db1").start()) {
