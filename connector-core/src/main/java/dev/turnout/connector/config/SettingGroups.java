@@ -18,7 +18,7 @@ final class SettingGroups {
         Duration maxSlaveLatency = (Duration) effectiveOrNull(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own);
         return new SplittingSettings(
                 (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
-                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
+                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, true),
                 (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
                 maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
                 (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
