@@ -72,6 +72,17 @@ final class SettingGroups {
         return true;
     }
 
+    /** {@code connector-max-connections} (default from the descriptor limit) and {@code connector-max-user-connections}. */
+    static ClientLimits limits(Layer defaults, Layer own) {
+        boolean splits = effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS) == QosSetting.RO_RELAXED
+                || effectiveOrNull(Key.APPLICATION_READONLY_PORT, defaults, own) != null;
+        Integer total = (Integer) effectiveOrNull(Key.CONNECTOR_MAX_CONNECTIONS, defaults, own);
+        return new ClientLimits(
+                total != null ? total : ClientLimits.fromDescriptors(ClientLimits.descriptorLimit(), splits),
+                total == null,
+                (Integer) effective(Key.CONNECTOR_MAX_USER_CONNECTIONS, defaults, own, 0));
+    }
+
     static BackendSettings backends(Layer defaults, Layer own) {
         return new BackendSettings(
                 (Integer) effective(Key.CONNECTOR_BACKEND_POOL, defaults, own, 0),
