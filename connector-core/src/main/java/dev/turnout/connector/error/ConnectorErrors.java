@@ -46,6 +46,11 @@ public final class ConnectorErrors {
                 "User " + LogSafe.name(user) + " already has more than 'max_user_connections' active connections");
     }
 
+    /** A write inside a {@code START TRANSACTION READ ONLY} transaction: as the server says it. */
+    public static ErrPacket readOnlyTransaction() {
+        return of(ErrorCode.READ_ONLY_TRANSACTION, "Cannot execute statement in a READ ONLY transaction");
+    }
+
     public static ErrPacket badHandshake(String detail) {
         return of(ErrorCode.BAD_HANDSHAKE, "Bad handshake: " + detail);
     }

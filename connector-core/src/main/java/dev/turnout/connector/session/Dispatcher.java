@@ -172,7 +172,13 @@ final class Dispatcher {
                             lastDatasource);
                     return true;
                 }
-                target = routeStatement(service, SessionState.statementReason(classification), classification.hint());
+                Reason reason = ReadOnlyTransactions.reasonOf(classification);
+                Boolean answered =
+                        ReadOnlyTransactions.answer(state, backends, client, frame, reason, classification.type());
+                if (answered != null) {
+                    return answered;
+                }
+                target = routeStatement(service, reason, classification.hint());
                 if (SessionState.isSessionCommand(classification)) {
                     after = AfterResponse.record(payloadOf(frame));
                 }
@@ -184,6 +190,12 @@ final class Dispatcher {
             }
             case Command.COM_STMT_EXECUTE -> {
                 statement = statements.of(command);
+                Boolean answered = statement == null
+                        ? ReadOnlyTransactions.unknownExecute(state, backends)
+                        : ReadOnlyTransactions.answer(state, backends, client, frame, statement.reason(), null);
+                if (answered != null) {
+                    return answered;
+                }
                 target = routeExecute(service, statement);
             }
             case Command.COM_STMT_SEND_LONG_DATA,
@@ -235,6 +247,9 @@ final class Dispatcher {
             frame = PreparedStatements.rewriteExecute(frame, statement, target.slot, client.alloc());
         } else if (statement != null) {
             PreparedStatements.rewriteId(frame, statement, target.slot);
+        }
+        if (route.reason() == Reason.READ_ONLY_TRANSACTION && route.replica() != null) {
+            state.readOnlyTransactionStarted(Objects.requireNonNull(route.replica()), route.slot());
         }
         send(frame, target, after, type);
         return true;

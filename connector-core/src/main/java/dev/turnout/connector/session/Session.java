@@ -203,7 +203,7 @@ public final class Session {
         if (!client.isCommandPhase() || link.backend() == null) {
             return true;
         }
-        return backends.allIdle() && !state.inTransaction();
+        return backends.allIdle() && !state.inTransaction() && state.readOnlyTransaction() == null;
     }
 
     /**
