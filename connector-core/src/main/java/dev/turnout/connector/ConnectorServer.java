@@ -197,13 +197,18 @@ public final class ConnectorServer implements AutoCloseable {
             readOnlyListener = listeners.bind(config.readOnlyPort().getAsInt(), Listener.READ_ONLY);
         }
         log.info(
-                "connector for dataservice {} listening on {}{} ({}, {} worker threads{}), primary {}",
+                "connector for dataservice {} listening on {}{} ({}, {} worker threads{}, at most {} client connections{}),"
+                        + " primary {}",
                 config.serviceName(),
                 listener.localAddress(),
                 readOnlyListener == null ? "" : " and read-only on " + readOnlyListener.localAddress(),
                 transport.name(),
                 config.workerThreads(),
                 config.bridgeMode() ? ", bridge mode" : "",
+                config.limits().maxConnections() == 0
+                        ? "unlimited"
+                        : config.limits().maxConnections(),
+                config.limits().derived() ? " by the file-descriptor limit" : "",
                 config.dataservice().master());
     }
 
