@@ -185,8 +185,12 @@ final class Dispatcher {
             }
             case Command.COM_STMT_PREPARE -> {
                 target = routePrimary(Reason.SESSION_COMMAND);
+                Classification prepared = command.classification();
+                Reason reason = SessionState.statementReason(prepared);
+                // A RW_STRICT hint keeps every execute on the primary (a stored function that writes, say).
                 after = AfterResponse.prepared(
-                        payloadOf(frame), SessionState.statementReason(command.classification()));
+                        payloadOf(frame),
+                        reason == null && prepared.hint() == HintQos.RW_STRICT ? Reason.QOS_RW_STRICT : reason);
             }
             case Command.COM_STMT_EXECUTE -> {
                 statement = statements.of(command);

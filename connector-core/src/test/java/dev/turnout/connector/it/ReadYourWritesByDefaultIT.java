@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * per-statement hint — and nothing said about {@code connector-smartscale}, a session reads its own
  * writes at once, plain and prepared, with both drivers. The replicas' SQL threads are stopped so
  * that no replica can have the row: a read that went to one would miss it. With
- * {@code connector-smartscale=false} said explicitly, reads are relaxed and may miss it.
+ * {@code connector-smartscale=false} said explicitly, reads are relaxed and may miss it. (A
+ * prepared statement's {@code RO_RELAXED} hint is not honoured, so in the HINT cases with
+ * server-side prepared statements the read runs on the primary with or without read-your-writes.)
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @ExtendWith(SandboxExtension.class)
