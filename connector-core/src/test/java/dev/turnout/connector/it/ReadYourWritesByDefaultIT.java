@@ -7,6 +7,8 @@ import dev.turnout.connector.it.ConnectorHarness.Driver;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
 import dev.turnout.sandbox.SandboxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,14 +25,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 11, item 5: with reads split — {@code connector-qos=RO_RELAXED}, the read-only port, a
- * per-statement hint — and nothing said about {@code connector-smartscale}, a session reads its own
+ * Issue 11, item 5: with reads split — {@code connector-qos=RO_RELAXED}, the read-only port, an
+ * {@code @direct} user of the user map, a per-statement hint — and nothing said about {@code connector-smartscale}, a session reads its own
  * writes at once, plain and prepared, with both drivers. The replicas' SQL threads are stopped so
  * that no replica can have the row: a read that went to one would miss it. With
  * {@code connector-smartscale=false} said explicitly, reads are relaxed and may miss it. (A
@@ -49,18 +52,24 @@ class ReadYourWritesByDefaultIT {
     private static ConnectorServer relaxedQos;
     private static ConnectorServer strictWithReadOnlyPort;
     private static ConnectorServer smartscaleOff;
+    private static ConnectorServer directUser;
     private static Set<Long> replicaIds;
 
     /** How a session's reads come to be split. */
     enum Split {
         CONNECTOR_QOS,
         READ_ONLY_PORT,
+        DIRECT_USER,
         HINT
     }
 
     @BeforeAll
-    static void start(SandboxCluster sandbox) throws Exception {
+    static void start(SandboxCluster sandbox, @TempDir Path dir) throws Exception {
         cluster = sandbox;
+        Path userMap = Files.writeString(
+                dir.resolve("user.map"),
+                cluster.appUser() + " " + cluster.appPassword() + " alpha\n@direct " + cluster.appUser() + "\n");
+        directUser = started(ConnectorHarness.start(cluster, "connector-user-map=" + userMap + "\n"));
         replicaIds = ConnectorHarness.replicaIds(cluster);
         relaxedQos = started(ConnectorHarness.start(cluster, "connector-qos=RO_RELAXED\n"));
         strictWithReadOnlyPort = started(ConnectorHarness.start(cluster, "", c -> c.withReadOnlyPort(0)));
@@ -99,9 +108,12 @@ class ReadYourWritesByDefaultIT {
     @ParameterizedTest(name = "{0} {1} prepared={2}")
     @MethodSource("cases")
     void aReadRightAfterTheSessionsInsertSeesTheRow(Driver driver, Split split, boolean prepared) throws Exception {
-        int port = split == Split.CONNECTOR_QOS
-                ? relaxedQos.port()
-                : split == Split.READ_ONLY_PORT ? strictWithReadOnlyPort.readOnlyPort() : strictWithReadOnlyPort.port();
+        int port = switch (split) {
+            case CONNECTOR_QOS -> relaxedQos.port();
+            case READ_ONLY_PORT -> strictWithReadOnlyPort.readOnlyPort();
+            case DIRECT_USER -> directUser.port();
+            case HINT -> strictWithReadOnlyPort.port();
+        };
         String hint = split == Split.HINT ? HINT : "";
         String options = prepared ? "useServerPrepStmts=true" : "";
         try (Connection c = driver.connect(port, cluster.appUser(), cluster.appPassword(), options);
