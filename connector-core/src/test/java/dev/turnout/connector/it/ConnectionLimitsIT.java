@@ -32,17 +32,19 @@ class ConnectionLimitsIT {
     private static SandboxCluster cluster;
     private static ConnectorServer total;
     private static ConnectorServer perUser;
+    private static ConnectorServer bridge;
 
     @BeforeAll
     static void start(SandboxCluster sandbox) throws Exception {
         cluster = sandbox;
         total = ConnectorHarness.start(cluster, "connector-max-connections=3\n", c -> c.withReadOnlyPort(0));
         perUser = ConnectorHarness.start(cluster, "connector-max-user-connections=2\n");
+        bridge = ConnectorHarness.start(cluster, "connector-bridge-mode=true\nconnector-max-connections=1\n");
     }
 
     @AfterAll
     static void stop() {
-        for (ConnectorServer server : new ConnectorServer[] {total, perUser}) {
+        for (ConnectorServer server : new ConnectorServer[] {total, perUser, bridge}) {
             if (server != null) {
                 server.shutdown(Duration.ofSeconds(2));
             }
@@ -101,6 +103,20 @@ class ConnectionLimitsIT {
             }
         } finally {
             closeAll(held);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void inBridgeModeTooAConnectionBeyondTheTotalGetsTooManyConnections(Driver driver) throws Exception {
+        try (Connection held = driver.connect(bridge.port(), cluster.appUser(), cluster.appPassword(), "")) {
+            SQLException refused =
+                    SqlErrors.thrownBy(() -> driver.connect(bridge.port(), cluster.appUser(), cluster.appPassword(), "")
+                            .close());
+
+            assertThat(refused.getErrorCode()).isEqualTo(1040);
+            assertThat(refused.getSQLState()).isEqualTo("08004");
+            assertThat(ConnectorHarness.queryLong(held, "SELECT 1")).isEqualTo(1);
         }
     }
 
