@@ -3,6 +3,7 @@ package dev.turnout.connector;
 import dev.turnout.connector.bridge.BridgeHandler;
 import dev.turnout.connector.bridge.BridgeTargets;
 import dev.turnout.connector.frontend.FrontendHandler;
+import dev.turnout.connector.session.ConnectionCounts;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.SessionServices;
 import dev.turnout.protocol.wire.PacketFrameDecoder;
@@ -17,9 +18,10 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Binds the connector's client listeners: each accepted connection joins the open sessions and
- * gets the pipeline of its mode, a {@link FrontendHandler} behind the frame decoder (or, in bridge
- * mode, a {@link BridgeHandler}), on a worker loop.
+ * Binds the connector's client listeners: each accepted connection within
+ * {@code connector-max-connections} joins the open sessions and gets the pipeline of its mode, a
+ * {@link FrontendHandler} behind the frame decoder (or, in bridge mode, a {@link BridgeHandler}),
+ * on a worker loop; one beyond it gets the {@link ConnectionRefusal}.
  */
 final class ClientListeners {
 
@@ -60,6 +62,12 @@ final class ClientListeners {
         ServerBootstrap listener = bootstrap.clone().childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                ConnectionCounts connections = services.registry().connections();
+                if (!connections.opened()) {
+                    ch.pipeline().addLast("refusal", ConnectionRefusal.INSTANCE);
+                    return;
+                }
+                ch.closeFuture().addListener(closed -> connections.closed());
                 sessions.add(ch);
                 if (bridgeTargets != null) {
                     ch.pipeline().addLast("bridge", new BridgeHandler(services, bridgeTargets, kind));

@@ -11,6 +11,7 @@ import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.HostPort;
 import dev.turnout.connector.error.ConnectorErrors;
+import dev.turnout.connector.session.ConnectionCounts;
 import dev.turnout.connector.session.EventTally;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.LoopSessions;
@@ -115,11 +116,13 @@ public final class ConnectorServer implements AutoCloseable {
      */
     private SessionRegistry newRegistry(ConnectorConfig config) {
         Ticker ticker = Ticker.systemTicker();
-        return new SessionRegistry(loop -> new LoopSessions(
-                loop,
-                new BackendPool(ticker, poolIdle),
-                config.failover().retryInterval(),
-                config.backends().idleRelease()));
+        return new SessionRegistry(
+                loop -> new LoopSessions(
+                        loop,
+                        new BackendPool(ticker, poolIdle),
+                        config.failover().retryInterval(),
+                        config.backends().idleRelease()),
+                new ConnectionCounts(config.limits()));
     }
 
     /**
@@ -194,13 +197,18 @@ public final class ConnectorServer implements AutoCloseable {
             readOnlyListener = listeners.bind(config.readOnlyPort().getAsInt(), Listener.READ_ONLY);
         }
         log.info(
-                "connector for dataservice {} listening on {}{} ({}, {} worker threads{}), primary {}",
+                "connector for dataservice {} listening on {}{} ({}, {} worker threads{}, at most {} client connections{}),"
+                        + " primary {}",
                 config.serviceName(),
                 listener.localAddress(),
                 readOnlyListener == null ? "" : " and read-only on " + readOnlyListener.localAddress(),
                 transport.name(),
                 config.workerThreads(),
                 config.bridgeMode() ? ", bridge mode" : "",
+                config.limits().maxConnections() == 0
+                        ? "unlimited"
+                        : config.limits().maxConnections(),
+                config.limits().derived() ? " by the file-descriptor limit" : "",
                 config.dataservice().master());
     }
 

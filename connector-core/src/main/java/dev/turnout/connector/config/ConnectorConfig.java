@@ -204,6 +204,11 @@ public final class ConnectorConfig {
         return section.backends();
     }
 
+    /** How many client connections the connector takes, in all and per user ({@code connector-max-connections}, ...). */
+    public ClientLimits limits() {
+        return section.limits();
+    }
+
     /** The REST API ({@code connector-rest-api-address}) and its credentials. */
     public RestApiSettings restApi() {
         return section.restApi();

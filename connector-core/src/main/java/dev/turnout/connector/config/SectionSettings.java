@@ -27,6 +27,7 @@ record SectionSettings(
         ProbeSettings probes,
         FailoverSettings failover,
         BackendSettings backends,
+        ClientLimits limits,
         RestApiSettings restApi,
         BackendTlsSettings backendTls) {
 
@@ -36,11 +37,13 @@ record SectionSettings(
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(failover, "failover");
         Objects.requireNonNull(backends, "backends");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(restApi, "restApi");
         Objects.requireNonNull(backendTls, "backendTls");
     }
 
     SectionSettings withCore(Settings changed) {
-        return new SectionSettings(changed, splitting, userMapFile, probes, failover, backends, restApi, backendTls);
+        return new SectionSettings(
+                changed, splitting, userMapFile, probes, failover, backends, limits, restApi, backendTls);
     }
 }

@@ -18,7 +18,7 @@ final class SettingGroups {
         Duration maxSlaveLatency = (Duration) effectiveOrNull(Key.CONNECTOR_MAX_SLAVE_LATENCY, defaults, own);
         return new SplittingSettings(
                 (QosSetting) effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS),
-                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, false),
+                (Boolean) effective(Key.CONNECTOR_SMARTSCALE, defaults, own, true),
                 (Duration) effective(Key.CONNECTOR_SMARTSCALE_WAIT, defaults, own, Duration.ZERO),
                 maxSlaveLatency == null ? -1 : maxSlaveLatency.toMillis(),
                 (LoadBalancerSetting) effective(Key.CONNECTOR_LOAD_BALANCER, defaults, own, DEFAULT_LOAD_BALANCER),
@@ -70,6 +70,17 @@ final class SettingGroups {
             }
         }
         return true;
+    }
+
+    /** {@code connector-max-connections} (default from the descriptor limit) and {@code connector-max-user-connections}. */
+    static ClientLimits limits(Layer defaults, Layer own) {
+        boolean splits = effective(Key.CONNECTOR_QOS, defaults, own, DEFAULT_QOS) == QosSetting.RO_RELAXED
+                || effectiveOrNull(Key.APPLICATION_READONLY_PORT, defaults, own) != null;
+        Integer total = (Integer) effectiveOrNull(Key.CONNECTOR_MAX_CONNECTIONS, defaults, own);
+        return new ClientLimits(
+                total != null ? total : ClientLimits.fromDescriptors(ClientLimits.descriptorLimit(), splits),
+                total == null,
+                (Integer) effective(Key.CONNECTOR_MAX_USER_CONNECTIONS, defaults, own, 0));
     }
 
     static BackendSettings backends(Layer defaults, Layer own) {

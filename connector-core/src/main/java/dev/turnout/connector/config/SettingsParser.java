@@ -128,6 +128,7 @@ final class SettingsParser {
             case CONNECTOR_SHUTDOWN_TIMEOUT -> Values.duration(value, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
             case CONNECTOR_MAX_ALLOWED_PACKET -> Values.size(value, MIN_MAX_ALLOWED_PACKET, MAX_MAX_ALLOWED_PACKET);
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
+            case CONNECTOR_MAX_CONNECTIONS, CONNECTOR_MAX_USER_CONNECTIONS -> Values.integer(value, 0, 1_000_000);
             case CONNECTOR_SSL_CERTIFICATE, REST_API_SSL_CERTIFICATE ->
                 pemFile(value, "CERTIFICATE-----", "certificate");
             case CONNECTOR_SSL_KEY, REST_API_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
@@ -274,6 +275,7 @@ final class SettingsParser {
                 SettingGroups.probes(defaults, own, core),
                 SettingGroups.failover(defaults, own),
                 SettingGroups.backends(defaults, own),
+                SettingGroups.limits(defaults, own),
                 restApi,
                 backendTls);
     }

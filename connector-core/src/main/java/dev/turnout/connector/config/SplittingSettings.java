@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param qos                   {@code connector-qos}: the quality of service of sessions when
  *                              nothing more specific applies
  * @param smartScale            {@code connector-smartscale}: read-your-writes for
- *                              {@code RO_RELAXED} reads
+ *                              {@code RO_RELAXED} reads (the default); false = relaxed reads,
+ *                              which may miss the session's own writes
  * @param smartScaleWait        {@code connector-smartscale-wait}: how long a read may wait for a
  *                              replica to apply the session's last write; zero reads from the
  *                              primary at once instead

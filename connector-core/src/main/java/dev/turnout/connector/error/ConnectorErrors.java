@@ -34,6 +34,23 @@ public final class ConnectorErrors {
                 "Connections using insecure transport are prohibited while connector-require-tls=true");
     }
 
+    /** A connection beyond connector-max-connections: as a server beyond max_connections says it. */
+    public static ErrPacket tooManyConnections() {
+        return of(ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections");
+    }
+
+    /** A login beyond connector-max-user-connections: as MariaDB beyond max_user_connections says it. */
+    public static ErrPacket tooManyUserConnections(String user) {
+        return of(
+                ErrorCode.TOO_MANY_USER_CONNECTIONS,
+                "User " + LogSafe.name(user) + " already has more than 'max_user_connections' active connections");
+    }
+
+    /** A write inside a {@code START TRANSACTION READ ONLY} transaction: as the server says it. */
+    public static ErrPacket readOnlyTransaction() {
+        return of(ErrorCode.READ_ONLY_TRANSACTION, "Cannot execute statement in a READ ONLY transaction");
+    }
+
     public static ErrPacket badHandshake(String detail) {
         return of(ErrorCode.BAD_HANDSHAKE, "Bad handshake: " + detail);
     }

@@ -43,6 +43,12 @@ public enum ErrorCode {
      * ({@code connector-require-tls}) and the client did not ask for it.
      */
     SECURE_TRANSPORT_REQUIRED(3159, "08004"),
+    /** ER_CON_COUNT_ERROR "Too many connections": beyond connector-max-connections. */
+    TOO_MANY_CONNECTIONS(1040, "08004"),
+    /** ER_TOO_MANY_USER_CONNECTIONS: a login beyond connector-max-user-connections. */
+    TOO_MANY_USER_CONNECTIONS(1203, "42000"),
+    /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: a write in a read-only transaction the connector runs on a replica. */
+    READ_ONLY_TRANSACTION(1792, "25006"),
     /** ER_SERVER_SHUTDOWN: the connector is shutting down. */
     SHUTTING_DOWN(1053, "08S01"),
     /**

@@ -83,6 +83,8 @@ final class ClientLogin implements SessionHost {
      * client expects, instead of arriving out of turn (which clients take for a broken packet).
      */
     private @Nullable ErrPacket refusal;
+    /** The session's place among its user's sessions ({@code connector-max-user-connections}). */
+    private final UserSlot userSlot;
 
     ClientLogin(
             SessionServices services, ChannelHandlerContext ctx, Listener listener, long connectionId, String peer) {
@@ -93,6 +95,7 @@ final class ClientLogin implements SessionHost {
         this.tag = "[" + connectionId + " " + peer + "]";
         this.accounts = new Accounts(services.config(), services.routing());
         this.seed = Scrambles.newSeed(services.random());
+        this.userSlot = new UserSlot(services.registry().connections());
     }
 
     /**
@@ -288,6 +291,10 @@ final class ClientLogin implements SessionHost {
             client.fail(authSequence, ConnectorErrors.offline());
             return;
         }
+        if (!userSlot.take(login.user())) {
+            client.fail(authSequence, ConnectorErrors.tooManyUserConnections(login.user()));
+            return;
+        }
         cancelHandshakeTimer();
         verified = login;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
@@ -357,6 +364,7 @@ final class ClientLogin implements SessionHost {
     /** The client went away. */
     void closed() {
         cancelHandshakeTimer();
+        userSlot.release();
     }
 
     private void cancelHandshakeTimer() {

@@ -172,18 +172,34 @@ final class Dispatcher {
                             lastDatasource);
                     return true;
                 }
-                target = routeStatement(service, SessionState.statementReason(classification), classification.hint());
+                Reason reason = ReadOnlyTransactions.reasonOf(classification);
+                Boolean answered =
+                        ReadOnlyTransactions.answer(state, backends, client, frame, reason, classification.type());
+                if (answered != null) {
+                    return answered;
+                }
+                target = routeStatement(service, reason, classification.hint());
                 if (SessionState.isSessionCommand(classification)) {
                     after = AfterResponse.record(payloadOf(frame));
                 }
             }
             case Command.COM_STMT_PREPARE -> {
                 target = routePrimary(Reason.SESSION_COMMAND);
+                Classification prepared = command.classification();
+                Reason reason = SessionState.statementReason(prepared);
+                // A RW_STRICT hint keeps every execute on the primary (a stored function that writes, say).
                 after = AfterResponse.prepared(
-                        payloadOf(frame), SessionState.statementReason(command.classification()));
+                        payloadOf(frame),
+                        reason == null && prepared.hint() == HintQos.RW_STRICT ? Reason.QOS_RW_STRICT : reason);
             }
             case Command.COM_STMT_EXECUTE -> {
                 statement = statements.of(command);
+                Boolean answered = statement == null
+                        ? ReadOnlyTransactions.unknownExecute(state, backends)
+                        : ReadOnlyTransactions.answer(state, backends, client, frame, statement.reason(), null);
+                if (answered != null) {
+                    return answered;
+                }
                 target = routeExecute(service, statement);
             }
             case Command.COM_STMT_SEND_LONG_DATA,
@@ -235,6 +251,9 @@ final class Dispatcher {
             frame = PreparedStatements.rewriteExecute(frame, statement, target.slot, client.alloc());
         } else if (statement != null) {
             PreparedStatements.rewriteId(frame, statement, target.slot);
+        }
+        if (route.reason() == Reason.READ_ONLY_TRANSACTION && route.replica() != null) {
+            state.readOnlyTransactionStarted(Objects.requireNonNull(route.replica()), route.slot());
         }
         send(frame, target, after, type);
         return true;

@@ -115,7 +115,7 @@ final class InlineAnswers {
         Route route = new Route();
         router.forExplain()
                 .decide(
-                        SessionState.statementReason(explained),
+                        ReadOnlyTransactions.reasonOf(explained),
                         explained.hint(),
                         backends.current() != null,
                         services.topology().dataservice(),

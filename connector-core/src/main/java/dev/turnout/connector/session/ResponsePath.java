@@ -1,5 +1,6 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.protocol.message.server.SessionStateInfo;
 import dev.turnout.protocol.response.ResponseTracker;
 import dev.turnout.protocol.response.ServerStep;
@@ -125,6 +126,9 @@ final class ResponsePath {
     private void completed(SessionBackend backend, AfterResponse after, boolean succeeded) {
         if (backend.primary) {
             state.primaryStatus(backend.readyTracker().serverStatus());
+        } else if (backend.slot == state.readOnlyTransactionSlot()
+                && !ServerStatus.has(backend.readyTracker().serverStatus(), ServerStatus.IN_TRANS)) {
+            state.readOnlyTransactionEnded(); // committed, rolled back, or it did not start
         }
         if (after == null) {
             return;

@@ -203,6 +203,8 @@ public final class Session {
         if (!client.isCommandPhase() || link.backend() == null) {
             return true;
         }
+        // (A read-only transaction on a replica is no reason to wait: ON-HOLD pauses it, the primary's switch cannot
+        // harm it.)
         return backends.allIdle() && !state.inTransaction();
     }
 

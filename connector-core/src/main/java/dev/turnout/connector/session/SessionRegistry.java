@@ -1,5 +1,6 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.connector.config.ClientLimits;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
@@ -31,9 +32,25 @@ public final class SessionRegistry {
     private final ConcurrentHashMap<Long, Session> released = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
+    private final ConnectionCounts connections;
+
     /** @param newLoop makes the state of a loop the first time a session registers there */
     public SessionRegistry(Function<EventExecutor, LoopSessions> newLoop) {
+        this(newLoop, new ConnectionCounts(new ClientLimits(0, false, 0)));
+    }
+
+    /**
+     * @param newLoop     makes the state of a loop the first time a session registers there
+     * @param connections the client connections against the connector's limits
+     */
+    public SessionRegistry(Function<EventExecutor, LoopSessions> newLoop, ConnectionCounts connections) {
         this.newLoop = newLoop;
+        this.connections = connections;
+    }
+
+    /** The client connections, in all and per user, against the connector's limits. */
+    public ConnectionCounts connections() {
+        return connections;
     }
 
     /** The state of the calling session's loop. */

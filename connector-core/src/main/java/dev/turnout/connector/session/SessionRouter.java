@@ -59,7 +59,8 @@ final class SessionRouter {
     /**
      * Where a statement goes.
      *
-     * @param reason     why the statement itself must run on the primary, or null when a replica may serve it
+     * @param reason     why the statement itself must run on the primary, or null when a replica may serve it;
+     *                   {@link Reason#READ_ONLY_TRANSACTION} for a {@code START TRANSACTION READ ONLY}
      * @param hint       its comment hint
      * @param hasCurrent the session has a backend its previous statement ran on
      */
@@ -68,7 +69,22 @@ final class SessionRouter {
             out.current(reason); // SHOW WARNINGS and the like describe the previous statement, wherever it ran
             return;
         }
-        if (reason == null) {
+        Datasource inTransaction = state.readOnlyTransaction();
+        if (inTransaction != null) {
+            int slot = state.readOnlyTransactionSlot();
+            boolean there = reason == null
+                    || ReadOnlyTransactions.inside(reason, null) == ReadOnlyTransactions.Inside.REPLICA
+                    || reason == Reason.TRANSACTION; // COMMIT, ROLLBACK: the dispatcher refuses the others
+            if (there && backends.at(slot) != null) {
+                out.replica(inTransaction, slot, Reason.READ_ONLY_TRANSACTION, false);
+                return;
+            }
+            if (there) {
+                state.readOnlyTransactionEnded(); // its connection is gone, and the transaction with it
+            }
+        }
+        boolean readOnlyBegin = reason == Reason.READ_ONLY_TRANSACTION;
+        if (reason == null || readOnlyBegin) {
             reason = state.stateReason();
         }
         Qos effective = switch (hint) {
@@ -80,7 +96,7 @@ final class SessionRouter {
             reason = Reason.QOS_RW_STRICT;
         }
         if (reason != null) {
-            out.primary(reason);
+            out.primary(readOnlyBegin && reason == Reason.QOS_RW_STRICT ? Reason.TRANSACTION : reason);
             return;
         }
         router.read(
@@ -90,14 +106,18 @@ final class SessionRouter {
                 decision);
         Datasource chosen = decision.target();
         if (chosen == null || chosen.role() == Role.MASTER) {
-            out.primary(decision.reason());
+            out.primary(readOnlyBegin ? Reason.TRANSACTION : decision.reason());
             return;
         }
         int slot = topology.slot(chosen.name());
         if (slot < 0 || backends.backedOff(slot)) {
-            out.primary(Reason.NO_REPLICA_ONLINE);
+            out.primary(readOnlyBegin ? Reason.TRANSACTION : Reason.NO_REPLICA_ONLINE);
             return;
         }
-        out.replica(chosen, slot, decision.reason(), decision.waitForPosition());
+        out.replica(
+                chosen,
+                slot,
+                readOnlyBegin ? Reason.READ_ONLY_TRANSACTION : decision.reason(),
+                decision.waitForPosition());
     }
 }

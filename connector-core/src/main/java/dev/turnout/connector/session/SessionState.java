@@ -5,6 +5,7 @@ import dev.turnout.protocol.classify.StatementFlag;
 import dev.turnout.protocol.classify.StatementType;
 import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.routing.policy.Reason;
+import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.GtidPosition;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,10 @@ public final class SessionState {
 
     private int primaryStatus = ServerStatus.AUTOCOMMIT;
     private GtidPosition lastWrite = GtidPosition.EMPTY;
+    /** The replica a {@code START TRANSACTION READ ONLY} transaction of the session runs on, and its slot; null: none. */
+    private @Nullable Datasource readOnlyTransaction;
+
+    private int readOnlyTransactionSlot = -1;
 
     /**
      * Why a statement of this classification must run on the primary whatever the session's
@@ -143,6 +148,7 @@ public final class SessionState {
      */
     public boolean releasable() {
         return !connectionBound
+                && readOnlyTransaction == null
                 && pins.isEmpty()
                 && !ServerStatus.has(primaryStatus, ServerStatus.IN_TRANS)
                 && ServerStatus.has(primaryStatus, ServerStatus.AUTOCOMMIT);
@@ -218,6 +224,28 @@ public final class SessionState {
         return pins;
     }
 
+    /** The replica the session's read-only transaction runs on; null when it has none there. */
+    public @Nullable Datasource readOnlyTransaction() {
+        return readOnlyTransaction;
+    }
+
+    /** The slot of {@link #readOnlyTransaction()}'s connection; -1 when none. */
+    public int readOnlyTransactionSlot() {
+        return readOnlyTransactionSlot;
+    }
+
+    /** A {@code START TRANSACTION READ ONLY} was sent to the replica in {@code slot}: the transaction's statements go there. */
+    void readOnlyTransactionStarted(Datasource replica, int slot) {
+        readOnlyTransaction = replica;
+        readOnlyTransactionSlot = slot;
+    }
+
+    /** The replica's status flags say the transaction ended (or it failed to start, or its connection is gone). */
+    void readOnlyTransactionEnded() {
+        readOnlyTransaction = null;
+        readOnlyTransactionSlot = -1;
+    }
+
     /**
      * After {@code COM_RESET_CONNECTION} or {@code COM_CHANGE_USER}: the server forgot the session's
      * variables, temporary tables and locks. The writes stay written, so the last write is kept.
@@ -225,6 +253,7 @@ public final class SessionState {
     public void reset() {
         pins.clear();
         connectionBound = false;
+        readOnlyTransactionEnded(); // the replicas are let go, and their transactions with them
         history.clear();
         historyEpoch++;
     }

@@ -66,7 +66,7 @@ class DocumentationTest {
         ConnectorConfig config = ConnectorConfig.load(ini, null);
 
         assertThat(config.splitting().qos()).isEqualTo(QosSetting.RO_RELAXED);
-        assertThat(config.splitting().smartScale()).isTrue();
+        assertThat(config.splitting().smartScale()).isFalse(); // the sample shows the non-default: relaxed reads
         assertThat(config.splitting().smartScaleWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.splitting().maxSlaveLatencyMillis()).isEqualTo(5000);
         assertThat(config.splitting().loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);

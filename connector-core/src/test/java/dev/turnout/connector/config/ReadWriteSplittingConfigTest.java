@@ -61,7 +61,9 @@ class ReadWriteSplittingConfigTest {
         ConnectorConfig config = ConnectorConfig.parse(MINIMAL, "tungsten.ini", null);
 
         assertThat(config.splitting().qos()).isEqualTo(QosSetting.RW_STRICT);
-        assertThat(config.splitting().smartScale()).isFalse();
+        assertThat(config.splitting().smartScale())
+                .as("read-your-writes whenever reads are split")
+                .isTrue();
         assertThat(config.splitting().smartScaleWait()).isZero();
         assertThat(config.splitting().maxSlaveLatencyMillis()).isEqualTo(-1);
         assertThat(config.splitting().loadBalancer()).isEqualTo(LoadBalancerSetting.ROUND_ROBIN);
@@ -213,7 +215,7 @@ class ReadWriteSplittingConfigTest {
                 .doesNotContain("Probe-Xy7")
                 .contains(
                         "qos=RO_RELAXED",
-                        "smartscale=false",
+                        "smartscale=true",
                         "smartscaleWait=0ms",
                         "maxSlaveLatency=1500ms",
                         "loadBalancer=round-robin",

@@ -105,7 +105,14 @@ final class SessionHarness implements AutoCloseable {
         }
 
         SessionHarness start() {
-            String text = """
+            List<String> lines = new ArrayList<>(settings);
+            if (lines.stream().noneMatch(line -> line.startsWith("connector-smartscale="))) {
+                // These fakes do not report GTIDs: without read-your-writes (the default) no tracking statement is
+                // sent.
+                lines.add("connector-smartscale=false");
+            }
+            String text =
+                    """
                     [defaults]
                     application-user=%s
                     application-password=%s
@@ -115,8 +122,7 @@ final class SessionHarness implements AutoCloseable {
                     [alpha]
                     master=%s
                     members=%s
-                    """.formatted(
-                            USER, PASSWORD, String.join("\n", settings), members.get(0), String.join(",", members));
+                    """.formatted(USER, PASSWORD, String.join("\n", lines), members.get(0), String.join(",", members));
             try {
                 return new SessionHarness(ConnectorConfig.parse(text, "test.ini", "alpha"));
             } catch (Exception e) {

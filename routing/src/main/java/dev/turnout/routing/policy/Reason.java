@@ -22,7 +22,9 @@ public enum Reason {
     REPLICAS_LAGGING("a read on the primary: every healthy replica is behind the staleness bound"),
     REPLICAS_NOT_CONSISTENT("a read on the primary: no replica has applied the session's last write yet"),
     NO_PRIMARY("nowhere: the dataservice has no online primary"),
-    KILL_QUERY("a KILL QUERY goes to the server that runs the statement it stops");
+    KILL_QUERY("a KILL QUERY goes to the server that runs the statement it stops"),
+    READ_ONLY_TRANSACTION(
+            "a START TRANSACTION READ ONLY transaction: on a replica that qualifies, every statement of it there");
 
     private final String description;
 
