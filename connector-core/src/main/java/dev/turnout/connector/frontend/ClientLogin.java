@@ -91,7 +91,7 @@ final class ClientLogin implements SessionHost {
         this.listener = listener;
         this.connectionId = connectionId;
         this.tag = "[" + connectionId + " " + peer + "]";
-        this.accounts = new Accounts(services.config(), services.routing());
+        this.accounts = new Accounts(services.config(), services.routing(), services.accounts());
         this.seed = Scrambles.newSeed(services.random());
     }
 
@@ -252,8 +252,14 @@ final class ClientLogin implements SessionHost {
     /** Verifies a login with the method the client chose, or asks it to switch to ours. */
     private void authenticate(Login candidate) {
         switch (candidate.plugin()) {
-            case AuthPlugins.MYSQL_NATIVE_PASSWORD, AuthPlugins.CACHING_SHA2_PASSWORD ->
-                verifyAndStart(candidate, false);
+            case AuthPlugins.MYSQL_NATIVE_PASSWORD -> verifyAndStart(candidate, false);
+            case AuthPlugins.CACHING_SHA2_PASSWORD -> {
+                if (accounts.fromServer(candidate.user())) {
+                    switchToNative(candidate); // a primary's account is verified against its native hash
+                } else {
+                    verifyAndStart(candidate, false);
+                }
+            }
             case AuthPlugins.MYSQL_CLEAR_PASSWORD -> {
                 if (tls) {
                     verifyAndStart(candidate, false);
@@ -275,8 +281,22 @@ final class ClientLogin implements SessionHost {
     }
 
     private void verifyAndStart(Login candidate, boolean afterSwitch) {
-        SessionLogin login =
-                accounts.verify(candidate, seed, tls, listener, ctx.channel().localAddress(), tag);
+        accounts.verify(
+                candidate,
+                seed,
+                tls,
+                listener,
+                ctx.channel().localAddress(),
+                ctx.channel().remoteAddress(),
+                tag,
+                ctx.executor(),
+                login -> verified(candidate, afterSwitch, login));
+    }
+
+    private void verified(Login candidate, boolean afterSwitch, @Nullable SessionLogin login) {
+        if (!ctx.channel().isActive()) {
+            return; // gone (or timed out) while the primary's accounts were read again
+        }
         if (login == null) {
             client.fail(
                     authSequence,
