@@ -274,6 +274,34 @@ class ServerAccountsIT {
         }
     }
 
+    /** The recovered SHA1(pw) logs the session in to the replicas too: its reads are split as the application user's. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aPrimarysAccountReadsFromTheReplicasWhenReadsAreSplit(Driver driver) throws Exception {
+        String user = newAccount("split-pw");
+        ConnectorServer split = ConnectorHarness.start(turnout.cluster(), "connector-qos=RO_RELAXED\n");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            Connection c = null;
+            while (c == null) {
+                try {
+                    c = driver.connect(split.port(), user, "split-pw", "");
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != 1045 || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            try (Connection session = c) {
+                ConnectorHarness.awaitReadFrom(session, ConnectorHarness.replicaIds(turnout.cluster()));
+                assertThat(queryString(session, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+            }
+        } finally {
+            split.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
     /** A new account {@code 'tn_acct_N'@'%'} with SELECT on test only. */
     private static String newAccount(String password) throws SQLException {
         String user = "tn_acct_" + ACCOUNTS.incrementAndGet();
