@@ -4,22 +4,24 @@ import dev.turnout.connector.accounts.ServerAccounts;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.config.UserMap;
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.error.LogSafe;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.RoutingSettings;
 import dev.turnout.connector.session.SessionLogin;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.Scrambles;
+import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.ReadPolicy;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,7 +67,7 @@ final class Accounts {
     }
 
     /**
-     * As {@link #verify}, answered to {@code then} on {@code loop}: a login of a primary's account that
+     * As {@link #verify} for a client on {@code channel}, answered to {@code then} on its event loop: a login of a primary's account that
      * failed reads the accounts again first (at most once a second; {@link ServerAccounts#refreshAfterMiss})
      * and is verified once more, so that an account created or changed a moment ago logs in at once.
      * An unknown user and a wrong password take the same path.
@@ -75,11 +77,11 @@ final class Accounts {
             byte[] seed,
             boolean secure,
             Listener listener,
-            SocketAddress local,
-            SocketAddress remote,
+            Channel channel,
             String session,
-            Executor loop,
             Consumer<@Nullable SessionLogin> then) {
+        SocketAddress local = channel.localAddress();
+        SocketAddress remote = channel.remoteAddress();
         SessionLogin login = verify(candidate, seed, secure, listener, local, remote, session);
         CompletableFuture<Boolean> refresh =
                 login == null && fromServer(candidate.user()) ? serverAccounts.refreshAfterMiss() : null;
@@ -87,10 +89,11 @@ final class Accounts {
             then.accept(login);
             return;
         }
-        refresh.whenComplete((replaced, failure) -> loop.execute(() -> then.accept(
-                Boolean.TRUE.equals(replaced)
-                        ? verify(candidate, seed, secure, listener, local, remote, session)
-                        : null)));
+        refresh.whenComplete((replaced, failure) -> channel.eventLoop()
+                .execute(() -> then.accept(
+                        Boolean.TRUE.equals(replaced)
+                                ? verify(candidate, seed, secure, listener, local, remote, session)
+                                : null)));
     }
 
     /**
@@ -206,5 +209,22 @@ final class Accounts {
                 new Affinity(entry.affinity().preferred(), entry.affinity().excluded()),
                 policy.sessionConsistency(),
                 policy.consistencyWaitMillis());
+    }
+
+    /**
+     * What the client gets when a backend refused the session's login: the backend's own error,
+     * except that a primary's account the backend denies (dropped, or its password changed since
+     * the accounts were read) is answered as any wrong password, and the accounts are read again.
+     */
+    ErrPacket refusal(SessionLogin login, ErrPacket error, SocketAddress remote) {
+        if (!login.backendStage1() || (error.errorCode() != 1045 && error.errorCode() != 1698)) {
+            return error;
+        }
+        CompletableFuture<Boolean> unused = serverAccounts.refreshAfterMiss();
+        return ConnectorErrors.accessDenied(login.user(), hostOf(remote), true);
+    }
+
+    static String hostOf(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 }

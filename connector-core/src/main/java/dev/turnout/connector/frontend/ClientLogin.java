@@ -282,15 +282,7 @@ final class ClientLogin implements SessionHost {
 
     private void verifyAndStart(Login candidate, boolean afterSwitch) {
         accounts.verify(
-                candidate,
-                seed,
-                tls,
-                listener,
-                ctx.channel().localAddress(),
-                ctx.channel().remoteAddress(),
-                tag,
-                ctx.executor(),
-                login -> verified(candidate, afterSwitch, login));
+                candidate, seed, tls, listener, ctx.channel(), tag, login -> verified(candidate, afterSwitch, login));
     }
 
     private void verified(Login candidate, boolean afterSwitch, @Nullable SessionLogin login) {
@@ -301,7 +293,9 @@ final class ClientLogin implements SessionHost {
             client.fail(
                     authSequence,
                     ConnectorErrors.accessDenied(
-                            candidate.user(), hostOf(ctx.channel().remoteAddress()), candidate.response().length > 0));
+                            candidate.user(),
+                            Accounts.hostOf(ctx.channel().remoteAddress()),
+                            candidate.response().length > 0));
             return;
         }
         if (services.control().offline()) {
@@ -332,7 +326,11 @@ final class ClientLogin implements SessionHost {
     }
 
     @Override
-    public void loginFailed(ErrPacket error) {
+    public void loginFailed(ErrPacket backendError) {
+        SessionLogin login = verified;
+        ErrPacket error = login == null
+                ? backendError
+                : accounts.refusal(login, backendError, ctx.channel().remoteAddress());
         FrontendPhase phase = client.phase();
         if (phase == FrontendPhase.HANDSHAKE_SENT || phase == FrontendPhase.AUTH_SWITCH_SENT) {
             refusal = error; // the client speaks next: see onPacket
@@ -395,11 +393,5 @@ final class ClientLogin implements SessionHost {
         if (frames != null) {
             frames.maxPayloadLength(maxPayloadLength);
         }
-    }
-
-    private static String hostOf(java.net.SocketAddress remote) {
-        return remote instanceof java.net.InetSocketAddress inet
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(remote);
     }
 }

@@ -302,6 +302,31 @@ class ServerAccountsIT {
         }
     }
 
+    /**
+     * An account of a plugin the connector cannot verify from a stored hash (here MariaDB's built-in
+     * unix_socket; ed25519, PAM and GSSAPI alike) is refused with 1045, as a wrong password: not
+     * relayed to the primary in this version (docs/configuration.md, "Accounts of the primary").
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAccountOfAnotherPluginIsRefusedWithAccessDenied(Driver driver) throws Exception {
+        String user = "tn_acct_" + ACCOUNTS.incrementAndGet();
+        synchronized (CREATED) {
+            CREATED.add("'" + user + "'@'%'");
+        }
+        asRoot("CREATE USER '" + user + "'@'%' IDENTIFIED VIA unix_socket");
+        asRoot("GRANT SELECT ON test.* TO '" + user + "'@'%'");
+        try (Connection app = turnout.connect(driver, "");
+                Statement st = app.createStatement()) {
+            st.execute("tungsten flush privileges");
+        }
+
+        SQLException refused = SqlErrors.thrownBy(() -> driver.connect(turnout.port(), user, "anything", ""));
+
+        assertThat(refused.getErrorCode()).isEqualTo(1045);
+        assertThat(refused.getSQLState()).isEqualTo("28000");
+    }
+
     /** A new account {@code 'tn_acct_N'@'%'} with SELECT on test only. */
     private static String newAccount(String password) throws SQLException {
         String user = "tn_acct_" + ACCOUNTS.incrementAndGet();
