@@ -327,6 +327,59 @@ class ServerAccountsIT {
         assertThat(refused.getSQLState()).isEqualTo("28000");
     }
 
+    /**
+     * A user of the user map is the map's, even when the primary has an account of that name: its
+     * {@code @direct} and affinity decide its reads, and only the map's password logs it in.
+     */
+    @Test
+    void aUserMapEntryStillDecidesItsUsersRouting() throws Exception {
+        SandboxCluster cluster = turnout.cluster();
+        String user = newAccount("mapped-pw");
+        DbServer allowed = cluster.replicas().get(0);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("turnout-accounts-");
+        java.nio.file.Path map = dir.resolve("user.map");
+        java.nio.file.Files.writeString(
+                map, user + " mapped-pw alpha -" + cluster.replicas().get(1).hostPort() + "\n@direct " + user + "\n");
+        cluster.awaitReplication(Duration.ofSeconds(10));
+        ConnectorServer mapped = ConnectorHarness.start(cluster, "connector-user-map=" + map + "\n");
+        try (Connection c = Driver.MARIADB.connect(mapped.port(), user, "mapped-pw", "")) {
+            ConnectorHarness.awaitReadFrom(c, java.util.Set.of((long) allowed.serverId()));
+            for (int i = 0; i < 50; i++) {
+                assertThat(ConnectorHarness.queryLong(c, "SELECT @@server_id"))
+                        .as("read %d of a @direct user whose map excludes the second replica", i)
+                        .isEqualTo(allowed.serverId());
+            }
+            asRoot("ALTER USER '" + user + "'@'%' IDENTIFIED BY 'server-side-pw'");
+            SQLException refused =
+                    SqlErrors.thrownBy(() -> Driver.MARIADB.connect(mapped.port(), user, "server-side-pw", ""));
+            assertThat(refused.getErrorCode()).isEqualTo(1045);
+        } finally {
+            mapped.shutdown(Duration.ofSeconds(2));
+            java.nio.file.Files.deleteIfExists(map);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    /** What the primary refuses after the connector verified the password is the primary's own answer, as direct. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aLockedAccountAndAForbiddenDatabaseGetTheServersErrors(Driver driver) throws Exception {
+        String user = newAccount("locked-pw");
+        loginWithin(driver, user, "locked-pw", Duration.ofMillis(1500)).close();
+        DbServer primary = turnout.cluster().primary();
+
+        asRoot("REVOKE SELECT ON test.* FROM '" + user + "'@'%'");
+        String directDb = driverOutcome(() -> directLogin(driver, primary, user, "locked-pw"));
+        String throughDb = driverOutcome(() -> driver.connect(turnout.port(), user, "locked-pw", ""));
+        assertThat(throughDb).isEqualTo(directDb).isEqualTo("login 1044");
+
+        asRoot("GRANT SELECT ON test.* TO '" + user + "'@'%'");
+        asRoot("ALTER USER '" + user + "'@'%' ACCOUNT LOCK");
+        String directLocked = driverOutcome(() -> directLogin(driver, primary, user, "locked-pw"));
+        String throughLocked = driverOutcome(() -> driver.connect(turnout.port(), user, "locked-pw", ""));
+        assertThat(throughLocked).isEqualTo(directLocked).isEqualTo("login 4151");
+    }
+
     /** A new account {@code 'tn_acct_N'@'%'} with SELECT on test only. */
     private static String newAccount(String password) throws SQLException {
         String user = "tn_acct_" + ACCOUNTS.incrementAndGet();
