@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +50,9 @@ final class AccountQuery implements BackendListener {
             | Capabilities.CLIENT_CONNECT_ATTRS
             | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
 
+    /** How long the query may take once logged in (beyond the connect timeout). */
+    private static final long ANSWER_WITHIN_MILLIS = 10_000;
+
     final CompletableFuture<List<ServerAccount>> result = new CompletableFuture<>();
     private final List<ServerAccount> accounts = new ArrayList<>();
     private @Nullable ResponseTracker tracker;
@@ -58,18 +62,29 @@ final class AccountQuery implements BackendListener {
 
     /** Starts a read of the accounts of the primary at {@code host:port} on {@code loop}. */
     static AccountQuery start(ConnectorConfig config, EventLoop loop, BackendDialer dialer, String host, int port) {
+        byte[] password = config.applicationPassword();
         ClientAuthExchange exchange = new ClientAuthExchange(
-                config.applicationUser(),
-                config.applicationPassword(),
-                null,
-                CAPABILITIES,
-                45,
-                Map.of("_client_name", "turnout-accounts"));
+                config.applicationUser(), password, null, CAPABILITIES, 45, Map.of("_client_name", "turnout-accounts"));
+        java.util.Arrays.fill(password, (byte) 0); // the exchange keeps its own copy
         exchange.allowPublicKeyRetrieval(config.backends().allowPublicKeyRetrieval());
         BackendConnection.Target target =
                 new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
         AccountQuery query = new AccountQuery();
-        loop.execute(() -> BackendConnection.connect(loop, dialer, target, exchange, query, greeting -> {}));
+        long limit = config.connectTimeout().toMillis() + ANSWER_WITHIN_MILLIS;
+        loop.execute(() -> {
+            BackendConnection connection =
+                    BackendConnection.connect(loop, dialer, target, exchange, query, greeting -> {});
+            // A primary that stalls after the login must not hold up every later read.
+            loop.schedule(
+                    () -> {
+                        if (query.result.completeExceptionally(
+                                new IllegalStateException("no answer within " + limit + " ms"))) {
+                            connection.close();
+                        }
+                    },
+                    limit,
+                    TimeUnit.MILLISECONDS);
+        });
         return query;
     }
 
