@@ -84,6 +84,25 @@ class ServerAccountsIT {
         accounts.awaitRefusedWithin(driver, user, "new-pw", Duration.ofMillis(1500));
     }
 
+    /**
+     * MySQL Connector/J answering with caching_sha2_password first: the connector asks it to switch
+     * to mysql_native_password (the only method a stored native hash verifies), as the server would.
+     */
+    @Test
+    void aCachingSha2FirstAnswerIsSwitchedToNative() throws Exception {
+        String user = accounts.newAccount("sha2-first-pw");
+        accounts.loginWithin(Driver.MYSQL, user, "sha2-first-pw", Duration.ofMillis(1500))
+                .close();
+        String options = "defaultAuthenticationPlugin=caching_sha2_password";
+
+        try (Connection c = Driver.MYSQL.connect(turnout.port(), user, "sha2-first-pw", options)) {
+            assertThat(PrimaryAccounts.queryString(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+        }
+        assertThat(SqlErrors.thrownBy(() -> Driver.MYSQL.connect(turnout.port(), user, "wrong", options))
+                        .getErrorCode())
+                .isEqualTo(1045);
+    }
+
     /** MySQL Connector/J: MariaDB Connector/J has no public change-user call. */
     @Test
     void changeUserSwitchesToAPrimarysAccountAndBack() throws Exception {
