@@ -1,5 +1,6 @@
 package dev.turnout.connector;
 
+import dev.turnout.connector.accounts.ServerAccounts;
 import dev.turnout.connector.admin.AdminServer;
 import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.backend.BackendPool;
@@ -60,6 +61,9 @@ public final class ConnectorServer implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup workerGroup;
+    /** The loop that reads the primary's accounts (connector-load-accounts); null when they are not read. */
+    private final @Nullable EventLoopGroup accountsGroup;
+
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final SessionServices services;
     private final ConnectorTopology topology;
@@ -90,11 +94,13 @@ public final class ConnectorServer implements AutoCloseable {
         this.workerGroup = transport.newGroup(config.workerThreads());
         this.topology = ConnectorTopology.start(config);
         this.resolver = HostResolver.system(config.connectTimeout());
+        BackendDialer dialer = BackendDialer.tcp(transport.socketChannelClass(), resolver, backendTls);
+        this.accountsGroup = config.backends().loadAccounts() && !config.bridgeMode() ? transport.newGroup(1) : null;
         this.services = new SessionServices(
                 config,
                 sslContext,
                 new GreetingCache(),
-                BackendDialer.tcp(transport.socketChannelClass(), resolver, backendTls),
+                dialer,
                 Ticker.systemTicker(),
                 new AtomicLong(SessionServices.FIRST_CONNECTION_ID),
                 new SecureRandom(),
@@ -104,7 +110,10 @@ public final class ConnectorServer implements AutoCloseable {
                 this::reloadUsers,
                 new ConnectorControl(),
                 newRegistry(config),
-                new EventTally());
+                new EventTally(),
+                accountsGroup == null
+                        ? ServerAccounts.disabled()
+                        : ServerAccounts.start(config, topology, dialer, accountsGroup.next()));
         this.bridgeTargets = config.bridgeMode()
                 ? BridgeTargets.routed(topology, services.routing().readPolicy(), config.dataservice())
                 : null;
@@ -142,9 +151,15 @@ public final class ConnectorServer implements AutoCloseable {
         }
     }
 
+    /** {@code tungsten flush privileges}: re-reads the user map, and starts a new read of the primary's accounts. */
     private String reloadUsers() {
+        String accounts = "";
+        if (services.accounts().enabled()) {
+            services.accounts().reload().thenAccept(outcome -> log.info("tungsten flush privileges: {}", outcome));
+            accounts = "; the primary's accounts are being read again";
+        }
         if (config.userMapPath().isEmpty()) {
-            return "no user map configured (connector-user-map)";
+            return "no user map configured (connector-user-map)" + accounts;
         }
         try {
             config.reloadUserMap();
@@ -357,6 +372,9 @@ public final class ConnectorServer implements AutoCloseable {
         topology.close();
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (accountsGroup != null) {
+            accountsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         resolver.close();
     }
 

@@ -33,11 +33,24 @@ import java.util.Objects;
  *                       the password encrypted with that key. A key fetched in plaintext is only as
  *                       trustworthy as the network, so by default such a login fails instead (as
  *                       Connector/J's {@code allowPublicKeyRetrieval=false})
+ * @param loadAccounts   {@code connector-load-accounts} (default true): whether any account of the
+ *                       primary may log in (its accounts are read with {@code application-user},
+ *                       which needs SELECT on {@code mysql.global_priv} / {@code mysql.user}), or only
+ *                       {@code application-user} and the user map's users
+ * @param accountsRefresh {@code connector-accounts-refresh} (default 30 s, at least 1 s): how often the
+ *                       primary's accounts are read again (a login miss reads them too, at most once a second)
  */
 public record BackendSettings(
-        int pool, Duration poolIdle, Duration idleRelease, Duration replicaBackoff, boolean allowPublicKeyRetrieval) {
+        int pool,
+        Duration poolIdle,
+        Duration idleRelease,
+        Duration replicaBackoff,
+        boolean allowPublicKeyRetrieval,
+        boolean loadAccounts,
+        Duration accountsRefresh) {
 
     public BackendSettings {
+        Objects.requireNonNull(accountsRefresh, "accountsRefresh");
         Objects.requireNonNull(poolIdle, "poolIdle");
         Objects.requireNonNull(idleRelease, "idleRelease");
         Objects.requireNonNull(replicaBackoff, "replicaBackoff");

@@ -46,6 +46,8 @@ enum Key {
     CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL("connector-allow-public-key-retrieval", Scope.SETTING),
     CONNECTOR_BACKEND_POOL("connector-backend-pool", Scope.SETTING),
     CONNECTOR_BACKEND_POOL_IDLE("connector-backend-pool-idle", Scope.SETTING),
+    CONNECTOR_LOAD_ACCOUNTS("connector-load-accounts", Scope.SETTING),
+    CONNECTOR_ACCOUNTS_REFRESH("connector-accounts-refresh", Scope.SETTING),
     CONNECTOR_WITHOUT_MANAGERS("connector-without-managers", Scope.SETTING),
     CONNECTOR_FAILOVER_WAIT("connector-failover-wait", Scope.SETTING),
     CONNECTOR_FAILOVER_RETRY("connector-failover-retry", Scope.SETTING),

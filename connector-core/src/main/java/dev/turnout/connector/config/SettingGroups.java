@@ -89,6 +89,8 @@ final class SettingGroups {
                 (Duration) effective(Key.CONNECTOR_BACKEND_POOL_IDLE, defaults, own, DEFAULT_BACKEND_POOL_IDLE),
                 (Duration) effective(Key.CONNECTOR_IDLE_RELEASE, defaults, own, Duration.ZERO),
                 (Duration) effective(Key.CONNECTOR_REPLICA_BACKOFF, defaults, own, DEFAULT_REPLICA_BACKOFF),
-                (Boolean) effective(Key.CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL, defaults, own, false));
+                (Boolean) effective(Key.CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL, defaults, own, false),
+                (Boolean) effective(Key.CONNECTOR_LOAD_ACCOUNTS, defaults, own, true),
+                (Duration) effective(Key.CONNECTOR_ACCOUNTS_REFRESH, defaults, own, Duration.ofSeconds(30)));
     }
 }

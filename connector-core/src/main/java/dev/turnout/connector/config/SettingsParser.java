@@ -147,7 +147,8 @@ final class SettingsParser {
             case CONNECTOR_MANAGERS -> managers(value);
             case MANAGER_PUSH_SECRET -> Values.secret(value);
             case CONNECTOR_HOLD_EXPIRY -> Values.duration(value, MIN_HOLD_EXPIRY, MAX_INTERVAL);
-            case CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL -> Values.bool(value);
+            case CONNECTOR_ALLOW_PUBLIC_KEY_RETRIEVAL, CONNECTOR_LOAD_ACCOUNTS -> Values.bool(value);
+            case CONNECTOR_ACCOUNTS_REFRESH -> Values.duration(value, Duration.ofSeconds(1), MAX_INTERVAL);
             case CONNECTOR_BACKEND_POOL -> Values.integer(value, 0, 10_000);
             case CONNECTOR_BACKEND_POOL_IDLE -> Values.duration(value, MIN_BACKEND_POOL_IDLE, MAX_BACKEND_POOL_IDLE);
             case CONNECTOR_WITHOUT_MANAGERS ->

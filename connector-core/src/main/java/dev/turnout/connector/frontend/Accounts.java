@@ -1,33 +1,41 @@
 package dev.turnout.connector.frontend;
 
+import dev.turnout.connector.accounts.ServerAccounts;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.connector.config.QosSetting;
 import dev.turnout.connector.config.UserMap;
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.connector.error.LogSafe;
 import dev.turnout.connector.session.Listener;
 import dev.turnout.connector.session.RoutingSettings;
 import dev.turnout.connector.session.SessionLogin;
 import dev.turnout.protocol.auth.AuthPlugins;
 import dev.turnout.protocol.auth.Scrambles;
+import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.routing.policy.Affinity;
 import dev.turnout.routing.policy.Qos;
 import dev.turnout.routing.policy.ReadPolicy;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accounts a client may log in as — {@code application-user}, and the users of the user map
- * for this dataservice — and what a verified login means for the session: the backend user and
+ * The accounts a client may log in as — {@code application-user}, the users of the user map for
+ * this dataservice, and (with {@code connector-load-accounts}) any other account of the primary
+ * ({@link ServerLogins}) — and what a verified login means for the session: the backend user and
  * password, the quality of service and the read policy. Passwords are compared in constant time
- * and never logged.
+ * and never logged. A user map entry decides for its user: such a user is never looked up among
+ * the primary's accounts.
  *
- * <p>Stateless and thread-safe (the user map is read once per login).
+ * <p>Thread-safe (the user map is read once per login, the primary's accounts are a snapshot).
  */
 final class Accounts {
 
@@ -35,10 +43,57 @@ final class Accounts {
 
     private final ConnectorConfig config;
     private final RoutingSettings routing;
+    private final ServerAccounts serverAccounts;
+    private final ServerLogins serverLogins;
 
-    Accounts(ConnectorConfig config, RoutingSettings routing) {
+    Accounts(ConnectorConfig config, RoutingSettings routing, ServerAccounts serverAccounts) {
         this.config = config;
         this.routing = routing;
+        this.serverAccounts = serverAccounts;
+        this.serverLogins = new ServerLogins(serverAccounts);
+    }
+
+    /**
+     * Whether {@code user} is looked up among the primary's accounts: account loading is on, and the
+     * user is neither {@code application-user} nor in the user map. Such a login may also be switched
+     * to mysql_native_password (the only method their stored hash verifies).
+     */
+    boolean fromServer(String user) {
+        return serverAccounts.enabled()
+                && !MessageDigest.isEqual(
+                        user.getBytes(StandardCharsets.UTF_8),
+                        config.applicationUser().getBytes(StandardCharsets.UTF_8))
+                && config.userMap().flatMap(users -> users.user(user)).isEmpty();
+    }
+
+    /**
+     * As {@link #verify} for a client on {@code channel}, answered to {@code then} on its event loop: a login of a primary's account that
+     * failed reads the accounts again first (at most once a second; {@link ServerAccounts#refreshAfterMiss})
+     * and is verified once more, so that an account created or changed a moment ago logs in at once.
+     * An unknown user and a wrong password take the same path.
+     */
+    void verify(
+            Login candidate,
+            byte[] seed,
+            boolean secure,
+            Listener listener,
+            Channel channel,
+            String session,
+            Consumer<@Nullable SessionLogin> then) {
+        SocketAddress local = channel.localAddress();
+        SocketAddress remote = channel.remoteAddress();
+        SessionLogin login = verify(candidate, seed, secure, listener, local, remote, session);
+        CompletableFuture<Boolean> refresh =
+                login == null && fromServer(candidate.user()) ? serverAccounts.refreshAfterMiss() : null;
+        if (refresh == null) {
+            then.accept(login);
+            return;
+        }
+        refresh.whenComplete((replaced, failure) -> channel.eventLoop()
+                .execute(() -> then.accept(
+                        Boolean.TRUE.equals(replaced)
+                                ? verify(candidate, seed, secure, listener, local, remote, session)
+                                : null)));
     }
 
     /**
@@ -50,7 +105,28 @@ final class Accounts {
      */
     @Nullable
     SessionLogin verify(
-            Login candidate, byte[] seed, boolean secure, Listener listener, SocketAddress local, String session) {
+            Login candidate,
+            byte[] seed,
+            boolean secure,
+            Listener listener,
+            SocketAddress local,
+            SocketAddress remote,
+            String session) {
+        if (fromServer(candidate.user())) {
+            byte[] stage1 = serverLogins.verify(candidate, seed, remote, session);
+            return stage1 == null
+                    ? null
+                    : new SessionLogin(
+                            candidate.user(),
+                            candidate.user(),
+                            stage1,
+                            true,
+                            candidate.database(),
+                            candidate.characterSet(),
+                            candidate.attributes(),
+                            qosOf(null, listener, local),
+                            readPolicyOf(null));
+        }
         UserMap.UserEntry entry =
                 config.userMap().flatMap(users -> users.user(candidate.user())).orElse(null);
         // The user map's entry when it gives this user the served dataservice.
@@ -62,7 +138,8 @@ final class Accounts {
                         config.applicationUser().getBytes(StandardCharsets.UTF_8));
         boolean passwordMatches = switch (candidate.plugin()) {
             case AuthPlugins.CACHING_SHA2_PASSWORD -> Scrambles.verifyCachingSha2(password, seed, candidate.response());
-            case AuthPlugins.MYSQL_CLEAR_PASSWORD -> MessageDigest.isEqual(password, stripNul(candidate.response()));
+            case AuthPlugins.MYSQL_CLEAR_PASSWORD ->
+                MessageDigest.isEqual(password, ServerLogins.stripNul(candidate.response()));
             default -> Scrambles.verifyNative(password, seed, candidate.response());
         };
         if (!(userMatches & passwordMatches)) {
@@ -89,6 +166,7 @@ final class Accounts {
                 candidate.user(),
                 mapped != null ? mapped.user() : config.applicationUser(),
                 password,
+                false,
                 candidate.database(),
                 candidate.characterSet(),
                 candidate.attributes(),
@@ -133,11 +211,20 @@ final class Accounts {
                 policy.consistencyWaitMillis());
     }
 
-    private static byte[] stripNul(byte[] response) {
-        int length = response.length;
-        if (length > 0 && response[length - 1] == 0) {
-            length--;
+    /**
+     * What the client gets when a backend refused the session's login: the backend's own error,
+     * except that a primary's account the backend denies (dropped, or its password changed since
+     * the accounts were read) is answered as any wrong password, and the accounts are read again.
+     */
+    ErrPacket refusal(SessionLogin login, ErrPacket error, SocketAddress remote) {
+        if (!login.backendStage1() || (error.errorCode() != 1045 && error.errorCode() != 1698)) {
+            return error;
         }
-        return Arrays.copyOf(response, length);
+        CompletableFuture<Boolean> unused = serverAccounts.refreshAfterMiss();
+        return ConnectorErrors.accessDenied(login.user(), hostOf(remote), true);
+    }
+
+    static String hostOf(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 }

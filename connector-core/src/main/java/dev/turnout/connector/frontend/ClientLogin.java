@@ -93,7 +93,7 @@ final class ClientLogin implements SessionHost {
         this.listener = listener;
         this.connectionId = connectionId;
         this.tag = "[" + connectionId + " " + peer + "]";
-        this.accounts = new Accounts(services.config(), services.routing());
+        this.accounts = new Accounts(services.config(), services.routing(), services.accounts());
         this.seed = Scrambles.newSeed(services.random());
         this.userSlot = new UserSlot(services.registry().connections());
     }
@@ -255,8 +255,14 @@ final class ClientLogin implements SessionHost {
     /** Verifies a login with the method the client chose, or asks it to switch to ours. */
     private void authenticate(Login candidate) {
         switch (candidate.plugin()) {
-            case AuthPlugins.MYSQL_NATIVE_PASSWORD, AuthPlugins.CACHING_SHA2_PASSWORD ->
-                verifyAndStart(candidate, false);
+            case AuthPlugins.MYSQL_NATIVE_PASSWORD -> verifyAndStart(candidate, false);
+            case AuthPlugins.CACHING_SHA2_PASSWORD -> {
+                if (accounts.fromServer(candidate.user())) {
+                    switchToNative(candidate); // a primary's account is verified against its native hash
+                } else {
+                    verifyAndStart(candidate, false);
+                }
+            }
             case AuthPlugins.MYSQL_CLEAR_PASSWORD -> {
                 if (tls) {
                     verifyAndStart(candidate, false);
@@ -278,13 +284,21 @@ final class ClientLogin implements SessionHost {
     }
 
     private void verifyAndStart(Login candidate, boolean afterSwitch) {
-        SessionLogin login =
-                accounts.verify(candidate, seed, tls, listener, ctx.channel().localAddress(), tag);
+        accounts.verify(
+                candidate, seed, tls, listener, ctx.channel(), tag, login -> verified(candidate, afterSwitch, login));
+    }
+
+    private void verified(Login candidate, boolean afterSwitch, @Nullable SessionLogin login) {
+        if (!ctx.channel().isActive()) {
+            return; // gone (or timed out) while the primary's accounts were read again
+        }
         if (login == null) {
             client.fail(
                     authSequence,
                     ConnectorErrors.accessDenied(
-                            candidate.user(), hostOf(ctx.channel().remoteAddress()), candidate.response().length > 0));
+                            candidate.user(),
+                            Accounts.hostOf(ctx.channel().remoteAddress()),
+                            candidate.response().length > 0));
             return;
         }
         if (services.control().offline()) {
@@ -319,7 +333,11 @@ final class ClientLogin implements SessionHost {
     }
 
     @Override
-    public void loginFailed(ErrPacket error) {
+    public void loginFailed(ErrPacket backendError) {
+        SessionLogin login = verified;
+        ErrPacket error = login == null
+                ? backendError
+                : accounts.refusal(login, backendError, ctx.channel().remoteAddress());
         FrontendPhase phase = client.phase();
         if (phase == FrontendPhase.HANDSHAKE_SENT || phase == FrontendPhase.AUTH_SWITCH_SENT) {
             refusal = error; // the client speaks next: see onPacket
@@ -383,11 +401,5 @@ final class ClientLogin implements SessionHost {
         if (frames != null) {
             frames.maxPayloadLength(maxPayloadLength);
         }
-    }
-
-    private static String hostOf(java.net.SocketAddress remote) {
-        return remote instanceof java.net.InetSocketAddress inet
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(remote);
     }
 }

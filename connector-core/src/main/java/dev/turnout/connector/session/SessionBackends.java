@@ -159,6 +159,7 @@ final class SessionBackends {
                     session.characterSet(),
                     attributes);
             exchange.allowPublicKeyRetrieval(config.backends().allowPublicKeyRetrieval());
+            exchange.passwordIsStage1(session.backendStage1());
             BackendConnection.Target target =
                     new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
             Consumer<dev.turnout.protocol.message.server.HandshakeV10> greetings =

@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param user            the user the client logged in as
  * @param backendUser     the user the connector logs in to the backends as
- * @param backendPassword that user's password (UTF-8)
+ * @param backendPassword that user's password (UTF-8), or with {@code backendStage1} its SHA1
+ * @param backendStage1   the password is the stage 1 SHA1(pw) of a native account, recovered from
+ *                        the client's scramble (a loaded server account): backends that ask for
+ *                        another plugin than mysql_native_password refuse it
  * @param database        the database the client asked for, or null
  * @param characterSet    the client's character set id
  * @param attributes      the client's connection attributes
@@ -22,6 +25,7 @@ public record SessionLogin(
         String user,
         String backendUser,
         byte[] backendPassword,
+        boolean backendStage1,
         @Nullable String database,
         int characterSet,
         Map<String, String> attributes,

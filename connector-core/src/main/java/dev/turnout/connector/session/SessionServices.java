@@ -1,5 +1,6 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.connector.accounts.ServerAccounts;
 import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.backend.GreetingCache;
 import dev.turnout.connector.config.ConnectorConfig;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param control       the connector's state (ONLINE, ON-HOLD, OFFLINE) as managers set it
  * @param registry      the sessions, per event loop, and what KILL needs to know of them
  * @param tally         events many sessions see at once, logged once with a count
+ * @param accounts      the primary's accounts ({@code connector-load-accounts})
  */
 public record SessionServices(
         ConnectorConfig config,
@@ -42,7 +44,8 @@ public record SessionServices(
         Supplier<String> usersReload,
         ConnectorControl control,
         SessionRegistry registry,
-        EventTally tally) {
+        EventTally tally,
+        ServerAccounts accounts) {
 
     /**
      * Connection ids the connector gives its clients start here, far above the thread ids a server

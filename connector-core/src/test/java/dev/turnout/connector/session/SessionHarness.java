@@ -172,7 +172,8 @@ final class SessionHarness implements AutoCloseable {
                 () -> "no user map configured (connector-user-map)",
                 new ConnectorControl(),
                 registry,
-                new EventTally());
+                new EventTally(),
+                dev.turnout.connector.accounts.ServerAccounts.disabled());
         // As ManagerSubscription: every accepted topology change wakes every session, on its own loop.
         topology.holder().addListener(snapshot -> wakeSessions());
     }

@@ -19,7 +19,6 @@ import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.message.server.HandshakeV10;
 import dev.turnout.protocol.message.server.OkPacket;
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Collections;
@@ -126,6 +125,7 @@ public final class ClientAuthExchange {
     private boolean secureTransport;
     private boolean requestTls;
     private boolean allowPublicKeyRetrieval;
+    private boolean stage1;
     private @Nullable PublicKey serverPublicKey;
 
     private Phase phase = Phase.INITIAL;
@@ -185,6 +185,12 @@ public final class ClientAuthExchange {
         return this;
     }
 
+    /** The password given is the stage 1 SHA1(pw) ({@link NativePassword}): native only, another plugin fails (2059). */
+    public ClientAuthExchange passwordIsStage1(boolean isStage1) {
+        this.stage1 = isStage1;
+        return this;
+    }
+
     /** A known RSA public key of the server, for caching_sha2_password's full authentication without TLS. */
     public ClientAuthExchange serverPublicKey(@Nullable PublicKey key) {
         this.serverPublicKey = key;
@@ -226,12 +232,12 @@ public final class ClientAuthExchange {
         }
         seed = greeting.authPluginData();
         byte[] response;
-        if (greeting.authPluginName().equals(AuthPlugins.CACHING_SHA2_PASSWORD)) {
+        if (greeting.authPluginName().equals(AuthPlugins.CACHING_SHA2_PASSWORD) && !stage1) {
             plugin = AuthPlugins.CACHING_SHA2_PASSWORD;
             response = Scrambles.cachingSha2(password, seed);
         } else {
             plugin = AuthPlugins.MYSQL_NATIVE_PASSWORD;
-            response = Scrambles.nativePassword(password, seed);
+            response = nativeAnswer();
         }
         phase = Phase.AUTHENTICATING;
         return new HandshakeResponse41(
@@ -318,8 +324,14 @@ public final class ClientAuthExchange {
         switched = true;
         plugin = request.pluginName();
         seed = request.pluginData();
+        if (stage1 && !plugin.equals(AuthPlugins.MYSQL_NATIVE_PASSWORD)) {
+            return fail(
+                    CR_AUTH_PLUGIN_CANNOT_LOAD,
+                    "Authentication plugin '" + plugin + "' cannot be used:"
+                            + " the connector has only the mysql_native_password hash of this account");
+        }
         return switch (plugin) {
-            case AuthPlugins.MYSQL_NATIVE_PASSWORD -> new Step.Send(Scrambles.nativePassword(password, seed));
+            case AuthPlugins.MYSQL_NATIVE_PASSWORD -> new Step.Send(nativeAnswer());
             case AuthPlugins.CACHING_SHA2_PASSWORD -> new Step.Send(Scrambles.cachingSha2(password, seed));
             case AuthPlugins.MYSQL_CLEAR_PASSWORD ->
                 secureTransport
@@ -330,6 +342,10 @@ public final class ClientAuthExchange {
                                         + "' reported error: Authentication requires secure connection.");
             default -> fail(CR_AUTH_PLUGIN_CANNOT_LOAD, "Authentication plugin '" + plugin + "' cannot be loaded");
         };
+    }
+
+    private byte[] nativeAnswer() {
+        return stage1 ? NativePassword.scrambleFromStage1(password, seed) : Scrambles.nativePassword(password, seed);
     }
 
     private Step onMoreData(AuthMoreData more) {
@@ -364,25 +380,22 @@ public final class ClientAuthExchange {
     }
 
     private Step onPublicKey(AuthMoreData more) {
-        PublicKey key;
-        try {
-            key = Scrambles.parsePemPublicKey(new String(more.data(), StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            return fail(
-                    CR_AUTH_PLUGIN_ERR,
-                    "Authentication plugin '" + plugin + "' reported error: the server's public key is unusable: "
-                            + e.getMessage());
-        }
         phase = Phase.AUTHENTICATING;
-        return sendEncrypted(key);
+        PublicKey key = RsaFullAuth.parseKey(more.data());
+        return key == null
+                ? fail(
+                        CR_AUTH_PLUGIN_ERR,
+                        "Authentication plugin '" + plugin + "' reported error: " + RsaFullAuth.UNUSABLE_KEY)
+                : sendEncrypted(key);
     }
 
     private Step sendEncrypted(PublicKey key) {
-        try {
-            return new Step.Send(Scrambles.rsaEncryptPassword(password, seed, key));
-        } catch (IllegalArgumentException e) {
-            return fail(CR_AUTH_PLUGIN_ERR, "Authentication plugin '" + plugin + "' reported error: " + e.getMessage());
-        }
+        byte[] encrypted = RsaFullAuth.encrypt(password, seed, key);
+        return encrypted == null
+                ? fail(
+                        CR_AUTH_PLUGIN_ERR,
+                        "Authentication plugin '" + plugin + "' reported error: " + RsaFullAuth.CANNOT_ENCRYPT)
+                : new Step.Send(encrypted);
     }
 
     private Step done(OkPacket ok) {

@@ -141,6 +141,34 @@ class ClientAuthExchangeTest {
     }
 
     @Test
+    void aStageOneLoginAnswersNativeEvenToACachingSha2GreetingAndFollowsASwitchToNative() {
+        ClientAuthExchange exchange = new ClientAuthExchange(
+                        "app", NativePassword.stage1(PASSWORD), "shop", CLIENT, 45, Map.of())
+                .passwordIsStage1(true);
+
+        HandshakeResponse41 response = exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
+
+        assertThat(response.authPluginName()).isEqualTo(AuthPlugins.MYSQL_NATIVE_PASSWORD);
+        assertThat(response.authResponse()).isEqualTo(Scrambles.nativePassword(PASSWORD, SEED));
+        assertThat(feed(exchange, new AuthSwitchRequest(AuthPlugins.MYSQL_NATIVE_PASSWORD, SWITCH_SEED)::encode))
+                .isEqualTo(new Step.Send(Scrambles.nativePassword(PASSWORD, SWITCH_SEED)));
+    }
+
+    @Test
+    void aStageOneLoginCannotFollowASwitchToAnotherPlugin() {
+        ClientAuthExchange exchange = new ClientAuthExchange(
+                        "app", NativePassword.stage1(PASSWORD), "shop", CLIENT, 45, Map.of())
+                .passwordIsStage1(true);
+        exchange.start(mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD));
+
+        Step step = feed(exchange, new AuthSwitchRequest(AuthPlugins.CACHING_SHA2_PASSWORD, SWITCH_SEED)::encode);
+
+        assertThat(step).isInstanceOf(Step.Failed.class);
+        assertThat(((Step.Failed) step).err().errorCode()).isEqualTo(ClientAuthExchange.CR_AUTH_PLUGIN_CANNOT_LOAD);
+        assertThat(((Step.Failed) step).err().message()).contains("mysql_native_password hash");
+    }
+
+    @Test
     void cachingSha2FastAuthWaitsForTheOk() {
         ClientAuthExchange exchange = exchange();
         HandshakeResponse41 response = exchange.start(mysqlGreeting(AuthPlugins.CACHING_SHA2_PASSWORD));
