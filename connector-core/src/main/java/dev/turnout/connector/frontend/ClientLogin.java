@@ -188,27 +188,14 @@ final class ClientLogin implements SessionHost {
             return;
         }
         HandshakeResponse41 response = HandshakeResponse41.decode(payload);
-        if (!Capabilities.has(response.capabilities(), Capabilities.CLIENT_PROTOCOL_41)) {
-            client.fail(
-                    authSequence, ConnectorErrors.badHandshake("clients older than protocol 4.1 are not supported"));
-            return;
+        if (Capabilities.has(response.capabilities(), Capabilities.CLIENT_PROTOCOL_41)) {
+            client.capabilities(response.capabilities() & advertisedCapabilities);
         }
-        long negotiated = response.capabilities() & advertisedCapabilities;
-        client.capabilities(negotiated);
-        if (Capabilities.has(response.capabilities(), Capabilities.CLIENT_SSL) && !tls) {
-            // The client wants TLS but sent no SSLRequest (or the connector offers none): refused,
-            // never continued in plain text.
-            client.fail(
-                    authSequence,
-                    ConnectorErrors.badHandshake(
-                            services.sslContext() == null
-                                    ? "CLIENT_SSL set, but this connector offers no TLS (no connector-ssl-certificate)"
-                                    : "CLIENT_SSL set without an SSLRequest"));
-            return;
-        }
-        if (services.config().requireTls() && !tls) {
-            log.info("{} refused: the client did not use TLS (connector-require-tls=true)", tag);
-            client.fail(authSequence, ConnectorErrors.secureTransportRequired());
+        ErrPacket refusal = HandshakeRules.refusal(
+                response, tls, services.sslContext() != null, services.config().requireTls());
+        if (refusal != null) {
+            log.info("{} refused: {}", tag, refusal.message());
+            client.fail(authSequence, refusal);
             return;
         }
         String plugin =
