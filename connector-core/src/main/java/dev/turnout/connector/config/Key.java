@@ -27,6 +27,7 @@ enum Key {
     REPLICATION_PORT("replication-port", Scope.SETTING),
     APPLICATION_READONLY_PORT("application-readonly-port", Scope.SETTING),
     CONNECTOR_BRIDGE_MODE("connector-bridge-mode", Scope.SETTING),
+    CONNECTOR_TRANSPORT("connector-transport", Scope.SETTING),
 
     // Read/write splitting, session consistency, probes and the user map: settings too.
     CONNECTOR_QOS("connector-qos", Scope.SETTING),

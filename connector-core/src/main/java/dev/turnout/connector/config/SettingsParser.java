@@ -139,6 +139,7 @@ final class SettingsParser {
             case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
             case CONNECTOR_MAX_SLAVE_LATENCY -> Values.secondsDuration(value, Duration.ZERO, MAX_SLAVE_LATENCY);
             case CONNECTOR_LOAD_BALANCER -> LoadBalancerSetting.parse(value);
+            case CONNECTOR_TRANSPORT -> TransportSetting.parse(value);
             case CONNECTOR_AFFINITY -> AffinitySetting.parse(value);
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL ->
@@ -334,7 +335,8 @@ final class SettingsParser {
                 (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads),
                 (Integer) effective(Key.APPLICATION_READONLY_PORT, defaults, own, -1),
                 (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false),
-                (Boolean) effective(Key.CONNECTOR_REQUIRE_TLS, defaults, own, false));
+                (Boolean) effective(Key.CONNECTOR_REQUIRE_TLS, defaults, own, false),
+                (TransportSetting) effective(Key.CONNECTOR_TRANSPORT, defaults, own, TransportSetting.AUTO));
     }
 
     /** {@code connector-user-map} in effect, with the line that set it; null when not set. */
