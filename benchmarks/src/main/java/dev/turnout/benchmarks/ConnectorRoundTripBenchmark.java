@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -127,6 +128,10 @@ public class ConnectorRoundTripBenchmark {
         }
     }
 
+    /** {@code connector-transport} of the connector: {@code -p transport=epoll,io_uring} compares them. */
+    @Param({"auto"})
+    public String transport;
+
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
         try {
@@ -211,12 +216,14 @@ public class ConnectorRoundTripBenchmark {
                 connector-connect-timeout=2s
                 connector-shutdown-timeout=2s
                 connector-qos=%s
+                connector-transport=%s
                 connector-probe-interval=10m
                 connector-heartbeat-interval=10m
                 [%s]
                 master=%s
                 members=%s
-                """.formatted(USER, PASSWORD, qos, SERVICE, cluster.primary().hostPort(), members);
+                """.formatted(
+                USER, PASSWORD, qos, transport, SERVICE, cluster.primary().hostPort(), members);
     }
 
     /** sysbench's table with {@link #ROWS} rows; {@code c} is 119 characters like sysbench's. */

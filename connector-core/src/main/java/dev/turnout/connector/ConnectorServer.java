@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running connector: a listener on {@code application-port} (and one on
  * {@code application-readonly-port} when configured), an accept thread, and one worker event loop
- * per configured thread (epoll where available). Each accepted client gets its session on a worker
- * loop ({@link ClientListeners}), and its backend connections live on that same loop.
+ * per configured thread ({@code connector-transport}: epoll where available by default). Each
+ * accepted client gets its session on a worker loop ({@link ClientListeners}), and its backend
+ * connections live on that same loop.
  *
  * <p>Thread-safe: {@link #start} and {@link #shutdown} may be called from any thread.
  */
@@ -86,9 +87,10 @@ public final class ConnectorServer implements AutoCloseable {
     /** The REST API ({@code connector-rest-api-address}); null when not configured. */
     private volatile @Nullable AdminServer admin;
 
-    private ConnectorServer(ConnectorConfig config, @Nullable SslContext sslContext, BackendTls backendTls) {
+    private ConnectorServer(
+            ConnectorConfig config, Transport transport, @Nullable SslContext sslContext, BackendTls backendTls) {
         this.config = config;
-        this.transport = Transport.best();
+        this.transport = transport;
         this.poolIdle = config.backends().poolIdle();
         this.acceptGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(config.workerThreads());
@@ -191,7 +193,7 @@ public final class ConnectorServer implements AutoCloseable {
                             + " serves a dataservice, not the composite dataservice " + config.serviceName(),
                     null);
         }
-        ConnectorServer server = new ConnectorServer(config, sslContext, backendTls);
+        ConnectorServer server = new ConnectorServer(config, Transport.of(config.transport()), sslContext, backendTls);
         try {
             server.probePrimary();
             server.bind();

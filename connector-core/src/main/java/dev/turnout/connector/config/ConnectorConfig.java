@@ -166,6 +166,11 @@ public final class ConnectorConfig {
         return settings.workerThreads();
     }
 
+    /** {@code connector-transport}: the socket transport of the event loops (default {@code auto}: epoll, else NIO). */
+    public TransportSetting transport() {
+        return settings.transport();
+    }
+
     /** {@code connector-ssl-certificate} and {@code connector-ssl-key}; empty when TLS is not offered. */
     public Optional<TlsFiles> tls() {
         return Optional.ofNullable(settings.tls());
@@ -355,6 +360,7 @@ public final class ConnectorConfig {
                 + ", shutdownTimeout=" + Values.format(settings.shutdownTimeout())
                 + ", maxAllowedPacket=" + Values.formatSize(settings.maxAllowedPacket())
                 + ", workerThreads=" + settings.workerThreads()
+                + ", transport=" + settings.transport().keyword()
                 + ", tls=" + (tls == null ? "off" : "certificate=" + tls.certificate() + " key=" + tls.key())
                 + (settings.requireTls() ? ", requireTls=true" : "")
                 + ", backendSslMode=" + section.backendTls().mode().keyword()

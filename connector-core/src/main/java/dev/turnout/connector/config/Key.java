@@ -29,6 +29,7 @@ enum Key {
     CONNECTOR_BRIDGE_MODE("connector-bridge-mode", Scope.SETTING),
     CONNECTOR_MAX_CONNECTIONS("connector-max-connections", Scope.SETTING),
     CONNECTOR_MAX_USER_CONNECTIONS("connector-max-user-connections", Scope.SETTING),
+    CONNECTOR_TRANSPORT("connector-transport", Scope.SETTING),
 
     // Read/write splitting, session consistency, probes and the user map: settings too.
     CONNECTOR_QOS("connector-qos", Scope.SETTING),

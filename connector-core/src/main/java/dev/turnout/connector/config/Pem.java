@@ -31,6 +31,40 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class Pem {
 
+    private static final long MAX_PEM_BYTES = 1024 * 1024;
+
+    /**
+     * Checks a configured PEM file now ({@code marker} ends its BEGIN line, e.g. {@code CERTIFICATE-----}),
+     * so that a bad path fails at start; the operator message follows the key.
+     */
+    static Path checkedFile(Path path, String marker, String what) {
+        String quoted = Values.quote(path.toString());
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(quoted + " does not exist");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(quoted + " is not a regular file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(quoted + " is not readable by this user");
+        }
+        String text;
+        try {
+            if (Files.size(path) > MAX_PEM_BYTES) {
+                throw new IllegalArgumentException(quoted + " is too large for a PEM file (over 1M)");
+            }
+            text = Files.readString(path, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    quoted + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+        if (!text.contains("-----BEGIN ") || !text.contains(marker)) {
+            throw new IllegalArgumentException(
+                    quoted + " is not a PEM " + what + " (no -----BEGIN ..." + marker + " line)");
+        }
+        return path;
+    }
+
     private static final String PKCS1_BEGIN = "-----BEGIN RSA PRIVATE KEY-----";
     private static final String PKCS1_END = "-----END RSA PRIVATE KEY-----";
     private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";

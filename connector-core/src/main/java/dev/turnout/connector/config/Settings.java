@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param tls null when TLS is not configured
  * @param readOnlyPort {@code application-readonly-port}; -1 when not set
  * @param requireTls {@code connector-require-tls}: clients must use TLS
+ * @param transport {@code connector-transport}: the event loops' socket transport
  */
 record Settings(
         String applicationUser,
@@ -26,7 +27,8 @@ record Settings(
         int workerThreads,
         int readOnlyPort,
         boolean bridgeMode,
-        boolean requireTls) {
+        boolean requireTls,
+        TransportSetting transport) {
 
     Settings withApplicationPort(int port) {
         return new Settings(
@@ -42,7 +44,8 @@ record Settings(
                 workerThreads,
                 readOnlyPort,
                 bridgeMode,
-                requireTls);
+                requireTls,
+                transport);
     }
 
     Settings withListenAddress(String address) {
@@ -59,7 +62,8 @@ record Settings(
                 workerThreads,
                 readOnlyPort,
                 bridgeMode,
-                requireTls);
+                requireTls,
+                transport);
     }
 
     Settings withTimeouts(Duration connect, Duration handshake, Duration shutdown) {
@@ -76,7 +80,8 @@ record Settings(
                 workerThreads,
                 readOnlyPort,
                 bridgeMode,
-                requireTls);
+                requireTls,
+                transport);
     }
 
     Settings withReadOnlyPort(int port) {
@@ -93,7 +98,8 @@ record Settings(
                 workerThreads,
                 port,
                 bridgeMode,
-                requireTls);
+                requireTls,
+                transport);
     }
 
     Settings withBridgeMode(boolean bridge) {
@@ -110,6 +116,7 @@ record Settings(
                 workerThreads,
                 readOnlyPort,
                 bridge,
-                requireTls);
+                requireTls,
+                transport);
     }
 }

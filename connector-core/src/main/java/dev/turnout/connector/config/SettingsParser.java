@@ -1,8 +1,6 @@
 package dev.turnout.connector.config;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +34,6 @@ final class SettingsParser {
     static final long MIN_MAX_ALLOWED_PACKET = Values.K;
     static final long MAX_MAX_ALLOWED_PACKET = Values.G;
     static final int MAX_WORKER_THREADS = 256;
-    private static final long MAX_PEM_BYTES = 1024 * 1024;
     static final QosSetting DEFAULT_QOS = QosSetting.RW_STRICT;
     static final Duration MAX_SMARTSCALE_WAIT = Duration.ofMinutes(10);
     static final Duration MAX_SLAVE_LATENCY = Duration.ofMinutes(60);
@@ -130,16 +127,19 @@ final class SettingsParser {
             case CONNECTOR_WORKER_THREADS -> Values.integer(value, 1, MAX_WORKER_THREADS);
             case CONNECTOR_MAX_CONNECTIONS, CONNECTOR_MAX_USER_CONNECTIONS -> Values.integer(value, 0, 1_000_000);
             case CONNECTOR_SSL_CERTIFICATE, REST_API_SSL_CERTIFICATE ->
-                pemFile(value, "CERTIFICATE-----", "certificate");
-            case CONNECTOR_SSL_KEY, REST_API_SSL_KEY -> pemFile(value, "PRIVATE KEY-----", "private key");
+                Pem.checkedFile(baseDir.resolve(value).normalize(), "CERTIFICATE-----", "certificate");
+            case CONNECTOR_SSL_KEY, REST_API_SSL_KEY ->
+                Pem.checkedFile(baseDir.resolve(value).normalize(), "PRIVATE KEY-----", "private key");
             case CONNECTOR_REQUIRE_TLS -> Values.bool(value);
             case CONNECTOR_BACKEND_SSL_MODE -> BackendSslMode.parse(value);
-            case CONNECTOR_BACKEND_SSL_CA -> pemFile(value, "CERTIFICATE-----", "certificate bundle");
+            case CONNECTOR_BACKEND_SSL_CA ->
+                Pem.checkedFile(baseDir.resolve(value).normalize(), "CERTIFICATE-----", "certificate bundle");
             case CONNECTOR_QOS -> QosSetting.parse(value);
             case CONNECTOR_SMARTSCALE -> Values.bool(value);
             case CONNECTOR_SMARTSCALE_WAIT -> Values.duration(value, Duration.ZERO, MAX_SMARTSCALE_WAIT);
             case CONNECTOR_MAX_SLAVE_LATENCY -> Values.secondsDuration(value, Duration.ZERO, MAX_SLAVE_LATENCY);
             case CONNECTOR_LOAD_BALANCER -> LoadBalancerSetting.parse(value);
+            case CONNECTOR_TRANSPORT -> TransportSetting.parse(value);
             case CONNECTOR_AFFINITY -> AffinitySetting.parse(value);
             case CONNECTOR_USER_MAP -> baseDir.resolve(value).normalize();
             case CONNECTOR_PROBE_INTERVAL, CONNECTOR_HEARTBEAT_INTERVAL ->
@@ -180,36 +180,6 @@ final class SettingsParser {
         }
         throw new IllegalArgumentException(Values.quote(value)
                 + " is not an address (an IPv4 or IPv6 address or a host name, e.g. 0.0.0.0, ::, 127.0.0.1)");
-    }
-
-    /** Resolves against the file's directory and checks the file now, so that a bad path fails at start. */
-    private Path pemFile(String value, String marker, String what) {
-        Path path = baseDir.resolve(value).normalize();
-        String quoted = Values.quote(path.toString());
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException(quoted + " does not exist");
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException(quoted + " is not a regular file");
-        }
-        if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException(quoted + " is not readable by this user");
-        }
-        String text;
-        try {
-            if (Files.size(path) > MAX_PEM_BYTES) {
-                throw new IllegalArgumentException(quoted + " is too large for a PEM file (over 1M)");
-            }
-            text = Files.readString(path, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    quoted + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
-        }
-        if (!text.contains("-----BEGIN ") || !text.contains(marker)) {
-            throw new IllegalArgumentException(
-                    quoted + " is not a PEM " + what + " (no -----BEGIN ..." + marker + " line)");
-        }
-        return path;
     }
 
     /** The replication port in effect for a section: the default port of its datasource hosts. */
@@ -337,7 +307,8 @@ final class SettingsParser {
                 (Integer) effective(Key.CONNECTOR_WORKER_THREADS, defaults, own, defaultWorkerThreads),
                 (Integer) effective(Key.APPLICATION_READONLY_PORT, defaults, own, -1),
                 (Boolean) effective(Key.CONNECTOR_BRIDGE_MODE, defaults, own, false),
-                (Boolean) effective(Key.CONNECTOR_REQUIRE_TLS, defaults, own, false));
+                (Boolean) effective(Key.CONNECTOR_REQUIRE_TLS, defaults, own, false),
+                (TransportSetting) effective(Key.CONNECTOR_TRANSPORT, defaults, own, TransportSetting.AUTO));
     }
 
     /** {@code connector-user-map} in effect, with the line that set it; null when not set. */

@@ -255,6 +255,10 @@ class ConfigErrorsTest {
                         VALID + "connector-load-balancer=random\n",
                         "tungsten.ini:7: connector-load-balancer: \"random\" is not one of round-robin, least-active, lowest-latency, most-advanced"),
                 bad(
+                        "an unknown transport",
+                        VALID + "connector-transport=kqueue\n",
+                        "tungsten.ini:7: connector-transport: \"kqueue\" is not one of auto, epoll, io_uring, nio"),
+                bad(
                         "an affinity with an empty item",
                         VALID + "connector-affinity=db2,,db3\n",
                         "tungsten.ini:7: connector-affinity: \"db2,,db3\" has an empty item (expected names separated by commas, a leading - excludes one: db2,-db3)"),
