@@ -1,5 +1,6 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.protocol.classify.HintQos;
 import dev.turnout.routing.policy.Reason;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -18,14 +19,16 @@ final class AfterResponse {
         RESET
     }
 
-    static final AfterResponse NOTHING = new AfterResponse(Kind.NOTHING, null, null);
-    static final AfterResponse RESET = new AfterResponse(Kind.RESET, null, null);
+    static final AfterResponse NOTHING = new AfterResponse(Kind.NOTHING, null, null, HintQos.NONE);
+    static final AfterResponse RESET = new AfterResponse(Kind.RESET, null, null, HintQos.NONE);
 
     final Kind kind;
     /** The command payload to record, or the COM_STMT_PREPARE payload. */
     final byte @Nullable [] payload;
     /** For PREPARED: why its executes stay on the primary, or null. */
     final @Nullable Reason reason;
+    /** For PREPARED: the statement's qos hint, which its executes follow. */
+    final HintQos hint;
     /** For PREPARED: the id given to the client when the PREPARE_OK arrives (0 = the prepare failed). */
     int statementId;
     /** For PREPARED: the server's own id of the statement. */
@@ -33,10 +36,11 @@ final class AfterResponse {
 
     int parameters;
 
-    private AfterResponse(Kind kind, byte @Nullable [] payload, @Nullable Reason reason) {
+    private AfterResponse(Kind kind, byte @Nullable [] payload, @Nullable Reason reason, HintQos hint) {
         this.kind = kind;
         this.payload = payload;
         this.reason = reason;
+        this.hint = hint;
     }
 
     /** The payload of a RECORD or a PREPARED, which are always made with one. */
@@ -45,10 +49,10 @@ final class AfterResponse {
     }
 
     static AfterResponse record(byte[] payload) {
-        return new AfterResponse(Kind.RECORD, payload, null);
+        return new AfterResponse(Kind.RECORD, payload, null, HintQos.NONE);
     }
 
-    static AfterResponse prepared(byte[] payload, @Nullable Reason reason) {
-        return new AfterResponse(Kind.PREPARED, payload, reason);
+    static AfterResponse prepared(byte[] payload, @Nullable Reason reason, HintQos hint) {
+        return new AfterResponse(Kind.PREPARED, payload, reason, hint);
     }
 }

@@ -190,7 +190,8 @@ final class Dispatcher {
                 // A RW_STRICT hint keeps every execute on the primary (a stored function that writes, say).
                 after = AfterResponse.prepared(
                         payloadOf(frame),
-                        reason == null && prepared.hint() == HintQos.RW_STRICT ? Reason.QOS_RW_STRICT : reason);
+                        reason == null && prepared.hint() == HintQos.RW_STRICT ? Reason.QOS_RW_STRICT : reason,
+                        prepared.hint());
             }
             case Command.COM_STMT_EXECUTE -> {
                 statement = statements.of(command);
@@ -325,7 +326,7 @@ final class Dispatcher {
             // Long data lives on the primary's copy of the statement; cursors are fetched from it.
             return routePrimary(Reason.SESSION_PINNED);
         }
-        return routeStatement(service, null, HintQos.NONE);
+        return routeStatement(service, null, statement.hint());
     }
 
     /**

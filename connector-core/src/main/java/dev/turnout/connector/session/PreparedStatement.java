@@ -1,5 +1,6 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.protocol.classify.HintQos;
 import dev.turnout.routing.policy.Reason;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,7 @@ public final class PreparedStatement {
     private final int clientId;
     private final byte[] prepare;
     private final @Nullable Reason reason;
+    private final HintQos hint;
     private final int parameters;
     private final int[] backendIds;
     private long typesSent;
@@ -30,13 +32,16 @@ public final class PreparedStatement {
      * @param clientId   the id the client knows the statement by
      * @param prepare    the COM_STMT_PREPARE payload (command byte and statement text), to prepare it elsewhere
      * @param reason     why its executes must run on the primary, or null if a replica may run them
+     * @param hint       the statement's {@code TUNGSTEN USE qos} hint, which its executes follow
      * @param parameters number of parameters
      * @param slots      number of datasources of the dataservice
      */
-    public PreparedStatement(int clientId, byte[] prepare, @Nullable Reason reason, int parameters, int slots) {
+    public PreparedStatement(
+            int clientId, byte[] prepare, @Nullable Reason reason, HintQos hint, int parameters, int slots) {
         this.clientId = clientId;
         this.prepare = prepare;
         this.reason = reason;
+        this.hint = hint;
         this.parameters = parameters;
         this.backendIds = new int[slots];
     }
@@ -51,6 +56,11 @@ public final class PreparedStatement {
 
     public @Nullable Reason reason() {
         return reason;
+    }
+
+    /** The statement's qos hint: an {@code RO_RELAXED} one lets its executes read from replicas. */
+    public HintQos hint() {
+        return hint;
     }
 
     public int parameters() {

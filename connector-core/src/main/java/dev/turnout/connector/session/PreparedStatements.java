@@ -69,7 +69,7 @@ final class PreparedStatements {
         if (after.statementId != 0) {
             lastPreparedId = after.statementId;
             PreparedStatement statement = new PreparedStatement(
-                    after.statementId, after.commandPayload(), after.reason, after.parameters, slots);
+                    after.statementId, after.commandPayload(), after.reason, after.hint, after.parameters, slots);
             statement.backendId(slot, after.backendStatementId);
             byId.put(after.statementId, statement);
         }

@@ -50,6 +50,24 @@ class PreparedStatementSessionTest {
         }
     }
 
+    /** A {@code TUNGSTEN USE qos=RO_RELAXED} hint in a prepared read lets its executes go to a replica, as a query's does. */
+    @Test
+    void aPreparedReadWithAnRoRelaxedHintRunsOnAReplicaInAnRwStrictSession() {
+        String hinted = "/* TUNGSTEN USE qos=RO_RELAXED */ " + SELECT;
+        try (SessionHarness harness = SessionHarness.cluster("db1", "db2").start()) {
+            ClientDriver client = harness.connect();
+            int relaxed = client.prepare(hinted).statementId();
+            int strict = client.prepare(SELECT).statementId();
+
+            client.execute(relaxed, "1"); // the fake answers a statement led by a comment with an OK
+            assertThat(client.execute(strict, "1").asRows().values()).containsExactly("db1");
+
+            assertThat(harness.server("db2").commands())
+                    .containsExactly("COM_STMT_PREPARE " + hinted, "COM_STMT_EXECUTE 201");
+            assertThat(harness.server("db1").commands()).doesNotContain("COM_STMT_EXECUTE 101");
+        }
+    }
+
     @Test
     void twoStatementsKeepTheirIdsApartOnEveryServer() {
         try (SessionHarness harness = SessionHarness.cluster("db1", "db2")
