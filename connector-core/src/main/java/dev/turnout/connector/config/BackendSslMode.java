@@ -1,8 +1,5 @@
 package dev.turnout.connector.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /**
  * Whether and how the connector uses TLS to the database servers ({@code connector-backend-ssl-mode}),
  * with the meanings of the MySQL clients' {@code --ssl-mode} (MariaDB Connector/J's and
@@ -48,18 +45,9 @@ public enum BackendSslMode {
      * @throws IllegalArgumentException with the part of an operator message that follows the key
      */
     static BackendSslMode parse(String text) {
-        String normal = text.toLowerCase(Locale.ROOT).replace('_', '-');
-        if (normal.equals("verify-identity")) {
-            return VERIFY_FULL;
-        }
-        for (BackendSslMode mode : values()) {
-            if (mode.keyword.equals(normal)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException(Values.quote(text) + " is not one of "
-                + String.join(
-                        ", ",
-                        Arrays.stream(values()).map(BackendSslMode::keyword).toList()));
+        String normal = text.replace('_', '-');
+        return normal.equalsIgnoreCase("verify-identity")
+                ? VERIFY_FULL
+                : Values.keyword(normal, values(), BackendSslMode::keyword);
     }
 }

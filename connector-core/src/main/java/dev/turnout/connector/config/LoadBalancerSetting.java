@@ -1,8 +1,5 @@
 package dev.turnout.connector.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /**
  * How reads are spread among the replicas that qualify for them ({@code connector-load-balancer}).
  * The configuration's own type: the connector maps it to the routing module's balancers.
@@ -34,17 +31,6 @@ public enum LoadBalancerSetting {
      * @throws IllegalArgumentException with the part of an operator message that follows the key
      */
     static LoadBalancerSetting parse(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (LoadBalancerSetting balancer : values()) {
-            if (balancer.keyword.equals(lower)) {
-                return balancer;
-            }
-        }
-        throw new IllegalArgumentException(Values.quote(text) + " is not one of "
-                + String.join(
-                        ", ",
-                        Arrays.stream(values())
-                                .map(LoadBalancerSetting::keyword)
-                                .toList()));
+        return Values.keyword(text, values(), LoadBalancerSetting::keyword);
     }
 }

@@ -1,8 +1,5 @@
 package dev.turnout.connector.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /**
  * The socket transport of the connector's event loops ({@code connector-transport}). The
  * configuration's own type: the connector maps it to Netty's transports.
@@ -34,15 +31,6 @@ public enum TransportSetting {
      * @throws IllegalArgumentException with the part of an operator message that follows the key
      */
     static TransportSetting parse(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (TransportSetting transport : values()) {
-            if (transport.keyword.equals(lower)) {
-                return transport;
-            }
-        }
-        throw new IllegalArgumentException(Values.quote(text) + " is not one of "
-                + String.join(
-                        ", ",
-                        Arrays.stream(values()).map(TransportSetting::keyword).toList()));
+        return Values.keyword(text, values(), TransportSetting::keyword);
     }
 }

@@ -2,7 +2,9 @@ package dev.turnout.connector.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,22 @@ final class Values {
 
     static String quote(String raw) {
         return '"' + raw + '"';
+    }
+
+    /**
+     * The constant of {@code values} whose keyword is {@code text} in lower case.
+     *
+     * @throws IllegalArgumentException naming the keywords, the part of an operator message that follows the key
+     */
+    static <E extends Enum<E>> E keyword(String text, E[] values, Function<E, String> keyword) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (E value : values) {
+            if (keyword.apply(value).equals(lower)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException(quote(text) + " is not one of "
+                + String.join(", ", Arrays.stream(values).map(keyword).toList()));
     }
 
     /**
