@@ -1,5 +1,7 @@
 package dev.turnout.manager;
 
+import dev.turnout.manager.group.GroupSettings;
+import dev.turnout.manager.group.ManagerGroup;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.monitor.DatasourceMonitor;
 import dev.turnout.monitor.MonitorSettings;
@@ -85,7 +87,10 @@ public final class Manager implements AutoCloseable {
     /** The REST API; null when no REST address is configured. */
     private @Nullable RestApi rest;
 
-    private Manager(ManagerSettings settings) {
+    /** The manager group; null for a manager that decides alone. */
+    private @Nullable GroupRole group;
+
+    private Manager(ManagerSettings settings, boolean inGroup) {
         this.settings = settings;
         List<Datasource> sources = new ArrayList<>();
         for (DatasourceAddress a : settings.datasources()) {
@@ -95,8 +100,12 @@ public final class Manager implements AutoCloseable {
                     a.port(),
                     a.name().equals(settings.configuredMaster()) ? Role.MASTER : Role.SLAVE));
         }
+        // In a group, versions come from the coordinators (through ZooKeeper): until this manager
+        // follows one, its configured topology is older than any of theirs.
         this.holder = new TopologyHolder(TopologySnapshot.of(
-                System.currentTimeMillis(), settings.policy(), new Dataservice(settings.service(), sources)));
+                inGroup ? 0 : System.currentTimeMillis(),
+                settings.policy(),
+                new Dataservice(settings.service(), sources)));
         this.sql = new Sql(settings.dbUser(), settings.dbPassword(), PROBE_TIMEOUT.multipliedBy(2));
         String host;
         try {
@@ -107,10 +116,22 @@ public final class Manager implements AutoCloseable {
         this.coordinator = host;
     }
 
-    /** Starts the push server, the REST API (when configured) and the monitor. */
+    /** Starts a manager that decides alone: the push server, the REST API (when configured) and the monitor. */
     public static Manager start(ManagerSettings settings) throws IOException {
-        Manager m = new Manager(settings);
+        return start(settings, null);
+    }
+
+    /**
+     * Starts the push server, the REST API (when configured), this manager's membership of its
+     * group (when {@code groupSettings} is set) and the monitor.
+     */
+    public static Manager start(ManagerSettings settings, @Nullable GroupSettings groupSettings) throws IOException {
+        Manager m = new Manager(settings, groupSettings != null);
         try {
+            if (groupSettings != null) {
+                m.group = GroupRole.start(
+                        groupSettings, settings.probeInterval().toMillis(), m.holder, m.overrides, m.fenced);
+            }
             m.push = PushServer.start(
                     settings.pushAddress(), m.holder::current, PushServer.Settings.defaults(settings.pushSecret()));
             m.holder.addListener(m.push::broadcast);
@@ -154,9 +175,46 @@ public final class Manager implements AutoCloseable {
         return push.routers();
     }
 
-    /** This manager's name in {@code ls}: its host name. */
+    /**
+     * The coordinator's name in {@code ls}: this manager's host name when it decides alone, the
+     * elected member's name in a group (empty while none is known).
+     */
     public String coordinator() {
-        return coordinator;
+        GroupRole g = group;
+        if (g == null) {
+            return coordinator;
+        }
+        String name = g.group().coordinatorName();
+        return name == null ? "" : name;
+    }
+
+    /** The manager group; null for a manager that decides alone. */
+    public @Nullable ManagerGroup group() {
+        GroupRole g = group;
+        return g == null ? null : g.group();
+    }
+
+    /** Whether this manager may make changes: it decides alone, or it is the group's coordinator. */
+    public boolean acting() {
+        GroupRole g = group;
+        return g == null || g.acting();
+    }
+
+    private void requireActing() throws ManagerException {
+        GroupRole g = group;
+        if (g != null && !g.acting()) {
+            throw new ManagerException(g.notActing(), false);
+        }
+    }
+
+    /** Installs a change of the topology: directly alone, through ZooKeeper in a group. */
+    private void change(java.util.function.UnaryOperator<TopologySnapshot> change) {
+        GroupRole g = group;
+        if (g == null) {
+            holder.update(change);
+        } else {
+            g.change(change);
+        }
     }
 
     /** The push port connectors subscribe to. */
@@ -170,9 +228,10 @@ public final class Manager implements AutoCloseable {
     }
 
     /** Sets the policy; publishes a new version when it changes. */
-    public void setPolicy(Policy policy) {
+    public void setPolicy(Policy policy) throws ManagerException {
         synchronized (operations) {
-            holder.update(s -> s.policy() == policy ? s : s.withPolicy(policy));
+            requireActing();
+            change(s -> s.policy() == policy ? s : s.withPolicy(policy));
             log.info("policy set to {}", policy);
         }
     }
@@ -193,6 +252,7 @@ public final class Manager implements AutoCloseable {
      */
     public void datasource(String name, DatasourceAction action) throws ManagerException {
         synchronized (operations) {
+            requireActing();
             Datasource d = dataservice()
                     .datasource(name)
                     .orElseThrow(() -> new ManagerException("no datasource '" + name + "'; known: " + names(), true));
@@ -244,6 +304,7 @@ public final class Manager implements AutoCloseable {
      */
     public String switchOver(@Nullable String target) throws ManagerException {
         synchronized (operations) {
+            requireActing();
             Dataservice ds = dataservice();
             Datasource old = ds.master().orElseThrow(() -> new ManagerException("no master to switch from", false));
             if (!old.reachable()) {
@@ -344,7 +405,7 @@ public final class Manager implements AutoCloseable {
                 failed.add(d.name() + " (" + e.getMessage() + ")");
             }
         }
-        holder.update(s -> {
+        change(s -> {
             Dataservice cur = s.dataservice(settings.service());
             Dataservice next = cur.with(cur.datasource(old.name())
                     .orElseThrow()
@@ -420,7 +481,7 @@ public final class Manager implements AutoCloseable {
     }
 
     private @Nullable String heartbeatTarget() {
-        if (switching) {
+        if (switching || !acting()) {
             return null; // a heartbeat on the read-only old master would be a transaction the new one lacks
         }
         return dataservice().master().map(Datasource::name).orElse(null);
@@ -428,6 +489,14 @@ public final class Manager implements AutoCloseable {
 
     private void onRound(List<Probe> round) {
         lastRound = round;
+        GroupRole g = group;
+        if (g != null) {
+            g.onRound(round);
+            if (!g.acting()) {
+                masterMisses = 0;
+                return; // a follower, or without quorum: the coordinator decides
+            }
+        }
         for (Probe p : round) {
             if (p.probedAtMillis() < foldAfterMillis) {
                 return; // started before a switch ended: what it saw may be gone
@@ -456,10 +525,12 @@ public final class Manager implements AutoCloseable {
             return;
         }
         masterMisses++;
+        GroupRole g = group;
         if (masterMisses >= settings.failoverProbes()
                 && topology().policy() == Policy.AUTOMATIC
                 && !failoverQueued
-                && !switching) {
+                && !switching
+                && (g == null || g.majoritySeesDead(master))) {
             failoverQueued = true;
             log.warn("failover: master {} unreachable in {} consecutive probes ({})", master, masterMisses, p.error());
             actions.execute(() -> {
@@ -478,6 +549,9 @@ public final class Manager implements AutoCloseable {
     }
 
     private void fence(String name) {
+        if (!acting()) {
+            return;
+        }
         try {
             sql.execute(address(name), "SET GLOBAL read_only = 1");
             log.warn("fenced {}: the old master came back writable; it is read-only and SHUNNED until recovered", name);
@@ -496,6 +570,7 @@ public final class Manager implements AutoCloseable {
      */
     void failover(String dead) throws ManagerException {
         synchronized (operations) {
+            requireActing();
             Dataservice ds = dataservice();
             if (!ds.master().map(Datasource::name).orElse("").equals(dead)) {
                 return; // someone else already changed the master
@@ -566,7 +641,7 @@ public final class Manager implements AutoCloseable {
                 fenced.add(dead);
                 overrides.put(dead, DatasourceState.SHUNNED);
                 String promoted = best;
-                holder.update(s -> {
+                change(s -> {
                     Dataservice cur = s.dataservice(settings.service());
                     Dataservice next = cur.with(cur.datasource(dead)
                             .orElseThrow()
@@ -615,7 +690,7 @@ public final class Manager implements AutoCloseable {
         if (round.isEmpty() || switching) {
             return;
         }
-        holder.update(s -> {
+        change(s -> {
             Dataservice cur = s.dataservice(settings.service());
             Dataservice next = TopologyFolder.fold(cur, round, Map.copyOf(overrides));
             return next.equals(cur) ? s : s.withDataservice(next);
@@ -628,6 +703,9 @@ public final class Manager implements AutoCloseable {
         actions.shutdownNow();
         if (monitor != null) {
             monitor.close();
+        }
+        if (group != null) {
+            group.close();
         }
         if (rest != null) {
             rest.close();
