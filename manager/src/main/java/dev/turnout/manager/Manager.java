@@ -13,7 +13,6 @@ import dev.turnout.push.RouterInfo;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
-import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
@@ -61,6 +60,7 @@ public final class Manager implements AutoCloseable {
     private final TopologyHolder holder;
     private final Map<String, DatasourceState> overrides = new ConcurrentHashMap<>();
     private final Sql sql;
+    private final Promotions promotions;
     private final String coordinator;
     private final Object operations = new Object();
     private volatile long foldAfterMillis;
@@ -107,6 +107,7 @@ public final class Manager implements AutoCloseable {
                 settings.policy(),
                 new Dataservice(settings.service(), sources)));
         this.sql = new Sql(settings.dbUser(), settings.dbPassword(), PROBE_TIMEOUT.multipliedBy(2));
+        this.promotions = new Promotions(settings, sql, PROBE_TIMEOUT);
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -207,13 +208,25 @@ public final class Manager implements AutoCloseable {
         }
     }
 
-    /** Installs a change of the topology: directly alone, through ZooKeeper in a group. */
-    private void change(java.util.function.UnaryOperator<TopologySnapshot> change) {
+    /**
+     * Installs a change of the topology: directly alone, through ZooKeeper in a group.
+     *
+     * @return false when a group refused it (this manager is no longer the coordinator)
+     */
+    private boolean change(java.util.function.UnaryOperator<TopologySnapshot> change) {
         GroupRole g = group;
         if (g == null) {
             holder.update(change);
-        } else {
-            g.change(change);
+            return true;
+        }
+        return g.change(change);
+    }
+
+    /** {@link #change}, for an operator's request: refused when not published. */
+    private void operatorChange(java.util.function.UnaryOperator<TopologySnapshot> change) throws ManagerException {
+        if (!change(change)) {
+            GroupRole g = Objects.requireNonNull(group, "only a group refuses a change");
+            throw new ManagerException("not published: " + g.notActing(), false);
         }
     }
 
@@ -231,7 +244,7 @@ public final class Manager implements AutoCloseable {
     public void setPolicy(Policy policy) throws ManagerException {
         synchronized (operations) {
             requireActing();
-            change(s -> s.policy() == policy ? s : s.withPolicy(policy));
+            operatorChange(s -> s.policy() == policy ? s : s.withPolicy(policy));
             log.info("policy set to {}", policy);
         }
     }
@@ -347,64 +360,7 @@ public final class Manager implements AutoCloseable {
     }
 
     private void promote(Datasource old, Datasource candidate, Dataservice ds) throws ManagerException {
-        DatasourceAddress oldAddress = address(old.name());
-        DatasourceAddress newAddress = address(candidate.name());
-        String position;
-        try {
-            sql.execute(oldAddress, "SET GLOBAL read_only = 1");
-        } catch (SQLException e) {
-            throw new ManagerException(
-                    "switch abandoned: cannot make '" + old.name() + "' read-only: " + e.getMessage(), e);
-        }
-        try {
-            position = sql.queryString(oldAddress, "SELECT @@global.gtid_binlog_pos");
-        } catch (SQLException e) {
-            undoReadOnly(oldAddress);
-            throw new ManagerException(
-                    "switch abandoned: cannot read the position of '" + old.name() + "': " + e.getMessage(), e);
-        }
-        try {
-            if (!sql.awaitPosition(newAddress, position == null ? "" : position, settings.switchTimeout())) {
-                undoReadOnly(oldAddress);
-                throw new ManagerException(
-                        "switch abandoned: '" + candidate.name() + "' did not apply " + position
-                                + " within " + settings.switchTimeout().toMillis() + " ms; '" + old.name()
-                                + "' is writable again",
-                        false);
-            }
-            sql.execute(newAddress, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
-        } catch (SQLException e) {
-            undoReadOnly(oldAddress);
-            throw new ManagerException(
-                    "switch abandoned: promoting '" + candidate.name() + "' failed: " + e.getMessage() + "; '"
-                            + old.name() + "' is writable again",
-                    e);
-        }
-        Datasource newMaster = candidate
-                .withRole(Role.MASTER)
-                .withHealth(
-                        true,
-                        ReplicationState.NONE,
-                        0,
-                        position == null ? candidate.position() : GtidPosition.parse(position));
-        List<String> failed = new ArrayList<>();
-        for (Datasource d : ds.datasources()) {
-            if (d.name().equals(candidate.name())) {
-                continue;
-            }
-            try {
-                List<String> statements = new ArrayList<>(List.of("STOP SLAVE"));
-                if (d.name().equals(old.name())) {
-                    // The old master's own transactions are in its binlog, not in gtid_slave_pos.
-                    statements.add("SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos");
-                }
-                statements.add(changeMaster(newMaster));
-                statements.add("START SLAVE");
-                sql.execute(address(d.name()), statements.toArray(new String[0]));
-            } catch (SQLException e) {
-                failed.add(d.name() + " (" + e.getMessage() + ")");
-            }
-        }
+        Datasource newMaster = promotions.switchTo(old, candidate, ds);
         change(s -> {
             Dataservice cur = s.dataservice(settings.service());
             Dataservice next = cur.with(cur.datasource(old.name())
@@ -417,67 +373,6 @@ public final class Manager implements AutoCloseable {
                     .withHealth(true, ReplicationState.NONE, 0, newMaster.position()));
             return s.withDataservice(next);
         });
-        if (!failed.isEmpty()) {
-            log.warn("switch: could not repoint {} to {}", failed, candidate.name());
-        }
-    }
-
-    private void undoReadOnly(DatasourceAddress a) {
-        try {
-            sql.execute(a, "SET GLOBAL read_only = 0");
-        } catch (SQLException e) {
-            log.error("switch: could not make {} writable again: {}", a.name(), e.getMessage());
-        }
-    }
-
-    private String changeMaster(Datasource master) {
-        return "CHANGE MASTER TO MASTER_HOST=" + Sql.literal(master.host()) + ", MASTER_PORT=" + master.port()
-                + ", MASTER_USER=" + Sql.literal(settings.replicationUser())
-                + ", MASTER_PASSWORD=" + Sql.literal(settings.replicationPassword())
-                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL="
-                + (settings.replicationSsl() ? 1 : 0);
-    }
-
-    private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
-        if (target != null) {
-            Datasource d = ds.datasource(target)
-                    .orElseThrow(() -> new ManagerException("no datasource '" + target + "'; known: " + names(), true));
-            if (d.name().equals(old.name())) {
-                throw new ManagerException("'" + target + "' is already the master", true);
-            }
-            if (!d.reachable() || d.state() != DatasourceState.ONLINE) {
-                throw new ManagerException(
-                        "'" + target + "' is " + d.state() + (d.reachable() ? "" : ", unreachable")
-                                + ": cannot promote it",
-                        false);
-            }
-            return d;
-        }
-        Datasource best = null;
-        for (Datasource d : ds.slaves()) {
-            if (d.reachable()
-                    && d.state() == DatasourceState.ONLINE
-                    && (best == null || d.position().isAheadOf(best.position()))) {
-                best = d;
-            }
-        }
-        if (best == null) {
-            throw new ManagerException("no reachable ONLINE replica to promote", false);
-        }
-        return best;
-    }
-
-    private DatasourceAddress address(String name) {
-        for (DatasourceAddress a : settings.datasources()) {
-            if (a.name().equals(name)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("no datasource '" + name + "'");
-    }
-
-    private List<String> names() {
-        return settings.datasources().stream().map(DatasourceAddress::name).toList();
     }
 
     private @Nullable String heartbeatTarget() {
@@ -485,6 +380,22 @@ public final class Manager implements AutoCloseable {
             return null; // a heartbeat on the read-only old master would be a transaction the new one lacks
         }
         return dataservice().master().map(Datasource::name).orElse(null);
+    }
+
+    private DatasourceAddress address(String name) {
+        return promotions.address(name);
+    }
+
+    private List<String> names() {
+        return promotions.names();
+    }
+
+    private String changeMaster(Datasource master) {
+        return promotions.changeMaster(master);
+    }
+
+    private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
+        return promotions.candidate(ds, old, target);
     }
 
     private void onRound(List<Probe> round) {
@@ -594,50 +505,7 @@ public final class Manager implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new ManagerException("failover interrupted", e);
                 }
-                String best = null;
-                GtidPosition bestPos = null;
-                for (Datasource d : ds.slaves()) {
-                    if (d.state() != DatasourceState.ONLINE) {
-                        continue;
-                    }
-                    try {
-                        String io = receivedPosition(address(d.name()));
-                        GtidPosition pos = GtidPosition.parse(io);
-                        if (bestPos == null || pos.isAheadOf(bestPos)) { // null exactly when best is
-                            best = d.name();
-                            bestPos = pos;
-                        }
-                    } catch (SQLException | IllegalArgumentException e) {
-                        log.info("failover: {} is no candidate: {}", d.name(), e.getMessage());
-                    }
-                }
-                if (best == null) {
-                    throw new ManagerException("failover from '" + dead + "': no reachable ONLINE replica", false);
-                }
-                Objects.requireNonNull(bestPos, "set together with best");
-                DatasourceAddress candidate = address(best);
-                try {
-                    if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
-                        log.warn(
-                                "failover: {} did not apply all it received ({}) in time; promoting anyway",
-                                best,
-                                bestPos);
-                    }
-                    sql.execute(candidate, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
-                } catch (SQLException e) {
-                    throw new ManagerException("failover: promoting '" + best + "' failed: " + e.getMessage(), e);
-                }
-                Datasource newMaster = ds.datasource(best).orElseThrow();
-                for (Datasource d : ds.slaves()) {
-                    if (d.name().equals(best)) {
-                        continue;
-                    }
-                    try {
-                        sql.execute(address(d.name()), "STOP SLAVE", changeMaster(newMaster), "START SLAVE");
-                    } catch (SQLException e) {
-                        log.warn("failover: could not repoint {} to {}: {}", d.name(), best, e.getMessage());
-                    }
-                }
+                String best = promotions.failoverFrom(dead, ds);
                 fenced.add(dead);
                 overrides.put(dead, DatasourceState.SHUNNED);
                 String promoted = best;
@@ -669,19 +537,6 @@ public final class Manager implements AutoCloseable {
                         + PROBE_TIMEOUT.toMillis()
                         + settings.probeInterval().toMillis();
             }
-        }
-    }
-
-    /** The GTID position a replica received; null when the server reports none. */
-    private @Nullable String receivedPosition(DatasourceAddress a) throws SQLException {
-        try (java.sql.Connection c = sql.open(a, PROBE_TIMEOUT.multipliedBy(2));
-                java.sql.Statement s = c.createStatement();
-                java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
-            if (!rs.next()) {
-                throw new SQLException("not a replica");
-            }
-            String io = rs.getString("Gtid_IO_Pos");
-            return io == null || io.isBlank() ? sql.queryString(a, "SELECT @@global.gtid_current_pos") : io;
         }
     }
 
