@@ -3,6 +3,7 @@ package dev.turnout.manager;
 import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.manager.group.ManagerGroup;
 import dev.turnout.manager.group.MemberView;
+import dev.turnout.manager.group.QuorumRules;
 import dev.turnout.manager.group.Votes;
 import dev.turnout.manager.group.Witnesses;
 import dev.turnout.monitor.Probe;
@@ -11,6 +12,7 @@ import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.TopologyHolder;
 import dev.turnout.routing.topology.TopologySnapshot;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -118,6 +120,32 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
                 witnesses.anyReachable()
                         ? MemberView.of(group.settings().self(), round, System.currentTimeMillis())
                         : null);
+    }
+
+    /**
+     * The probes of {@code round} the group agrees with: a datasource this coordinator alone cannot
+     * reach (no majority of the views sees it dead) keeps its health in the topology, so that a
+     * coordinator cut off from a datasource does not publish it FAILED on its own word.
+     */
+    List<Probe> agreed(List<Probe> round) {
+        Map<String, MemberView> views = group.views();
+        int majority = QuorumRules.majority(group.settings().members().size());
+        List<Probe> out = new ArrayList<>();
+        for (Probe p : round) {
+            if (!p.reachable()) {
+                long dead = views.values().stream()
+                        .filter(v -> {
+                            MemberView.SourceView s = v.sources().get(p.name());
+                            return s != null && !s.reachable();
+                        })
+                        .count();
+                if (dead < majority) {
+                    continue;
+                }
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     /** Whether the voting members agree that {@code master} is dead (logged when the verdict changes). */

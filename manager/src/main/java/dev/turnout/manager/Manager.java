@@ -90,8 +90,12 @@ public final class Manager implements AutoCloseable {
     /** The manager group; null for a manager that decides alone. */
     private @Nullable GroupRole group;
 
-    private Manager(ManagerSettings settings, boolean inGroup) {
+    /** Where this manager itself reaches each datasource (the configured addresses outside tests). */
+    private final List<DatasourceAddress> links;
+
+    private Manager(ManagerSettings settings, boolean inGroup, List<DatasourceAddress> links) {
         this.settings = settings;
+        this.links = links;
         List<Datasource> sources = new ArrayList<>();
         for (DatasourceAddress a : settings.datasources()) {
             sources.add(Datasource.configured(
@@ -107,7 +111,7 @@ public final class Manager implements AutoCloseable {
                 settings.policy(),
                 new Dataservice(settings.service(), sources)));
         this.sql = new Sql(settings.dbUser(), settings.dbPassword(), PROBE_TIMEOUT.multipliedBy(2));
-        this.promotions = new Promotions(settings, sql, PROBE_TIMEOUT);
+        this.promotions = new Promotions(settings, links, sql, PROBE_TIMEOUT);
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -127,7 +131,23 @@ public final class Manager implements AutoCloseable {
      * group (when {@code groupSettings} is set) and the monitor.
      */
     public static Manager start(ManagerSettings settings, @Nullable GroupSettings groupSettings) throws IOException {
-        Manager m = new Manager(settings, groupSettings != null);
+        return start(settings, groupSettings, Map.of());
+    }
+
+    /**
+     * {@link #start(ManagerSettings, GroupSettings)}, with this manager's own connections to some
+     * datasources going elsewhere (tests: through a link they can cut); the topology keeps the
+     * configured addresses.
+     */
+    static Manager start(
+            ManagerSettings settings, @Nullable GroupSettings groupSettings, Map<String, InetSocketAddress> routes)
+            throws IOException {
+        List<DatasourceAddress> links = new ArrayList<>();
+        for (DatasourceAddress a : settings.datasources()) {
+            InetSocketAddress r = routes.get(a.name());
+            links.add(r == null ? a : new DatasourceAddress(a.name(), r.getHostString(), r.getPort()));
+        }
+        Manager m = new Manager(settings, groupSettings != null, List.copyOf(links));
         try {
             if (groupSettings != null) {
                 m.group = GroupRole.start(
@@ -147,8 +167,7 @@ public final class Manager implements AutoCloseable {
                     PROBE_TIMEOUT,
                     "turnout",
                     "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]");
-            m.monitor =
-                    DatasourceMonitor.start(monitorSettings, settings.datasources(), m::heartbeatTarget, m::onRound);
+            m.monitor = DatasourceMonitor.start(monitorSettings, m.links, m::heartbeatTarget, m::onRound);
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -541,7 +560,8 @@ public final class Manager implements AutoCloseable {
     }
 
     private void refold() {
-        List<Probe> round = lastRound;
+        GroupRole g = group;
+        List<Probe> round = g == null ? lastRound : g.agreed(lastRound);
         if (round.isEmpty() || switching) {
             return;
         }

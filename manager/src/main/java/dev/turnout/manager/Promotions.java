@@ -26,11 +26,13 @@ final class Promotions {
     private static final Logger log = LoggerFactory.getLogger(Promotions.class);
 
     private final ManagerSettings settings;
+    private final List<DatasourceAddress> links;
     private final Sql sql;
     private final Duration probeTimeout;
 
-    Promotions(ManagerSettings settings, Sql sql, Duration probeTimeout) {
+    Promotions(ManagerSettings settings, List<DatasourceAddress> links, Sql sql, Duration probeTimeout) {
         this.settings = settings;
+        this.links = links;
         this.sql = sql;
         this.probeTimeout = probeTimeout;
     }
@@ -206,7 +208,7 @@ final class Promotions {
     }
 
     DatasourceAddress address(String name) {
-        for (DatasourceAddress a : settings.datasources()) {
+        for (DatasourceAddress a : links) {
             if (a.name().equals(name)) {
                 return a;
             }
@@ -215,7 +217,7 @@ final class Promotions {
     }
 
     List<String> names() {
-        return settings.datasources().stream().map(DatasourceAddress::name).toList();
+        return links.stream().map(DatasourceAddress::name).toList();
     }
 
     /** The GTID position a replica received; null when the server reports none. */
