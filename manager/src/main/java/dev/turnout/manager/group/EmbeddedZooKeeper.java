@@ -36,7 +36,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                 () -> {
                     try {
                         peer.runFromConfig(config);
-                    } catch (IOException | AdminServer.AdminServerException | RuntimeException e) {
+                    } catch (IOException | AdminServer.AdminServerException | RuntimeException | LinkageError e) {
                         log.error("embedded ZooKeeper peer {} stopped: {}", name, e.toString());
                     }
                 },
