@@ -423,6 +423,15 @@ public final class ManagerGroup implements AutoCloseable {
         return out;
     }
 
+    /** How many members run for coordinator now (tests); -1 when ZooKeeper does not answer. */
+    int candidates() {
+        try {
+            return latch.getParticipants().size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** Ends this member's ZooKeeper session as if it had been cut off for longer than its timeout (tests). */
     void expireSession() throws Exception {
         client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();

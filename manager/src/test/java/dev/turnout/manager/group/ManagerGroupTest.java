@@ -110,6 +110,7 @@ class ManagerGroupTest {
             // The old coordinator's session ends; another wins epoch 2. The old one's write with
             // the tokens of its epoch, as if it had not noticed, fails on the epoch's version.
             long before = first.epoch();
+            await("every member runs for coordinator", 30, () -> groups.stream().allMatch(x -> x.candidates() == 3));
             first.expireSession();
             await(
                     "another member is elected",
