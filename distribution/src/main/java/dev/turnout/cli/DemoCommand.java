@@ -7,6 +7,8 @@ import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.manager.Manager;
 import dev.turnout.manager.ManagerSettings;
+import dev.turnout.manager.group.GroupMember;
+import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushSecret;
 import dev.turnout.push.PushServer;
@@ -75,13 +77,34 @@ public final class DemoCommand implements Callable<Integer> {
                 .start()) {
             int connectorPort = port != null ? port : firstFreePort(3306);
             int readOnlyPort = firstFreePort(connectorPort + 1);
-            int pushPort = firstFreePort(PushServer.DEFAULT_PORT);
-            int restPort = firstFreePort(8090);
+            // Three datasources: three managers in a group, each with its embedded ZooKeeper peer,
+            // as the seeds install them; otherwise one manager that decides alone.
+            int managerCount = cluster.servers().size() == 3 ? 3 : 1;
+            List<Integer> pushPorts = freePorts(PushServer.DEFAULT_PORT, managerCount);
+            List<Integer> restPorts = freePorts(8090, managerCount);
             String pushSecret = newPushSecret();
             Path ini = writeConfiguration(
-                    configuration(cluster, connectorPort, readOnlyPort, pushPort, restPort, pushSecret));
-            Path dir = ini.getParent();
-            try (Manager manager = Manager.start(managerSettings(cluster, pushPort, restPort, pushSecret))) {
+                    configuration(cluster, connectorPort, readOnlyPort, pushPorts, restPorts.get(0), pushSecret));
+            Path dir = java.util.Objects.requireNonNull(ini.getParent(), "written in a directory of its own");
+            List<Manager> managers = new ArrayList<>();
+            try {
+                List<GroupMember> members = managerCount == 1 ? List.of() : groupMembers(cluster);
+                for (int i = 0; i < managerCount; i++) {
+                    ManagerSettings settings = managerSettings(cluster, pushPorts.get(i), restPorts.get(i), pushSecret);
+                    GroupSettings group = members.isEmpty()
+                            ? null
+                            : new GroupSettings(
+                                    "alpha",
+                                    members.get(i).name(),
+                                    members,
+                                    List.of(),
+                                    GroupSettings.WitnessCheck.ECHO,
+                                    GroupSettings.DEFAULT_WITNESS_PORT,
+                                    null,
+                                    dir.resolve("zookeeper-" + (i + 1)),
+                                    GroupSettings.DEFAULT_SESSION_TIMEOUT);
+                    managers.add(Manager.start(settings, group));
+                }
                 ConnectorServer server;
                 try {
                     server = ConnectorServer.start(ConnectorConfig.load(ini, "alpha"));
@@ -90,15 +113,17 @@ public final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 try {
-                    printBanner(cluster, connectorPort, readOnlyPort, restPort, ini);
+                    printBanner(cluster, connectorPort, readOnlyPort, restPorts, ini);
                     stop.await();
-                    System.out.println("\nStopping the connector, the manager and the cluster ...");
+                    System.out.println("\nStopping the connector, the managers and the cluster ...");
                 } finally {
                     server.shutdown(Duration.ofSeconds(2));
                 }
             } finally {
-                Files.deleteIfExists(ini);
-                Files.deleteIfExists(dir);
+                for (Manager m : managers) {
+                    m.close();
+                }
+                deleteTree(dir);
             }
         }
         System.out.println("Stopped.");
@@ -155,6 +180,44 @@ public final class DemoCommand implements Callable<Integer> {
                 ManagerSettings.DEFAULT_HOLD_TIMEOUT);
     }
 
+    /** The demo's manager group: one member per datasource, ZooKeeper on free ports of 127.0.0.1. */
+    static List<GroupMember> groupMembers(SandboxCluster cluster) throws IOException {
+        List<DbServer> servers = cluster.servers();
+        List<Integer> clients = freePorts(GroupSettings.DEFAULT_CLIENT_PORT, servers.size());
+        List<Integer> peers = freePorts(GroupSettings.DEFAULT_PEER_PORT, servers.size());
+        List<Integer> elections = freePorts(GroupSettings.DEFAULT_ELECTION_PORT, servers.size());
+        List<GroupMember> members = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            members.add(new GroupMember(
+                    servers.get(i).hostPort(), "127.0.0.1", false, clients.get(i), peers.get(i), elections.get(i)));
+        }
+        return members;
+    }
+
+    /** {@code count} distinct free ports from {@code from} on. */
+    static List<Integer> freePorts(int from, int count) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        int next = from;
+        for (int i = 0; i < count; i++) {
+            int p = firstFreePort(next);
+            out.add(p);
+            next = p + 1;
+        }
+        return out;
+    }
+
+    /** Deletes {@code dir} and everything in it (the demo's configuration and ZooKeeper data). */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** A random push secret for this run of the demo: its manager and connector share it, nobody else. */
     static String newPushSecret() {
         byte[] random = new byte[24];
@@ -166,10 +229,11 @@ public final class DemoCommand implements Callable<Integer> {
             SandboxCluster cluster,
             int connectorPort,
             int readOnlyPort,
-            int pushPort,
+            List<Integer> pushPorts,
             int restPort,
             String pushSecret) {
         String members = cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(","));
+        String managers = pushPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         return """
                 # Written by 'turnout demo' for its local cluster.
                 [defaults]
@@ -178,7 +242,7 @@ public final class DemoCommand implements Callable<Integer> {
                 application-port=%d
                 application-readonly-port=%d
                 connector-listen-address=127.0.0.1
-                connector-managers=127.0.0.1:%d
+                connector-managers=%s
                 manager-push-secret=%s
                 manager-rest-api-address=127.0.0.1:%d
                 manager-user=%s
@@ -195,7 +259,7 @@ public final class DemoCommand implements Callable<Integer> {
                         PASSWORD,
                         connectorPort,
                         readOnlyPort,
-                        pushPort,
+                        managers,
                         pushSecret,
                         restPort,
                         cluster.managerUser(),
@@ -207,7 +271,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printBanner(
-            SandboxCluster cluster, int connectorPort, int readOnlyPort, int restPort, Path ini) {
+            SandboxCluster cluster, int connectorPort, int readOnlyPort, List<Integer> restPorts, Path ini) {
         StringBuilder servers = new StringBuilder();
         for (DbServer server : cluster.servers()) {
             servers.append(String.format(
@@ -236,10 +300,10 @@ public final class DemoCommand implements Callable<Integer> {
                           mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'tungsten explain select * from t'
                           mariadb -h127.0.0.1 -P%6$d -u%4$s -p%5$s -e 'tungsten cluster status'
 
-                Manager (policy AUTOMATIC) with its REST API on 127.0.0.1:%7$d; the connector follows it:
+                %9$s (policy AUTOMATIC), REST API on 127.0.0.1:%7$s; the connector follows them:
                           bin/turnout cctrl -c %3$s -e ls
                           bin/turnout cctrl -c %3$s -e switch           # a planned switch
-                          kill -9 %8$d                                 # db1 dies: automatic failover
+                          kill -9 %8$d                                 # db1 dies: automatic failover%10$s
 
                 Press Ctrl-C to stop the connector and the cluster.
                 """,
@@ -249,8 +313,13 @@ public final class DemoCommand implements Callable<Integer> {
                 USER,
                 PASSWORD,
                 readOnlyPort,
-                restPort,
-                cluster.primary().pid());
+                restPorts.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+                cluster.primary().pid(),
+                restPorts.size() == 1 ? "One manager" : restPorts.size() + " managers in a group (ZooKeeper embedded)",
+                restPorts.size() == 1
+                        ? ""
+                        : "\n                                                               "
+                                + "# decided by the managers' majority");
         System.out.flush();
     }
 

@@ -1,5 +1,7 @@
 package dev.turnout.manager;
 
+import dev.turnout.manager.group.GroupSettings;
+import dev.turnout.manager.group.ManagerGroup;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.monitor.DatasourceMonitor;
 import dev.turnout.monitor.MonitorSettings;
@@ -11,7 +13,6 @@ import dev.turnout.push.RouterInfo;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
-import dev.turnout.routing.topology.GtidPosition;
 import dev.turnout.routing.topology.Policy;
 import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
@@ -59,6 +60,7 @@ public final class Manager implements AutoCloseable {
     private final TopologyHolder holder;
     private final Map<String, DatasourceState> overrides = new ConcurrentHashMap<>();
     private final Sql sql;
+    private final Promotions promotions;
     private final String coordinator;
     private final Object operations = new Object();
     private volatile long foldAfterMillis;
@@ -85,8 +87,15 @@ public final class Manager implements AutoCloseable {
     /** The REST API; null when no REST address is configured. */
     private @Nullable RestApi rest;
 
-    private Manager(ManagerSettings settings) {
+    /** The manager group; null for a manager that decides alone. */
+    private @Nullable GroupRole group;
+
+    /** Where this manager itself reaches each datasource (the configured addresses outside tests). */
+    private final List<DatasourceAddress> links;
+
+    private Manager(ManagerSettings settings, boolean inGroup, List<DatasourceAddress> links) {
         this.settings = settings;
+        this.links = links;
         List<Datasource> sources = new ArrayList<>();
         for (DatasourceAddress a : settings.datasources()) {
             sources.add(Datasource.configured(
@@ -95,13 +104,18 @@ public final class Manager implements AutoCloseable {
                     a.port(),
                     a.name().equals(settings.configuredMaster()) ? Role.MASTER : Role.SLAVE));
         }
+        // In a group, versions come from the coordinators (through ZooKeeper): until this manager
+        // follows one, its configured topology is older than any of theirs.
         this.holder = new TopologyHolder(TopologySnapshot.of(
-                System.currentTimeMillis(), settings.policy(), new Dataservice(settings.service(), sources)));
+                inGroup ? 0 : System.currentTimeMillis(),
+                settings.policy(),
+                new Dataservice(settings.service(), sources)));
         this.sql = new Sql(
                 settings.dbUser(),
                 settings.dbPassword(),
                 PROBE_TIMEOUT.multipliedBy(2),
                 settings.backendTls().mariaDbDriverProperties());
+        this.promotions = new Promotions(settings, links, sql, PROBE_TIMEOUT);
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -111,10 +125,38 @@ public final class Manager implements AutoCloseable {
         this.coordinator = host;
     }
 
-    /** Starts the push server, the REST API (when configured) and the monitor. */
+    /** Starts a manager that decides alone: the push server, the REST API (when configured) and the monitor. */
     public static Manager start(ManagerSettings settings) throws IOException {
-        Manager m = new Manager(settings);
+        return start(settings, null);
+    }
+
+    /**
+     * Starts the push server, the REST API (when configured), this manager's membership of its
+     * group (when {@code groupSettings} is set) and the monitor.
+     */
+    public static Manager start(ManagerSettings settings, @Nullable GroupSettings groupSettings) throws IOException {
+        return start(settings, groupSettings, Map.of());
+    }
+
+    /**
+     * {@link #start(ManagerSettings, GroupSettings)}, with this manager's own connections to some
+     * datasources going elsewhere (tests: through a link they can cut); the topology keeps the
+     * configured addresses.
+     */
+    static Manager start(
+            ManagerSettings settings, @Nullable GroupSettings groupSettings, Map<String, InetSocketAddress> routes)
+            throws IOException {
+        List<DatasourceAddress> links = new ArrayList<>();
+        for (DatasourceAddress a : settings.datasources()) {
+            InetSocketAddress r = routes.get(a.name());
+            links.add(r == null ? a : new DatasourceAddress(a.name(), r.getHostString(), r.getPort()));
+        }
+        Manager m = new Manager(settings, groupSettings != null, List.copyOf(links));
         try {
+            if (groupSettings != null) {
+                m.group = GroupRole.start(
+                        groupSettings, settings.probeInterval().toMillis(), m.holder, m.overrides, m.fenced);
+            }
             m.push = PushServer.start(
                     settings.pushAddress(), m.holder::current, PushServer.Settings.defaults(settings.pushSecret()));
             m.holder.addListener(m.push::broadcast);
@@ -130,8 +172,7 @@ public final class Manager implements AutoCloseable {
                     "turnout",
                     "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]",
                     settings.backendTls().mariaDbDriverProperties());
-            m.monitor =
-                    DatasourceMonitor.start(monitorSettings, settings.datasources(), m::heartbeatTarget, m::onRound);
+            m.monitor = DatasourceMonitor.start(monitorSettings, m.links, m::heartbeatTarget, m::onRound);
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -159,9 +200,58 @@ public final class Manager implements AutoCloseable {
         return push.routers();
     }
 
-    /** This manager's name in {@code ls}: its host name. */
+    /**
+     * The coordinator's name in {@code ls}: this manager's host name when it decides alone, the
+     * elected member's name in a group (empty while none is known).
+     */
     public String coordinator() {
-        return coordinator;
+        GroupRole g = group;
+        if (g == null) {
+            return coordinator;
+        }
+        String name = g.group().coordinatorName();
+        return name == null ? "" : name;
+    }
+
+    /** The manager group; null for a manager that decides alone. */
+    public @Nullable ManagerGroup group() {
+        GroupRole g = group;
+        return g == null ? null : g.group();
+    }
+
+    /** Whether this manager may make changes: it decides alone, or it is the group's coordinator. */
+    public boolean acting() {
+        GroupRole g = group;
+        return g == null || g.acting();
+    }
+
+    private void requireActing() throws ManagerException {
+        GroupRole g = group;
+        if (g != null && !g.acting()) {
+            throw new ManagerException(g.notActing(), false);
+        }
+    }
+
+    /**
+     * Installs a change of the topology: directly alone, through ZooKeeper in a group.
+     *
+     * @return false when a group refused it (this manager is no longer the coordinator)
+     */
+    private boolean change(java.util.function.UnaryOperator<TopologySnapshot> change) {
+        GroupRole g = group;
+        if (g == null) {
+            holder.update(change);
+            return true;
+        }
+        return g.change(change);
+    }
+
+    /** {@link #change}, for an operator's request: refused when not published. */
+    private void operatorChange(java.util.function.UnaryOperator<TopologySnapshot> change) throws ManagerException {
+        if (!change(change)) {
+            GroupRole g = Objects.requireNonNull(group, "only a group refuses a change");
+            throw new ManagerException("not published: " + g.notActing(), false);
+        }
     }
 
     /** The push port connectors subscribe to. */
@@ -175,9 +265,10 @@ public final class Manager implements AutoCloseable {
     }
 
     /** Sets the policy; publishes a new version when it changes. */
-    public void setPolicy(Policy policy) {
+    public void setPolicy(Policy policy) throws ManagerException {
         synchronized (operations) {
-            holder.update(s -> s.policy() == policy ? s : s.withPolicy(policy));
+            requireActing();
+            operatorChange(s -> s.policy() == policy ? s : s.withPolicy(policy));
             log.info("policy set to {}", policy);
         }
     }
@@ -198,6 +289,7 @@ public final class Manager implements AutoCloseable {
      */
     public void datasource(String name, DatasourceAction action) throws ManagerException {
         synchronized (operations) {
+            requireActing();
             Datasource d = dataservice()
                     .datasource(name)
                     .orElseThrow(() -> new ManagerException("no datasource '" + name + "'; known: " + names(), true));
@@ -249,6 +341,7 @@ public final class Manager implements AutoCloseable {
      */
     public String switchOver(@Nullable String target) throws ManagerException {
         synchronized (operations) {
+            requireActing();
             Dataservice ds = dataservice();
             Datasource old = ds.master().orElseThrow(() -> new ManagerException("no master to switch from", false));
             if (!old.reachable()) {
@@ -291,65 +384,8 @@ public final class Manager implements AutoCloseable {
     }
 
     private void promote(Datasource old, Datasource candidate, Dataservice ds) throws ManagerException {
-        DatasourceAddress oldAddress = address(old.name());
-        DatasourceAddress newAddress = address(candidate.name());
-        String position;
-        try {
-            sql.execute(oldAddress, "SET GLOBAL read_only = 1");
-        } catch (SQLException e) {
-            throw new ManagerException(
-                    "switch abandoned: cannot make '" + old.name() + "' read-only: " + e.getMessage(), e);
-        }
-        try {
-            position = sql.queryString(oldAddress, "SELECT @@global.gtid_binlog_pos");
-        } catch (SQLException e) {
-            undoReadOnly(oldAddress);
-            throw new ManagerException(
-                    "switch abandoned: cannot read the position of '" + old.name() + "': " + e.getMessage(), e);
-        }
-        try {
-            if (!sql.awaitPosition(newAddress, position == null ? "" : position, settings.switchTimeout())) {
-                undoReadOnly(oldAddress);
-                throw new ManagerException(
-                        "switch abandoned: '" + candidate.name() + "' did not apply " + position
-                                + " within " + settings.switchTimeout().toMillis() + " ms; '" + old.name()
-                                + "' is writable again",
-                        false);
-            }
-            sql.execute(newAddress, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
-        } catch (SQLException e) {
-            undoReadOnly(oldAddress);
-            throw new ManagerException(
-                    "switch abandoned: promoting '" + candidate.name() + "' failed: " + e.getMessage() + "; '"
-                            + old.name() + "' is writable again",
-                    e);
-        }
-        Datasource newMaster = candidate
-                .withRole(Role.MASTER)
-                .withHealth(
-                        true,
-                        ReplicationState.NONE,
-                        0,
-                        position == null ? candidate.position() : GtidPosition.parse(position));
-        List<String> failed = new ArrayList<>();
-        for (Datasource d : ds.datasources()) {
-            if (d.name().equals(candidate.name())) {
-                continue;
-            }
-            try {
-                List<String> statements = new ArrayList<>(List.of("STOP SLAVE"));
-                if (d.name().equals(old.name())) {
-                    // The old master's own transactions are in its binlog, not in gtid_slave_pos.
-                    statements.add("SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos");
-                }
-                statements.add(changeMaster(newMaster));
-                statements.add("START SLAVE");
-                sql.execute(address(d.name()), statements.toArray(new String[0]));
-            } catch (SQLException e) {
-                failed.add(d.name() + " (" + e.getMessage() + ")");
-            }
-        }
-        holder.update(s -> {
+        Datasource newMaster = promotions.switchTo(old, candidate, ds);
+        change(s -> {
             Dataservice cur = s.dataservice(settings.service());
             Dataservice next = cur.with(cur.datasource(old.name())
                     .orElseThrow()
@@ -361,78 +397,41 @@ public final class Manager implements AutoCloseable {
                     .withHealth(true, ReplicationState.NONE, 0, newMaster.position()));
             return s.withDataservice(next);
         });
-        if (!failed.isEmpty()) {
-            log.warn("switch: could not repoint {} to {}", failed, candidate.name());
-        }
-    }
-
-    private void undoReadOnly(DatasourceAddress a) {
-        try {
-            sql.execute(a, "SET GLOBAL read_only = 0");
-        } catch (SQLException e) {
-            log.error("switch: could not make {} writable again: {}", a.name(), e.getMessage());
-        }
-    }
-
-    private String changeMaster(Datasource master) {
-        return "CHANGE MASTER TO MASTER_HOST=" + Sql.literal(master.host()) + ", MASTER_PORT=" + master.port()
-                + ", MASTER_USER=" + Sql.literal(settings.replicationUser())
-                + ", MASTER_PASSWORD=" + Sql.literal(settings.replicationPassword())
-                + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, "
-                + settings.backendTls().changeMasterOptions();
-    }
-
-    private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
-        if (target != null) {
-            Datasource d = ds.datasource(target)
-                    .orElseThrow(() -> new ManagerException("no datasource '" + target + "'; known: " + names(), true));
-            if (d.name().equals(old.name())) {
-                throw new ManagerException("'" + target + "' is already the master", true);
-            }
-            if (!d.reachable() || d.state() != DatasourceState.ONLINE) {
-                throw new ManagerException(
-                        "'" + target + "' is " + d.state() + (d.reachable() ? "" : ", unreachable")
-                                + ": cannot promote it",
-                        false);
-            }
-            return d;
-        }
-        Datasource best = null;
-        for (Datasource d : ds.slaves()) {
-            if (d.reachable()
-                    && d.state() == DatasourceState.ONLINE
-                    && (best == null || d.position().isAheadOf(best.position()))) {
-                best = d;
-            }
-        }
-        if (best == null) {
-            throw new ManagerException("no reachable ONLINE replica to promote", false);
-        }
-        return best;
-    }
-
-    private DatasourceAddress address(String name) {
-        for (DatasourceAddress a : settings.datasources()) {
-            if (a.name().equals(name)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("no datasource '" + name + "'");
-    }
-
-    private List<String> names() {
-        return settings.datasources().stream().map(DatasourceAddress::name).toList();
     }
 
     private @Nullable String heartbeatTarget() {
-        if (switching) {
+        if (switching || !acting()) {
             return null; // a heartbeat on the read-only old master would be a transaction the new one lacks
         }
         return dataservice().master().map(Datasource::name).orElse(null);
     }
 
+    private DatasourceAddress address(String name) {
+        return promotions.address(name);
+    }
+
+    private List<String> names() {
+        return promotions.names();
+    }
+
+    private String changeMaster(Datasource master) {
+        return promotions.changeMaster(master);
+    }
+
+    private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
+        return promotions.candidate(ds, old, target);
+    }
+
     private void onRound(List<Probe> round) {
         lastRound = round;
+        GroupRole g = group;
+        if (g != null) {
+            g.onRound(round);
+            if (!g.acting()) {
+                masterMisses = 0;
+                return; // a follower, or without quorum: the coordinator decides
+            }
+        }
         for (Probe p : round) {
             if (p.probedAtMillis() < foldAfterMillis) {
                 return; // started before a switch ended: what it saw may be gone
@@ -461,10 +460,12 @@ public final class Manager implements AutoCloseable {
             return;
         }
         masterMisses++;
+        GroupRole g = group;
         if (masterMisses >= settings.failoverProbes()
                 && topology().policy() == Policy.AUTOMATIC
                 && !failoverQueued
-                && !switching) {
+                && !switching
+                && (g == null || g.majoritySeesDead(master))) {
             failoverQueued = true;
             log.warn("failover: master {} unreachable in {} consecutive probes ({})", master, masterMisses, p.error());
             actions.execute(() -> {
@@ -483,6 +484,9 @@ public final class Manager implements AutoCloseable {
     }
 
     private void fence(String name) {
+        if (!acting()) {
+            return;
+        }
         try {
             sql.execute(address(name), "SET GLOBAL read_only = 1");
             log.warn("fenced {}: the old master came back writable; it is read-only and SHUNNED until recovered", name);
@@ -501,6 +505,7 @@ public final class Manager implements AutoCloseable {
      */
     void failover(String dead) throws ManagerException {
         synchronized (operations) {
+            requireActing();
             Dataservice ds = dataservice();
             if (!ds.master().map(Datasource::name).orElse("").equals(dead)) {
                 return; // someone else already changed the master
@@ -524,54 +529,11 @@ public final class Manager implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new ManagerException("failover interrupted", e);
                 }
-                String best = null;
-                GtidPosition bestPos = null;
-                for (Datasource d : ds.slaves()) {
-                    if (d.state() != DatasourceState.ONLINE) {
-                        continue;
-                    }
-                    try {
-                        String io = receivedPosition(address(d.name()));
-                        GtidPosition pos = GtidPosition.parse(io);
-                        if (bestPos == null || pos.isAheadOf(bestPos)) { // null exactly when best is
-                            best = d.name();
-                            bestPos = pos;
-                        }
-                    } catch (SQLException | IllegalArgumentException e) {
-                        log.info("failover: {} is no candidate: {}", d.name(), e.getMessage());
-                    }
-                }
-                if (best == null) {
-                    throw new ManagerException("failover from '" + dead + "': no reachable ONLINE replica", false);
-                }
-                Objects.requireNonNull(bestPos, "set together with best");
-                DatasourceAddress candidate = address(best);
-                try {
-                    if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
-                        log.warn(
-                                "failover: {} did not apply all it received ({}) in time; promoting anyway",
-                                best,
-                                bestPos);
-                    }
-                    sql.execute(candidate, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
-                } catch (SQLException e) {
-                    throw new ManagerException("failover: promoting '" + best + "' failed: " + e.getMessage(), e);
-                }
-                Datasource newMaster = ds.datasource(best).orElseThrow();
-                for (Datasource d : ds.slaves()) {
-                    if (d.name().equals(best)) {
-                        continue;
-                    }
-                    try {
-                        sql.execute(address(d.name()), "STOP SLAVE", changeMaster(newMaster), "START SLAVE");
-                    } catch (SQLException e) {
-                        log.warn("failover: could not repoint {} to {}: {}", d.name(), best, e.getMessage());
-                    }
-                }
+                String best = promotions.failoverFrom(dead, ds);
                 fenced.add(dead);
                 overrides.put(dead, DatasourceState.SHUNNED);
                 String promoted = best;
-                holder.update(s -> {
+                change(s -> {
                     Dataservice cur = s.dataservice(settings.service());
                     Dataservice next = cur.with(cur.datasource(dead)
                             .orElseThrow()
@@ -602,25 +564,13 @@ public final class Manager implements AutoCloseable {
         }
     }
 
-    /** The GTID position a replica received; null when the server reports none. */
-    private @Nullable String receivedPosition(DatasourceAddress a) throws SQLException {
-        try (java.sql.Connection c = sql.open(a, PROBE_TIMEOUT.multipliedBy(2));
-                java.sql.Statement s = c.createStatement();
-                java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
-            if (!rs.next()) {
-                throw new SQLException("not a replica");
-            }
-            String io = rs.getString("Gtid_IO_Pos");
-            return io == null || io.isBlank() ? sql.queryString(a, "SELECT @@global.gtid_current_pos") : io;
-        }
-    }
-
     private void refold() {
-        List<Probe> round = lastRound;
+        GroupRole g = group;
+        List<Probe> round = g == null ? lastRound : g.agreed(lastRound);
         if (round.isEmpty() || switching) {
             return;
         }
-        holder.update(s -> {
+        change(s -> {
             Dataservice cur = s.dataservice(settings.service());
             Dataservice next = TopologyFolder.fold(cur, round, Map.copyOf(overrides));
             return next.equals(cur) ? s : s.withDataservice(next);
@@ -633,6 +583,9 @@ public final class Manager implements AutoCloseable {
         actions.shutdownNow();
         if (monitor != null) {
             monitor.close();
+        }
+        if (group != null) {
+            group.close();
         }
         if (rest != null) {
             rest.close();

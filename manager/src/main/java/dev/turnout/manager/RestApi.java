@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.turnout.connector.admin.RestServer;
+import dev.turnout.manager.group.ManagerGroup;
 import dev.turnout.push.ConnectorState;
 import dev.turnout.push.PushCodec;
 import dev.turnout.push.RouterInfo;
@@ -161,8 +162,25 @@ final class RestApi implements AutoCloseable {
         ObjectNode coordinator = n.putObject("coordinator");
         coordinator.put("name", manager.coordinator());
         coordinator.put("policy", manager.topology().policy().name());
-        coordinator.put("state", "ONLINE");
+        ManagerGroup group = manager.group();
+        coordinator.put("state", group == null || group.hasQuorum() ? "ONLINE" : "NO QUORUM");
         n.put("dataservice", manager.dataservice().name());
+        if (group != null) {
+            ObjectNode g = n.putObject("group");
+            g.put("self", group.settings().self());
+            g.put("quorum", group.hasQuorum());
+            g.put("coordinator", group.isCoordinator());
+            g.put("epoch", group.highestEpoch());
+            g.put(
+                    "zookeeper",
+                    group.settings().embedded() ? "embedded" : group.settings().connectString());
+            ArrayNode members = g.putArray("managers");
+            for (String[] m : group.memberStates()) {
+                members.addObject().put("name", m[0]).put("kind", m[1]).put("state", m[2]);
+            }
+            ArrayNode witnesses = g.putArray("witnesses");
+            group.settings().passiveWitnesses().forEach(witnesses::add);
+        }
         ArrayNode routers = n.putArray("routers");
         for (RouterInfo r : manager.routers()) {
             ObjectNode o = routers.addObject();

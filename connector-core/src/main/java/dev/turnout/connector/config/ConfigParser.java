@@ -73,7 +73,7 @@ final class ConfigParser {
             int replicationPort = SettingsParser.replicationPort(defaultLayer, own);
             DataserviceConfig dataservice = section.has(Key.COMPOSITE_DATASOURCES)
                     ? composite(section, plainNames, compositeNames)
-                    : dataservice(section, replicationPort, plainNames, compositeNames);
+                    : dataservice(section, defaults, replicationPort, plainNames, compositeNames);
             if (effective != null && dataservice != null) {
                 settings.put(section.name(), effective);
                 dataservices.add(dataservice);
@@ -125,7 +125,11 @@ final class ConfigParser {
 
     /** The dataservice of a section; null after recording why it is not valid. */
     private @Nullable DataserviceConfig dataservice(
-            IniSection section, int replicationPort, List<String> plainNames, Set<String> compositeNames) {
+            IniSection section,
+            @Nullable IniSection defaults,
+            int replicationPort,
+            List<String> plainNames,
+            Set<String> compositeNames) {
         int before = problems.count();
         String name = section.name();
         IniSection.Entry topology = section.get(Key.TOPOLOGY);
@@ -169,8 +173,12 @@ final class ConfigParser {
                     Key.MEMBERS.keyName(),
                     "missing in [" + name + "] (list the datasource hosts, master included)");
         } else {
+            Set<String> activeWitnesses = activeWitnessHosts(section, defaults);
             for (String item : list(membersEntry)) {
                 HostPort member = host(membersEntry, item, replicationPort);
+                if (member != null && activeWitnesses.contains(member.host())) {
+                    continue; // an active witness: a manager's host, not a datasource
+                }
                 if (member != null && members.contains(member)) {
                     problems.add(membersEntry.line(), membersEntry.key(), "duplicate host " + member);
                 } else if (member != null) {
@@ -287,6 +295,35 @@ final class ConfigParser {
     }
 
     /** The comma-separated items of a value; an empty item is reported and skipped. */
+    /**
+     * The hosts of {@code witnesses=} when {@code enable-active-witnesses=true} (the section's
+     * values over [defaults]): members on them run a manager of the group but no datasource.
+     */
+    private Set<String> activeWitnessHosts(IniSection section, @Nullable IniSection defaults) {
+        IniSection.Entry enabled = section.get(Key.ENABLE_ACTIVE_WITNESSES);
+        if (enabled == null && defaults != null) {
+            enabled = defaults.get(Key.ENABLE_ACTIVE_WITNESSES);
+        }
+        IniSection.Entry witnesses = section.get(Key.WITNESSES);
+        if (witnesses == null && defaults != null) {
+            witnesses = defaults.get(Key.WITNESSES);
+        }
+        Set<String> hosts = new HashSet<>();
+        if (enabled == null
+                || witnesses == null
+                || !"true".equalsIgnoreCase(enabled.value().strip())) {
+            return hosts;
+        }
+        for (String item : list(witnesses)) {
+            try {
+                hosts.add(HostPort.parse(item, 7).host());
+            } catch (IllegalArgumentException e) {
+                problems.add(witnesses.line(), witnesses.key(), e.getMessage());
+            }
+        }
+        return hosts;
+    }
+
     private List<String> list(IniSection.Entry entry) {
         List<String> items = new ArrayList<>();
         for (String raw : entry.value().split(",", -1)) {

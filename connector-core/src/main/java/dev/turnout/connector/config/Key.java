@@ -76,6 +76,15 @@ enum Key {
     // Read by the manager from the same file; the connector accepts them anywhere and ignores them.
     MANAGER_USER("manager-user", Scope.MANAGER),
     MANAGER_PASSWORD("manager-password", Scope.MANAGER),
+    MANAGER_GROUP("manager-group", Scope.MANAGER),
+    MANAGER_ZOOKEEPER("manager-zookeeper", Scope.MANAGER),
+    MANAGER_ZOOKEEPER_CLIENT_PORT("manager-zookeeper-client-port", Scope.MANAGER),
+    MANAGER_ZOOKEEPER_PEER_PORT("manager-zookeeper-peer-port", Scope.MANAGER),
+    MANAGER_ZOOKEEPER_ELECTION_PORT("manager-zookeeper-election-port", Scope.MANAGER),
+    MANAGER_ZOOKEEPER_DATA_DIR("manager-zookeeper-data-dir", Scope.MANAGER),
+    MANAGER_ZOOKEEPER_SESSION_TIMEOUT("manager-zookeeper-session-timeout", Scope.MANAGER),
+    MANAGER_WITNESS_CHECK("manager-witness-check", Scope.MANAGER),
+    MANAGER_WITNESS_PORT("manager-witness-port", Scope.MANAGER),
 
     // Present in Tungsten users' files; accepted anywhere, not used by this version.
     USER("user", Scope.ACCEPTED),
@@ -86,8 +95,10 @@ enum Key {
     START_AND_REPORT("start-and-report", Scope.ACCEPTED),
     MYSQL_ALLOW_INTENSIVE_CHECKS("mysql-allow-intensive-checks", Scope.ACCEPTED),
     DISABLE_SECURITY_CONTROLS("disable-security-controls", Scope.ACCEPTED),
-    WITNESSES("witnesses", Scope.ACCEPTED),
-    ENABLE_ACTIVE_WITNESSES("enable-active-witnesses", Scope.ACCEPTED);
+    // The manager group's witnesses: read by the managers; the connector only leaves active
+    // witnesses out of a dataservice's members (they are no datasources).
+    WITNESSES("witnesses", Scope.MANAGER),
+    ENABLE_ACTIVE_WITNESSES("enable-active-witnesses", Scope.MANAGER);
 
     /** Where a key may appear and what happens to it. */
     enum Scope {

@@ -125,15 +125,38 @@ class ConnectorConfigTest {
 
         assertThat(config.acceptedUnusedKeys())
                 .containsExactlyInAnyOrder(
-                        "start-and-report",
-                        "mysql-allow-intensive-checks",
-                        "disable-security-controls",
-                        "witnesses",
-                        "enable-active-witnesses");
+                        "start-and-report", "mysql-allow-intensive-checks", "disable-security-controls");
         assertThat(config.applicationPort()).isEqualTo(3306);
         assertThat(config.restApi().password())
                 .as("rest-api-admin-pass is the password's alias")
                 .isEqualTo("secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void leavesActiveWitnessesOutOfTheDatasources() throws ConfigException {
+        String text = """
+                [defaults]
+                application-user=app
+                application-password=secret
+                enable-active-witnesses=true
+                [alpha]
+                master=db1
+                members=db1,db2,witness1
+                witnesses=witness1
+                """;
+
+        ConnectorConfig config = ConnectorConfig.parse(text, "tungsten.ini", "alpha");
+
+        assertThat(config.dataservice().members())
+                .as("an active witness runs a manager, not a datasource")
+                .extracting(HostPort::host)
+                .containsExactly("db1", "db2");
+        assertThat(ConnectorConfig.parse(text.replace("enable-active-witnesses=true", ""), "tungsten.ini", "alpha")
+                        .dataservice()
+                        .members())
+                .as("a passive witness listed in members stays a datasource")
+                .extracting(HostPort::host)
+                .containsExactly("db1", "db2", "witness1");
     }
 
     @Test

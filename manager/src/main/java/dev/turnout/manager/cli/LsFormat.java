@@ -38,6 +38,29 @@ final class LsFormat {
                 .append(':')
                 .append(c.path("state").asText())
                 .append("]\n\n");
+        JsonNode group = status.path("group");
+        if (!group.isMissingNode()) {
+            out.append("MANAGERS:\n").append(RULE).append('\n');
+            String coordinator = c.path("name").asText();
+            for (JsonNode m : group.path("managers")) {
+                String name = m.path("name").asText();
+                StringBuilder l = new StringBuilder(name).append('(');
+                if (name.equals(coordinator)) {
+                    l.append("coordinator, ");
+                }
+                l.append(m.path("kind").asText().toLowerCase(Locale.ROOT))
+                        .append(':')
+                        .append(m.path("state").asText());
+                if (name.equals(group.path("self").asText())) {
+                    l.append(", this manager").append(group.path("quorum").asBoolean() ? "" : ", NO QUORUM");
+                }
+                line(out, l.append(')').toString());
+            }
+            for (JsonNode w : group.path("witnesses")) {
+                line(out, w.asText() + "(passive witness)");
+            }
+            out.append(RULE).append("\n\n");
+        }
         out.append("ROUTERS:\n").append(RULE).append('\n');
         for (JsonNode r : status.path("routers")) {
             line(out, r.path("display").asText());

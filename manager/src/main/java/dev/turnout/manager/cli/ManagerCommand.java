@@ -3,13 +3,21 @@ package dev.turnout.manager.cli;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.manager.Manager;
 import dev.turnout.manager.ManagerSettings;
+import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Policy;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +93,14 @@ public final class ManagerCommand implements Callable<Integer> {
                     + " then is logged and left out (default: ${DEFAULT-VALUE})")
     long holdMillis;
 
+    @Option(
+            names = "--member",
+            paramLabel = "NAME",
+            description = "this manager's member of the manager group: a datasource's name or an active witness's"
+                    + " host (default: found from this host's addresses, with manager-group=true)")
+    @Nullable
+    String member;
+
     @Override
     public Integer call() throws InterruptedException {
         ManagerSettings settings;
@@ -104,9 +120,23 @@ public final class ManagerCommand implements Callable<Integer> {
             System.err.println("turnout manager: cannot read " + config + ": " + e.getMessage());
             return 2;
         }
+        GroupSettings group = null;
+        try {
+            Map<String, String> raw = ManagerSettings.rawSettings(config, settings.service());
+            if (GroupSettings.requested(raw, member)) {
+                group = GroupSettings.fromConfig(
+                        settings.service(), settings.datasources(), raw, member, ManagerCommand::localAddresses);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("turnout manager: " + config + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("turnout manager: cannot read " + config + ": " + e.getMessage());
+            return 2;
+        }
         Manager manager;
         try {
-            manager = Manager.start(settings);
+            manager = Manager.start(settings, group);
         } catch (IOException e) {
             System.err.println("turnout manager: " + e.getMessage());
             return 1;
@@ -117,5 +147,18 @@ public final class ManagerCommand implements Callable<Integer> {
         stop.await();
         manager.close();
         return 0;
+    }
+
+    /** Every address of this host's interfaces. */
+    static Set<InetAddress> localAddresses() {
+        Set<InetAddress> out = new HashSet<>();
+        try {
+            for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                out.addAll(Collections.list(i.getInetAddresses()));
+            }
+        } catch (SocketException e) {
+            // none found: the member must be given with --member
+        }
+        return out;
     }
 }

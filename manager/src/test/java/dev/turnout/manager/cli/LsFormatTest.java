@@ -35,4 +35,25 @@ class LsFormatTest {
                         + "|db3(slave:ONLINE, latency=1.234, position=0-1-41, replication=RUNNING)      |\n"
                         + rule + "\n");
     }
+
+    @Test
+    void printsTheManagersOfAGroupAndNoQuorum() throws Exception {
+        String json = """
+                {"coordinator":{"name":"db1","policy":"AUTOMATIC","state":"NO QUORUM"},"dataservice":"alpha",
+                 "group":{"self":"db3","quorum":false,"managers":[
+                   {"name":"db1","kind":"MANAGER","state":"ONLINE"},{"name":"db2","kind":"MANAGER","state":"OFFLINE"},
+                   {"name":"db3","kind":"MANAGER","state":"ONLINE"}],"witnesses":["w1"]},
+                 "routers":[],
+                 "topology":{"version":3,"policy":"AUTOMATIC","composites":[],"dataservices":[]}}
+                """;
+
+        String ls = LsFormat.render(PushCodec.mapper().readTree(json));
+
+        assertThat(ls)
+                .startsWith("COORDINATOR[db1:AUTOMATIC:NO QUORUM]\n\nMANAGERS:\n")
+                .contains("|db1(coordinator, manager:ONLINE)")
+                .contains("|db2(manager:OFFLINE)")
+                .contains("|db3(manager:ONLINE, this manager, NO QUORUM)")
+                .contains("|w1(passive witness)");
+    }
 }
