@@ -105,6 +105,8 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
             if (next == now) {
                 return true;
             }
+            // The epoch travels with the topology, so connectors refuse what a deposed coordinator sends.
+            next = next.withEpoch(Math.max(0, group.epoch()));
             if (!group.publish(next)) {
                 log.warn("topology version {} not published: {}", next.version(), notActing());
                 return false;
@@ -173,7 +175,7 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
     @Override
     public @Nullable TopologySnapshot elected(long epoch, ManagerGroup.@Nullable Published current) {
         if (current != null) {
-            holder.offer(current.snapshot());
+            holder.offer(current.snapshot().withEpoch(current.epoch()));
             overrides.clear();
             for (Datasource d : current.snapshot().dataservice(service).datasources()) {
                 if (d.state() == DatasourceState.SHUNNED) {
@@ -191,9 +193,10 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
                     Math.max(System.currentTimeMillis(), base.version() + 1),
                     base.policy(),
                     base.dataservices(),
-                    base.composites());
+                    base.composites(),
+                    epoch);
         }
-        return base.withPolicy(base.policy()); // the first version of this epoch
+        return base.withPolicy(base.policy()).withEpoch(epoch); // the first version of this epoch
     }
 
     @Override
@@ -203,7 +206,7 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
 
     @Override
     public void published(ManagerGroup.Published p) {
-        holder.offer(Objects.requireNonNull(p.snapshot()));
+        holder.offer(Objects.requireNonNull(p.snapshot()).withEpoch(p.epoch()));
     }
 
     @Override

@@ -208,6 +208,19 @@ final class ManagerLink implements Runnable {
             log.warn("refused topology version {} from manager {}: {}", s.version(), manager, refusal);
             return;
         }
+        TopologySnapshot have = client.holder().current();
+        if (s.epoch() < have.epoch()) {
+            // A deposed coordinator (or a manager that still follows it) may push a higher version of
+            // an older epoch: what it decided is no longer the group's word.
+            log.warn(
+                    "refused topology version {} of epoch {} from manager {}: epoch {} (version {}) is applied",
+                    s.version(),
+                    s.epoch(),
+                    manager,
+                    have.epoch(),
+                    have.version());
+            return;
+        }
         if (!client.holder().offer(s)) {
             log.debug(
                     "ignored topology version {} from manager {}: have {}",

@@ -127,6 +127,7 @@ public final class PushCodec {
     public static ObjectNode toTree(TopologySnapshot s) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("version", s.version());
+        n.put("epoch", s.epoch());
         n.put("policy", s.policy().name());
         ArrayNode services = n.putArray("dataservices");
         for (Dataservice d : s.dataservices().values()) {
@@ -199,7 +200,14 @@ public final class PushCodec {
                 composites.put(c.name(), c);
             }
         }
-        return new TopologySnapshot(number(n, "version"), constant(Policy.class, n, "policy"), services, composites);
+        // "epoch" came with the manager group; a manager before it sends none and decides alone: 0.
+        JsonNode epoch = n.get("epoch");
+        return new TopologySnapshot(
+                number(n, "version"),
+                constant(Policy.class, n, "policy"),
+                services,
+                composites,
+                epoch == null || epoch.isNull() ? 0 : number(n, "epoch"));
     }
 
     private static JsonNode field(JsonNode n, String name) {

@@ -264,7 +264,7 @@ public final class ManagerGroup implements AutoCloseable {
             if (epochZnodeVersion < 0 || topologyZnodeVersion < 0) {
                 return false; // never elected: -1 would be ZooKeeper's "any version"
             }
-            byte[] data = encode(new Published(s, epoch, settings.self()));
+            byte[] data = encode(new Published(s.withEpoch(epoch), epoch, settings.self()));
             try {
                 List<CuratorTransactionResult> results = client.transaction()
                         .forOperations(
@@ -399,9 +399,10 @@ public final class ManagerGroup implements AutoCloseable {
     static @Nullable Published decode(byte[] data) {
         try {
             JsonNode n = PushCodec.mapper().readTree(data);
+            long epoch = n.get("epoch").asLong();
             return new Published(
-                    PushCodec.fromTree(n.get("topology")),
-                    n.get("epoch").asLong(),
+                    PushCodec.fromTree(n.get("topology")).withEpoch(epoch),
+                    epoch,
                     n.get("coordinator").asText());
         } catch (IOException | RuntimeException e) {
             log.warn("unreadable topology znode: {}", e.toString());

@@ -11,7 +11,9 @@ import java.util.function.UnaryOperator;
  * Holds the current {@link TopologySnapshot}: the only topology state that crosses threads.
  *
  * <p>Thread-safe: one {@link AtomicReference}; any thread may read, offer or update. The held
- * version only grows: an offered snapshot that is not newer than the current one is ignored.
+ * snapshot only grows in (epoch, version) order ({@link TopologySnapshot#isNewerThan}): an offered
+ * snapshot that is not newer than the current one is ignored, one of an older epoch even when its
+ * version is higher.
  * Listeners are called after each accepted change, on the thread that made it; two changes made
  * concurrently on two threads may reach a listener in either order, so a listener that keeps
  * state compares versions (or reads {@link #current()}).
@@ -40,15 +42,16 @@ public final class TopologyHolder {
     }
 
     /**
-     * Installs {@code s} if it is newer than the current snapshot.
+     * Installs {@code s} if it is newer than the current snapshot ({@link TopologySnapshot#isNewerThan}).
      *
-     * @return true when installed, false when ignored because its version is not higher
+     * @return true when installed, false when ignored: an older epoch, or the same epoch and a
+     *         version that is not higher
      */
     public boolean offer(TopologySnapshot s) {
         Checks.notNull(s, "s");
         while (true) {
             TopologySnapshot now = held();
-            if (s.version() <= now.version()) {
+            if (!s.isNewerThan(now)) {
                 return false;
             }
             if (current.compareAndSet(now, s)) {
@@ -61,10 +64,10 @@ public final class TopologyHolder {
     /**
      * Applies {@code change} to the current snapshot atomically: the operator may run more than once
      * under contention, so it must be free of side effects. It returns either the same instance (no
-     * change) or a snapshot with a higher version.
+     * change) or a newer snapshot (a higher version of the same epoch, or a higher epoch).
      *
      * @return the snapshot installed, or the current one when the operator made no change
-     * @throws IllegalArgumentException when the operator returns another snapshot whose version is not higher
+     * @throws IllegalArgumentException when the operator returns another snapshot that is not newer
      */
     public TopologySnapshot update(UnaryOperator<TopologySnapshot> change) {
         Checks.notNull(change, "change");
@@ -74,9 +77,9 @@ public final class TopologyHolder {
             if (next == now) {
                 return now;
             }
-            if (next.version() <= now.version()) {
-                throw new IllegalArgumentException(
-                        "change returned version " + next.version() + ", not higher than the current " + now.version());
+            if (!next.isNewerThan(now)) {
+                throw new IllegalArgumentException("change returned version " + next.version() + " of epoch "
+                        + next.epoch() + ", not newer than the current " + now.version() + " of epoch " + now.epoch());
             }
             if (current.compareAndSet(now, next)) {
                 notifyListeners(next);

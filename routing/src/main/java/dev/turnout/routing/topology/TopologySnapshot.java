@@ -9,22 +9,28 @@ import java.util.TreeMap;
  * threads: a connector reads the current snapshot once per command and never applies one older
  * than what it has (see {@link TopologyHolder}).
  *
- * @param version monotonically increasing, >= 0
+ * @param version increasing within an epoch, >= 0
  * @param policy the managers' policy
  * @param dataservices by name (copied, immutable, sorted by name); each key is its value's name
  * @param composites by name (copied, immutable, sorted by name); each key is its value's name, each
  *        member a dataservice of this snapshot, no name shared with a dataservice
+ * @param epoch the election epoch of the coordinator that made it, >= 0; 0 for a manager that
+ *        decides alone. Snapshots are ordered by epoch first, then version ({@link #isNewerThan})
  */
 public record TopologySnapshot(
         long version,
         Policy policy,
         Map<String, Dataservice> dataservices,
-        Map<String, CompositeDataservice> composites) {
+        Map<String, CompositeDataservice> composites,
+        long epoch) {
 
     /** Validates and copies. */
     public TopologySnapshot {
         if (version < 0) {
             throw new IllegalArgumentException("version must be >= 0, got " + version);
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
         Checks.notNull(policy, "policy");
         dataservices = copy(dataservices, "dataservices");
@@ -52,6 +58,29 @@ public record TopologySnapshot(
                 }
             }
         }
+    }
+
+    /** A snapshot of epoch 0 (a manager that decides alone, or no manager at all). */
+    public TopologySnapshot(
+            long version,
+            Policy policy,
+            Map<String, Dataservice> dataservices,
+            Map<String, CompositeDataservice> composites) {
+        this(version, policy, dataservices, composites, 0);
+    }
+
+    /**
+     * Whether this snapshot replaces {@code other}: a higher epoch, whatever its version (a new
+     * coordinator's versions need not continue the old one's), or the same epoch and a higher
+     * version. A lower epoch never does.
+     */
+    public boolean isNewerThan(TopologySnapshot other) {
+        return epoch != other.epoch ? epoch > other.epoch : version > other.version;
+    }
+
+    /** This snapshot as made by the coordinator of {@code e}: the same version and content. */
+    public TopologySnapshot withEpoch(long e) {
+        return e == epoch ? this : new TopologySnapshot(version, policy, dataservices, composites, e);
     }
 
     private static <V> Map<String, V> copy(Map<String, V> map, String field) {
@@ -95,11 +124,11 @@ public record TopologySnapshot(
         Checks.notNull(d, "d");
         TreeMap<String, Dataservice> map = new TreeMap<>(dataservices);
         map.put(d.name(), d);
-        return new TopologySnapshot(version + 1, policy, map, composites);
+        return new TopologySnapshot(version + 1, policy, map, composites, epoch);
     }
 
     /** The next version: this one with another policy. */
     public TopologySnapshot withPolicy(Policy p) {
-        return new TopologySnapshot(version + 1, p, dataservices, composites);
+        return new TopologySnapshot(version + 1, p, dataservices, composites, epoch);
     }
 }

@@ -30,6 +30,19 @@ class TopologyHolderTest {
     }
 
     @Test
+    void theEpochComesBeforeTheVersion() {
+        TopologyHolder holder = new TopologyHolder(snapshot(5).withEpoch(2));
+        assertThat(holder.offer(snapshot(1_000).withEpoch(1))).isFalse(); // an older epoch, a higher version
+        assertThat(holder.current().epoch()).isEqualTo(2);
+        assertThat(holder.offer(snapshot(3).withEpoch(3))).isTrue(); // a newer epoch, a lower version
+        assertThat(holder.current().version()).isEqualTo(3);
+        assertThat(holder.update(s -> s.withPolicy(Policy.MAINTENANCE)).epoch()).isEqualTo(3);
+        assertThatThrownBy(() -> holder.update(s -> snapshot(99).withEpoch(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not newer");
+    }
+
+    @Test
     void offerInstallsOnlyNewerVersions() {
         TopologyHolder holder = new TopologyHolder(snapshot(5));
         TopologySnapshot six = snapshot(6);
