@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connector's side of the managers' push ({@code connector-managers}): it subscribes to every
- * manager, hands their snapshots to the topology (older versions are ignored), reports the session
+ * manager, hands their snapshots to the topology (older versions are ignored, and a snapshot of an
+ * older coordinator epoch than the one applied is refused and logged, whatever its version:
+ * docs/push-protocol.md), reports the session
  * counts, and obeys them:
  * <ul>
  *   <li><b>hold</b>: the connector goes ON-HOLD (statements that would start outside a

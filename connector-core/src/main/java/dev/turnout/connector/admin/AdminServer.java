@@ -131,6 +131,7 @@ public final class AdminServer implements AutoCloseable {
         root.put("state", control.state().label());
         root.put("dataservice", topology.service());
         root.put("topologyVersion", snapshot.version());
+        root.put("topologyEpoch", snapshot.epoch());
         root.put("policy", snapshot.policy().name());
         root.put("sessions", sessions.getAsInt());
         ArrayNode datasources = root.putArray("datasources");

@@ -72,12 +72,16 @@ class ManagerGroupTest {
                         .allMatch(
                                 r -> Objects.requireNonNull(r.last()).snapshot().version() == 1001
                                         && r.last().epoch() == 1));
+        assertThat(recorders)
+                .as("the topology carries its coordinator's epoch, for the connectors")
+                .allMatch(r -> Objects.requireNonNull(r.last()).snapshot().epoch() == 1);
         ManagerGroup follower =
                 groups.stream().filter(g -> g != first).findFirst().orElseThrow();
         assertThat(follower.publish(GroupFixture.topology(1002)))
                 .as("a member that is not the coordinator publishes nothing")
                 .isFalse();
 
+        GroupFixture.Recorder firstsRecorder = recorders.get(groups.indexOf(first));
         first.close();
         groups.remove(first);
         ManagerGroup second = theCoordinator();
@@ -87,9 +91,9 @@ class ManagerGroupTest {
                 10,
                 () -> groups.stream().allMatch(g -> g.highestEpoch() == 2));
         List<GroupFixture.Recorder> survivors = new ArrayList<>();
-        for (int i = 0; i < recorders.size(); i++) {
-            if (i != 0 || groups.size() == 3) {
-                survivors.add(recorders.get(i));
+        for (GroupFixture.Recorder r : recorders) {
+            if (r != firstsRecorder) {
+                survivors.add(r);
             }
         }
         assertThat(survivors)
@@ -97,6 +101,9 @@ class ManagerGroupTest {
                                 Objects.requireNonNull(r.last()).snapshot().version())
                         .as("the new coordinator continues the versions")
                         .isEqualTo(1002));
+        assertThat(survivors)
+                .as("under its own epoch, which connectors then prefer to any version of epoch 1")
+                .allMatch(r -> Objects.requireNonNull(r.last()).snapshot().epoch() == 2);
     }
 
     @Test
