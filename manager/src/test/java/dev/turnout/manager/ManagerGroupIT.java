@@ -170,6 +170,9 @@ class ManagerGroupIT {
         // The coordinator goes; another is elected under the next epoch and acts.
         ManagerGroup group = Objects.requireNonNull(coordinator.group());
         long epoch = group.epoch();
+        assertThat(connectorView.current().epoch())
+                .as("the pushed topology carries the coordinator's epoch")
+                .isEqualTo(epoch);
         coordinator.close();
         managers.remove(coordinator);
         // Its ZooKeeper peer goes too: the other two may lose their sessions' server for a moment
@@ -198,6 +201,7 @@ class ManagerGroupIT {
         await(
                 "the connector follows the new coordinator",
                 () -> connectorView.current().policy() == Policy.MAINTENANCE);
+        assertThat(connectorView.current().epoch()).isEqualTo(next.group().epoch());
         assertOneWritable(promoted);
     }
 
