@@ -1,8 +1,10 @@
 package dev.turnout.manager;
 
+import dev.turnout.manager.group.GroupListener;
 import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.manager.group.ManagerGroup;
 import dev.turnout.manager.group.MemberView;
+import dev.turnout.manager.group.Published;
 import dev.turnout.manager.group.QuorumRules;
 import dev.turnout.manager.group.Votes;
 import dev.turnout.manager.group.Witnesses;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * change through ZooKeeper before it is pushed, publishes its view each probe round (none while
  * it is cut off), and asks the votes before a failover.
  */
-final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
+final class GroupRole implements GroupListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupRole.class);
 
@@ -173,7 +175,7 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
     }
 
     @Override
-    public @Nullable TopologySnapshot elected(long epoch, ManagerGroup.@Nullable Published current) {
+    public @Nullable TopologySnapshot elected(long epoch, @Nullable Published current) {
         if (current != null) {
             holder.offer(current.snapshot().withEpoch(current.epoch()));
             overrides.clear();
@@ -205,7 +207,7 @@ final class GroupRole implements ManagerGroup.Listener, AutoCloseable {
     }
 
     @Override
-    public void published(ManagerGroup.Published p) {
+    public void published(Published p) {
         holder.offer(Objects.requireNonNull(p.snapshot()).withEpoch(p.epoch()));
     }
 

@@ -1,8 +1,5 @@
 package dev.turnout.manager.group;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.turnout.push.PushCodec;
 import dev.turnout.routing.topology.TopologySnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,36 +48,8 @@ public final class ManagerGroup implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManagerGroup.class);
 
-    /**
-     * A topology as the coordinator of an epoch published it.
-     *
-     * @param snapshot the topology
-     * @param epoch its coordinator's epoch
-     * @param coordinator its coordinator's member name
-     */
-    public record Published(TopologySnapshot snapshot, long epoch, String coordinator) {}
-
-    /** What the manager is told. */
-    public interface Listener {
-        /**
-         * This manager became the coordinator of {@code epoch}; {@code current} is the topology
-         * in ZooKeeper (null when none was ever published). Called before it may publish.
-         *
-         * @return the first topology of this epoch, published at once (a version above
-         *         {@code current}'s), or null to publish nothing yet
-         */
-        @Nullable
-        TopologySnapshot elected(long epoch, @Nullable Published current);
-
-        /** This manager is no longer the coordinator. */
-        void deposed();
-
-        /** A topology was published (by any coordinator, this one included). */
-        void published(Published p);
-    }
-
     private final GroupSettings settings;
-    private final Listener listener;
+    private final GroupListener listener;
     private final String root;
     private final CuratorFramework client;
     private final LeaderLatch latch;
@@ -95,8 +64,10 @@ public final class ManagerGroup implements AutoCloseable {
     // guarded by writes
     private int epochZnodeVersion = -1;
     private int topologyZnodeVersion = -1;
+    /** The highest topology version this coordinator wrote in its epoch; -1 before its first. */
+    private long writtenVersion = -1;
 
-    private ManagerGroup(GroupSettings settings, Listener listener, @Nullable EmbeddedZooKeeper embedded) {
+    private ManagerGroup(GroupSettings settings, GroupListener listener, @Nullable EmbeddedZooKeeper embedded) {
         this.settings = settings;
         this.listener = listener;
         this.embedded = embedded;
@@ -122,7 +93,7 @@ public final class ManagerGroup implements AutoCloseable {
      * connects, and runs for coordinator. Returns at once; the group forms when a majority of
      * members has started.
      */
-    public static ManagerGroup start(GroupSettings settings, Listener listener) throws IOException {
+    public static ManagerGroup start(GroupSettings settings, GroupListener listener) throws IOException {
         EmbeddedZooKeeper zk = settings.embedded() ? EmbeddedZooKeeper.start(settings) : null;
         ManagerGroup g = new ManagerGroup(settings, listener, zk);
         try {
@@ -264,7 +235,10 @@ public final class ManagerGroup implements AutoCloseable {
             if (epochZnodeVersion < 0 || topologyZnodeVersion < 0) {
                 return false; // never elected: -1 would be ZooKeeper's "any version"
             }
-            byte[] data = encode(new Published(s.withEpoch(epoch), epoch, settings.self()));
+            // Two changes made from the same topology (the epoch's first and an operator's, say) must
+            // not share a version: the second would be ignored by everyone as already seen.
+            TopologySnapshot next = s.version() > writtenVersion ? s : s.withVersion(writtenVersion + 1);
+            byte[] data = Published.encode(new Published(next.withEpoch(epoch), epoch, settings.self()));
             try {
                 List<CuratorTransactionResult> results = client.transaction()
                         .forOperations(
@@ -278,13 +252,14 @@ public final class ManagerGroup implements AutoCloseable {
                                         .forPath(root + "/topology", data));
                 Stat stat = results.get(1).getResultStat();
                 topologyZnodeVersion = stat == null ? topologyZnodeVersion + 1 : stat.getVersion();
+                writtenVersion = next.version();
                 return true;
             } catch (Exception e) {
                 log.warn(
                         "coordinator {} of epoch {}: topology version {} refused by ZooKeeper ({}); no longer acting",
                         settings.self(),
                         epoch,
-                        s.version(),
+                        next.version(),
                         e.toString());
                 coordinator = false;
                 events.execute(this::onLeadership); // re-read and re-claim while still the latch's leader
@@ -309,7 +284,7 @@ public final class ManagerGroup implements AutoCloseable {
         if (!d.getPath().equals(root + "/topology") || d.getData() == null || d.getData().length == 0) {
             return;
         }
-        Published p = decode(d.getData());
+        Published p = Published.decode(d.getData());
         if (p == null) {
             return;
         }
@@ -344,10 +319,11 @@ public final class ManagerGroup implements AutoCloseable {
                 Stat topology = new Stat();
                 byte[] current = client.getData().storingStatIn(topology).forPath(root + "/topology");
                 epochZnodeVersion = written.getVersion();
+                writtenVersion = -1;
                 topologyZnodeVersion = topology.getVersion();
                 epoch = next;
                 highestEpoch = Math.max(highestEpoch, next);
-                Published p = current == null || current.length == 0 ? null : decode(current);
+                Published p = current == null || current.length == 0 ? null : Published.decode(current);
                 TopologySnapshot first = listener.elected(next, p);
                 coordinator = latch.hasLeadership();
                 if (first != null) {
@@ -385,28 +361,6 @@ public final class ManagerGroup implements AutoCloseable {
             return Long.parseLong(new String(data, StandardCharsets.US_ASCII).strip());
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    static byte[] encode(Published p) {
-        ObjectNode n = PushCodec.mapper().createObjectNode();
-        n.put("epoch", p.epoch());
-        n.put("coordinator", p.coordinator());
-        n.set("topology", PushCodec.toTree(p.snapshot()));
-        return n.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static @Nullable Published decode(byte[] data) {
-        try {
-            JsonNode n = PushCodec.mapper().readTree(data);
-            long epoch = n.get("epoch").asLong();
-            return new Published(
-                    PushCodec.fromTree(n.get("topology")).withEpoch(epoch),
-                    epoch,
-                    n.get("coordinator").asText());
-        } catch (IOException | RuntimeException e) {
-            log.warn("unreadable topology znode: {}", e.toString());
-            return null;
         }
     }
 

@@ -67,12 +67,12 @@ final class GroupFixture {
     }
 
     /** Records; its coordinators start the topology at version 1000, or one above the current one. */
-    static final class Recorder implements ManagerGroup.Listener {
-        final List<ManagerGroup.Published> published = new CopyOnWriteArrayList<>();
+    static final class Recorder implements GroupListener {
+        final List<Published> published = new CopyOnWriteArrayList<>();
         final List<Long> elected = new CopyOnWriteArrayList<>();
 
         @Override
-        public @Nullable TopologySnapshot elected(long epoch, ManagerGroup.@Nullable Published current) {
+        public @Nullable TopologySnapshot elected(long epoch, @Nullable Published current) {
             elected.add(epoch);
             return current == null
                     ? topology(1000)
@@ -83,11 +83,12 @@ final class GroupFixture {
         public void deposed() {}
 
         @Override
-        public void published(ManagerGroup.Published p) {
+        public void published(Published p) {
             published.add(p);
         }
 
-        ManagerGroup.@Nullable Published last() {
+        @Nullable
+        Published last() {
             return published.isEmpty() ? null : published.get(published.size() - 1);
         }
     }

@@ -78,6 +78,11 @@ public record TopologySnapshot(
         return epoch != other.epoch ? epoch > other.epoch : version > other.version;
     }
 
+    /** This snapshot with version {@code v}: the same epoch and content. */
+    public TopologySnapshot withVersion(long v) {
+        return v == version ? this : new TopologySnapshot(v, policy, dataservices, composites, epoch);
+    }
+
     /** This snapshot as made by the coordinator of {@code e}: the same version and content. */
     public TopologySnapshot withEpoch(long e) {
         return e == epoch ? this : new TopologySnapshot(version, policy, dataservices, composites, e);
