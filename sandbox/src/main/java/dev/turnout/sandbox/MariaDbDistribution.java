@@ -86,7 +86,7 @@ final class MariaDbDistribution {
         this.templateDir = templateDir;
     }
 
-    /** The default cache root: {@code ~/.cache/turnout}. */
+    /** The default cache root: {@code ~/.cache/turnout}; {@code plugins/} in it is the servers' plugin_dir. */
     static Path defaultCacheDir() {
         return Path.of(System.getProperty("user.home"), ".cache", "turnout");
     }
@@ -131,6 +131,20 @@ final class MariaDbDistribution {
 
     Path baseDir() {
         return baseDir;
+    }
+
+    /**
+     * The servers' {@code plugin_dir}: {@code plugins/} beside the binaries. The artifact ships no
+     * server plugins; a test that needs one (e.g. {@code auth_ed25519.so}, which CI takes from
+     * Debian's {@code mariadb-server} package) finds it there and loads it with {@code INSTALL SONAME}.
+     */
+    Path pluginDir() {
+        return baseDir.resolveSibling("plugins");
+    }
+
+    /** {@link #pluginDir()} of the distribution in {@code cacheDir}. */
+    static Path pluginDir(Path cacheDir) {
+        return cacheDir.toAbsolutePath().normalize().resolve("plugins");
     }
 
     Path templateDir() {

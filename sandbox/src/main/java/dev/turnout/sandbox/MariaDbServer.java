@@ -299,6 +299,7 @@ final class MariaDbServer implements ServerNode {
                 "[mariadbd]",
                 "user=root",
                 "basedir=" + distribution.baseDir(),
+                "plugin-dir=" + distribution.pluginDir(),
                 "datadir=" + dir.resolve("data"),
                 "port=" + port,
                 "bind-address=" + HOST,

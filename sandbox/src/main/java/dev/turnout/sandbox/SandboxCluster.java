@@ -108,6 +108,14 @@ public final class SandboxCluster implements AutoCloseable {
         this.cleanup = cleanup;
     }
 
+    /**
+     * Where a MariaDB sandbox server with the default cache directory looks for server plugins
+     * ({@code INSTALL SONAME}); see {@code .ci/run} for the ones CI puts there.
+     */
+    public static Path defaultPluginDir() {
+        return MariaDbDistribution.pluginDir(MariaDbDistribution.defaultCacheDir());
+    }
+
     public static Builder builder() {
         return new Builder();
     }
