@@ -24,7 +24,7 @@ public final class ServerAccount {
     }
 
     /** An account as the grant tables give it; the hash is kept for native accounts only. */
-    static ServerAccount of(String user, String host, @Nullable String plugin, @Nullable String authString) {
+    public static ServerAccount of(String user, String host, @Nullable String plugin, @Nullable String authString) {
         String named = plugin == null || plugin.isEmpty() ? AuthPlugins.MYSQL_NATIVE_PASSWORD : plugin;
         byte[] hash = named.equals(AuthPlugins.MYSQL_NATIVE_PASSWORD)
                 ? NativePassword.parseStoredHash(authString == null ? "" : authString)

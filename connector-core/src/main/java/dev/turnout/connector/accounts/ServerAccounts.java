@@ -51,26 +51,37 @@ public final class ServerAccounts {
     /** A miss came within the gap: a read is scheduled for the end of it. */
     private boolean deferred;
 
+    private final boolean enabled;
+
     private ServerAccounts(
             @Nullable ConnectorConfig config,
             @Nullable ConnectorTopology topology,
             @Nullable BackendDialer dialer,
-            @Nullable EventLoop loop) {
+            @Nullable EventLoop loop,
+            boolean enabled) {
         this.config = config;
         this.topology = topology;
         this.dialer = dialer;
         this.loop = loop;
+        this.enabled = enabled;
     }
 
     /** No accounts are loaded: only the configured users log in ({@code connector-load-accounts=false}). */
     public static ServerAccounts disabled() {
-        return new ServerAccounts(null, null, null, null);
+        return new ServerAccounts(null, null, null, null, false);
+    }
+
+    /** These accounts, never read again (a login miss is answered at once): for tests without a primary. */
+    public static ServerAccounts fixed(List<ServerAccount> accounts) {
+        ServerAccounts fixed = new ServerAccounts(null, null, null, null, true);
+        fixed.snapshot = new AccountSnapshot(accounts, System.nanoTime());
+        return fixed;
     }
 
     /** Loads the accounts now (without waiting) and then every {@code connector-accounts-refresh}, on {@code loop}. */
     public static ServerAccounts start(
             ConnectorConfig config, ConnectorTopology topology, BackendDialer dialer, EventLoop loop) {
-        ServerAccounts accounts = new ServerAccounts(config, topology, dialer, loop);
+        ServerAccounts accounts = new ServerAccounts(config, topology, dialer, loop, true);
         long every = config.backends().accountsRefresh().toMillis();
         loop.execute(() -> accounts.refresh(true));
         loop.scheduleWithFixedDelay(() -> accounts.refresh(true), every, every, TimeUnit.MILLISECONDS);
@@ -78,7 +89,7 @@ public final class ServerAccounts {
     }
 
     public boolean enabled() {
-        return loop != null;
+        return enabled;
     }
 
     /** The most specific loaded account of {@code user} that {@code client} matches, or null. */

@@ -69,6 +69,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     /** The connect and authentication timeout; null once cancelled. */
     private @Nullable ScheduledFuture<?> timeout;
+    /** The sequence id of the answer to a relayed auth packet; -1 when none is awaited. */
+    private int relaySequence = -1;
     /** The server greeting; null until it arrived. */
     private @Nullable HandshakeV10 greeting;
 
@@ -267,6 +269,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 channel.read();
             } else if (step instanceof ClientAuthExchange.Step.Await) {
                 channel.read();
+            } else if (step instanceof ClientAuthExchange.Step.Relay relay) {
+                relaySequence = sequenceId + 1;
+                listener.backendAuthRelay(this, relay.packet());
             } else if (step instanceof ClientAuthExchange.Step.Done done) {
                 phase = Phase.READY;
                 cancelTimeout();
@@ -298,6 +303,17 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             send(sequenceId, response::encode);
             channel.read();
         });
+        channel.read();
+    }
+
+    /** The real client's answer to the auth packet last relayed ({@link BackendListener#backendAuthRelay}). */
+    public void relayAnswer(byte[] answer) {
+        if (phase != Phase.AUTHENTICATING || relaySequence < 0) {
+            return; // failed or closed meanwhile
+        }
+        int sequenceId = relaySequence;
+        relaySequence = -1;
+        send(sequenceId, out -> out.writeBytes(answer));
         channel.read();
     }
 

@@ -17,6 +17,19 @@ public interface BackendListener {
     /** Connecting or authenticating failed; {@code error} is what the client should be told. */
     void backendFailed(BackendConnection backend, ErrPacket error);
 
+    /**
+     * A relayed login ({@link dev.turnout.protocol.auth.ClientAuthExchange#relayed}): the server's
+     * auth switch or more-data packet (its payload) for the real client to answer, through
+     * {@link BackendConnection#relayAnswer}. Only a session relays; others never ask for it.
+     */
+    default void backendAuthRelay(BackendConnection backend, byte[] packet) {
+        backend.close();
+        backendFailed(
+                backend,
+                dev.turnout.connector.error.ConnectorErrors.badHandshake(
+                        "the server asked for an authentication only a client can answer"));
+    }
+
     /** One physical packet of the command phase; the listener owns (and must release or forward) it. */
     void backendPacket(BackendConnection backend, ByteBuf frame);
 

@@ -110,6 +110,15 @@ public final class ConnectorErrors {
                         + graceMillis + " ms (connector-disconnect-timeout); the session is closed");
     }
 
+    /** A session the primary authenticated cannot log in to {@code host} by itself; it is closed. */
+    public static ErrPacket cannotReauthenticate(String host) {
+        return of(
+                ErrorCode.CANNOT_REAUTHENTICATE,
+                "the session's account uses an authentication plugin that the primary verified for it;"
+                        + " the connector cannot log it in to " + host
+                        + " by itself: the session is closed (reconnect)");
+    }
+
     /** The primary failed during a statement; the session goes on, on the next primary. */
     public static ErrPacket primaryFailedDuringStatement(String dataservice, String host) {
         return of(

@@ -62,6 +62,11 @@ public enum ErrorCode {
      * (connector-disconnect-timeout); its transaction is rolled back and the session closed.
      */
     ABORTED_BY_SWITCH(1927, "70100"),
+    /**
+     * ER_CONNECTION_KILLED: a session the primary authenticated (a plugin the connector cannot
+     * verify) had to open a connection again (the primary moved): only the client can log in anew.
+     */
+    CANNOT_REAUTHENTICATE(1927, "70100"),
     /** ER_PARSE_ERROR: an inline {@code tungsten ...} command the connector does not know. */
     SYNTAX(1064, "42000"),
     /** ER_UNKNOWN_ERROR: a failure of the connector itself. */

@@ -67,6 +67,14 @@ final class Accounts {
     }
 
     /**
+     * Whether the primary authenticates {@code user} from {@code remote} itself: a primary's account
+     * whose plugin the connector cannot verify (the client's exchange is relayed to the primary).
+     */
+    boolean authenticatedByPrimary(String user, SocketAddress remote) {
+        return fromServer(user) && serverLogins.relayed(user, remote);
+    }
+
+    /**
      * As {@link #verify} for a client on {@code channel}, answered to {@code then} on its event loop: a login of a primary's account that
      * failed reads the accounts again first (at most once a second; {@link ServerAccounts#refreshAfterMiss})
      * and is verified once more, so that an account created or changed a moment ago logs in at once.
@@ -113,14 +121,19 @@ final class Accounts {
             SocketAddress remote,
             String session) {
         if (fromServer(candidate.user())) {
-            byte[] stage1 = serverLogins.verify(candidate, seed, remote, session);
+            boolean relayed = serverLogins.relayed(candidate.user(), remote);
+            byte[] stage1 = relayed ? new byte[0] : serverLogins.verify(candidate, seed, remote, session);
+            if (relayed) {
+                log.debug(
+                        "{} user '{}': the primary authenticates its account", session, LogSafe.name(candidate.user()));
+            }
             return stage1 == null
                     ? null
                     : new SessionLogin(
                             candidate.user(),
                             candidate.user(),
                             stage1,
-                            true,
+                            relayed ? SessionLogin.Credential.RELAYED : SessionLogin.Credential.STAGE1,
                             candidate.database(),
                             candidate.characterSet(),
                             candidate.attributes(),
@@ -166,7 +179,7 @@ final class Accounts {
                 candidate.user(),
                 mapped != null ? mapped.user() : config.applicationUser(),
                 password,
-                false,
+                SessionLogin.Credential.PASSWORD,
                 candidate.database(),
                 candidate.characterSet(),
                 candidate.attributes(),
@@ -217,7 +230,7 @@ final class Accounts {
      * the accounts were read) is answered as any wrong password, and the accounts are read again.
      */
     ErrPacket refusal(SessionLogin login, ErrPacket error, SocketAddress remote) {
-        if (!login.backendStage1() || (error.errorCode() != 1045 && error.errorCode() != 1698)) {
+        if (!login.serverAccount() || (error.errorCode() != 1045 && error.errorCode() != 1698)) {
             return error;
         }
         CompletableFuture<Boolean> unused = serverAccounts.refreshAfterMiss();

@@ -26,7 +26,6 @@ import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection phase the connector plays as a server: its greeting, the TLS upgrade after an
  * SSLRequest, the client's handshake response and authentication (with an auth switch to
- * {@code mysql_native_password} where the client chose a method the connector does not verify),
+ * {@code mysql_native_password} where the client chose a method the connector does not verify, or
+ * the primary's own exchange, relayed by {@link LoginRelay}, for an account the connector cannot verify),
  * {@code COM_CHANGE_USER} later on, and {@code connector-handshake-timeout}. A verified login
  * starts the {@link Session}, which tells this class when the client may get its OK.
  *
@@ -65,6 +65,9 @@ final class ClientLogin implements SessionHost {
     @SuppressWarnings("NullAway.Init")
     private ClientConnection client;
 
+    @SuppressWarnings("NullAway.Init")
+    private LoginRelay relay;
+
     private long advertisedCapabilities;
     private boolean tls;
     /** Sequence id of the next packet we send during the connection phase / change user. */
@@ -75,8 +78,8 @@ final class ClientLogin implements SessionHost {
     private @Nullable SessionLogin verified;
     /** Closes a session that does not complete the connection phase in time; null once it did. */
     private @Nullable ScheduledFuture<?> handshakeTimer;
-    /** Set while the frame decoder is replaced after an SSLRequest (see {@link #startTls}). */
-    private boolean tlsHandover;
+
+    private final TlsUpgrade tlsUpgrade;
     /**
      * A refusal that came while the client was to speak next (the connector went OFFLINE after the
      * greeting or an auth switch): it answers the client's next packet, with the sequence id the
@@ -96,6 +99,7 @@ final class ClientLogin implements SessionHost {
         this.accounts = new Accounts(services.config(), services.routing(), services.accounts());
         this.seed = Scrambles.newSeed(services.random());
         this.userSlot = new UserSlot(services.registry().connections());
+        this.tlsUpgrade = new TlsUpgrade(ctx);
     }
 
     /**
@@ -105,6 +109,7 @@ final class ClientLogin implements SessionHost {
     void greet(Session started) {
         this.session = started;
         this.client = started.client();
+        this.relay = new LoginRelay(client);
         if (services.control().offline()) {
             log.debug("{} refused: the connector is OFFLINE", tag);
             client.refuse(ConnectorErrors.offline());
@@ -120,18 +125,9 @@ final class ClientLogin implements SessionHost {
         client.read();
     }
 
-    /**
-     * Raw bytes that the frame decoder replaced after an SSLRequest still held: they belong to the
-     * TLS layer, and are fed again from the head of the pipeline. Returns whether {@code msg} was such.
-     */
+    /** Raw bytes of the TLS upgrade ({@link TlsUpgrade#handOver}); returns whether {@code msg} was such. */
     boolean handOver(Object msg) {
-        if (!tlsHandover) {
-            return false;
-        }
-        tlsHandover = false;
-        ctx.pipeline().fireChannelRead(msg);
-        ctx.pipeline().fireChannelReadComplete();
-        return true;
+        return tlsUpgrade.handOver(msg);
     }
 
     /** A packet of the connection phase (released here). */
@@ -152,9 +148,11 @@ final class ClientLogin implements SessionHost {
                 return;
             }
             ByteBuf payload = frame.slice(Packets.payloadIndex(frame), Packets.payloadLength(frame));
-            Consumer<ByteBuf> step = client.phase() == FrontendPhase.AUTH_SWITCH_SENT
-                    ? this::onAuthSwitchResponse
-                    : this::onHandshakeResponse;
+            Consumer<ByteBuf> step = switch (client.phase()) {
+                case AUTH_SWITCH_SENT -> this::onAuthSwitchResponse;
+                case AUTH_RELAYED -> relay::answer;
+                default -> this::onHandshakeResponse;
+            };
             step.accept(payload);
         } catch (MalformedPacketException e) {
             log.debug("{} malformed connection-phase packet: {}", tag, LogSafe.text(e.getMessage(), LogSafe.TEXT));
@@ -170,7 +168,7 @@ final class ClientLogin implements SessionHost {
     private void handshakeTimedOut() {
         handshakeTimer = null;
         FrontendPhase phase = client.phase();
-        if (phase == FrontendPhase.HANDSHAKE_SENT || phase == FrontendPhase.AUTH_SWITCH_SENT) {
+        if (phase == FrontendPhase.HANDSHAKE_SENT || phase.awaitsClientAuth()) {
             long timeout = services.config().handshakeTimeout().toMillis();
             log.info("{} no login within connector-handshake-timeout ({} ms); closing", tag, timeout);
             client.fail(authSequence, ConnectorErrors.badHandshake("no login within " + timeout + " ms"));
@@ -211,21 +209,7 @@ final class ClientLogin implements SessionHost {
     }
 
     private void startTls(SslContext sslContext) {
-        SslHandler sslHandler = sslContext.newHandler(ctx.alloc());
-        ctx.pipeline().addFirst("tls", sslHandler);
-        // The frame decoder may hold bytes the client sent right after the SSLRequest (its TLS
-        // ClientHello). A new decoder behind the SslHandler takes over; the old one hands its
-        // leftover bytes to us on removal, and we feed them again from the head of the pipeline.
-        // (ChannelPipeline.replace would hand them to the new decoder, bypassing the SslHandler.)
-        PacketFrameDecoder frames = new PacketFrameDecoder();
-        frames.maxPayloadLength(MAX_CONNECTION_PHASE_PAYLOAD);
-        ctx.pipeline().addAfter("tls", "tls-frames", frames);
-        tlsHandover = true;
-        try {
-            ctx.pipeline().remove("frames");
-        } finally {
-            tlsHandover = false;
-        }
+        tlsUpgrade.start(sslContext, MAX_CONNECTION_PHASE_PAYLOAD);
         tls = true;
         client.read();
     }
@@ -241,6 +225,10 @@ final class ClientLogin implements SessionHost {
 
     /** Verifies a login with the method the client chose, or asks it to switch to ours. */
     private void authenticate(Login candidate) {
+        if (accounts.authenticatedByPrimary(candidate.user(), ctx.channel().remoteAddress())) {
+            verifyAndStart(candidate, true); // the primary asks for its account's own plugin
+            return;
+        }
         switch (candidate.plugin()) {
             case AuthPlugins.MYSQL_NATIVE_PASSWORD -> verifyAndStart(candidate, false);
             case AuthPlugins.CACHING_SHA2_PASSWORD -> {
@@ -296,7 +284,9 @@ final class ClientLogin implements SessionHost {
             client.fail(authSequence, ConnectorErrors.tooManyUserConnections(login.user()));
             return;
         }
-        cancelHandshakeTimer();
+        if (!login.relayed()) {
+            cancelHandshakeTimer(); // a relayed login is still to answer the primary
+        }
         verified = login;
         // Authenticated: commands (also those pipelined behind the login) may be as large as the protocol allows.
         limitClientPackets(Packets.MAX_PAYLOAD);
@@ -309,7 +299,20 @@ final class ClientLogin implements SessionHost {
     }
 
     @Override
+    public void relayAuth(byte[] packet, Consumer<byte[]> answer) {
+        limitClientPackets(MAX_CONNECTION_PHASE_PAYLOAD); // not authenticated yet
+        relay.ask(
+                packet,
+                reply -> {
+                    limitClientPackets(Packets.MAX_PAYLOAD);
+                    answer.accept(reply);
+                },
+                authSequence);
+    }
+
+    @Override
     public void loggedIn(int status) {
+        cancelHandshakeTimer();
         OkPacket ok = new OkPacket(0, 0, status, 0, "");
         client.writePacket(authSequence, out -> ok.encode(out, client.capabilities()));
         client.flush();
@@ -326,7 +329,7 @@ final class ClientLogin implements SessionHost {
                 ? backendError
                 : accounts.refusal(login, backendError, ctx.channel().remoteAddress());
         FrontendPhase phase = client.phase();
-        if (phase == FrontendPhase.HANDSHAKE_SENT || phase == FrontendPhase.AUTH_SWITCH_SENT) {
+        if (phase == FrontendPhase.HANDSHAKE_SENT || phase.awaitsClientAuth()) {
             refusal = error; // the client speaks next: see onPacket
             return;
         }
@@ -361,8 +364,7 @@ final class ClientLogin implements SessionHost {
     /** The frame decoder refused a connection-phase packet that is too large: answered as a server does. */
     void tooLarge(@Nullable String detail) {
         log.debug("{} connection-phase packet too large: {}", tag, detail);
-        int clientSequence =
-                client.phase() == FrontendPhase.AUTH_SWITCH_SENT ? authSequence + 1 : tls ? authSequence : 1;
+        int clientSequence = client.phase().awaitsClientAuth() ? authSequence + 1 : tls ? authSequence : 1;
         client.fail(clientSequence + 1, ConnectorErrors.badHandshake("packet too large"));
     }
 

@@ -79,7 +79,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ByteBuf frame = (ByteBuf) msg;
         switch (session.client().phase()) {
             case COMMANDS, CONNECTING_BACKEND -> session.clientFrame(frame);
-            case HANDSHAKE_SENT, AUTH_SWITCH_SENT -> login.onPacket(frame);
+            case HANDSHAKE_SENT, AUTH_SWITCH_SENT, AUTH_RELAYED -> login.onPacket(frame);
             case CLOSING, FAILED -> frame.release();
         }
     }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>A user without a matching account is verified against a random hash all the same, so that an
  * unknown user and a wrong password cost the same work and are answered alike (1045). An account
  * whose plugin the connector cannot verify (ed25519, PAM, GSSAPI, caching_sha2_password on MySQL …)
- * is refused the same way, and logged with its plugin.
+ * is authenticated by the primary itself: the connector relays the exchange ({@link #relayed}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -43,13 +43,26 @@ final class ServerLogins {
     }
 
     /**
+     * Whether the account {@code user} logs in as from {@code remote} uses a plugin the connector
+     * cannot verify, so that the primary authenticates the client itself, through the connector.
+     */
+    boolean relayed(String user, SocketAddress remote) {
+        ServerAccount account = find(user, remote);
+        return account != null && !account.verifiable();
+    }
+
+    private @Nullable ServerAccount find(String user, SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? accounts.find(user, inet.getAddress())
+                : null;
+    }
+
+    /**
      * The stage 1 of the account {@code candidate} logs in as from {@code remote}, answered against
      * {@code seed}; null when there is no such account, it cannot be verified, or the answer is wrong.
      */
     byte @Nullable [] verify(Login candidate, byte[] seed, SocketAddress remote, String session) {
-        ServerAccount account = remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? accounts.find(candidate.user(), inet.getAddress())
-                : null;
+        ServerAccount account = find(candidate.user(), remote);
         byte[] stored = account == null ? null : account.storedHash();
         boolean known = stored != null;
         byte[] hash = stored != null ? stored : NO_ACCOUNT;
@@ -64,17 +77,7 @@ final class ServerLogins {
         if (stage1 != null) {
             Arrays.fill(stage1, (byte) 0);
         }
-        if (account != null && !account.verifiable()) {
-            log.info(
-                    "{} access denied for user '{}': its account {} uses {}, which the connector cannot verify"
-                            + " (only mysql_native_password accounts of the primary log in through it)",
-                    session,
-                    LogSafe.name(candidate.user()),
-                    LogSafe.name(account.host()),
-                    LogSafe.name(account.plugin()));
-        } else {
-            log.info("{} access denied for user '{}'", session, LogSafe.name(candidate.user()));
-        }
+        log.info("{} access denied for user '{}'", session, LogSafe.name(candidate.user()));
         return null;
     }
 

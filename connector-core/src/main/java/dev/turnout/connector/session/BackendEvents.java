@@ -183,6 +183,33 @@ final class BackendEvents implements BackendListener {
         queue.resume();
     }
 
+    /**
+     * The primary asks the client to authenticate (a relayed login): during the login the client
+     * answers, through the login; later, a new connection (the primary moved) cannot be logged in
+     * without the client, and the session ends with an error, as a direct connection to the old
+     * primary would.
+     */
+    @Override
+    public void backendAuthRelay(BackendConnection relaying, byte[] packet) {
+        SessionBackend backend = backends.of(relaying);
+        if (backend != null && backend.primary && client.phase() == FrontendPhase.CONNECTING_BACKEND) {
+            host.relayAuth(packet, relaying::relayAnswer);
+            return;
+        }
+        relaying.close();
+        if (backend == null) {
+            return;
+        }
+        backends.forget(backend);
+        log.info(
+                "{} the primary authenticated this session, which cannot log in to {} by itself; closing the session",
+                tag,
+                relaying.target());
+        client.fail(
+                queue.waiting() || queue.inFlight() ? client.errorSequence(intake.lastSequence()) : 0,
+                ConnectorErrors.cannotReauthenticate(relaying.target().toString()));
+    }
+
     @Override
     public void backendPacket(BackendConnection from, ByteBuf frame) {
         SessionBackend backend = backends.of(from);

@@ -15,12 +15,22 @@ public enum FrontendPhase {
      * opened. What the client sends meanwhile waits.
      */
     CONNECTING_BACKEND,
+    /**
+     * While the primary authenticates the client itself (a relayed login): its auth packet went to
+     * the client; waiting for the client's answer, which goes to the primary.
+     */
+    AUTH_RELAYED,
     /** The command phase: commands are routed and forwarded. */
     COMMANDS,
     /** The session is being closed; nothing more is read or forwarded. */
     CLOSING,
     /** A protocol violation or internal failure: at most one ERR was sent and the channel is closing. */
     FAILED;
+
+    /** AUTH_SWITCH_SENT or AUTH_RELAYED: the client is to answer an authentication packet. */
+    public boolean awaitsClientAuth() {
+        return this == AUTH_SWITCH_SENT || this == AUTH_RELAYED;
+    }
 
     /** CLOSING or FAILED: the terminal phases. */
     public boolean ended() {

@@ -186,7 +186,7 @@ public final class Session {
                     client.close();
                 }
             }
-            case HANDSHAKE_SENT, AUTH_SWITCH_SENT, CONNECTING_BACKEND -> host.loginFailed(loginError);
+            case HANDSHAKE_SENT, AUTH_SWITCH_SENT, AUTH_RELAYED, CONNECTING_BACKEND -> host.loginFailed(loginError);
             case CLOSING, FAILED -> {}
         }
     }
@@ -237,6 +237,7 @@ public final class Session {
             return;
         }
         if (!client.isCommandPhase()
+                || backends.relayed() // nothing could log it in again
                 || !link.settled()
                 || queue.inFlight()
                 || queue.hasQueued()

@@ -77,6 +77,11 @@ final class SessionBackends {
         this.clientCapabilities = clientCapabilities;
     }
 
+    /** The primary authenticated the session's login: it has that one connection and can open no other. */
+    boolean relayed() {
+        return login != null && login.relayed();
+    }
+
     int slots() {
         return slots.length;
     }
@@ -132,7 +137,7 @@ final class SessionBackends {
         if (isPrimary && smartscale) {
             capabilities |= Capabilities.CLIENT_SESSION_TRACK; // to learn the GTID of every write
         }
-        BackendPool.Key poolKey = config.backends().pool() > 0 && session.database() != null
+        BackendPool.Key poolKey = config.backends().pool() > 0 && session.database() != null && !session.relayed()
                 ? new BackendPool.Key(
                         name, session.backendUser(), capabilities, session.characterSet(), session.database())
                 : null;
@@ -159,7 +164,8 @@ final class SessionBackends {
                     session.characterSet(),
                     attributes);
             exchange.allowPublicKeyRetrieval(config.backends().allowPublicKeyRetrieval());
-            exchange.passwordIsStage1(session.backendStage1());
+            exchange.passwordIsStage1(session.credential() == SessionLogin.Credential.STAGE1);
+            exchange.relayed(session.relayed());
             BackendConnection.Target target =
                     new BackendConnection.Target(config.serviceName(), host, port, config.connectTimeout());
             Consumer<dev.turnout.protocol.message.server.HandshakeV10> greetings =

@@ -11,10 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param user            the user the client logged in as
  * @param backendUser     the user the connector logs in to the backends as
- * @param backendPassword that user's password (UTF-8), or with {@code backendStage1} its SHA1
- * @param backendStage1   the password is the stage 1 SHA1(pw) of a native account, recovered from
- *                        the client's scramble (a loaded server account): backends that ask for
- *                        another plugin than mysql_native_password refuse it
+ * @param backendPassword that user's password (UTF-8), its stage 1 SHA1, or nothing ({@code credential})
+ * @param credential      what {@code backendPassword} is
  * @param database        the database the client asked for, or null
  * @param characterSet    the client's character set id
  * @param attributes      the client's connection attributes
@@ -25,12 +23,39 @@ public record SessionLogin(
         String user,
         String backendUser,
         byte[] backendPassword,
-        boolean backendStage1,
+        Credential credential,
         @Nullable String database,
         int characterSet,
         Map<String, String> attributes,
         Qos qos,
         ReadPolicy readPolicy) {
+
+    /** How the connector logs a session's user in to a backend. */
+    public enum Credential {
+        /** With the password of {@code application-user} or of a user map entry. */
+        PASSWORD,
+        /**
+         * With the stage 1 SHA1(pw) of a primary's native account, recovered from the client's
+         * scramble: backends that ask for another plugin than mysql_native_password refuse it.
+         */
+        STAGE1,
+        /**
+         * With nothing: the primary authenticates the client itself, through the connector, for an
+         * account whose plugin the connector cannot verify (ed25519, PAM, …). Such a session has its
+         * primary connection only, and ends when that connection would have to be opened again.
+         */
+        RELAYED
+    }
+
+    /** The backend's password stands for a primary's own account (a refusal is answered as a wrong password). */
+    public boolean serverAccount() {
+        return credential != Credential.PASSWORD;
+    }
+
+    /** The session keeps the one connection the primary authenticated. */
+    public boolean relayed() {
+        return credential == Credential.RELAYED;
+    }
 
     @Override
     public String toString() {

@@ -65,6 +65,10 @@ final class SessionRouter {
      * @param hasCurrent the session has a backend its previous statement ran on
      */
     void decide(@Nullable Reason reason, HintQos hint, boolean hasCurrent, Dataservice service, Route out) {
+        if (backends.relayed()) {
+            out.primary(Reason.AUTHENTICATED_BY_PRIMARY); // it has no other connection, and can open none
+            return;
+        }
         if (reason == Reason.DIAGNOSTICS && hasCurrent) {
             out.current(reason); // SHOW WARNINGS and the like describe the previous statement, wherever it ran
             return;

@@ -327,7 +327,9 @@ final class ClientDriver {
                 int first = payload.getUnsignedByte(payload.readerIndex());
                 if (first == 0xFE) {
                     AuthSwitchRequest request = AuthSwitchRequest.decode(payload);
-                    byte[] answer = Scrambles.nativePassword(password, request.pluginData());
+                    byte[] answer = request.pluginName().equals(FakeConnection.RELAYED_PLUGIN)
+                            ? relayedAnswer(password)
+                            : Scrambles.nativePassword(password, request.pluginData());
                     Packets.writeHeader(toConnector, answer.length, sequenceId + 1);
                     toConnector.writeBytes(answer);
                     return;
@@ -350,6 +352,11 @@ final class ClientDriver {
                 }
             }
         }
+    }
+
+    /** What this fake client answers the fake servers' {@link FakeConnection#RELAYED_PLUGIN}. */
+    static byte[] relayedAnswer(byte[] password) {
+        return ("signed:" + new String(password, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     }
 
     private void sendLogin(byte[] seed, int sequenceId) {

@@ -4,6 +4,7 @@ import dev.turnout.protocol.constant.Capabilities;
 import dev.turnout.protocol.constant.Command;
 import dev.turnout.protocol.constant.ServerStatus;
 import dev.turnout.protocol.message.client.HandshakeResponse41;
+import dev.turnout.protocol.message.server.AuthSwitchRequest;
 import dev.turnout.protocol.wire.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,9 +29,13 @@ import java.util.regex.Pattern;
  */
 final class FakeConnection {
 
+    /** The plugin the fake servers ask {@link SessionHarness#RELAYED_USER} for; its answer is "signed:" + password. */
+    static final String RELAYED_PLUGIN = "client_ed25519";
+
     private enum Phase {
         CONNECTING,
         AWAITING_LOGIN,
+        AWAITING_RELAYED_ANSWER,
         COMMANDS,
         CLOSED
     }
@@ -167,9 +172,29 @@ final class FakeConnection {
                 throw new IllegalStateException(
                         this + ": the fake servers answer only sessions with CLIENT_DEPRECATE_EOF");
             }
+            if (login.username().equals(SessionHarness.RELAYED_USER)) {
+                // As MariaDB for an ed25519 account: whatever came first, the client is asked for that plugin.
+                int start = outbox.writerIndex();
+                outbox.writeZero(Packets.HEADER_SIZE);
+                new AuthSwitchRequest(RELAYED_PLUGIN, new byte[32]).encode(outbox);
+                outbox.setMediumLE(start, outbox.writerIndex() - start - Packets.HEADER_SIZE);
+                outbox.setByte(start + 3, sequenceId + 1);
+                phase = Phase.AWAITING_RELAYED_ANSWER;
+                return;
+            }
             if (!server.acceptsLogin(ServerPackets.greetingSeed(), login.authResponse())) {
                 ServerPackets.err(
                         outbox, sequenceId + 1, 1045, "28000", "Access denied for user '" + login.username() + "'");
+                closing = true;
+                return;
+            }
+            ServerPackets.loginOk(outbox, sequenceId + 1, status(), login.capabilities());
+            phase = Phase.COMMANDS;
+            return;
+        }
+        if (phase == Phase.AWAITING_RELAYED_ANSWER) {
+            if (!server.acceptsRelayed(payload)) {
+                ServerPackets.err(outbox, sequenceId + 1, 1045, "28000", "Access denied for user 'ed'");
                 closing = true;
                 return;
             }

@@ -192,6 +192,11 @@ final class FakeServer {
         return Scrambles.verifyNative(password, seed, response);
     }
 
+    /** Whether a relayed plugin's answer ({@link FakeConnection#RELAYED_PLUGIN}) proves the password. */
+    boolean acceptsRelayed(byte[] answer) {
+        return java.util.Arrays.equals(answer, ClientDriver.relayedAnswer(password));
+    }
+
     void record(ReceivedCommand command) {
         received.add(command);
     }

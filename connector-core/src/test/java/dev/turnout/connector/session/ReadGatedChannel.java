@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Ticker;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * An {@link EmbeddedChannel} that behaves like a socket with auto-read off: bytes written towards
@@ -16,6 +19,8 @@ import io.netty.util.concurrent.Ticker;
  * clock of every scheduled task. Single-threaded, like everything in the harness.
  */
 final class ReadGatedChannel extends EmbeddedChannel {
+
+    private static final SocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
 
     private boolean readRequested;
 
@@ -34,6 +39,12 @@ final class ReadGatedChannel extends EmbeddedChannel {
             throw new IllegalStateException("cannot register an embedded channel", e);
         }
         return channel;
+    }
+
+    /** A client (or a server) on the loopback address, as the connector's account matching needs one. */
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return PEER;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.turnout.connector.session;
 
+import dev.turnout.connector.accounts.ServerAccount;
+import dev.turnout.connector.accounts.ServerAccounts;
 import dev.turnout.connector.backend.BackendDialer;
 import dev.turnout.connector.backend.BackendPool;
 import dev.turnout.connector.backend.GreetingCache;
@@ -78,6 +80,12 @@ final class SessionHarness implements AutoCloseable {
     static final String USER = "app";
     static final String PASSWORD = "secret";
     static final String DATABASE = "shop";
+    /**
+     * With {@link Setup#withRelayedAccount()}: a primary's account whose plugin ({@code ed25519}) the
+     * connector cannot verify; the fake servers authenticate it with {@link FakeConnection#RELAYED_PLUGIN}.
+     */
+    static final String RELAYED_USER = "ed";
+
     private static final int MAX_ROUNDS = 10_000;
 
     private final ConnectorConfig config;
@@ -91,17 +99,22 @@ final class SessionHarness implements AutoCloseable {
 
     /** A configuration of the dataservice {@code alpha}: the first member is the master. */
     static Setup cluster(String... members) {
-        return new Setup(List.of(members), new ArrayList<>());
+        return new Setup(List.of(members), new ArrayList<>(), false);
     }
 
     /** The connector's configuration being built: members and {@code [defaults]} settings. */
-    record Setup(List<String> members, List<String> settings) {
+    record Setup(List<String> members, List<String> settings, boolean relayedAccount) {
 
         /** One more {@code key=value} line in {@code [defaults]}, e.g. {@code connector-qos=RO_RELAXED}. */
         Setup with(String setting) {
             List<String> more = new ArrayList<>(settings);
             more.add(setting);
-            return new Setup(members, more);
+            return new Setup(members, more, relayedAccount);
+        }
+
+        /** The primary's accounts are loaded, and hold {@link #RELAYED_USER}'s. */
+        Setup withRelayedAccount() {
+            return new Setup(members, settings, true);
         }
 
         SessionHarness start() {
@@ -124,14 +137,18 @@ final class SessionHarness implements AutoCloseable {
                     members=%s
                     """.formatted(USER, PASSWORD, String.join("\n", lines), members.get(0), String.join(",", members));
             try {
-                return new SessionHarness(ConnectorConfig.parse(text, "test.ini", "alpha"));
+                return new SessionHarness(
+                        ConnectorConfig.parse(text, "test.ini", "alpha"),
+                        relayedAccount
+                                ? ServerAccounts.fixed(List.of(ServerAccount.of(RELAYED_USER, "%", "ed25519", "x")))
+                                : ServerAccounts.disabled());
             } catch (Exception e) {
                 throw new IllegalArgumentException("bad test configuration:\n" + text, e);
             }
         }
     }
 
-    private SessionHarness(ConnectorConfig config) {
+    private SessionHarness(ConnectorConfig config, ServerAccounts accounts) {
         this.config = config;
         this.topology = ConnectorTopology.configured(config);
         List<HostPort> members = config.dataservice().members();
@@ -173,7 +190,7 @@ final class SessionHarness implements AutoCloseable {
                 new ConnectorControl(),
                 registry,
                 new EventTally(),
-                dev.turnout.connector.accounts.ServerAccounts.disabled());
+                accounts);
         // As ManagerSubscription: every accepted topology change wakes every session, on its own loop.
         topology.holder().addListener(snapshot -> wakeSessions());
     }

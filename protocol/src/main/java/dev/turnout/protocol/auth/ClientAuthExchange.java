@@ -106,6 +106,36 @@ public final class ClientAuthExchange {
 
         /** Not authenticated: the server's ERR, or one made here for a failure found on this side. */
         record Failed(ErrPacket err) implements Step {}
+
+        /**
+         * A relayed exchange ({@link #relayed}): the server's auth switch or more-data packet, whole,
+         * for the real client to answer; its answer goes back to the server as it is.
+         */
+        record Relay(byte[] packet) implements Step {
+            public Relay {
+                packet = packet.clone();
+            }
+
+            @Override
+            public byte[] packet() {
+                return packet.clone();
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Relay r && Arrays.equals(packet, r.packet);
+            }
+
+            @Override
+            public int hashCode() {
+                return Arrays.hashCode(packet);
+            }
+
+            @Override
+            public String toString() {
+                return "Relay[" + packet.length + " bytes]";
+            }
+        }
     }
 
     private enum Phase {
@@ -126,6 +156,7 @@ public final class ClientAuthExchange {
     private boolean requestTls;
     private boolean allowPublicKeyRetrieval;
     private boolean stage1;
+    private boolean relayed;
     private @Nullable PublicKey serverPublicKey;
 
     private Phase phase = Phase.INITIAL;
@@ -191,6 +222,16 @@ public final class ClientAuthExchange {
         return this;
     }
 
+    /**
+     * Whether the exchange is answered by someone else: the handshake response carries no
+     * credentials, and every auth switch or more-data packet of the server is handed out as
+     * {@link Step.Relay} for a real client to answer (a plugin this side cannot answer for).
+     */
+    public ClientAuthExchange relayed(boolean relay) {
+        this.relayed = relay;
+        return this;
+    }
+
     /** A known RSA public key of the server, for caching_sha2_password's full authentication without TLS. */
     public ClientAuthExchange serverPublicKey(@Nullable PublicKey key) {
         this.serverPublicKey = key;
@@ -232,7 +273,10 @@ public final class ClientAuthExchange {
         }
         seed = greeting.authPluginData();
         byte[] response;
-        if (greeting.authPluginName().equals(AuthPlugins.CACHING_SHA2_PASSWORD) && !stage1) {
+        if (relayed) {
+            plugin = AuthPlugins.MYSQL_NATIVE_PASSWORD; // no answer: the server asks for its account's own plugin
+            response = new byte[0];
+        } else if (greeting.authPluginName().equals(AuthPlugins.CACHING_SHA2_PASSWORD) && !stage1) {
             plugin = AuthPlugins.CACHING_SHA2_PASSWORD;
             response = Scrambles.cachingSha2(password, seed);
         } else {
@@ -286,14 +330,20 @@ public final class ClientAuthExchange {
                     return done(OkPacket.decode(payload, negotiated));
                 case ErrPacket.HEADER:
                     return failed(ErrPacket.decode(payload, negotiated));
-                case AuthSwitchRequest.HEADER:
+                case AuthSwitchRequest.HEADER, AuthMoreData.HEADER:
+                    if (relayed) {
+                        byte[] packet = new byte[payload.readableBytes()];
+                        payload.getBytes(payload.readerIndex(), packet);
+                        return new Step.Relay(packet);
+                    }
+                    if (header == AuthMoreData.HEADER) {
+                        AuthMoreData more = AuthMoreData.decode(payload);
+                        return phase == Phase.AWAITING_PUBLIC_KEY ? onPublicKey(more) : onMoreData(more);
+                    }
                     if (phase == Phase.AUTHENTICATING) {
                         return onAuthSwitch(AuthSwitchRequest.decode(payload));
                     }
                     break;
-                case AuthMoreData.HEADER:
-                    AuthMoreData more = AuthMoreData.decode(payload);
-                    return phase == Phase.AWAITING_PUBLIC_KEY ? onPublicKey(more) : onMoreData(more);
                 default:
                     break;
             }

@@ -424,6 +424,37 @@ class ClientAuthExchangeTest {
         assertThat(feedBytes(exchange, conversation.payload("ok"))).isInstanceOf(Step.Done.class);
     }
 
+    @Test
+    void aRelayedExchangeSendsNoCredentialsAndHandsOutEverySwitchAndMoreDataPacketWhole() {
+        ClientAuthExchange exchange =
+                new ClientAuthExchange("ed", new byte[0], null, CLIENT, 45, Map.of()).relayed(true);
+
+        HandshakeResponse41 response = exchange.start(mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD));
+        assertThat(response.authResponse()).isEmpty();
+        assertThat(response.authPluginName()).isEqualTo(AuthPlugins.MYSQL_NATIVE_PASSWORD);
+
+        AuthSwitchRequest ed25519 = new AuthSwitchRequest("client_ed25519", SWITCH_SEED);
+        byte[] switchBytes = Fixtures.encode(ed25519::encode);
+        assertThat(feedBytes(exchange, switchBytes)).isEqualTo(new Step.Relay(switchBytes));
+        byte[] more = {AuthMoreData.HEADER, 'x', 'y'};
+        assertThat(feedBytes(exchange, more))
+                .as("a plugin's further rounds (PAM's dialog) are relayed as well")
+                .isEqualTo(new Step.Relay(more));
+        ErrPacket denied = new ErrPacket(1045, "28000", "Access denied for user 'ed'");
+        assertThat(feed(exchange, denied::encode)).isEqualTo(new Step.Failed(denied));
+    }
+
+    @Test
+    void aRelayedExchangeEndsOnTheServersOk() {
+        ClientAuthExchange exchange =
+                new ClientAuthExchange("ed", new byte[0], "shop", CLIENT, 45, Map.of()).relayed(true);
+        exchange.start(mysqlGreeting(AuthPlugins.MYSQL_NATIVE_PASSWORD));
+        AuthSwitchRequest ed25519 = new AuthSwitchRequest("client_ed25519", SWITCH_SEED);
+        assertThat(feed(exchange, ed25519::encode)).isInstanceOf(Step.Relay.class);
+
+        assertThat(feed(exchange, out -> OK.encode(out, MYSQL_SERVER))).isEqualTo(new Step.Done(OK));
+    }
+
     private static Step feed(ClientAuthExchange exchange, Consumer<ByteBuf> serverPacket) {
         return feedBytes(exchange, Fixtures.encode(serverPacket));
     }

@@ -15,6 +15,8 @@ public enum Reason {
     MULTI_STATEMENT("several statements in one query: the primary"),
     SESSION_COMMAND("a session command (SET, USE, PREPARE...): the primary, and replayed where the session goes"),
     QOS_RW_STRICT("quality of service RW_STRICT: every statement on the primary"),
+    AUTHENTICATED_BY_PRIMARY(
+            "the primary authenticated the session (a plugin the connector cannot verify): every statement there"),
     REPLICA_READ("a read on a replica that qualifies"),
     CONSISTENT_REPLICA_READ("a read on a replica that has applied the session's last write"),
     CONSISTENCY_WAIT("a read on a replica, after waiting for it to apply the session's last write"),
