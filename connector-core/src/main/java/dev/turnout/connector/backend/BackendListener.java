@@ -1,5 +1,6 @@
 package dev.turnout.connector.backend;
 
+import dev.turnout.connector.error.ConnectorErrors;
 import dev.turnout.protocol.message.server.ErrPacket;
 import dev.turnout.protocol.message.server.OkPacket;
 import io.netty.buffer.ByteBuf;
@@ -26,8 +27,7 @@ public interface BackendListener {
         backend.close();
         backendFailed(
                 backend,
-                dev.turnout.connector.error.ConnectorErrors.badHandshake(
-                        "the server asked for an authentication only a client can answer"));
+                ConnectorErrors.badHandshake("the server asked for an authentication only a client can answer"));
     }
 
     /** One physical packet of the command phase; the listener owns (and must release or forward) it. */

@@ -168,7 +168,10 @@ final class ClientLogin implements SessionHost {
     private void handshakeTimedOut() {
         handshakeTimer = null;
         FrontendPhase phase = client.phase();
-        if (phase == FrontendPhase.HANDSHAKE_SENT || phase.awaitsClientAuth()) {
+        // (In CONNECTING_BACKEND only a relayed login still has the timer: the primary has not answered yet.)
+        if (phase == FrontendPhase.HANDSHAKE_SENT
+                || phase.awaitsClientAuth()
+                || phase == FrontendPhase.CONNECTING_BACKEND) {
             long timeout = services.config().handshakeTimeout().toMillis();
             log.info("{} no login within connector-handshake-timeout ({} ms); closing", tag, timeout);
             client.fail(authSequence, ConnectorErrors.badHandshake("no login within " + timeout + " ms"));
