@@ -65,6 +65,8 @@ final class ClientDriver {
     private boolean greeted;
     /** Whether the login waits for {@link #sendHeldLogin()} after the greeting arrived. */
     private boolean holdLogin;
+
+    private boolean stallAuthSwitch;
     /** The greeting's seed and sequence id while the login is held; null otherwise. */
     private byte[] heldSeed;
 
@@ -104,6 +106,11 @@ final class ClientDriver {
     /** Whether the connector sent its greeting (false when it refused the connection in its place). */
     boolean greeted() {
         return greeted;
+    }
+
+    /** An auth switch is never answered (a client that stalls its login). */
+    void stallAuthSwitch() {
+        stallAuthSwitch = true;
     }
 
     /** From now on, a greeting is not answered until {@link #sendHeldLogin()} (the client is slow). */
@@ -325,6 +332,9 @@ final class ClientDriver {
             }
             case AUTHENTICATING -> {
                 int first = payload.getUnsignedByte(payload.readerIndex());
+                if (first == 0xFE && stallAuthSwitch) {
+                    return;
+                }
                 if (first == 0xFE) {
                     AuthSwitchRequest request = AuthSwitchRequest.decode(payload);
                     byte[] answer = request.pluginName().equals(FakeConnection.RELAYED_PLUGIN)

@@ -2,6 +2,7 @@ package dev.turnout.connector.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +65,24 @@ class RelayedLoginSessionTest {
             assertThat(client.isClosed()).isTrue();
             assertThat(harness.server("db2").commands()).isEmpty();
             assertThat(harness.server("db2").openConnections()).isZero();
+            assertThat(harness.server("db1").openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void aClientThatNeverAnswersThePrimarysAuthSwitchIsClosedAfterTheHandshakeTimeout() {
+        try (SessionHarness harness = SessionHarness.cluster("db1")
+                .with("connector-handshake-timeout=2s")
+                .withRelayedAccount()
+                .start()) {
+            ClientDriver client = harness.connect(
+                    SessionHarness.RELAYED_USER, SessionHarness.PASSWORD, SessionHarness.DATABASE, true);
+            assertThat(client.isClosed()).isFalse();
+            assertThat(harness.server("db1").openConnections()).isEqualTo(1);
+
+            harness.advance(Duration.ofSeconds(2));
+
+            assertThat(client.isClosed()).isTrue();
             assertThat(harness.server("db1").openConnections()).isZero();
         }
     }

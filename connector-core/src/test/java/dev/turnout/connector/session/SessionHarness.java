@@ -209,11 +209,19 @@ final class SessionHarness implements AutoCloseable {
 
     /** A client that has sent its login with these credentials (see {@link ClientDriver#loginReply()}). */
     ClientDriver connect(String user, String password, String database) {
+        return connect(user, password, database, false);
+    }
+
+    /** As {@link #connect(String, String, String)}; with {@code stallAuthSwitch} an auth switch is never answered. */
+    ClientDriver connect(String user, String password, String database, boolean stallAuthSwitch) {
         ReadGatedChannel channel = ReadGatedChannel.open(
                 ticker, new PacketFrameDecoder(), new FrontendHandler(services, Listener.READ_WRITE));
         channels.add(channel);
         sessions.add(channel);
         ClientDriver client = new ClientDriver(this, channel, user, password, database);
+        if (stallAuthSwitch) {
+            client.stallAuthSwitch();
+        }
         clients.add(client);
         settle();
         return client;
