@@ -36,9 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code @direct} user of the user map, a per-statement hint — and nothing said about {@code connector-smartscale}, a session reads its own
  * writes at once, plain and prepared, with both drivers. The replicas' SQL threads are stopped so
  * that no replica can have the row: a read that went to one would miss it. With
- * {@code connector-smartscale=false} said explicitly, reads are relaxed and may miss it. (A
- * prepared statement's {@code RO_RELAXED} hint is not honoured, so in the HINT cases with
- * server-side prepared statements the read runs on the primary with or without read-your-writes.)
+ * {@code connector-smartscale=false} said explicitly, reads are relaxed and may miss it. A
+ * server-side prepared statement keeps its {@code RO_RELAXED} hint, as a query does.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @ExtendWith(SandboxExtension.class)
