@@ -116,6 +116,9 @@ class RelayedLoginIT {
     @Test
     void aDriverWithoutEd25519FailsAsItDoesDirect() throws Exception {
         String user = newEd25519Account("mysql-pw");
+        // Once the connector has read the new account (a login miss reads the accounts at most every 250 ms):
+        PrimaryAccounts.loginWithin(Driver.MARIADB, turnout.port(), user, "mysql-pw", Duration.ofSeconds(1))
+                .close();
         DbServer primary = turnout.cluster().primary();
         String direct =
                 PrimaryAccounts.driverOutcome(() -> accounts.directLogin(Driver.MYSQL, primary, user, "mysql-pw"));
