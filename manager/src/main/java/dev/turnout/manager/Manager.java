@@ -245,6 +245,11 @@ public final class Manager implements AutoCloseable {
         }
     }
 
+    /** Whether a switch or failover runs, or one left by a dead coordinator is being finished. */
+    boolean operating() {
+        return runner.busy() || rounds.resuming();
+    }
+
     /** Tests: {@code hook} runs after each recorded step of a switch or failover, on its thread. */
     void onStep(java.util.function.Consumer<Operation> hook) {
         runner.onStep(hook);

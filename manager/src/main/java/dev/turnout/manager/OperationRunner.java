@@ -3,7 +3,6 @@ package dev.turnout.manager;
 import dev.turnout.manager.group.Operation;
 import dev.turnout.manager.group.Operation.Kind;
 import dev.turnout.manager.group.Operation.Step;
-import dev.turnout.manager.group.OperationLog;
 import dev.turnout.push.HoldResult;
 import dev.turnout.push.PushServer;
 import dev.turnout.routing.topology.Dataservice;
@@ -15,6 +14,7 @@ import dev.turnout.routing.topology.Role;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out a {@link Manager}'s planned switches and failovers step by step ({@link Promotions}),
- * recording each step in the group's {@link OperationLog} (nothing is recorded for a manager that
- * decides alone), and completes or undoes an operation a dead coordinator left half-way ({@link
- * OperationResume}).
+ * recording each step in the group's {@link dev.turnout.manager.group.OperationLog} through an
+ * {@link OperationRecorder} (nothing is recorded for a manager that decides alone), and offers the
+ * same steps to {@link OperationResume}, which completes or undoes an operation a dead coordinator
+ * left half-way.
  *
  * <p>Before each step it checks that its manager still acts, and after each one it records it
  * under the coordinator's epoch: a coordinator deposed half-way stops at once and leaves the rest
@@ -50,12 +51,7 @@ final class OperationRunner {
     private final Duration settle;
     private volatile boolean switching;
     private volatile long foldAfterMillis;
-    /** Tests: called after each recorded step, on the operation's thread; may block, or throw to stop there. */
-    private volatile Consumer<Operation> stepHook = op -> {};
-    // guarded by lock
-    private @Nullable Operation current;
-    /** Whether {@link #current} was left by a predecessor ({@link #adopt}). */
-    private boolean adopted;
+    private final OperationRecorder recorder;
 
     OperationRunner(
             ManagerSettings settings,
@@ -68,6 +64,7 @@ final class OperationRunner {
         this.settings = settings;
         this.promotions = promotions;
         this.manager = manager;
+        this.recorder = new OperationRecorder(manager);
         this.overrides = overrides;
         this.fenced = fenced;
         this.push = push;
@@ -86,7 +83,7 @@ final class OperationRunner {
 
     /** Tests: {@code hook} runs after each step is recorded (it may block, or throw to end the operation there). */
     void onStep(Consumer<Operation> hook) {
-        stepHook = hook;
+        recorder.onStep(hook);
     }
 
     /** Marks the start of an operation: nothing is folded until it ends. Under {@link #lock}. */
@@ -201,7 +198,7 @@ final class OperationRunner {
         }
         guard("promoting '" + op.candidate() + "'");
         try {
-            if (adopted) {
+            if (recorder.adopted()) {
                 // Completing another's operation: whatever it did, one server only may be writable.
                 promotions.fenceAllBut(manager.dataservice(), op.candidate());
             }
@@ -209,7 +206,7 @@ final class OperationRunner {
         } catch (SQLException e) {
             abandon(
                     undo,
-                    op.kind().name().toLowerCase(java.util.Locale.ROOT) + " abandoned: promoting '" + op.candidate()
+                    op.kind().name().toLowerCase(Locale.ROOT) + " abandoned: promoting '" + op.candidate()
                             + "' failed: " + e.getMessage()
                             + (undo == null ? "" : "; '" + undo + "' is writable again"),
                     e);
@@ -235,7 +232,7 @@ final class OperationRunner {
             }
             record(op.with(Step.REPOINTED));
         }
-        if (adopted) {
+        if (recorder.adopted()) {
             promotions.fenceAllBut(ds, op.candidate());
         }
         String old = op.oldMaster();
@@ -259,7 +256,7 @@ final class OperationRunner {
         if (!published) {
             throw deposed("publishing the topology");
         }
-        record(op.with(Step.PUBLISHED));
+        record(currentOperation().with(Step.PUBLISHED));
         end();
     }
 
@@ -305,14 +302,15 @@ final class OperationRunner {
 
     /** Takes over {@code op}, found at this manager's election, as the operation in progress. */
     boolean adopt(Operation op) {
-        Operation mine = op.takenOverBy(epoch(), self());
-        OperationLog l = operations();
-        if (l == null || !l.record(mine)) {
-            return false;
-        }
-        current = mine;
-        adopted = true;
-        return true;
+        return recorder.adopt(op);
+    }
+
+    long epoch() {
+        return recorder.epoch();
+    }
+
+    String self() {
+        return recorder.self();
     }
 
     /** Throws when the manager no longer coordinates (its own steps go on while it resumes). */
@@ -323,62 +321,27 @@ final class OperationRunner {
         }
     }
 
-    private @Nullable OperationLog operations() {
-        GroupRole g = manager.groupRole();
-        return g == null ? null : g.group().operations();
-    }
-
-    /** The coordinator's epoch; 0 for a manager that decides alone. */
-    long epoch() {
-        GroupRole g = manager.groupRole();
-        return g == null ? 0 : g.group().epoch();
-    }
-
-    /** The manager's member name, or its host name when it decides alone. */
-    String self() {
-        GroupRole g = manager.groupRole();
-        return g == null ? manager.coordinator() : g.group().settings().self();
-    }
-
-    Operation currentOperation() {
-        Operation op = current;
-        if (op == null) {
-            throw new IllegalStateException("no operation in progress");
-        }
-        return op;
+    private Operation currentOperation() {
+        return recorder.current();
     }
 
     private void begin(Operation op) throws ManagerException {
-        OperationLog l = operations();
-        if (l != null && !l.begin(op)) {
+        if (!recorder.begin(op)) {
             throw new ManagerException(
-                    op.kind().name().toLowerCase(java.util.Locale.ROOT) + " not started: it could not be recorded ("
+                    op.kind().name().toLowerCase(Locale.ROOT) + " not started: it could not be recorded ("
                             + "deposed, or another operation is recorded)",
                     false);
         }
-        current = op;
-        log.info("operation recorded: {}", op);
-        stepHook.accept(op);
     }
 
     private void record(Operation op) throws ManagerException {
-        OperationLog l = operations();
-        if (l != null && !l.record(op)) {
-            current = null;
+        if (!recorder.record(op)) {
             throw deposed("recording " + op.done());
         }
-        current = op;
-        log.info("operation step recorded: {}", op);
-        stepHook.accept(op);
     }
 
     private void end() {
-        OperationLog l = operations();
-        if (l != null && !l.end()) {
-            log.warn("could not end the record of {}; the next coordinator will find it", current);
-        }
-        current = null;
-        adopted = false;
+        recorder.end();
     }
 
     /** Before a step: a manager that no longer acts stops here, leaving the record to its successor. */
@@ -391,9 +354,7 @@ final class OperationRunner {
     }
 
     private ManagerException deposed(String step) {
-        Operation op = current;
-        current = null;
-        adopted = false;
+        Operation op = recorder.forget();
         return new ManagerException(
                 "stopped before " + step + " of " + op + ": this manager no longer coordinates; the next"
                         + " coordinator completes or undoes it",
@@ -411,13 +372,15 @@ final class OperationRunner {
         } catch (ManagerException e) {
             throw deposed("undoing (" + message + ")");
         }
+        String why = message;
         if (undo != null) {
-            if (adopted) {
+            if (recorder.adopted()) {
                 promotions.fenceAllBut(manager.dataservice(), undo); // whatever the predecessor did
+                why = message + "; '" + undo + "' is writable again";
             }
             promotions.undoReadOnly(undo);
         }
         end();
-        throw cause == null ? new ManagerException(message, false) : new ManagerException(message, cause);
+        throw cause == null ? new ManagerException(why, false) : new ManagerException(why, cause);
     }
 }

@@ -47,6 +47,23 @@ public final class OperationLog {
         return found;
     }
 
+    /**
+     * The operation recorded in ZooKeeper now (whoever wrote it); null when none.
+     *
+     * @throws IOException when ZooKeeper does not answer or the record is unreadable
+     */
+    public @Nullable Operation inProgress() throws IOException {
+        try {
+            return Operation.decode(client.getData().forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot read " + path + ": " + e, e);
+        }
+    }
+
     /** Called by the group on election, after the epoch is claimed: reads what a predecessor left. */
     void claim() throws Exception {
         synchronized (lock) {
