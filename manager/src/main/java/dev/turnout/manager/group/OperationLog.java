@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Operation}), written before the first step and after each one, deleted when done. Every
  * write is a conditional update of the znode's version, in one transaction with the check of the
  * coordinator's epoch ({@link ManagerGroup#commit}): a deposed coordinator can neither start, nor
- * record, nor end an operation, and learns so from the refused write.
+ * record, nor end an operation, and learns so from the refused write (one that knows it is no
+ * longer the coordinator, or is cut off from the quorum, does not even try).
  *
  * <p>A coordinator finds the record at its election ({@link #found()}): an operation its
  * predecessor left half-way, which it must complete or undo before anything else.
@@ -95,6 +96,9 @@ public final class OperationLog {
      */
     public boolean begin(Operation op) {
         synchronized (lock) {
+            if (!group.isCoordinator()) {
+                return false;
+            }
             if (group.commit(() -> client.transactionOp().create().forPath(path, op.encode()), path) == null) {
                 return false;
             }
@@ -110,7 +114,7 @@ public final class OperationLog {
      */
     public boolean record(Operation op) {
         synchronized (lock) {
-            if (version < 0) {
+            if (version < 0 || !group.isCoordinator()) {
                 return false; // -1 would be ZooKeeper's "any version"
             }
             int expected = version;
@@ -133,7 +137,7 @@ public final class OperationLog {
      */
     public boolean end() {
         synchronized (lock) {
-            if (version < 0) {
+            if (version < 0 || !group.isCoordinator()) {
                 return false;
             }
             int expected = version;
