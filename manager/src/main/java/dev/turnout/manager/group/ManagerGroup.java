@@ -84,7 +84,7 @@ public final class ManagerGroup implements AutoCloseable {
                 .build();
         this.latch = new LeaderLatch(client, root + "/coordinator", settings.self());
         this.cache = CuratorCache.build(client, root);
-        this.operations = new OperationLog(this, client, root);
+        this.operations = new OperationLog(this, client, root, writes);
         this.views = new Views(settings, client, cache, root);
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "turnout-group-" + settings.self());

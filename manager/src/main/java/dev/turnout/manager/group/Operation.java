@@ -7,8 +7,10 @@ import dev.turnout.push.PushCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -60,7 +62,7 @@ public record Operation(
 
     /** Copies. */
     public Operation {
-        done = done.isEmpty() ? EnumSet.noneOf(Step.class) : EnumSet.copyOf(done);
+        done = Collections.unmodifiableSet(done.isEmpty() ? EnumSet.noneOf(Step.class) : EnumSet.copyOf(done));
     }
 
     /** A new operation of {@code epoch}'s coordinator, no step done. */
@@ -92,8 +94,8 @@ public record Operation(
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + oldMaster + " -> " + candidate + " (epoch "
-                + epoch + " of " + coordinator + ", done " + done + ")";
+        return kind.name().toLowerCase(Locale.ROOT) + " " + oldMaster + " -> " + candidate + " (epoch " + epoch + " of "
+                + coordinator + ", done " + done + ")";
     }
 
     /** As JSON. */

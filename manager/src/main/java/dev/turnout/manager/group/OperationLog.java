@@ -30,15 +30,17 @@ public final class OperationLog {
     private final ManagerGroup group;
     private final CuratorFramework client;
     private final String path;
-    private final Object lock = new Object();
+    /** The group's lock of its writes: one lock for both, so that their order cannot deadlock. */
+    private final Object lock;
     // guarded by lock
     /** The version of the znode as this coordinator last wrote or read it; -1 when it holds none. */
     private int version = -1;
 
     private volatile @Nullable Operation found;
 
-    OperationLog(ManagerGroup group, CuratorFramework client, String root) {
+    OperationLog(ManagerGroup group, CuratorFramework client, String root, Object writes) {
         this.group = group;
+        this.lock = writes;
         this.client = client;
         this.path = root + "/operation";
     }
