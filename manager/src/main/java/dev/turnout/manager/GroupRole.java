@@ -4,6 +4,7 @@ import dev.turnout.manager.group.GroupListener;
 import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.manager.group.ManagerGroup;
 import dev.turnout.manager.group.MemberView;
+import dev.turnout.manager.group.Operation;
 import dev.turnout.manager.group.Published;
 import dev.turnout.manager.group.QuorumRules;
 import dev.turnout.manager.group.Votes;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ final class GroupRole implements GroupListener, AutoCloseable {
     private Witnesses witnesses;
 
     private volatile @Nullable String lastVerdict;
+    /** A switch or failover a predecessor left half-way, found at this manager's election, until taken. */
+    private final AtomicReference<@Nullable Operation> unfinished = new AtomicReference<>();
 
     private GroupRole(
             String service, TopologyHolder holder, Map<String, DatasourceState> overrides, Set<String> fenced) {
@@ -174,8 +178,24 @@ final class GroupRole implements GroupListener, AutoCloseable {
         return v.agreed();
     }
 
+    /** Whether an operation left half-way waits to be finished by this coordinator. */
+    boolean hasUnfinished() {
+        return unfinished.get() != null;
+    }
+
+    /** The operation left half-way, once: the caller finishes it. */
+    @Nullable
+    Operation takeUnfinished() {
+        return unfinished.getAndSet(null);
+    }
+
     @Override
     public @Nullable TopologySnapshot elected(long epoch, @Nullable Published current) {
+        Operation left = group.operations().found();
+        unfinished.set(left);
+        if (left != null) {
+            log.warn("coordinator of epoch {}: an unfinished {} is recorded; it is finished first", epoch, left);
+        }
         if (current != null) {
             holder.offer(current.snapshot().withEpoch(current.epoch()));
             overrides.clear();
@@ -204,6 +224,7 @@ final class GroupRole implements GroupListener, AutoCloseable {
     @Override
     public void deposed() {
         lastVerdict = null;
+        unfinished.set(null); // the next coordinator finds it in ZooKeeper
     }
 
     @Override

@@ -2,19 +2,17 @@ package dev.turnout.manager;
 
 import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.manager.group.ManagerGroup;
+import dev.turnout.manager.group.Operation;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.monitor.DatasourceMonitor;
 import dev.turnout.monitor.MonitorSettings;
-import dev.turnout.monitor.Probe;
 import dev.turnout.push.ConnectorState;
-import dev.turnout.push.HoldResult;
 import dev.turnout.push.PushServer;
 import dev.turnout.push.RouterInfo;
 import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.Policy;
-import dev.turnout.routing.topology.ReplicationState;
 import dev.turnout.routing.topology.Role;
 import dev.turnout.routing.topology.TopologyHolder;
 import dev.turnout.routing.topology.TopologySnapshot;
@@ -30,8 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * The cluster manager of one dataservice: probes every datasource ({@link DatasourceMonitor}),
  * folds each round into a versioned {@link TopologySnapshot}, pushes every new version to the
  * subscribed connectors ({@link PushServer}), serves the REST API, and carries out operator
- * requests: planned switch, policy, datasource states, connector states.
+ * requests: planned switch, policy, datasource states, connector states. This class is the facade:
+ * what it does with each probe round is {@link ProbeRounds}', switches and failovers are carried
+ * out step by step by {@link OperationRunner} (recorded in ZooKeeper in a group, and finished by
+ * {@link OperationResume} when a coordinator died half-way), their SQL is {@link Promotions}'.
  *
  * <p>Versions start at the wall-clock time in milliseconds when the manager starts and grow by one
  * per change, so a restarted manager's snapshots are newer than its previous incarnation's and
@@ -61,21 +60,12 @@ public final class Manager implements AutoCloseable {
     private final Map<String, DatasourceState> overrides = new ConcurrentHashMap<>();
     private final Sql sql;
     private final Promotions promotions;
+    private final OperationRunner runner;
+    private final ProbeRounds rounds;
     private final String coordinator;
-    private final Object operations = new Object();
-    private volatile long foldAfterMillis;
-    private volatile boolean switching;
-    private volatile List<Probe> lastRound = List.of();
+    private final Object operations;
     /** Old masters a failover fenced: made read-only whenever they are seen writable, until recovered. */
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
-
-    private final ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "turnout-manager-failover");
-        t.setDaemon(true);
-        return t;
-    });
-    private int masterMisses; // monitor round thread only
-    private volatile boolean failoverQueued;
     // set by start() before anything can use it: the REST API, the monitor and the returned manager
     @SuppressWarnings("NullAway.Init")
     private PushServer push;
@@ -116,6 +106,18 @@ public final class Manager implements AutoCloseable {
                 PROBE_TIMEOUT.multipliedBy(2),
                 settings.backendTls().mariaDbDriverProperties());
         this.promotions = new Promotions(settings, links, sql, PROBE_TIMEOUT);
+        this.runner = new OperationRunner(settings, promotions, this, overrides, fenced, () -> push, PROBE_TIMEOUT);
+        this.operations = runner.lock;
+        this.rounds = new ProbeRounds(
+                this,
+                settings,
+                runner,
+                new OperationResume(runner),
+                promotions,
+                overrides,
+                fenced,
+                () -> monitor,
+                () -> push);
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -172,7 +174,7 @@ public final class Manager implements AutoCloseable {
                     "turnout",
                     "manager@" + m.coordinator + "[" + ProcessHandle.current().pid() + "]",
                     settings.backendTls().mariaDbDriverProperties());
-            m.monitor = DatasourceMonitor.start(monitorSettings, m.links, m::heartbeatTarget, m::onRound);
+            m.monitor = DatasourceMonitor.start(monitorSettings, m.links, m.rounds::heartbeatTarget, m.rounds::onRound);
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -225,11 +227,32 @@ public final class Manager implements AutoCloseable {
         return g == null || g.acting();
     }
 
-    private void requireActing() throws ManagerException {
+    /** The manager's part in its group; null for a manager that decides alone. */
+    @Nullable
+    GroupRole groupRole() {
+        return group;
+    }
+
+    /** Throws unless this manager may make a change now (an operator's, or a failover). */
+    void requireActing() throws ManagerException {
         GroupRole g = group;
         if (g != null && !g.acting()) {
             throw new ManagerException(g.notActing(), false);
         }
+        if (rounds.resuming()) {
+            throw new ManagerException(
+                    "the coordinator is finishing the switch or failover its predecessor left half-way", false);
+        }
+    }
+
+    /** Whether a switch or failover runs, or one left by a dead coordinator is being finished. */
+    boolean operating() {
+        return runner.busy() || rounds.resuming();
+    }
+
+    /** Tests: {@code hook} runs after each recorded step of a switch or failover, on its thread. */
+    void onStep(java.util.function.Consumer<Operation> hook) {
+        runner.onStep(hook);
     }
 
     /**
@@ -237,7 +260,7 @@ public final class Manager implements AutoCloseable {
      *
      * @return false when a group refused it (this manager is no longer the coordinator)
      */
-    private boolean change(java.util.function.UnaryOperator<TopologySnapshot> change) {
+    boolean change(java.util.function.UnaryOperator<TopologySnapshot> change) {
         GroupRole g = group;
         if (g == null) {
             holder.update(change);
@@ -324,7 +347,7 @@ public final class Manager implements AutoCloseable {
                 }
             }
             log.info("datasource {} {} (was {})", name, action.word(), d.state());
-            refold();
+            rounds.refold();
         }
     }
 
@@ -332,7 +355,9 @@ public final class Manager implements AutoCloseable {
      * A planned switch: holds the connectors (waiting at most {@link ManagerSettings#holdTimeout()}
      * for their acks; one that does not answer is logged and left out), makes the master read-only, waits for the candidate to
      * apply everything the master wrote, promotes it, repoints the other datasources (the old master
-     * included), pushes the new topology and releases the connectors. MariaDB only.
+     * included), pushes the new topology and releases the connectors. MariaDB only. In a group each
+     * step is recorded in ZooKeeper, so that a coordinator that dies half-way is replaced by one that
+     * finishes it.
      *
      * @param target the datasource to promote, or null for the most advanced reachable replica
      * @return the name of the new master
@@ -342,68 +367,8 @@ public final class Manager implements AutoCloseable {
     public String switchOver(@Nullable String target) throws ManagerException {
         synchronized (operations) {
             requireActing();
-            Dataservice ds = dataservice();
-            Datasource old = ds.master().orElseThrow(() -> new ManagerException("no master to switch from", false));
-            if (!old.reachable()) {
-                throw new ManagerException(
-                        "master '" + old.name() + "' is unreachable: a failover, not a switch", false);
-            }
-            Datasource candidate = candidate(ds, old, target);
-            log.info("switch: {} -> {}", old.name(), candidate.name());
-            long started = System.nanoTime();
-            switching = true;
-            foldAfterMillis = Long.MAX_VALUE;
-            try {
-                try {
-                    HoldResult held = push.hold(settings.holdTimeout());
-                    if (!held.complete()) {
-                        log.warn("switch: going on without the ack of {}", held.unacknowledged());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ManagerException("switch interrupted while holding connectors", e);
-                }
-                try {
-                    promote(old, candidate, ds);
-                } finally {
-                    push.release();
-                }
-            } finally {
-                switching = false;
-                foldAfterMillis = System.currentTimeMillis()
-                        + PROBE_TIMEOUT.toMillis()
-                        + settings.probeInterval().toMillis();
-            }
-            log.info(
-                    "switch: {} is the master, {} a replica ({} ms with connectors held)",
-                    candidate.name(),
-                    old.name(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return candidate.name();
+            return runner.switchOver(target);
         }
-    }
-
-    private void promote(Datasource old, Datasource candidate, Dataservice ds) throws ManagerException {
-        Datasource newMaster = promotions.switchTo(old, candidate, ds);
-        change(s -> {
-            Dataservice cur = s.dataservice(settings.service());
-            Dataservice next = cur.with(cur.datasource(old.name())
-                    .orElseThrow()
-                    .withRole(Role.SLAVE)
-                    .withHealth(true, ReplicationState.RUNNING, -1, old.position()));
-            next = next.with(next.datasource(candidate.name())
-                    .orElseThrow()
-                    .withRole(Role.MASTER)
-                    .withHealth(true, ReplicationState.NONE, 0, newMaster.position()));
-            return s.withDataservice(next);
-        });
-    }
-
-    private @Nullable String heartbeatTarget() {
-        if (switching || !acting()) {
-            return null; // a heartbeat on the read-only old master would be a transaction the new one lacks
-        }
-        return dataservice().master().map(Datasource::name).orElse(null);
     }
 
     private DatasourceAddress address(String name) {
@@ -418,169 +383,10 @@ public final class Manager implements AutoCloseable {
         return promotions.changeMaster(master);
     }
 
-    private Datasource candidate(Dataservice ds, Datasource old, @Nullable String target) throws ManagerException {
-        return promotions.candidate(ds, old, target);
-    }
-
-    private void onRound(List<Probe> round) {
-        lastRound = round;
-        GroupRole g = group;
-        if (g != null) {
-            g.onRound(round);
-            if (!g.acting()) {
-                masterMisses = 0;
-                return; // a follower, or without quorum: the coordinator decides
-            }
-        }
-        for (Probe p : round) {
-            if (p.probedAtMillis() < foldAfterMillis) {
-                return; // started before a switch ended: what it saw may be gone
-            }
-        }
-        refold();
-        for (Probe p : round) {
-            if (fenced.contains(p.name()) && p.reachable() && !p.readOnly()) {
-                actions.execute(() -> fence(p.name()));
-            }
-        }
-        watchMaster(round);
-    }
-
-    /** Counts consecutive failed probes of the master and queues a failover at the threshold. */
-    private void watchMaster(List<Probe> round) {
-        String master = dataservice().master().map(Datasource::name).orElse(null);
-        if (master == null) {
-            masterMisses = 0;
-            return;
-        }
-        Probe p =
-                round.stream().filter(x -> x.name().equals(master)).findFirst().orElse(null);
-        if (p == null || p.reachable()) {
-            masterMisses = 0;
-            return;
-        }
-        masterMisses++;
-        GroupRole g = group;
-        if (masterMisses >= settings.failoverProbes()
-                && topology().policy() == Policy.AUTOMATIC
-                && !failoverQueued
-                && !switching
-                && (g == null || g.majoritySeesDead(master))) {
-            failoverQueued = true;
-            log.warn("failover: master {} unreachable in {} consecutive probes ({})", master, masterMisses, p.error());
-            actions.execute(() -> {
-                try {
-                    failover(master);
-                } catch (ManagerException e) {
-                    log.error("failover from {} failed: {}", master, e.getMessage());
-                } catch (RuntimeException e) {
-                    log.error("failover from {} failed", master, e);
-                } finally {
-                    failoverQueued = false;
-                    masterMisses = 0;
-                }
-            });
-        }
-    }
-
-    private void fence(String name) {
-        if (!acting()) {
-            return;
-        }
-        try {
-            sql.execute(address(name), "SET GLOBAL read_only = 1");
-            log.warn("fenced {}: the old master came back writable; it is read-only and SHUNNED until recovered", name);
-        } catch (SQLException e) {
-            log.error("could not fence {}: {}", name, e.getMessage());
-        }
-    }
-
-    /**
-     * Automatic failover from the unreachable master {@code dead}: confirms it with one more probe,
-     * picks the replica that received the most (its {@code Gtid_IO_Pos}), lets it apply what it
-     * received, promotes it, repoints the other reachable replicas, fences the old master (SHUNNED,
-     * made read-only when it returns) and pushes the topology. Connectors are asked to hold
-     * meanwhile, but the failover never waits for their acks: the master is gone already, and a
-     * connector that does not answer must not delay the new one.
-     */
-    void failover(String dead) throws ManagerException {
-        synchronized (operations) {
-            requireActing();
-            Dataservice ds = dataservice();
-            if (!ds.master().map(Datasource::name).orElse("").equals(dead)) {
-                return; // someone else already changed the master
-            }
-            DatasourceMonitor probes = monitor;
-            if (probes == null) {
-                log.info("failover: the monitor is still starting; {} is watched again from its next round", dead);
-                return;
-            }
-            if (probes.probeNow(dead).reachable()) {
-                log.info("failover: {} answers again, nothing to do", dead);
-                return;
-            }
-            long started = System.nanoTime();
-            switching = true;
-            foldAfterMillis = Long.MAX_VALUE;
-            try {
-                try {
-                    push.hold(Duration.ZERO);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ManagerException("failover interrupted", e);
-                }
-                String best = promotions.failoverFrom(dead, ds);
-                fenced.add(dead);
-                overrides.put(dead, DatasourceState.SHUNNED);
-                String promoted = best;
-                change(s -> {
-                    Dataservice cur = s.dataservice(settings.service());
-                    Dataservice next = cur.with(cur.datasource(dead)
-                            .orElseThrow()
-                            .withRole(Role.SLAVE)
-                            .withState(DatasourceState.SHUNNED));
-                    next = next.with(next.datasource(promoted)
-                            .orElseThrow()
-                            .withRole(Role.MASTER)
-                            .withHealth(
-                                    true,
-                                    ReplicationState.NONE,
-                                    0,
-                                    next.datasource(promoted).orElseThrow().position()));
-                    return s.withDataservice(next);
-                });
-                log.warn(
-                        "failover: {} is the master, {} is SHUNNED ({} ms from confirmation to new topology)",
-                        best,
-                        dead,
-                        (System.nanoTime() - started) / 1_000_000);
-            } finally {
-                push.release();
-                switching = false;
-                foldAfterMillis = System.currentTimeMillis()
-                        + PROBE_TIMEOUT.toMillis()
-                        + settings.probeInterval().toMillis();
-            }
-        }
-    }
-
-    private void refold() {
-        GroupRole g = group;
-        List<Probe> round = g == null ? lastRound : g.agreed(lastRound);
-        if (round.isEmpty() || switching) {
-            return;
-        }
-        change(s -> {
-            Dataservice cur = s.dataservice(settings.service());
-            Dataservice next = TopologyFolder.fold(cur, round, Map.copyOf(overrides));
-            return next.equals(cur) ? s : s.withDataservice(next);
-        });
-    }
-
     /** Stops the monitor, the REST API and the push server. Idempotent. */
     @Override
     public void close() {
-        actions.shutdownNow();
+        rounds.close();
         if (monitor != null) {
             monitor.close();
         }

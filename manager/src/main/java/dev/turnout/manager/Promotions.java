@@ -5,8 +5,6 @@ import dev.turnout.routing.topology.Dataservice;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.GtidPosition;
-import dev.turnout.routing.topology.ReplicationState;
-import dev.turnout.routing.topology.Role;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SQL of a {@link Manager}'s switches and failovers: read-only, catch-up, promotion, repointing
- * the replicas; and the choice of the candidate. Holds no state of its own; the manager serialises
- * its operations.
+ * The SQL of a {@link Manager}'s switches and failovers, one step per method (read-only, catch-up,
+ * promotion, repointing the replicas), so that {@link OperationRunner} can record each; and the
+ * choice of the candidate. Holds no state of its own; the runner serialises the operations.
  */
 final class Promotions {
 
@@ -37,87 +35,114 @@ final class Promotions {
         this.probeTimeout = probeTimeout;
     }
 
+    /** {@code SET GLOBAL read_only = 1} on {@code name}. */
+    void makeReadOnly(String name) throws SQLException {
+        sql.execute(address(name), "SET GLOBAL read_only = 1");
+    }
+
+    /** Whether {@code name} accepts writes ({@code read_only} off). */
+    boolean writable(String name) throws SQLException {
+        return "0".equals(sql.queryString(address(name), "SELECT @@global.read_only"));
+    }
+
+    /** What {@code name} wrote ({@code gtid_binlog_pos}); empty when nothing. */
+    String binlogPosition(String name) throws SQLException {
+        String p = sql.queryString(address(name), "SELECT @@global.gtid_binlog_pos");
+        return p == null ? "" : p;
+    }
+
+    /** Waits at most {@code --switch-timeout} until {@code name} applied {@code position}. */
+    boolean awaitApplied(String name, String position) throws SQLException {
+        return sql.awaitPosition(address(name), position, settings.switchTimeout());
+    }
+
+    /** Makes {@code name} a master: no longer a replica, writable. */
+    void promote(String name) throws SQLException {
+        sql.execute(address(name), "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+    }
+
     /**
-     * The SQL of a planned switch from {@code old} to {@code candidate}: makes the master
-     * read-only, waits for the candidate to apply its position, promotes it and repoints the
-     * others (the old master included).
-     *
-     * @return the new master as the topology shows it
-     * @throws ManagerException when a step before the promotion fails; the old master is writable again
+     * Makes {@code name} a replica of {@code master}, unless it is one already (so that a new
+     * coordinator completing an operation can do it again). An old master of a switch first sets
+     * {@code gtid_slave_pos} to its own {@code gtid_binlog_pos}: its transactions are in its binlog,
+     * not in its replica position.
      */
-    Datasource switchTo(Datasource old, Datasource candidate, Dataservice ds) throws ManagerException {
-        DatasourceAddress oldAddress = address(old.name());
-        DatasourceAddress newAddress = address(candidate.name());
-        String position;
-        try {
-            sql.execute(oldAddress, "SET GLOBAL read_only = 1");
-        } catch (SQLException e) {
-            throw new ManagerException(
-                    "switch abandoned: cannot make '" + old.name() + "' read-only: " + e.getMessage(), e);
+    void repoint(String name, Datasource master, boolean oldMaster) throws SQLException {
+        DatasourceAddress a = address(name);
+        if (replicatesFrom(a, master)) {
+            return;
         }
-        try {
-            position = sql.queryString(oldAddress, "SELECT @@global.gtid_binlog_pos");
-        } catch (SQLException e) {
-            undoReadOnly(oldAddress);
-            throw new ManagerException(
-                    "switch abandoned: cannot read the position of '" + old.name() + "': " + e.getMessage(), e);
+        List<String> statements = new ArrayList<>(List.of("STOP SLAVE"));
+        if (oldMaster) {
+            statements.add("SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos");
         }
-        try {
-            if (!sql.awaitPosition(newAddress, position == null ? "" : position, settings.switchTimeout())) {
-                undoReadOnly(oldAddress);
-                throw new ManagerException(
-                        "switch abandoned: '" + candidate.name() + "' did not apply " + position
-                                + " within " + settings.switchTimeout().toMillis() + " ms; '" + old.name()
-                                + "' is writable again",
-                        false);
-            }
-            sql.execute(newAddress, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
-        } catch (SQLException e) {
-            undoReadOnly(oldAddress);
-            throw new ManagerException(
-                    "switch abandoned: promoting '" + candidate.name() + "' failed: " + e.getMessage() + "; '"
-                            + old.name() + "' is writable again",
-                    e);
-        }
-        Datasource newMaster = candidate
-                .withRole(Role.MASTER)
-                .withHealth(
-                        true,
-                        ReplicationState.NONE,
-                        0,
-                        position == null ? candidate.position() : GtidPosition.parse(position));
+        statements.add(changeMaster(master));
+        statements.add("START SLAVE");
+        sql.execute(a, statements.toArray(new String[0]));
+    }
+
+    /**
+     * Repoints every datasource of {@code ds} but {@code master} and {@code skip} to {@code master}.
+     *
+     * @param oldMaster the old master of a switch (repointed too), or null after a failover
+     * @return the ones that failed, with why
+     */
+    List<String> repointAll(Dataservice ds, Datasource master, @Nullable String oldMaster, @Nullable String skip) {
         List<String> failed = new ArrayList<>();
         for (Datasource d : ds.datasources()) {
-            if (d.name().equals(candidate.name())) {
+            if (d.name().equals(master.name()) || d.name().equals(skip)) {
                 continue;
             }
             try {
-                List<String> statements = new ArrayList<>(List.of("STOP SLAVE"));
-                if (d.name().equals(old.name())) {
-                    // The old master's own transactions are in its binlog, not in gtid_slave_pos.
-                    statements.add("SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos");
-                }
-                statements.add(changeMaster(newMaster));
-                statements.add("START SLAVE");
-                sql.execute(address(d.name()), statements.toArray(new String[0]));
+                repoint(d.name(), master, d.name().equals(oldMaster));
             } catch (SQLException e) {
                 failed.add(d.name() + " (" + e.getMessage() + ")");
             }
         }
-        if (!failed.isEmpty()) {
-            log.warn("switch: could not repoint {} to {}", failed, candidate.name());
-        }
-        return newMaster;
+        return failed;
     }
 
     /**
-     * The SQL of a failover from the dead master: picks the ONLINE replica that received the most,
-     * lets it apply that, promotes it and repoints the other replicas.
+     * Makes every reachable datasource of {@code ds} but {@code writable} read-only, so that it is
+     * the only one that may be writable.
      *
-     * @return the promoted datasource's name
-     * @throws ManagerException when there is no candidate or its promotion fails
+     * @return the ones that could not be reached
      */
-    String failoverFrom(String dead, Dataservice ds) throws ManagerException {
+    List<String> fenceAllBut(Dataservice ds, String writable) {
+        List<String> unreachable = new ArrayList<>();
+        for (Datasource d : ds.datasources()) {
+            if (!d.name().equals(writable)) {
+                try {
+                    makeReadOnly(d.name());
+                } catch (SQLException e) {
+                    unreachable.add(d.name());
+                }
+            }
+        }
+        return unreachable;
+    }
+
+    /** Whether the replica at {@code a} replicates from {@code master} already. */
+    private boolean replicatesFrom(DatasourceAddress a, Datasource master) throws SQLException {
+        try (java.sql.Connection c = sql.open(a, probeTimeout.multipliedBy(2));
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            return rs.next()
+                    && master.host().equals(rs.getString("Master_Host"))
+                    && master.port() == rs.getInt("Master_Port")
+                    && "Yes".equals(rs.getString("Slave_SQL_Running"));
+        }
+    }
+
+    /** The candidate of a failover: the ONLINE replica that received the most, and what it received. */
+    record Received(String name, GtidPosition position) {}
+
+    /**
+     * The ONLINE replica of {@code ds} that received the most ({@code Gtid_IO_Pos}).
+     *
+     * @throws ManagerException when none is reachable
+     */
+    Received mostReceived(String dead, Dataservice ds) throws ManagerException {
         String best = null;
         GtidPosition bestPos = null;
         for (Datasource d : ds.slaves()) {
@@ -138,35 +163,15 @@ final class Promotions {
         if (best == null) {
             throw new ManagerException("failover from '" + dead + "': no reachable ONLINE replica", false);
         }
-        Objects.requireNonNull(bestPos, "set together with best");
-        DatasourceAddress candidate = address(best);
-        try {
-            if (!sql.awaitPosition(candidate, bestPos.toString(), settings.switchTimeout())) {
-                log.warn("failover: {} did not apply all it received ({}) in time; promoting anyway", best, bestPos);
-            }
-            sql.execute(candidate, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
-        } catch (SQLException e) {
-            throw new ManagerException("failover: promoting '" + best + "' failed: " + e.getMessage(), e);
-        }
-        Datasource newMaster = ds.datasource(best).orElseThrow();
-        for (Datasource d : ds.slaves()) {
-            if (d.name().equals(best)) {
-                continue;
-            }
-            try {
-                sql.execute(address(d.name()), "STOP SLAVE", changeMaster(newMaster), "START SLAVE");
-            } catch (SQLException e) {
-                log.warn("failover: could not repoint {} to {}: {}", d.name(), best, e.getMessage());
-            }
-        }
-        return best;
+        return new Received(best, Objects.requireNonNull(bestPos, "set together with best"));
     }
 
-    void undoReadOnly(DatasourceAddress a) {
+    /** Makes the old master of a switch that cannot go on writable again; logs a failure. */
+    void undoReadOnly(String name) {
         try {
-            sql.execute(a, "SET GLOBAL read_only = 0");
+            sql.execute(address(name), "SET GLOBAL read_only = 0");
         } catch (SQLException e) {
-            log.error("switch: could not make {} writable again: {}", a.name(), e.getMessage());
+            log.error("switch: could not make {} writable again: {}", name, e.getMessage());
         }
     }
 

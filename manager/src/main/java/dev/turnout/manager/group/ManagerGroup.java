@@ -3,14 +3,14 @@ package dev.turnout.manager.group;
 import dev.turnout.routing.topology.TopologySnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -19,7 +19,6 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code topology}: the current topology with its coordinator's epoch, written only in a
  *       transaction that checks the epoch znode's version and the topology znode's version, so
  *       that the write of a deposed coordinator fails;
- *   <li>{@code views/MEMBER}: every manager's last probe round, ephemeral (its vote).
+ *   <li>{@code views/MEMBER}: every manager's last probe round, ephemeral (its vote);
+ *   <li>{@code operation}: the switch or failover in progress, step by step ({@link OperationLog}),
+ *       written under the same check of the epoch.
  * </ul>
  *
  * <p>Threading: Curator's threads call the callbacks; public methods may be called from any thread.
@@ -56,6 +57,8 @@ public final class ManagerGroup implements AutoCloseable {
     private final CuratorCache cache;
     private final @Nullable EmbeddedZooKeeper embedded;
     private final ExecutorService events;
+    private final OperationLog operations;
+    private final Views views;
     private final Object writes = new Object();
     private volatile boolean connected;
     private volatile boolean coordinator;
@@ -81,6 +84,8 @@ public final class ManagerGroup implements AutoCloseable {
                 .build();
         this.latch = new LeaderLatch(client, root + "/coordinator", settings.self());
         this.cache = CuratorCache.build(client, root);
+        this.operations = new OperationLog(this, client, root, writes);
+        this.views = new Views(settings, client, cache, root);
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "turnout-group-" + settings.self());
             t.setDaemon(true);
@@ -138,6 +143,11 @@ public final class ManagerGroup implements AutoCloseable {
         return settings;
     }
 
+    /** The record of this coordinator's switches and failovers. */
+    public OperationLog operations() {
+        return operations;
+    }
+
     /** Whether this manager is connected to a ZooKeeper quorum (a peer that is not in one refuses it). */
     public boolean hasQuorum() {
         return connected;
@@ -173,42 +183,13 @@ public final class ManagerGroup implements AutoCloseable {
 
     /** The members whose managers are in the group now (their view znodes exist), with their views. */
     public Map<String, MemberView> views() {
-        Map<String, MemberView> out = new TreeMap<>();
-        String prefix = root + "/views/";
-        for (ChildData d : cache.stream().toList()) {
-            if (d.getPath().startsWith(prefix) && d.getData() != null && d.getData().length > 0) {
-                try {
-                    MemberView v = MemberView.decode(d.getData());
-                    out.put(v.member(), v);
-                } catch (IOException e) {
-                    log.debug("unreadable view {}: {}", d.getPath(), e.getMessage());
-                }
-            }
-        }
-        return out;
+        return views.all();
     }
 
     /** Publishes this manager's view (its vote), or withdraws it when null (a manager cut off). */
     public void publishView(@Nullable MemberView view) {
-        if (!connected) {
-            return;
-        }
-        String path = root + "/views/" + settings.self();
-        try {
-            if (view == null) {
-                client.delete().quietly().forPath(path);
-            } else if (client.checkExists().forPath(path) == null) {
-                client.create()
-                        .creatingParentsIfNeeded()
-                        .withMode(CreateMode.EPHEMERAL)
-                        .forPath(path, view.encode());
-            } else {
-                client.setData().forPath(path, view.encode());
-            }
-        } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
-            log.debug("view {} raced: {}", path, e.getMessage());
-        } catch (Exception e) {
-            log.debug("cannot publish the view of {}: {}", settings.self(), e.toString());
+        if (connected) {
+            views.publish(view);
         }
     }
 
@@ -232,13 +213,42 @@ public final class ManagerGroup implements AutoCloseable {
     /** The write of {@link #publish}, without asking whether this manager still is the coordinator. */
     boolean write(TopologySnapshot s) {
         synchronized (writes) {
-            if (epochZnodeVersion < 0 || topologyZnodeVersion < 0) {
+            if (topologyZnodeVersion < 0) {
                 return false; // never elected: -1 would be ZooKeeper's "any version"
             }
             // Two changes made from the same topology (the epoch's first and an operator's, say) must
             // not share a version: the second would be ignored by everyone as already seen.
             TopologySnapshot next = s.version() > writtenVersion ? s : s.withVersion(writtenVersion + 1);
             byte[] data = Published.encode(new Published(next.withEpoch(epoch), epoch, settings.self()));
+            String path = root + "/topology";
+            int expected = topologyZnodeVersion;
+            CuratorTransactionResult r = commit(
+                    () -> client.transactionOp().setData().withVersion(expected).forPath(path, data),
+                    path + " version " + next.version());
+            if (r == null) {
+                return false;
+            }
+            Stat stat = r.getResultStat();
+            topologyZnodeVersion = stat == null ? topologyZnodeVersion + 1 : stat.getVersion();
+            writtenVersion = next.version();
+            return true;
+        }
+    }
+
+    /**
+     * Runs {@code op} in one ZooKeeper transaction with the check that the epoch is still this
+     * coordinator's. A refusal deposes it (it re-reads and re-claims while still the latch's leader).
+     *
+     * @param what what is written, for the log
+     * @return the result of {@code op}; null when this manager was never elected or the transaction
+     *     was refused
+     */
+    @Nullable
+    CuratorTransactionResult commit(Callable<CuratorOp> op, String what) {
+        synchronized (writes) {
+            if (epochZnodeVersion < 0) {
+                return null; // never elected
+            }
             try {
                 List<CuratorTransactionResult> results = client.transaction()
                         .forOperations(
@@ -246,24 +256,20 @@ public final class ManagerGroup implements AutoCloseable {
                                         .check()
                                         .withVersion(epochZnodeVersion)
                                         .forPath(root + "/epoch"),
-                                client.transactionOp()
-                                        .setData()
-                                        .withVersion(topologyZnodeVersion)
-                                        .forPath(root + "/topology", data));
-                Stat stat = results.get(1).getResultStat();
-                topologyZnodeVersion = stat == null ? topologyZnodeVersion + 1 : stat.getVersion();
-                writtenVersion = next.version();
-                return true;
+                                op.call());
+                return results.get(1);
             } catch (Exception e) {
                 log.warn(
-                        "coordinator {} of epoch {}: topology version {} refused by ZooKeeper ({}); no longer acting",
+                        "coordinator {} of epoch {}: {} refused by ZooKeeper ({}); no longer acting",
                         settings.self(),
                         epoch,
-                        next.version(),
+                        what,
                         e.toString());
                 coordinator = false;
-                events.execute(this::onLeadership); // re-read and re-claim while still the latch's leader
-                return false;
+                if (!events.isShutdown()) {
+                    events.execute(this::onLeadership);
+                }
+                return null;
             }
         }
     }
@@ -323,6 +329,7 @@ public final class ManagerGroup implements AutoCloseable {
                 topologyZnodeVersion = topology.getVersion();
                 epoch = next;
                 highestEpoch = Math.max(highestEpoch, next);
+                operations.claim(); // before the listener hears of the election: what a predecessor left
                 Published p = current == null || current.length == 0 ? null : Published.decode(current);
                 TopologySnapshot first = listener.elected(next, p);
                 coordinator = latch.hasLeadership();
@@ -366,16 +373,7 @@ public final class ManagerGroup implements AutoCloseable {
 
     /** The members listed for {@code ls}: name, active witness or not, whether it is in the group now. */
     public List<String[]> memberStates() {
-        Map<String, MemberView> in = views();
-        List<String[]> out = new ArrayList<>();
-        for (GroupMember m : settings.members()) {
-            out.add(new String[] {
-                m.name(),
-                m.activeWitness() ? "ACTIVE WITNESS" : "MANAGER",
-                in.containsKey(m.name()) ? "ONLINE" : "OFFLINE"
-            });
-        }
-        return out;
+        return views.memberStates();
     }
 
     /** How many members run for coordinator now (tests); -1 when ZooKeeper does not answer. */
