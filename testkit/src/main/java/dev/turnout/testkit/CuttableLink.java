@@ -95,11 +95,13 @@ public final class CuttableLink implements AutoCloseable {
 
     /** Ends every relayed connection and refuses new ones until {@link #heal()}. */
     public void cut() {
-        cut = true;
-        for (Socket s : open) {
-            closeQuietly(s);
+        synchronized (open) { // no connection starts relaying while its sockets are being closed
+            cut = true;
+            for (Socket s : open) {
+                closeQuietly(s);
+            }
+            open.clear();
         }
-        open.clear();
     }
 
     /** Relays new connections again. */
@@ -166,15 +168,18 @@ public final class CuttableLink implements AutoCloseable {
                 return;
             }
         }
-        open.add(client);
-        open.add(upstream);
-        relayed.incrementAndGet();
-        if (cut || closed) { // cut while connecting
-            cut();
-            return;
+        synchronized (open) {
+            if (cut || closed) { // cut while connecting
+                closeQuietly(client);
+                closeQuietly(upstream);
+                return;
+            }
+            open.add(client);
+            open.add(upstream);
+            relayed.incrementAndGet();
+            pump(client, upstream, greeting);
+            pump(upstream, client, null);
         }
-        pump(client, upstream, greeting);
-        pump(upstream, client, null);
     }
 
     private void pump(Socket from, Socket to, @Nullable Greeting first) {
