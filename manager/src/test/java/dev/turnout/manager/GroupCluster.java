@@ -2,10 +2,10 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.config.BackendTlsSettings;
+import dev.turnout.connector.ConnectorServer;
+import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.manager.group.GroupMember;
 import dev.turnout.manager.group.GroupSettings;
-import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushClient;
 import dev.turnout.push.PushMessage;
 import dev.turnout.routing.topology.Datasource;
@@ -16,7 +16,6 @@ import dev.turnout.routing.topology.TopologySnapshot;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
 import dev.turnout.testkit.CuttableLink;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -31,72 +30,102 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A sandbox cluster of three servers with three managers in this JVM, one per datasource, each
- * running its embedded ZooKeeper peer and reaching every datasource through a {@link CuttableLink}
- * of its own ({@link #link}); a push client follows all three. Closes everything.
+ * A sandbox cluster with a manager group in this JVM ({@link GroupClusterBuilder}): by default three
+ * servers and three managers, one per datasource, each running its embedded ZooKeeper peer and
+ * reaching every datasource through a {@link CuttableLink} of its own ({@link #link}); a push client
+ * ({@link #connectorView}) follows all managers, each through a link of its own
+ * ({@link #pushLinks}). Optionally an active witness, a passive witness (an echo server each manager
+ * reaches through a link of its own), the ZooKeeper traffic between members through links
+ * ({@link #zooKeeper}), an existing ensemble, and a real Turnout connector ({@link #connector}).
+ * Closes everything, also when it fails to start.
  */
 final class GroupCluster implements AutoCloseable {
 
     final SandboxCluster cluster;
+    /** The datasources' managers in the servers' order, then the active witness. */
     final List<Manager> managers = new ArrayList<>();
     /** links.get(i).get(datasource name): manager i's link to that datasource. */
     final List<Map<String, CuttableLink>> links = new ArrayList<>();
+    /** pushLinks.get(i): the push client's link to manager i. */
+    final List<CuttableLink> pushLinks = new ArrayList<>();
+    /** witnessLinks.get(i): manager i's link to the passive witness; empty without one. */
+    final List<CuttableLink> witnessLinks = new ArrayList<>();
 
     final TopologyHolder connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
-    private PushClient client;
+    /** The members' ZooKeeper links; null unless asked for. */
+    @Nullable
+    ZooKeeperLinks zooKeeper;
+    /** A Turnout connector following every manager; null unless asked for. */
+    @Nullable
+    ConnectorServer connector;
 
+    /** Topologies the push client applied of an older epoch than one it had applied before. */
+    final java.util.concurrent.ConcurrentLinkedQueue<String> olderEpochsApplied =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private @Nullable PushClient client;
+    private @Nullable EchoServer witness;
+    private final GroupClusterBuilder options;
+
+    /** A group of the defaults: three datasources, three managers. */
     GroupCluster(Path dir) throws Exception {
-        cluster = SandboxCluster.builder().replicas(2).start();
+        this(new GroupClusterBuilder(dir));
+    }
+
+    GroupCluster(GroupClusterBuilder options) throws Exception {
+        this.options = options;
+        cluster = SandboxCluster.builder()
+                .replicas(options.datasources - 1)
+                .semiSync(options.semiSync)
+                .start();
         try {
-            start(dir);
+            start();
         } catch (Exception | AssertionError e) {
             close();
             throw e;
         }
     }
 
-    private void start(Path dir) throws Exception {
-        List<DatasourceAddress> addresses = new ArrayList<>();
+    static GroupClusterBuilder builder(Path dir) {
+        return new GroupClusterBuilder(dir);
+    }
+
+    private void start() throws Exception {
         List<GroupMember> members = new ArrayList<>();
         for (DbServer s : cluster.servers()) {
-            addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
             members.add(new GroupMember(name(s), "127.0.0.1", false, freePort(), freePort(), freePort()));
         }
-        InetAddress loopback = InetAddress.getLoopbackAddress();
+        if (options.activeWitness) {
+            members.add(new GroupMember("witness", "127.0.0.1", true, freePort(), freePort(), freePort()));
+        }
+        if (options.zooKeeperLinks) {
+            zooKeeper = ZooKeeperLinks.between(members);
+        }
+        if (options.passiveWitness) {
+            witness = EchoServer.start();
+        }
         List<InetSocketAddress> pushPorts = new ArrayList<>();
-        for (GroupMember m : members) {
-            ManagerSettings settings = new ManagerSettings(
-                    "alpha",
-                    addresses,
-                    name(cluster.primary()),
-                    cluster.managerUser(),
-                    cluster.managerPassword(),
-                    "repl",
-                    "repl",
-                    BackendTlsSettings.preferred(),
-                    Duration.ofMillis(200),
-                    Policy.AUTOMATIC,
-                    new InetSocketAddress(loopback, 0),
-                    null,
-                    "admin",
-                    "x",
-                    null,
-                    Duration.ofSeconds(10),
-                    3,
-                    ManagedCluster.PUSH_SECRET,
-                    ManagerSettings.DEFAULT_HOLD_TIMEOUT);
+        for (int i = 0; i < members.size(); i++) {
+            List<String> passive = new ArrayList<>();
+            if (witness != null) {
+                CuttableLink w = CuttableLink.to(witness.address());
+                witnessLinks.add(w);
+                passive.add("127.0.0.1:" + w.port());
+            }
             GroupSettings group = new GroupSettings(
                     "alpha",
-                    m.name(),
-                    members,
-                    List.of(),
+                    members.get(i).name(),
+                    zooKeeper == null ? members : zooKeeper.seenBy(i),
+                    passive,
                     GroupSettings.WitnessCheck.ECHO,
-                    7,
-                    null,
-                    dir.resolve("zk-" + managers.size()),
-                    Duration.ofMillis(1500));
+                    GroupSettings.DEFAULT_WITNESS_PORT,
+                    options.ensemble,
+                    options.dir.resolve("zk-" + i),
+                    options.sessionTimeout);
             Map<String, CuttableLink> mine = new HashMap<>();
             Map<String, InetSocketAddress> routes = new HashMap<>();
             links.add(mine);
@@ -105,10 +134,23 @@ final class GroupCluster implements AutoCloseable {
                 mine.put(name(s), link);
                 routes.put(name(s), link.address());
             }
-            Manager manager = Manager.start(settings, group, routes);
+            Manager manager = Manager.start(
+                    ManagerSettingsFixture.of(cluster)
+                            .probeInterval(options.probeInterval)
+                            .build(),
+                    group,
+                    routes);
             managers.add(manager);
-            pushPorts.add(new InetSocketAddress(loopback, manager.pushPort()));
+            CuttableLink push = CuttableLink.to("127.0.0.1", manager.pushPort());
+            pushLinks.add(push);
+            pushPorts.add(push.address());
         }
+        java.util.concurrent.atomic.AtomicLong highest = new java.util.concurrent.atomic.AtomicLong(-1);
+        connectorView.addListener(s -> {
+            if (s.epoch() < highest.getAndAccumulate(s.epoch(), Math::max)) {
+                olderEpochsApplied.add("version " + s.version() + " of epoch " + s.epoch());
+            }
+        });
         client = PushClient.start(
                 PushClient.Settings.defaults(pushPorts, ManagedCluster.PUSH_SECRET)
                         .withTimings(
@@ -128,11 +170,77 @@ final class GroupCluster implements AutoCloseable {
                         && connectorView.current().dataservices().containsKey("alpha")
                         && connectorView.current().dataservice("alpha").datasources().stream()
                                 .allMatch(d -> d.reachable() && d.state() == DatasourceState.ONLINE));
+        if (options.connector) {
+            startConnector();
+        }
     }
 
-    /** Manager {@code i}'s link to {@code server}. */
+    private void startConnector() throws Exception {
+        String ini = """
+                [defaults]
+                application-user=%s
+                application-password=%s
+                application-port=3306
+                connector-listen-address=127.0.0.1
+                connector-worker-threads=2
+                connector-managers=%s
+                manager-push-secret=%s
+                [alpha]
+                master=%s
+                members=%s
+                """.formatted(
+                        cluster.appUser(),
+                        cluster.appPassword(),
+                        managers.stream().map(m -> "127.0.0.1:" + m.pushPort()).collect(Collectors.joining(",")),
+                        ManagedCluster.PUSH_SECRET_TEXT,
+                        cluster.primary().hostPort(),
+                        cluster.servers().stream().map(DbServer::hostPort).collect(Collectors.joining(",")));
+        ConnectorServer c = ConnectorServer.start(
+                ConnectorConfig.parse(ini, "group.ini", "alpha").withApplicationPort(0));
+        connector = c;
+        await("the connector subscribes to every manager", () -> c.connectedManagers() == managers.size());
+    }
+
+    /** A MariaDB Connector/J URL of the connector. */
+    String url() {
+        return "jdbc:mariadb://127.0.0.1:" + Objects.requireNonNull(connector).port()
+                + "/test?connectTimeout=5000&socketTimeout=30000";
+    }
+
+    /** How many managers the push client is subscribed to. */
+    int connectedManagers() {
+        return Objects.requireNonNull(client).connectedManagers();
+    }
+
+    /** How many times the push client connected to manager {@code i}. */
+    long subscriptions(int i) {
+        return pushLinks.get(i).connections();
+    }
+
+    /**
+     * Inserts {@code id} into {@code test.group_rows} through the connector, as the application
+     * user, and returns the server_id of the server that took it.
+     */
+    int writeThroughConnector(long id) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(url(), cluster.appUser(), cluster.appPassword());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS test.group_rows (id BIGINT PRIMARY KEY, server INT)");
+            s.execute("INSERT INTO test.group_rows VALUES (" + id + ", @@server_id)");
+            try (ResultSet rs = s.executeQuery("SELECT server FROM test.group_rows WHERE id = " + id)) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Manager {@code m}'s link to {@code server}. */
     CuttableLink link(Manager m, DbServer server) {
         return links.get(managers.indexOf(m)).get(name(server));
+    }
+
+    /** The member index of {@code m} (its ZooKeeper id less one). */
+    int index(Manager m) {
+        return managers.indexOf(m);
     }
 
     Manager coordinator() {
@@ -175,7 +283,12 @@ final class GroupCluster implements AutoCloseable {
 
     /** Waits at most 30 s for {@code condition}, polling every 20 ms. */
     void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        await(what, Duration.ofSeconds(30), condition);
+    }
+
+    /** Waits at most {@code timeout} for {@code condition}, polling every 20 ms. */
+    void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(
@@ -194,7 +307,7 @@ final class GroupCluster implements AutoCloseable {
         }
     }
 
-    static String queryString(DbServer server, String sql) throws SQLException {
+    static @Nullable String queryString(DbServer server, String sql) throws SQLException {
         try (Connection c = server.rootConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -204,11 +317,22 @@ final class GroupCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (connector != null) {
+            connector.shutdown(Duration.ofSeconds(2));
+        }
         if (client != null) {
             client.close();
         }
         managers.forEach(Manager::close);
         links.forEach(m -> m.values().forEach(CuttableLink::close));
+        pushLinks.forEach(CuttableLink::close);
+        witnessLinks.forEach(CuttableLink::close);
+        if (zooKeeper != null) {
+            zooKeeper.close();
+        }
+        if (witness != null) {
+            witness.close();
+        }
         cluster.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.turnout.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.connector.ConnectorServer;
-import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.connector.config.ConnectorConfig;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushSecret;
@@ -11,7 +10,6 @@ import dev.turnout.routing.topology.Policy;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,26 +84,13 @@ final class ManagedCluster implements AutoCloseable {
             addresses.add(new DatasourceAddress(s.hostPort(), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return Manager.start(new ManagerSettings(
-                "alpha",
-                addresses,
-                cluster.primary().hostPort(),
-                cluster.managerUser(),
-                cluster.managerPassword(),
-                "repl",
-                "repl",
-                BackendTlsSettings.preferred(),
-                probeInterval,
-                policy,
-                new InetSocketAddress(loopback, pushPort),
-                null,
-                "admin",
-                "s3cret",
-                null,
-                Duration.ofSeconds(20),
-                3,
-                PUSH_SECRET,
-                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
+        return Manager.start(ManagerSettingsFixture.of(cluster)
+                .probeInterval(probeInterval)
+                .policy(policy)
+                .pushPort(pushPort)
+                .restPassword("s3cret")
+                .switchTimeout(Duration.ofSeconds(20))
+                .build());
     }
 
     /** A port free on this machine now, for a manager that must come back on the same one. */

@@ -12,7 +12,6 @@ import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
 import dev.turnout.testkit.TestCertificates;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,26 +66,12 @@ class ManagerBackendTlsIT {
             addresses.add(new DatasourceAddress(s.hostPort(), "127.0.0.1", s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return Manager.start(new ManagerSettings(
-                "alpha",
-                addresses,
-                cluster.primary().hostPort(),
-                cluster.managerUser(),
-                cluster.managerPassword(),
-                "repl",
-                "repl",
-                tls,
-                Duration.ofMillis(200),
-                policy,
-                new InetSocketAddress(loopback, 0),
-                null,
-                "admin",
-                "s3cret",
-                null,
-                Duration.ofSeconds(20),
-                3,
-                ManagedCluster.PUSH_SECRET,
-                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
+        return Manager.start(ManagerSettingsFixture.of(cluster)
+                .backendTls(tls)
+                .policy(policy)
+                .restPassword("s3cret")
+                .switchTimeout(Duration.ofSeconds(20))
+                .build());
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

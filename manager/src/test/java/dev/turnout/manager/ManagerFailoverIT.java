@@ -2,7 +2,6 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.PushClient;
 import dev.turnout.push.PushMessage;
@@ -47,26 +46,7 @@ class ManagerFailoverIT {
             addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        manager = Manager.start(new ManagerSettings(
-                "alpha",
-                addresses,
-                name(cluster.primary()),
-                cluster.managerUser(),
-                cluster.managerPassword(),
-                "repl",
-                "repl",
-                BackendTlsSettings.preferred(),
-                Duration.ofMillis(200),
-                Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, 0),
-                null,
-                "admin",
-                "x",
-                null,
-                Duration.ofSeconds(10),
-                3,
-                ManagedCluster.PUSH_SECRET,
-                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
+        manager = Manager.start(ManagerSettingsFixture.of(cluster).build());
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
         client = PushClient.start(
                 PushClient.Settings.defaults(

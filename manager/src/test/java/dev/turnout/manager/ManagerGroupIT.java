@@ -1,33 +1,21 @@
 package dev.turnout.manager;
 
+import static dev.turnout.manager.GroupCluster.execute;
+import static dev.turnout.manager.GroupCluster.master;
+import static dev.turnout.manager.GroupCluster.name;
+import static dev.turnout.manager.GroupCluster.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.turnout.connector.config.BackendTlsSettings;
-import dev.turnout.manager.group.GroupMember;
-import dev.turnout.manager.group.GroupSettings;
 import dev.turnout.manager.group.ManagerGroup;
-import dev.turnout.monitor.DatasourceAddress;
-import dev.turnout.push.PushClient;
-import dev.turnout.push.PushMessage;
 import dev.turnout.routing.topology.Datasource;
 import dev.turnout.routing.topology.DatasourceState;
 import dev.turnout.routing.topology.Policy;
-import dev.turnout.routing.topology.TopologyHolder;
-import dev.turnout.routing.topology.TopologySnapshot;
 import dev.turnout.sandbox.DbServer;
 import dev.turnout.sandbox.SandboxCluster;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,87 +36,23 @@ class ManagerGroupIT {
     @TempDir
     Path dir;
 
+    private GroupCluster g;
     private SandboxCluster cluster;
-    private final List<Manager> managers = new ArrayList<>();
-    private PushClient client;
-    private TopologyHolder connectorView;
+    private List<Manager> managers;
+    private dev.turnout.routing.topology.TopologyHolder connectorView;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = SandboxCluster.builder().replicas(2).start();
-        List<DatasourceAddress> addresses = new ArrayList<>();
-        List<GroupMember> members = new ArrayList<>();
-        for (DbServer s : cluster.servers()) {
-            addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
-            members.add(new GroupMember(name(s), "127.0.0.1", false, freePort(), freePort(), freePort()));
-        }
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        List<InetSocketAddress> pushPorts = new ArrayList<>();
-        for (GroupMember m : members) {
-            ManagerSettings settings = new ManagerSettings(
-                    "alpha",
-                    addresses,
-                    name(cluster.primary()),
-                    cluster.managerUser(),
-                    cluster.managerPassword(),
-                    "repl",
-                    "repl",
-                    BackendTlsSettings.preferred(),
-                    Duration.ofMillis(200),
-                    Policy.AUTOMATIC,
-                    new InetSocketAddress(loopback, 0),
-                    null,
-                    "admin",
-                    "x",
-                    null,
-                    Duration.ofSeconds(10),
-                    3,
-                    ManagedCluster.PUSH_SECRET,
-                    ManagerSettings.DEFAULT_HOLD_TIMEOUT);
-            GroupSettings group = new GroupSettings(
-                    "alpha",
-                    m.name(),
-                    members,
-                    List.of(),
-                    GroupSettings.WitnessCheck.ECHO,
-                    7,
-                    null,
-                    dir.resolve("zk-" + managers.size()),
-                    Duration.ofMillis(1500));
-            Manager manager = Manager.start(settings, group);
-            managers.add(manager);
-            pushPorts.add(new InetSocketAddress(loopback, manager.pushPort()));
-        }
-        connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
-        client = PushClient.start(
-                PushClient.Settings.defaults(pushPorts, ManagedCluster.PUSH_SECRET)
-                        .withTimings(
-                                Duration.ofMillis(100),
-                                Duration.ofMillis(50),
-                                Duration.ofMillis(500),
-                                Duration.ofSeconds(1)),
-                PushClient.Identity.ofThisProcess(List.of(9999)),
-                connectorView,
-                () -> new PushMessage.Stats(0, 0),
-                PushClient.Listener.acknowledging());
-        await(
-                "every manager in the quorum, one coordinator, and all datasources online at the connector",
-                () -> managers.stream()
-                                .allMatch(m -> Objects.requireNonNull(m.group()).hasQuorum())
-                        && managers.stream().filter(Manager::acting).count() == 1
-                        && connectorView.current().dataservices().containsKey("alpha")
-                        && connectorView.current().dataservice("alpha").datasources().stream()
-                                .allMatch(d -> d.reachable() && d.state() == DatasourceState.ONLINE));
+        g = new GroupCluster(dir);
+        cluster = g.cluster;
+        managers = g.managers;
+        connectorView = g.connectorView;
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        managers.forEach(Manager::close);
-        if (cluster != null) {
-            cluster.close();
+        if (g != null) {
+            g.close();
         }
     }
 
@@ -239,72 +163,24 @@ class ManagerGroupIT {
             assertThat(queryString(r, "SELECT @@global.read_only")).isEqualTo("1");
         }
         assertThat(master(connectorView.current())).isEqualTo(name(primary));
-        assertThat(client).isNotNull();
+        assertThat(g.connectedManagers())
+                .as("the connector still follows the lone manager")
+                .isPositive();
     }
 
     private Manager coordinator() {
-        return managers.stream().filter(Manager::acting).findFirst().orElseThrow();
+        return g.coordinator();
     }
 
-    /** {@code writable} is the only running server with read_only off. */
-    private void assertOneWritable(DbServer writable) throws SQLException {
-        for (DbServer s : cluster.servers()) {
-            if (s.isRunning()) {
-                assertThat(queryString(s, "SELECT @@global.read_only"))
-                        .as("read_only of %s", name(s))
-                        .isEqualTo(s == writable ? "0" : "1");
-            }
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String name(DbServer s) {
-        return s.host() + ":" + s.port();
-    }
-
-    private static String master(TopologySnapshot s) {
-        return s.dataservices().containsKey("alpha")
-                ? s.dataservice("alpha").master().map(Datasource::name).orElse("none")
-                : "none";
+    private void assertOneWritable(DbServer writable) throws java.sql.SQLException {
+        g.assertOneWritable(writable);
     }
 
     private DbServer server(String name) {
-        return cluster.servers().stream()
-                .filter(s -> name(s).equals(name))
-                .findFirst()
-                .orElseThrow();
+        return g.server(name);
     }
 
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "timed out waiting until " + what + "; connector has " + connectorView.current());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static void execute(DbServer server, String... sql) throws SQLException {
-        try (Connection c = server.rootConnection();
-                Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
-
-    private static String queryString(DbServer server, String sql) throws SQLException {
-        try (Connection c = server.rootConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        g.await(what, condition);
     }
 }

@@ -2,7 +2,6 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.ConnectorState;
 import dev.turnout.push.PushClient;
@@ -59,26 +58,10 @@ class ManagerPushFaultsIT {
             addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        manager = Manager.start(new ManagerSettings(
-                "alpha",
-                addresses,
-                name(cluster.primary()),
-                cluster.rootUser(),
-                cluster.rootPassword(),
-                "repl",
-                "repl",
-                BackendTlsSettings.preferred(),
-                Duration.ofMillis(200),
-                Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, 0),
-                null,
-                "admin",
-                "x",
-                null,
-                Duration.ofSeconds(10),
-                3,
-                ManagedCluster.PUSH_SECRET,
-                HOLD_TIMEOUT));
+        manager = Manager.start(ManagerSettingsFixture.of(cluster)
+                .dbAccount(cluster.rootUser(), cluster.rootPassword())
+                .holdTimeout(HOLD_TIMEOUT)
+                .build());
         client("connector@good[1]", ManagedCluster.PUSH_SECRET, connectorView, PushClient.Listener.acknowledging());
         client(
                 "connector@hung[2]",

@@ -2,7 +2,6 @@ package dev.turnout.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.manager.cli.CctrlTestAccess;
 import dev.turnout.monitor.DatasourceAddress;
 import dev.turnout.push.ConnectorState;
@@ -64,26 +63,10 @@ class ManagerSwitchIT {
             addresses.add(new DatasourceAddress(name(s), s.host(), s.port()));
         }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        manager = Manager.start(new ManagerSettings(
-                "alpha",
-                addresses,
-                name(cluster.primary()),
-                cluster.managerUser(),
-                cluster.managerPassword(),
-                REPL,
-                REPL,
-                BackendTlsSettings.preferred(),
-                Duration.ofMillis(200),
-                Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, 0),
-                new InetSocketAddress(loopback, 0),
-                "admin",
-                "s3cret",
-                null,
-                Duration.ofSeconds(10),
-                3,
-                ManagedCluster.PUSH_SECRET,
-                ManagerSettings.DEFAULT_HOLD_TIMEOUT));
+        manager = Manager.start(ManagerSettingsFixture.of(cluster)
+                .replication(REPL)
+                .rest("s3cret")
+                .build());
         connectorView = new TopologyHolder(TopologySnapshot.of(0, Policy.AUTOMATIC));
         client = PushClient.start(
                 PushClient.Settings.defaults(

@@ -3,7 +3,6 @@ package dev.turnout.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.turnout.connector.config.BackendTlsSettings;
 import dev.turnout.connector.config.ConfigException;
 import dev.turnout.connector.config.TlsFiles;
 import dev.turnout.manager.cli.CctrlTestAccess;
@@ -56,26 +55,17 @@ class RestApiTest {
 
     private static ManagerSettings settings(String restPassword, TlsFiles tls) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return new ManagerSettings(
-                "alpha",
-                List.of(new DatasourceAddress("db1", "127.0.0.1", 9), new DatasourceAddress("db2", "127.0.0.1", 9)),
-                "db1",
-                "manager",
-                "pw",
-                "repl",
-                "repl",
-                BackendTlsSettings.preferred(),
-                Duration.ofSeconds(1),
-                Policy.AUTOMATIC,
-                new InetSocketAddress(loopback, 0),
-                new InetSocketAddress(loopback, 0),
-                "admin",
-                restPassword,
-                tls,
-                Duration.ofSeconds(1),
-                3,
-                PushSecret.none(),
-                ManagerSettings.DEFAULT_HOLD_TIMEOUT);
+        return ManagerSettingsFixture.of(
+                        List.of(
+                                new DatasourceAddress("db1", "127.0.0.1", 9),
+                                new DatasourceAddress("db2", "127.0.0.1", 9)),
+                        "db1")
+                .probeInterval(Duration.ofSeconds(1))
+                .rest(restPassword)
+                .restTls(tls)
+                .switchTimeout(Duration.ofSeconds(1))
+                .pushSecret(PushSecret.none())
+                .build();
     }
 
     private String base() {
