@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,8 @@ class ManagerCoordinatorPartitionIT {
     }
 
     @Test
+    @Disabled("not reliable yet: in 4 of 4 runs on 2026-12-02 ZooKeeperLinks.isolate did not cut the coordinator's"
+            + " ZooKeeper peer off (it stayed coordinator for 30 s, so no new one was elected); see issue 13")
     void aCoordinatorCutOffFromTheOtherManagersStopsActingFirstAndWhatItSendsIsRefused() throws Exception {
         g = GroupCluster.builder(dir).zooKeeperLinks().start();
         try (WritableWatch watch = WritableWatch.start(g.cluster)) {
