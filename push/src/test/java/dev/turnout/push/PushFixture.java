@@ -130,9 +130,14 @@ final class PushFixture implements AutoCloseable {
 
     /** Waits until a WARN line contains every one of {@code parts}. */
     void awaitWarning(String... parts) throws InterruptedException {
-        await(
-                "a warning with " + List.of(parts) + " (have " + warnings + ")",
-                () -> warnings.stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)));
+        try {
+            await(
+                    "a warning with " + List.of(parts),
+                    () -> warnings.stream()
+                            .anyMatch(w -> List.of(parts).stream().allMatch(w::contains)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (have " + warnings + ")", e);
+        }
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
